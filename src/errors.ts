@@ -1,0 +1,49 @@
+/**
+ * One error class per condition, each with a stable `code` that tests and callers match on.
+ * Only the gRPC edge (`transport/status-mapping.ts`) turns these into wire statuses.
+ */
+export abstract class G2gError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value (file, env or flag) is invalid. Lists every bad key at once. */
+export class ConfigError extends G2gError {
+  readonly code = 'ERR_CONFIG';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The identity files in the data directory are unreadable, corrupt or do not belong together. */
+export class IdentityCorruptError extends G2gError {
+  readonly code = 'ERR_IDENTITY_CORRUPT';
+}
+
+/** A certificate/key pair failed validation before being pushed to the servers. */
+export class InvalidCertificateError extends G2gError {
+  readonly code = 'ERR_INVALID_CERTIFICATE';
+}
+
+/** A peer presented a certificate that does not prove the identity we expected. */
+export class PeerIdentityError extends G2gError {
+  readonly code = 'ERR_PEER_IDENTITY';
+}
+
+/** A CLI command could not find or reach the node it was pointed at. */
+export class NodeUnreachableError extends G2gError {
+  readonly code = 'ERR_NODE_UNREACHABLE';
+}
+
+/** The node was asked to do something while not running (or already stopped). */
+export class NodeStateError extends G2gError {
+  readonly code = 'ERR_NODE_STATE';
+}
+
+/** A caller on the gossip port is not (or no longer) a current member or operator. */
+export class UnauthenticatedCallerError extends G2gError {
+  readonly code = 'ERR_UNAUTHENTICATED';
+}
