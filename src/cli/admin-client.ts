@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { NodeUnreachableError } from '../errors';
+import { issueOperatorCertificate } from '../identity/leaf';
+import { readNodeCaFiles } from '../identity/identity-store';
+import { subjectCommonName, parseCert } from '../identity/cert-info';
+import { readRuntimeFacts } from '../node/runtime-file';
+import type { AdminClient } from '../proto/generated/g2g/v1/Admin';
+import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import { checkPeerIdentity } from '../transport/peer-channel';
+
+export interface AdminTarget {
+  dataDir: string;
+  /** host:port of another node's gossip port; requires `credentialsDir`. */
+  addr?: string;
+  /** A directory written by `g2g credentials` (cert.pem, key.pem, ca.pem). */
+  credentialsDir?: string;
+}
+
+interface Credentials {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  nodeId: string;
+  address: string;
+}
+
+/**
+ * How the CLI reaches a node's Admin service on the gossip port (mutual TLS). On the node's own
+ * host it reads the runtime facts and the node CA from the data dir and issues itself a
+ * five-minute operator certificate; elsewhere it uses a directory from `g2g credentials`.
+ */
+export async function connectAdmin(target: AdminTarget): Promise<AdminClient> {
+  const creds = target.credentialsDir ? await fromCredentialsDir(target) : await fromDataDir(target.dataDir, target.addr);
+  const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  const channelCreds = grpc.credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(creds.keyPem), Buffer.from(creds.certPem), {
+    checkServerIdentity: (_host, cert) => checkPeerIdentity(creds.nodeId, cert),
+  });
+  return new proto.g2g.v1.Admin(creds.address, channelCreds, {
+    'grpc.ssl_target_name_override': creds.nodeId,
+    'grpc.default_authority': creds.nodeId,
+  });
+}
+
+async function fromDataDir(dataDir: string, addr: string | undefined): Promise<Credentials> {
+  const facts = await readRuntimeFacts(dataDir);
+  if (!facts && !addr) {
+    throw new NodeUnreachableError(`no running node found for data dir ${dataDir} (start one with \`g2g start\`, or pass --addr with --credentials)`);
+  }
+  const ca = await readNodeCaFiles(dataDir);
+  const operator = await issueOperatorCertificate(ca, { name: `cli-${os.userInfo().username}`, now: new Date(), lifetimeMs: 5 * 60_000 });
+  const host = !facts || facts.host === '0.0.0.0' || facts.host === '::' ? '127.0.0.1' : facts.host;
+  return {
+    caPem: ca.certPem,
+    certPem: operator.certPem,
+    keyPem: operator.keyPem,
+    nodeId: ca.nodeId,
+    address: addr ?? `${host.includes(':') ? `[${host}]` : host}:${facts!.gossipPort}`,
+  };
+}
+
+async function fromCredentialsDir(target: AdminTarget): Promise<Credentials> {
+  const dir = target.credentialsDir!;
+  const read = (name: string) =>
+    readFile(path.join(dir, name), 'utf8').catch(() => {
+      throw new NodeUnreachableError(`cannot read ${path.join(dir, name)} (make the directory with \`g2g credentials --out ${dir}\`)`);
+    });
+  const [caPem, certPem, keyPem] = await Promise.all([read('ca.pem'), read('cert.pem'), read('key.pem')]);
+  const nodeId = (subjectCommonName(parseCert(caPem)) ?? '').replace(/ CA$/, '');
+  let address = target.addr;
+  if (!address) {
+    const facts = await readRuntimeFacts(target.dataDir);
+    if (!facts) throw new NodeUnreachableError('pass --addr host:port (the gossip port of the node to ask)');
+    address = `127.0.0.1:${facts.gossipPort}`;
+  }
+  return { caPem, certPem, keyPem, nodeId, address };
+}
+
+/** Promisified unary call with a deadline; connection failures become NodeUnreachableError. */
+export function unary<Req, Res>(
+  client: grpc.Client,
+  method: (req: Req, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown,
+  request: Req,
+  timeoutMs: number,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method.call(client, request, { deadline: Date.now() + timeoutMs }, (error: grpc.ServiceError | null, response?: Res) => {
+      if (error) {
+        reject(
+          error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED
+            ? new NodeUnreachableError(`cannot reach the node at ${client.getChannel().getTarget()}: ${error.details}`)
+            : error,
+        );
+      } else resolve(response as Res);
+    });
+  });
+}

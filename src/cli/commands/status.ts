@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import type { StatusResponse__Output } from '../../proto/generated/g2g/v1/StatusResponse';
+import { connectAdmin, unary } from '../admin-client';
+import { addTargetOptions, printJson, targetFromOptions, type TargetOptions } from './common';
+
+export function statusCommand(program: Command): void {
+  addTargetOptions(program.command('status').description("print a node's status (Admin.Status)")).action(async (options: TargetOptions) => {
+    const target = targetFromOptions(options);
+    const client = await connectAdmin(target);
+    try {
+      const status = await unary<object, StatusResponse__Output>(client, client.Status, {}, target.timeoutMs);
+      if (options.json) printJson(status);
+      else process.stdout.write(formatStatus(status));
+    } finally {
+      client.close();
+    }
+  });
+}
+
+export function formatStatus(s: StatusResponse__Output): string {
+  const expires = s.leaf ? new Date(s.leaf.notAfterUnixMs).toISOString() : 'none';
+  return [
+    `node       ${s.nodeId}`,
+    `cluster    ${s.cluster}`,
+    `mode       ${s.mode.replace('NODE_MODE_', '').toLowerCase()}`,
+    `version    ${s.version}`,
+    `uptime     ${Math.round(s.uptimeMs / 1000)}s`,
+    `addresses  ${s.addresses.join(', ')}`,
+    `ports      register ${s.registerPort}, gossip ${s.gossipPort}${s.healthPort ? `, health ${s.healthPort}` : ''}${s.metricsPort ? `, metrics ${s.metricsPort}` : ''}`,
+    `node CA    ${s.caFingerprint}`,
+    `leaf       ${s.leaf?.fingerprint ?? 'none'} (expires ${expires})`,
+    `rotations  ${s.rotations} (${s.rotationFailures} failed${s.lastRotationError ? `: ${s.lastRotationError}` : ''})`,
+    `services   ${s.services.join(', ')}`,
+    `you are    ${s.caller}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,276 @@
+import fs from 'node:fs/promises';
+import * as grpc from '@grpc/grpc-js';
+import type { G2gConfig } from '../config';
+import { NodeStateError } from '../errors';
+import { loadOrCreateNodeCa } from '../identity/identity-store';
+import type { Leaf } from '../identity/leaf';
+import { LeafRotator } from '../identity/leaf-rotator';
+import type { NodeCa } from '../identity/node-ca';
+import type { Logger } from '../log/logger';
+import { NodeMetrics } from '../metrics/metrics';
+import { MetricsServer } from '../metrics/metrics-server';
+import { adminHandlers } from '../admin/admin-service';
+import { gossipHandlers } from '../gossip/gossip-service';
+import { registerHandlers } from '../register/register-service';
+import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES, type G2gProto } from '../proto/protos';
+import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
+import type { LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
+import { authorizationInterceptor } from '../transport/authorization-interceptor';
+import { metricsInterceptor } from '../transport/metrics-interceptor';
+import { PushCertificateProvider } from '../transport/push-certificate-provider';
+import { mutualTlsServerCredentials, tlsServerCredentials } from '../transport/server-credentials';
+import { TrustStore } from '../transport/trust-store';
+import { systemClock, type Clock } from '../util/clock';
+import { systemRandom, type Random } from '../util/random';
+import { VERSION } from '../version';
+import { advertisedAddresses, leafDnsNames, leafIpAddresses } from './advertised-addresses';
+import { bindServer, buildPortServer, shutdownServer, type PortServer } from './node-servers';
+import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
+
+export interface NodeDependencies {
+  config: G2gConfig;
+  log: Logger;
+  clock?: Clock;
+  random?: Random;
+  /** RSA modulus for leaves (tests use 1024 to go faster). */
+  keyBits?: number;
+}
+
+export interface BoundPorts {
+  register: number;
+  gossip: number;
+  health: number | null;
+  metrics: number | null;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * One g2g node: its identity, its two ports (and the optional plain health and metrics ports).
+ * The node owns the order of start and stop; start is idempotent, stop runs in reverse order,
+ * is idempotent, and a failed start cleans up what it had started.
+ */
+export class G2gNode {
+  readonly log: Logger;
+  readonly metrics: NodeMetrics;
+  /** Our current leaf, for both servers and for our own outgoing channels. */
+  readonly identity = new PushCertificateProvider();
+  /** The gossip port's trust bundle: member node CAs (only our own until membership lands). */
+  readonly trust: TrustStore;
+  private readonly trustProvider = new PushCertificateProvider();
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private state: State = 'new';
+  private startPromise: Promise<void> | undefined;
+  private stopPromise: Promise<void> | undefined;
+  private ca: NodeCa | undefined;
+  private rotator: LeafRotator | undefined;
+  private register: PortServer | undefined;
+  private gossip: PortServer | undefined;
+  private plainHealth: grpc.Server | undefined;
+  private metricsServer: MetricsServer | undefined;
+  private ports: BoundPorts | undefined;
+  private startedAt = 0;
+  private addresses: string[] = [];
+
+  constructor(private readonly deps: NodeDependencies) {
+    this.log = deps.log.child({ component: 'node' });
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? systemRandom;
+    this.metrics = new NodeMetrics({ processMetrics: true, now: () => this.clock.now() });
+    this.trust = new TrustStore(this.trustProvider);
+  }
+
+  get nodeId(): string {
+    if (!this.ca) throw new NodeStateError('the node has not started');
+    return this.ca.nodeId;
+  }
+
+  get nodeCa(): NodeCa {
+    if (!this.ca) throw new NodeStateError('the node has not started');
+    return this.ca;
+  }
+
+  get boundPorts(): BoundPorts {
+    if (!this.ports) throw new NodeStateError('the node is not listening');
+    return this.ports;
+  }
+
+  currentLeaf(): Leaf {
+    const leaf = this.rotator?.current();
+    if (!leaf) throw new NodeStateError('the node has no leaf yet');
+    return leaf;
+  }
+
+  start(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') {
+      return Promise.reject(new NodeStateError('a stopped node cannot be started again; create a new one'));
+    }
+    this.startPromise ??= this.doStart().catch(async (error: unknown) => {
+      await this.stop();
+      throw error;
+    });
+    return this.startPromise;
+  }
+
+  private async doStart(): Promise<void> {
+    this.state = 'starting';
+    const { config } = this.deps;
+    await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const { ca, created } = await loadOrCreateNodeCa(config.dataDir, {
+      now: new Date(this.clock.now()),
+      caLifetimeMs: config.caLifetime,
+      log: this.log,
+    });
+    this.ca = ca;
+    this.log.info({ nodeId: ca.nodeId, created, caFingerprint: ca.fingerprint }, created ? 'created node identity' : 'loaded node identity');
+    this.addresses = advertisedAddresses(config.host, config.advertise);
+
+    this.rotator = new LeafRotator({
+      ca,
+      clock: this.clock,
+      random: this.random,
+      log: this.deps.log.child({ component: 'leaf-rotator' }),
+      lifetimeMs: config.leafLifetime,
+      renewFraction: config.leafRenewFraction,
+      jitterFraction: config.leafRenewJitter,
+      ips: () => leafIpAddresses(this.addresses),
+      dnsNames: () => leafDnsNames(this.addresses),
+      keyBits: this.deps.keyBits,
+    });
+    this.rotator.onLeaf((leaf) => this.installLeaf(leaf));
+    await this.rotator.start();
+    this.trust.set(ca.nodeId, ca.certPem);
+
+    const definitions = [g2gPackageDefinition(), healthPackageDefinition()];
+    const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+    this.register = buildPortServer({
+      entries: [{ name: SERVICE_NAMES.register, definition: proto.g2g.v1.Register.service, handlers: registerHandlers({ nodeId: ca.nodeId, cluster: config.cluster }) }],
+      definitions,
+      interceptors: [metricsInterceptor(this.metrics, 'register')],
+    });
+    this.gossip = buildPortServer({
+      entries: [
+        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ nodeId: ca.nodeId, heartbeat: () => 0 }) },
+        {
+          name: SERVICE_NAMES.admin,
+          definition: proto.g2g.v1.Admin.service,
+          handlers: adminHandlers({ status: () => this.status(), rotate: (reason) => this.rotate(reason), log: this.log }),
+        },
+      ],
+      definitions,
+      // Order matters: grpc-js wraps later interceptors around earlier ones, so metrics (first)
+      // sees the status of calls that authorisation (outermost) refuses.
+      interceptors: [
+        metricsInterceptor(this.metrics, 'gossip'),
+        authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.log.child({ component: 'authz' }) }),
+      ],
+      channelOptions: { 'grpc.max_connection_age_ms': config.maxConnectionAge },
+    });
+
+    const registerPort = await bindServer(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity));
+    const gossipPort = await bindServer(this.gossip.server, config.host, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider));
+    let healthPort: number | null = null;
+    if (config.healthPort !== null) {
+      this.plainHealth = new grpc.Server();
+      this.gossip.health.addToServer(this.plainHealth);
+      healthPort = await bindServer(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure());
+    }
+    let metricsPort: number | null = null;
+    if (config.metricsPort !== null) {
+      this.metricsServer = new MetricsServer(this.metrics.registry);
+      metricsPort = await this.metricsServer.start(config.metricsHost, config.metricsPort);
+    }
+    this.ports = { register: registerPort, gossip: gossipPort, health: healthPort, metrics: metricsPort };
+    this.startedAt = this.clock.now();
+    await writeRuntimeFacts(config.dataDir, {
+      pid: process.pid,
+      nodeId: ca.nodeId,
+      cluster: config.cluster,
+      host: config.host,
+      registerPort,
+      gossipPort,
+      healthPort,
+      metricsPort,
+      caFingerprint: ca.fingerprint,
+      startedAt: new Date(this.startedAt).toISOString(),
+      version: VERSION,
+    });
+    this.register.health.setAll('SERVING');
+    this.gossip.health.setAll('SERVING');
+    this.state = 'running';
+    this.log.info({ nodeId: ca.nodeId, ports: this.ports, addresses: this.addresses }, 'node serving');
+  }
+
+  /** Validated leaves only reach here (the rotator checks them); the provider checks the pair again. */
+  private installLeaf(leaf: Leaf): void {
+    this.identity.setIdentity(leaf.certPem, leaf.keyPem);
+    this.metrics.setLeafNotAfter(leaf.notAfter);
+    this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+  }
+
+  async rotate(reason: string): Promise<{ previous: LeafInfo; current: LeafInfo }> {
+    if (this.state !== 'running' || !this.rotator) throw new NodeStateError('the node is not running');
+    const previous = leafInfo(this.currentLeaf());
+    try {
+      const leaf = await this.rotator.rotateNow(reason);
+      this.metrics.rotations.inc({ result: 'ok' });
+      return { previous, current: leafInfo(leaf) };
+    } catch (error) {
+      this.metrics.rotations.inc({ result: 'failed' });
+      throw error;
+    }
+  }
+
+  status(): Omit<StatusResponse, 'caller'> {
+    const ca = this.nodeCa;
+    const ports = this.boundPorts;
+    const stats = this.rotator?.stats();
+    return {
+      nodeId: ca.nodeId,
+      cluster: this.deps.config.cluster,
+      mode: this.deps.config.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER',
+      addresses: this.addresses,
+      registerPort: ports.register,
+      gossipPort: ports.gossip,
+      leaf: leafInfo(this.currentLeaf()),
+      caFingerprint: ca.fingerprint,
+      uptimeMs: Math.max(0, this.clock.now() - this.startedAt),
+      services: this.gossip?.services ?? [],
+      version: VERSION,
+      rotations: stats?.rotations ?? 0,
+      rotationFailures: stats?.failures ?? 0,
+      healthPort: ports.health ?? 0,
+      metricsPort: ports.metrics ?? 0,
+      lastRotationError: stats?.lastError ?? '',
+    };
+  }
+
+  /** NOT_SERVING first (load balancers stop sending), then a bounded drain, then forced close. */
+  stop(): Promise<void> {
+    this.stopPromise ??= this.doStop();
+    return this.stopPromise;
+  }
+
+  private async doStop(): Promise<void> {
+    if (this.startPromise && this.state === 'starting') await this.startPromise.catch(() => undefined);
+    this.state = 'stopping';
+    this.register?.health.setAll('NOT_SERVING');
+    this.gossip?.health.setAll('NOT_SERVING');
+    this.rotator?.stop();
+    const drainMs = this.deps.config.drainTimeout;
+    const results = await Promise.all([
+      this.gossip ? shutdownServer(this.gossip.server, drainMs) : undefined,
+      this.register ? shutdownServer(this.register.server, drainMs) : undefined,
+      this.plainHealth ? shutdownServer(this.plainHealth, drainMs) : undefined,
+    ]);
+    await this.metricsServer?.stop();
+    await removeRuntimeFacts(this.deps.config.dataDir, process.pid).catch(() => undefined);
+    this.state = 'stopped';
+    this.log.info({ drain: results.filter(Boolean) }, 'node stopped');
+  }
+}
+
+function leafInfo(leaf: Leaf): LeafInfo {
+  return { fingerprint: leaf.fingerprint, notAfterUnixMs: leaf.notAfter.getTime() };
+}

@@ -1,0 +1,68 @@
+import * as grpc from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { PortHealth } from '../transport/health';
+import { addReflection } from '../transport/reflection';
+
+/** One port's server with the services it serves, its health and its reflection. */
+export interface PortServer {
+  readonly server: grpc.Server;
+  readonly health: PortHealth;
+  /** Fully-qualified names of the services added (health and reflection included). */
+  readonly services: string[];
+}
+
+export interface ServiceEntry {
+  name: string;
+  definition: grpc.ServiceDefinition;
+  handlers: grpc.UntypedServiceImplementation;
+}
+
+/**
+ * Builds a grpc.Server serving `entries`, plus grpc.health.v1 (per service) and reflection that
+ * lists exactly those services. Health starts NOT_SERVING; the node flips it once bound.
+ */
+export function buildPortServer(options: {
+  entries: ServiceEntry[];
+  definitions: PackageDefinition[];
+  interceptors: grpc.ServerInterceptor[];
+  channelOptions?: grpc.ServerOptions;
+}): PortServer {
+  const server = new grpc.Server({ ...options.channelOptions, interceptors: options.interceptors });
+  for (const entry of options.entries) server.addService(entry.definition, entry.handlers);
+  const names = options.entries.map((e) => e.name);
+  const health = new PortHealth([...names, 'grpc.health.v1.Health']);
+  health.addToServer(server);
+  const served = [...names, 'grpc.health.v1.Health'];
+  addReflection(server, options.definitions, served);
+  return { server, health, services: served };
+}
+
+export function bindServer(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials): Promise<number> {
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+  });
+}
+
+/**
+ * Graceful shutdown bounded in time. grpc-js's tryShutdown never finishes while a stream is
+ * open, so after `timeoutMs` the server is forced down (open calls end with UNAVAILABLE/CANCELLED).
+ */
+export function shutdownServer(server: grpc.Server, timeoutMs: number): Promise<'drained' | 'forced'> {
+  return new Promise((resolve) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      server.forceShutdown();
+      resolve('forced');
+    }, timeoutMs);
+    timer.unref();
+    server.tryShutdown(() => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve('drained');
+    });
+  });
+}

@@ -1,0 +1,86 @@
+// Original file: proto/g2g/v1/node.proto
+
+import type { NodeMode as _g2g_v1_NodeMode, NodeMode__Output as _g2g_v1_NodeMode__Output } from '../../g2g/v1/NodeMode';
+import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from '../../g2g/v1/LeafInfo';
+import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from '../../g2g/v1/Tag';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Everything a peer needs to know to reach and trust a node.
+ */
+export interface NodeRecord {
+  /**
+   * Derived from the node CA's public key; cannot be claimed without that key.
+   */
+  'nodeId'?: (string);
+  'cluster'?: (string);
+  'mode'?: (_g2g_v1_NodeMode);
+  /**
+   * Broadcast addresses (IPs or host names), one per reachable interface.
+   */
+  'addresses'?: (string)[];
+  'registerPort'?: (number);
+  'gossipPort'?: (number);
+  /**
+   * The node CA certificate (PEM). Peers trust the node through it.
+   */
+  'caCertPem'?: (string);
+  'leaf'?: (_g2g_v1_LeafInfo | null);
+  /**
+   * Bumped by the owner on every change of this record.
+   */
+  'version'?: (number | string | Long);
+  /**
+   * Bumped by the owner every interval: proof that its processing loop runs.
+   */
+  'heartbeat'?: (number | string | Long);
+  /**
+   * Well-known addresses (e.g. a Kubernetes Service) this node joins periodically.
+   */
+  'services'?: (string)[];
+  'tags'?: (_g2g_v1_Tag)[];
+  /**
+   * The wire protocol version the node speaks.
+   */
+  'protocolVersion'?: (number);
+}
+
+/**
+ * Everything a peer needs to know to reach and trust a node.
+ */
+export interface NodeRecord__Output {
+  /**
+   * Derived from the node CA's public key; cannot be claimed without that key.
+   */
+  'nodeId': (string);
+  'cluster': (string);
+  'mode': (_g2g_v1_NodeMode__Output);
+  /**
+   * Broadcast addresses (IPs or host names), one per reachable interface.
+   */
+  'addresses': (string)[];
+  'registerPort': (number);
+  'gossipPort': (number);
+  /**
+   * The node CA certificate (PEM). Peers trust the node through it.
+   */
+  'caCertPem': (string);
+  'leaf': (_g2g_v1_LeafInfo__Output | null);
+  /**
+   * Bumped by the owner on every change of this record.
+   */
+  'version': (number);
+  /**
+   * Bumped by the owner every interval: proof that its processing loop runs.
+   */
+  'heartbeat': (number);
+  /**
+   * Well-known addresses (e.g. a Kubernetes Service) this node joins periodically.
+   */
+  'services': (string)[];
+  'tags': (_g2g_v1_Tag__Output)[];
+  /**
+   * The wire protocol version the node speaks.
+   */
+  'protocolVersion': (number);
+}

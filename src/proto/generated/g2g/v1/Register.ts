@@ -1,0 +1,54 @@
+// Original file: proto/g2g/v1/register.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { JoinMessage as _g2g_v1_JoinMessage, JoinMessage__Output as _g2g_v1_JoinMessage__Output } from '../../g2g/v1/JoinMessage';
+import type { WhoAmIRequest as _g2g_v1_WhoAmIRequest, WhoAmIRequest__Output as _g2g_v1_WhoAmIRequest__Output } from '../../g2g/v1/WhoAmIRequest';
+import type { WhoAmIResponse as _g2g_v1_WhoAmIResponse, WhoAmIResponse__Output as _g2g_v1_WhoAmIResponse__Output } from '../../g2g/v1/WhoAmIResponse';
+
+export interface RegisterClient extends grpc.Client {
+  /**
+   * The join handshake: hello -> server proof -> client proof -> welcome.
+   */
+  Join(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
+  Join(options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
+  /**
+   * The join handshake: hello -> server proof -> client proof -> welcome.
+   */
+  join(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
+  join(options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
+  
+  /**
+   * The caller's address as this node saw it: how a node behind NAT learns its external IP.
+   */
+  WhoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  WhoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  WhoAmI(argument: _g2g_v1_WhoAmIRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  WhoAmI(argument: _g2g_v1_WhoAmIRequest, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The caller's address as this node saw it: how a node behind NAT learns its external IP.
+   */
+  whoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _g2g_v1_WhoAmIRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _g2g_v1_WhoAmIRequest, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface RegisterHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * The join handshake: hello -> server proof -> client proof -> welcome.
+   */
+  Join: grpc.handleBidiStreamingCall<_g2g_v1_JoinMessage__Output, _g2g_v1_JoinMessage>;
+  
+  /**
+   * The caller's address as this node saw it: how a node behind NAT learns its external IP.
+   */
+  WhoAmI: grpc.handleUnaryCall<_g2g_v1_WhoAmIRequest__Output, _g2g_v1_WhoAmIResponse>;
+  
+}
+
+export interface RegisterDefinition extends grpc.ServiceDefinition {
+  Join: MethodDefinition<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output, _g2g_v1_JoinMessage__Output>
+  WhoAmI: MethodDefinition<_g2g_v1_WhoAmIRequest, _g2g_v1_WhoAmIResponse, _g2g_v1_WhoAmIRequest__Output, _g2g_v1_WhoAmIResponse__Output>
+}

@@ -1,0 +1,32 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ExchangeRequest as _g2g_v1_ExchangeRequest, ExchangeRequest__Output as _g2g_v1_ExchangeRequest__Output } from './g2g/v1/ExchangeRequest';
+import type { ExchangeResponse as _g2g_v1_ExchangeResponse, ExchangeResponse__Output as _g2g_v1_ExchangeResponse__Output } from './g2g/v1/ExchangeResponse';
+import type { GossipClient as _g2g_v1_GossipClient, GossipDefinition as _g2g_v1_GossipDefinition } from './g2g/v1/Gossip';
+import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from './g2g/v1/LeafInfo';
+import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from './g2g/v1/NodeRecord';
+import type { PingRequest as _g2g_v1_PingRequest, PingRequest__Output as _g2g_v1_PingRequest__Output } from './g2g/v1/PingRequest';
+import type { PingResponse as _g2g_v1_PingResponse, PingResponse__Output as _g2g_v1_PingResponse__Output } from './g2g/v1/PingResponse';
+import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from './g2g/v1/Tag';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  g2g: {
+    v1: {
+      ExchangeRequest: MessageTypeDefinition<_g2g_v1_ExchangeRequest, _g2g_v1_ExchangeRequest__Output>
+      ExchangeResponse: MessageTypeDefinition<_g2g_v1_ExchangeResponse, _g2g_v1_ExchangeResponse__Output>
+      Gossip: SubtypeConstructor<typeof grpc.Client, _g2g_v1_GossipClient> & { service: _g2g_v1_GossipDefinition }
+      LeafInfo: MessageTypeDefinition<_g2g_v1_LeafInfo, _g2g_v1_LeafInfo__Output>
+      NodeMode: EnumTypeDefinition
+      NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
+      PingRequest: MessageTypeDefinition<_g2g_v1_PingRequest, _g2g_v1_PingRequest__Output>
+      PingResponse: MessageTypeDefinition<_g2g_v1_PingResponse, _g2g_v1_PingResponse__Output>
+      Tag: MessageTypeDefinition<_g2g_v1_Tag, _g2g_v1_Tag__Output>
+    }
+  }
+}
+

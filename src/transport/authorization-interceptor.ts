@@ -1,0 +1,53 @@
+import type { PeerCertificate } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../log/logger';
+import { identifyCaller } from './caller-identity';
+import type { MemberAuthority } from './trust-store';
+
+/** Methods only members may call; operators (people, tools) may call everything else. */
+export type MemberOnlyPredicate = (methodPath: string) => boolean;
+
+export const gossipServiceIsMemberOnly: MemberOnlyPredicate = (path) => path.startsWith('/g2g.v1.Gossip/');
+
+/**
+ * Authorises every call on the gossip port against the live membership, not only at the TLS
+ * handshake: a member removed after its connection opened is refused on its next call.
+ */
+export function authorizationInterceptor(deps: {
+  authority: MemberAuthority;
+  clock: Clock;
+  log: Logger;
+  memberOnly?: MemberOnlyPredicate;
+}): grpc.ServerInterceptor {
+  const memberOnly = deps.memberOnly ?? gossipServiceIsMemberOnly;
+  return (method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, proceed) => {
+            const refusal = refuse(method.path, call.getAuthContext().sslPeerCertificate);
+            if (refusal === undefined) {
+              proceed(metadata);
+              return;
+            }
+            deps.log.debug({ method: method.path, peer: call.getPeer(), reason: refusal.details }, 'call refused');
+            call.sendStatus({ ...refusal, metadata: new grpc.Metadata() });
+          },
+        }),
+    });
+
+  function refuse(path: string, cert: PeerCertificate | undefined): { code: grpc.status; details: string } | undefined {
+    const identity = identifyCaller(cert, deps.clock.now());
+    if (!identity.ok) return { code: grpc.status.UNAUTHENTICATED, details: identity.reason };
+    const { caller } = identity;
+    if (!deps.authority.isMember(caller.nodeId)) {
+      const who = caller.kind === 'member' ? `node ${caller.nodeId}` : `the CA of node ${caller.nodeId}`;
+      return { code: grpc.status.UNAUTHENTICATED, details: `${who} is not a current member` };
+    }
+    if (caller.kind === 'operator' && memberOnly(path)) {
+      return { code: grpc.status.PERMISSION_DENIED, details: `${path} is for members only` };
+    }
+    return undefined;
+  }
+}
