@@ -1,0 +1,78 @@
+import { formatDuration } from './formats';
+import { profiles } from './profiles';
+import { CONFIG_KEYS, configSchema, PROFILES, type ConfigKey, type G2gConfig, type KeySchema } from './schema';
+
+export interface ConfigFlag {
+  /** Flag name without dashes: `data-dir`. */
+  flag: string;
+  /** Key in G2gConfig: `dataDir`. */
+  key: ConfigKey;
+  env: string;
+  doc: string;
+  /** The default as a user would type it: `1h`, `off`, `~/.g2g`. */
+  defaultText: string;
+  sensitive: boolean;
+}
+
+/** Every key as a command-line option, for the CLI to register with its help text. */
+export function configFlags(): ConfigFlag[] {
+  return CONFIG_KEYS.map((key) => {
+    const item = configSchema[key] as KeySchema<unknown>;
+    return { flag: item.arg, key, env: item.env, doc: item.doc, defaultText: defaultText(key), sensitive: item.sensitive === true };
+  });
+}
+
+const MASK = '[masked]';
+
+/** The config with every sensitive key that holds a value replaced by `"[masked]"`, for printing and logs. */
+export function printableConfig(config: G2gConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const key of CONFIG_KEYS) {
+    if (configSchema[key].sensitive === true && out[key] !== '') out[key] = MASK;
+  }
+  return out;
+}
+
+/** Markdown reference of every key and of the profiles, for the README. */
+export function describeConfig(): string {
+  const rows = CONFIG_KEYS.map((key) => {
+    const item = configSchema[key] as KeySchema<unknown>;
+    return row([`\`${key}\``, `\`${item.env}\``, `\`--${item.arg}\``, `\`${defaultText(key)}\``, item.doc]);
+  });
+  const profileRows = PROFILES.map((name) => {
+    const overrides = Object.entries(profiles[name]) as Array<[ConfigKey, unknown]>;
+    const text = overrides.length === 0
+      ? 'schema defaults'
+      : overrides.map(([key, value]) => `\`${key}\` = \`${valueText(key, value)}\``).join(', ');
+    return row([`\`${name}\``, text]);
+  });
+  return [
+    'Precedence, lowest first: schema default < profile < config file (JSON) < environment < flags.',
+    '',
+    row(['key', 'env', 'flag', 'default', 'description']),
+    row(['---', '---', '---', '---', '---']),
+    ...rows,
+    '',
+    row(['profile', 'overrides']),
+    row(['---', '---']),
+    ...profileRows,
+    '',
+  ].join('\n');
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+}
+
+function defaultText(key: ConfigKey): string {
+  const item = configSchema[key] as KeySchema<unknown>;
+  return item.defaultText ?? valueText(key, item.default);
+}
+
+/** A value as a user would write it in an env var or flag. */
+function valueText(key: ConfigKey, value: unknown): string {
+  if (value === null) return 'off';
+  if (configSchema[key].format === 'g2g-duration' && typeof value === 'number') return formatDuration(value);
+  if (Array.isArray(value)) return value.join(',');
+  return String(value);
+}

@@ -1,0 +1,231 @@
+import net from 'node:net';
+import convict from 'convict';
+
+/**
+ * The convict formats g2g's schema uses, written here because the convict-format-with-* packages
+ * are not dependencies.
+ *
+ * Contract shared by every format:
+ * - `coerce` runs only on strings (env vars, flags, and strings in the JSON file) and never
+ *   throws: a string it cannot convert is returned unchanged, so `validate` can report the value
+ *   the user actually typed (`got "abc"`) instead of a `NaN`.
+ * - `validate` throws an Error whose message completes the sentence "<key>: ..." and does not
+ *   repeat the value; the caller appends the value unless the key is sensitive.
+ * - Per-key bounds (`min`, `max`, `allowEmpty`) live on the schema item, which convict passes to
+ *   `validate` as its second argument.
+ *
+ * Names carry a `g2g-` prefix because convict's format registry is process-global: a plugin that
+ * registers its own `duration` must not change how the node validates its timers.
+ */
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/**
+ * The longest delay `setTimeout` honours (a longer one fires at once) and the largest value
+ * gRPC's 32-bit millisecond channel options accept.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY };
+const DURATION_PART = /(\d+)(ms|s|m|h|d)/g;
+const DURATION_STRING = /^(?:\d+(?:ms|s|m|h|d))+$/;
+
+/** The bounds a schema item may declare; all optional. */
+export interface FormatBounds {
+  /** Inclusive lower bound (milliseconds for durations). */
+  min?: number;
+  /** Inclusive upper bound (milliseconds for durations). */
+  max?: number;
+  /** Exclusive lower bound, for numbers. */
+  above?: number;
+  /** Exclusive upper bound, for numbers. */
+  below?: number;
+  /** Whether the empty string is accepted (paths). */
+  allowEmpty?: boolean;
+}
+
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `7d`, compounds such as `1h30m`, or a bare integer
+ * (milliseconds). Returns `undefined` for anything else, including results beyond 2^53.
+ */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (/^\d+$/.test(s)) return safeInteger(Number(s));
+  if (!DURATION_STRING.test(s)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of s.matchAll(DURATION_PART)) total += Number(amount) * UNIT_MS[unit!]!;
+  return safeInteger(total);
+}
+
+/** Milliseconds as the shortest exact duration string: 3600000 → `1h`, 90000 → `1m30s`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of [['d', DAY], ['h', HOUR], ['m', MINUTE], ['s', SECOND], ['ms', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
+}
+
+function safeInteger(n: number): number | undefined {
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+function isPort(x: unknown): x is number {
+  return Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 65535;
+}
+
+/** RFC 1123 hostname: dot-separated labels of letters, digits and inner hyphens. */
+export function isHostname(x: string): boolean {
+  if (x.length === 0 || x.length > 253) return false;
+  return x.split('.').every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(label));
+}
+
+function toList(x: string): string[] {
+  return x.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function integerOrRaw(x: string): number | string {
+  return /^\s*\d+\s*$/.test(x) ? Number(x) : x;
+}
+
+/** `host:port`, `[v6]:port`; the port must be 1-65535 (a well-known address cannot be "any"). */
+function isServiceAddress(entry: string): boolean {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry);
+  if (!m) return false;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return false;
+  return m[1] !== undefined ? net.isIPv6(m[1]) : net.isIP(m[2]!) !== 0 || isHostname(m[2]!);
+}
+
+function describeRange(b: FormatBounds): string {
+  const lower = b.above !== undefined ? `greater than ${b.above}` : b.min !== undefined ? `at least ${b.min}` : undefined;
+  const upper = b.below !== undefined ? `less than ${b.below}` : b.max !== undefined ? `at most ${b.max}` : undefined;
+  return [lower, upper].filter((s) => s !== undefined).join(' and ');
+}
+
+type Validate = (value: unknown, schema: FormatBounds) => void;
+
+interface G2gFormat {
+  validate: Validate;
+  coerce?: (value: string) => unknown;
+}
+
+export const formats = {
+  /** Milliseconds; strings take the units of {@link parseDuration}. */
+  'g2g-duration': {
+    coerce: (x) => parseDuration(x) ?? x,
+    validate(x, b) {
+      if (!Number.isSafeInteger(x) || (x as number) < 0) {
+        fail('must be a duration such as 250ms, 30s, 5m, 1h, 7d, or whole milliseconds');
+      }
+      const ms = x as number;
+      if (b.min !== undefined && ms < b.min) fail(`must be at least ${formatDuration(b.min)}`);
+      if (b.max !== undefined && ms > b.max) fail(`must be at most ${formatDuration(b.max)} (${b.max}ms)`);
+    },
+  },
+  'g2g-port': {
+    coerce: integerOrRaw,
+    validate(x) {
+      if (!isPort(x)) fail('must be a port 0-65535');
+    },
+  },
+  /** A port that can be turned off: `null`, `"off"` or an empty string disable it. */
+  'g2g-optional-port': {
+    coerce: (x) => (x.trim() === '' || x.trim().toLowerCase() === 'off' ? null : integerOrRaw(x)),
+    validate(x) {
+      if (x !== null && !isPort(x)) fail('must be a port 0-65535 or "off"');
+    },
+  },
+  'g2g-ip': {
+    validate(x) {
+      if (typeof x !== 'string' || net.isIP(x) === 0) fail('must be an IP address to bind to, such as 0.0.0.0, :: or 127.0.0.1');
+    },
+  },
+  /** Comma-separated in env and flags, a JSON array in the file. */
+  'g2g-host-list': {
+    coerce: toList,
+    validate(x) {
+      if (!Array.isArray(x)) fail('must be a comma-separated list of IP addresses or hostnames');
+      for (const entry of x as unknown[]) {
+        if (typeof entry !== 'string' || (net.isIP(entry) === 0 && !isHostname(entry))) {
+          fail(`must be a comma-separated list of IP addresses or hostnames; ${JSON.stringify(entry)} is neither`);
+        }
+      }
+    },
+  },
+  'g2g-service-list': {
+    coerce: toList,
+    validate(x) {
+      if (!Array.isArray(x)) fail('must be a comma-separated list of host:port addresses');
+      for (const entry of x as unknown[]) {
+        if (typeof entry !== 'string' || !isServiceAddress(entry)) {
+          fail(`must be a comma-separated list of host:port addresses (port 1-65535, IPv6 in brackets); ${JSON.stringify(entry)} is not`);
+        }
+      }
+    },
+  },
+  'g2g-cluster-name': {
+    validate(x) {
+      if (typeof x !== 'string' || !/^[a-z0-9-]{1,63}$/.test(x)) {
+        fail('must be 1-63 characters of lowercase letters, digits and hyphens');
+      }
+    },
+  },
+  /** A finite number within the schema item's bounds. */
+  'g2g-number': {
+    coerce: (x) => (/^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$/.test(x) ? Number(x) : x),
+    validate(x, b) {
+      const ok = typeof x === 'number' && Number.isFinite(x)
+        && (b.min === undefined || x >= b.min) && (b.max === undefined || x <= b.max)
+        && (b.above === undefined || x > b.above) && (b.below === undefined || x < b.below);
+      if (!ok) fail(`must be a number ${describeRange(b)}`.trimEnd());
+    },
+  },
+  /** A filesystem path; `~/` is expanded and relative paths resolved when the config loads. */
+  'g2g-path': {
+    validate(x, b) {
+      if (typeof x !== 'string' || x.includes('\0')) fail('must be a filesystem path');
+      if (x === '' && !b.allowEmpty) fail('must be a filesystem path, not empty');
+    },
+  },
+  /** `<id>.<secret>`; the token's own module owns the finer grammar. */
+  'g2g-token': {
+    validate(x) {
+      if (typeof x !== 'string' || (x !== '' && !/^[^.\s]+\.\S+$/.test(x))) {
+        fail('must be empty or a token of the form <id>.<secret>');
+      }
+    },
+  },
+  /** `g2g://<id>.<secret>@host:port?...`; the ticket parser owns the finer grammar. */
+  'g2g-join-ticket': {
+    validate(x) {
+      if (typeof x !== 'string' || (x !== '' && !/^g2g:\/\/\S+$/.test(x))) {
+        fail('must be empty or a join ticket of the form g2g://<id>.<secret>@host:port?...');
+      }
+    },
+  },
+} satisfies Record<string, G2gFormat>;
+
+export type FormatName = keyof typeof formats;
+
+let registered = false;
+
+/** Registers the formats with convict; idempotent. */
+export function registerFormats(): void {
+  if (registered) return;
+  convict.addFormats(formats as Record<string, convict.Format>);
+  registered = true;
+}

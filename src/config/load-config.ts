@@ -1,0 +1,262 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import convict from 'convict';
+import { ConfigError } from '../errors';
+import { formatDuration, formats, registerFormats } from './formats';
+import { profiles } from './profiles';
+import { CONFIG_KEYS, configSchema, convictSchema, keyLabel, PROFILES, type ConfigKey, type G2gConfig, type KeySchema, type ProfileName } from './schema';
+
+export interface ConfigSources {
+  /**
+   * Flag values keyed by flag name without dashes (`'data-dir'`, as in `configFlags()`);
+   * `undefined` means "not given". Any other name is a problem, so a caller that passes
+   * commander's camelCase `opts()` by mistake hears about it.
+   */
+  flags?: Record<string, string | undefined>;
+  /** The environment; only the schema's `G2G_*` names are read. Omitted means empty: pass `process.env` explicitly. */
+  env?: NodeJS.ProcessEnv;
+  /** Where relative `configFile` and `dataDir` paths are resolved; defaults to `process.cwd()`. */
+  cwd?: string;
+}
+
+/** Values one source supplies, before coercion, and how a problem names that source. */
+interface Layer {
+  readonly source: string;
+  readonly values: ReadonlyMap<ConfigKey, unknown>;
+}
+
+const NO_VALUES: ReadonlyMap<ConfigKey, unknown> = new Map();
+
+/**
+ * Resolves the configuration: schema default < profile < config file < env < flags.
+ *
+ * Every source is validated on its own, not just the merged result, so a bad value that a
+ * higher source happens to override still fails, and each problem says where the value came
+ * from. All problems — bad values, unknown keys in the file, an unreadable file, cross-key
+ * checks — are collected and thrown as one ConfigError.
+ */
+export function loadConfig(sources: ConfigSources = {}): G2gConfig {
+  registerFormats();
+  const env = sources.env ?? {};
+  const cwd = sources.cwd ?? process.cwd();
+  const problems: string[] = [];
+
+  const flagLayer = readFlags(sources.flags ?? {}, problems);
+  const envLayer = readEnv(env);
+  const fileLayer = readConfigFile(highest('configFile', [flagLayer, envLayer]), cwd, problems);
+  const profileLayer = profileOverrides(highest('profile', [flagLayer, envLayer, fileLayer]));
+  const layers = [profileLayer, fileLayer, envLayer, flagLayer];
+
+  for (const key of CONFIG_KEYS) {
+    for (const layer of layers) {
+      if (!layer.values.has(key)) continue;
+      const problem = checkValue(key, layer.values.get(key), layer.source);
+      if (problem !== undefined) problems.push(problem);
+    }
+  }
+
+  // convict merges: defaults and env at construction, env re-applied after each load() (so env
+  // beats profile and file), then flags on top. Flags go through set() rather than convict's
+  // `args`, whose yargs-parser would turn `--gossip-port=0x10` into 16 and "1e3" into 1000.
+  const config = convict(convictSchema(), { env, args: [] });
+  config.load(Object.fromEntries(profileLayer.values));
+  config.load(Object.fromEntries(fileLayer.values));
+  for (const [key, value] of flagLayer.values) config.set(key as string, value);
+  const merged = config.getProperties();
+
+  problems.push(...crossKeyProblems(merged));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // Cannot fail after the checks above unless they and convict disagree; kept as a guard.
+  try {
+    config.validate({ allowed: 'strict' });
+  } catch (err) {
+    throw new ConfigError((err as Error).message.split('\n'));
+  }
+  return {
+    ...merged,
+    dataDir: resolvePath(merged.dataDir, cwd),
+    configFile: merged.configFile === '' ? '' : resolvePath(merged.configFile, cwd),
+  };
+}
+
+function readFlags(flags: Record<string, string | undefined>, problems: string[]): Layer {
+  const byFlag = new Map(CONFIG_KEYS.map((key) => [configSchema[key].arg, key]));
+  const values = new Map<ConfigKey, unknown>();
+  for (const [flag, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    const key = byFlag.get(flag);
+    if (key === undefined) {
+      problems.push(`--${flag}: not a g2g setting${suggest(flag, (k) => `--${configSchema[k].arg}`)}`);
+    } else {
+      values.set(key, value);
+    }
+  }
+  return { source: 'from the command line', values };
+}
+
+function readEnv(env: NodeJS.ProcessEnv): Layer {
+  const values = new Map<ConfigKey, unknown>();
+  for (const key of CONFIG_KEYS) {
+    const value = env[configSchema[key].env];
+    if (value !== undefined) values.set(key, value);
+  }
+  return { source: 'from the environment', values };
+}
+
+function readConfigFile(configured: unknown, cwd: string, problems: string[]): Layer {
+  const label = keyLabel('configFile');
+  // An empty setting has nothing to read; an invalid one is reported with the other values.
+  if (typeof configured !== 'string' || configured === '' || !isValid('configFile', configured)) {
+    return { source: '', values: NO_VALUES };
+  }
+  const file = resolvePath(configured, cwd);
+  const source = `from config file ${file}`;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    problems.push(`${label}: cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    return { source, values: NO_VALUES };
+  }
+  let parsed: unknown;
+  try {
+    // An empty file is an empty set of settings, not an error (`touch g2g.json` then fill in).
+    const body = text.replace(/^\uFEFF/, '');
+    parsed = body.trim() === '' ? {} : JSON.parse(body);
+  } catch (err) {
+    problems.push(`${label}: ${file} is not valid JSON: ${(err as Error).message}`);
+    return { source, values: NO_VALUES };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const found = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+    problems.push(`${label}: ${file} must hold a JSON object of settings, found ${found}`);
+    return { source, values: NO_VALUES };
+  }
+
+  const values = new Map<ConfigKey, unknown>();
+  for (const [name, value] of Object.entries(parsed)) {
+    if (name === 'configFile') {
+      problems.push(`configFile: cannot be set inside the config file (${file}); use G2G_CONFIG or --config`);
+    } else if (Object.prototype.hasOwnProperty.call(configSchema, name)) {
+      values.set(name as ConfigKey, value);
+    } else {
+      problems.push(`${name}: unknown key in config file ${file}${suggest(name, (k) => k)}`);
+    }
+  }
+  return { source, values };
+}
+
+function profileOverrides(selected: unknown): Layer {
+  const name = selected ?? configSchema.profile.default;
+  // An unknown profile name is reported by checkValue; apply no overrides for it.
+  if (!PROFILES.includes(name as ProfileName)) return { source: '', values: NO_VALUES };
+  const overrides = profiles[name as ProfileName];
+  return { source: `from profile "${String(name)}"`, values: new Map(Object.entries(overrides) as Array<[ConfigKey, unknown]>) };
+}
+
+/** The value of `key` from the highest-precedence layer that sets it (layers listed high to low). */
+function highest(key: ConfigKey, layers: Layer[]): unknown {
+  return layers.find((layer) => layer.values.has(key))?.values.get(key);
+}
+
+/** The validation problem of one value from one source, or undefined when it is valid. */
+function checkValue(key: ConfigKey, raw: unknown, source: string): string | undefined {
+  const item = configSchema[key] as KeySchema<unknown>;
+  const value = typeof raw === 'string' ? coerce(item, raw) : raw;
+  try {
+    validate(item, value);
+    return undefined;
+  } catch (err) {
+    return `${keyLabel(key)}: ${(err as Error).message}, got ${shown(item, raw)} (${source})`;
+  }
+}
+
+function coerce(item: KeySchema<unknown>, raw: string): unknown {
+  if (typeof item.format !== 'string') return raw;
+  const format = formats[item.format];
+  return 'coerce' in format ? format.coerce(raw) : raw;
+}
+
+/** The same check convict's validate() applies, called directly so the problem stays per key. */
+function validate(item: KeySchema<unknown>, value: unknown): void {
+  if (typeof item.format === 'string') {
+    formats[item.format].validate(value, item);
+  } else if (!item.format.includes(value as string)) {
+    throw new Error(`must be one of ${item.format.join(', ')}`);
+  }
+}
+
+function isValid(key: ConfigKey, value: unknown): boolean {
+  try {
+    validate(configSchema[key] as KeySchema<unknown>, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function shown(item: KeySchema<unknown>, raw: unknown): string {
+  if (item.sensitive) return '[masked]';
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** ` (did you mean X?)` when `name` is a key spelled another way: `gossip-port`, `G2G_GOSSIP_PORT`. */
+function suggest(name: string, render: (key: ConfigKey) => string): string {
+  const normal = (s: string): string => s.toLowerCase().replace(/^g2g_/, '').replace(/[^a-z0-9]/g, '');
+  const match = CONFIG_KEYS.find((key) => normal(key) === normal(name));
+  return match === undefined ? '' : ` (did you mean ${render(match)}?)`;
+}
+
+/** Checks between keys, each run only when the keys it reads hold valid values. */
+function crossKeyProblems(c: G2gConfig): string[] {
+  const problems: string[] = [];
+  const valid = (...keys: ConfigKey[]): boolean => keys.every((key) => isValid(key, c[key]));
+
+  // After rotation at leafLifetime × leafRenewFraction, connections still present the old leaf
+  // until they reach maxConnectionAge; they must all have been recycled before it expires.
+  if (valid('maxConnectionAge', 'leafLifetime', 'leafRenewFraction')) {
+    const bound = c.leafLifetime * (1 - c.leafRenewFraction);
+    if (c.maxConnectionAge >= bound) {
+      problems.push(`${keyLabel('maxConnectionAge')}: must be less than leafLifetime × (1 − leafRenewFraction) = `
+        + `${formatDuration(c.leafLifetime)} × (1 − ${c.leafRenewFraction}) = ${formatDuration(Math.floor(bound))}, `
+        + `so connections move to a renewed leaf before the old one expires, got ${formatDuration(c.maxConnectionAge)}`);
+    }
+  }
+
+  // A certificate cannot usefully outlive the CA that signed it.
+  if (valid('caLifetime', 'leafLifetime') && c.caLifetime <= c.leafLifetime) {
+    problems.push(`${keyLabel('caLifetime')}: must be longer than leafLifetime (${formatDuration(c.leafLifetime)}), `
+      + `got ${formatDuration(c.caLifetime)}`);
+  }
+
+  problems.push(...portClashes(c, valid));
+  return problems;
+}
+
+/** Two listeners on one port and overlapping addresses: the second would fail with EADDRINUSE at start. */
+function portClashes(c: G2gConfig, valid: (...keys: ConfigKey[]) => boolean): string[] {
+  const listeners: Array<[ConfigKey, ConfigKey]> = [
+    ['registerPort', 'host'], ['gossipPort', 'host'], ['healthPort', 'healthHost'], ['metricsPort', 'metricsHost'],
+  ];
+  const bound = listeners
+    .filter(([port, host]) => valid(port, host) && c[port] !== null && c[port] !== 0)
+    .map(([port, host]) => ({ key: port, port: c[port] as number, host: c[host] as string }));
+  const wildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+  const problems: string[] = [];
+  bound.forEach((b, i) => {
+    const earlier = bound.slice(0, i).find((a) => a.port === b.port && (a.host === b.host || wildcard(a.host) || wildcard(b.host)));
+    if (earlier !== undefined) {
+      problems.push(`${keyLabel(b.key)}: port ${b.port} on ${b.host} clashes with ${earlier.key} on ${earlier.host}`);
+    }
+  });
+  return problems;
+}
+
+function resolvePath(p: string, cwd: string): string {
+  const expanded = p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
+  return path.resolve(cwd, expanded);
+}

@@ -1,0 +1,259 @@
+import type convict from 'convict';
+import type { LogLevel } from '../log/logger';
+import { DAY, HOUR, MAX_TIMER_MS, MINUTE, SECOND, type FormatBounds, type FormatName } from './formats';
+
+export type ProfileName = 'lan' | 'wan' | 'local';
+export type NodeMode = 'server' | 'client';
+
+/** The resolved configuration: durations in milliseconds, disabled optional ports as `null`. */
+export interface G2gConfig {
+  readonly profile: ProfileName;
+  /** Absolute path of the JSON file that was loaded, or `''`. */
+  readonly configFile: string;
+  /** Absolute path. */
+  readonly dataDir: string;
+  readonly cluster: string;
+  readonly mode: NodeMode;
+  readonly host: string;
+  readonly registerPort: number;
+  readonly gossipPort: number;
+  readonly advertise: string[];
+  readonly healthPort: number | null;
+  readonly healthHost: string;
+  readonly metricsPort: number | null;
+  readonly metricsHost: string;
+  readonly logLevel: LogLevel;
+  readonly leafLifetime: number;
+  readonly leafRenewFraction: number;
+  readonly leafRenewJitter: number;
+  readonly caLifetime: number;
+  readonly maxConnectionAge: number;
+  readonly drainTimeout: number;
+  readonly join: string;
+  readonly token: string;
+  readonly services: string[];
+}
+
+export type ConfigKey = keyof G2gConfig;
+
+/** One key of the schema: what convict needs, plus the bounds our formats read. */
+export interface KeySchema<T> extends FormatBounds {
+  doc: string;
+  format: FormatName | readonly string[];
+  default: T;
+  env: string;
+  arg: string;
+  sensitive?: boolean;
+  nullable?: boolean;
+  /** Shown instead of the default value in help and docs, when the value alone says too little. */
+  defaultText?: string;
+}
+
+export type ConfigSchema = { readonly [K in ConfigKey]: KeySchema<G2gConfig[K]> };
+
+export const PROFILES: readonly ProfileName[] = ['lan', 'wan', 'local'];
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Every knob of a node. Each `doc` says what the key trades off, memberlist-style; `describeConfig`
+ * turns this into the README table, so edit the docs here. Defaults are the `lan` profile; the
+ * other profiles (profiles.ts) override a few of them.
+ */
+export const configSchema: ConfigSchema = {
+  profile: {
+    doc: 'Named set of defaults: lan (data centre), wan (high latency, lossy links: tolerant timers) or local (fast timers for tests and laptops, loopback only). Explicit settings always win over the profile.',
+    format: PROFILES,
+    default: 'lan',
+    env: 'G2G_PROFILE',
+    arg: 'profile',
+  },
+  configFile: {
+    doc: 'Optional JSON file of settings, keyed by the names in this table; unknown keys are an error. It overrides the profile and is overridden by env vars and flags. Relative paths are resolved against the working directory.',
+    format: 'g2g-path',
+    allowEmpty: true,
+    default: '',
+    defaultText: 'none',
+    env: 'G2G_CONFIG',
+    arg: 'config',
+  },
+  dataDir: {
+    doc: 'Directory holding the node identity (CA, leaf certificates, keys) and tokens. It is the node: losing it means joining again as a new node, and a copy on a second machine would claim the same identity. `~/` is expanded; relative paths are resolved against the working directory.',
+    format: 'g2g-path',
+    default: '~/.g2g',
+    env: 'G2G_DATA_DIR',
+    arg: 'data-dir',
+  },
+  cluster: {
+    doc: 'Name of the cluster this node belongs to (lowercase letters, digits, hyphens, 1-63). Nodes only join and gossip with nodes of the same name, so separate clusters can share a network without merging by accident.',
+    format: 'g2g-cluster-name',
+    default: 'default',
+    env: 'G2G_CLUSTER',
+    arg: 'cluster',
+  },
+  mode: {
+    doc: 'server members accept calls on the gossip port, relay gossip and are offered to others as peers to query; client members only call (plugins, admin) and serve nothing. client suits nodes behind NAT or short-lived processes; server adds capacity to the network but must be reachable.',
+    format: ['server', 'client'],
+    default: 'server',
+    env: 'G2G_MODE',
+    arg: 'mode',
+  },
+  host: {
+    doc: 'IP address the register and gossip ports bind to. 0.0.0.0 (or ::) listens on every interface; a specific address limits exposure to that network.',
+    format: 'g2g-ip',
+    default: '0.0.0.0',
+    env: 'G2G_HOST',
+    arg: 'host',
+  },
+  registerPort: {
+    doc: 'TLS port where newcomers present a join token and receive a certificate. It must be reachable by nodes that join through this one. 0 lets the OS choose (tests), which peers cannot guess.',
+    format: 'g2g-port',
+    default: 7400,
+    env: 'G2G_REGISTER_PORT',
+    arg: 'register-port',
+  },
+  gossipPort: {
+    doc: 'Mutual-TLS port for membership, gossip and plugin services; only current members get in. It must be reachable by every other member. 0 lets the OS choose.',
+    format: 'g2g-port',
+    default: 7401,
+    env: 'G2G_GOSSIP_PORT',
+    arg: 'gossip-port',
+  },
+  advertise: {
+    doc: 'Addresses (IPs or hostnames, comma-separated) other nodes should dial, for when the bind address is not what peers see (NAT, containers, 0.0.0.0). Empty advertises every non-internal interface address (loopback when bound to loopback); listing addresses peers cannot reach makes them time out before trying the next.',
+    format: 'g2g-host-list',
+    default: [],
+    defaultText: 'all non-internal interface addresses',
+    env: 'G2G_ADVERTISE',
+    arg: 'advertise',
+  },
+  healthPort: {
+    doc: 'Plain-text (no TLS) port serving only the gRPC health service, for Kubernetes probes, which cannot present a client certificate. It reveals nothing but liveness; still, keep it on an internal address. "off" disables it, 0 lets the OS choose.',
+    format: 'g2g-optional-port',
+    nullable: true,
+    default: null,
+    defaultText: 'off',
+    env: 'G2G_HEALTH_PORT',
+    arg: 'health-port',
+  },
+  healthHost: {
+    doc: 'IP address the health port binds to. Loopback keeps it private to the host; a pod probe needs the pod address or 0.0.0.0.',
+    format: 'g2g-ip',
+    default: '127.0.0.1',
+    env: 'G2G_HEALTH_HOST',
+    arg: 'health-host',
+  },
+  metricsPort: {
+    doc: 'Plain HTTP port for Prometheus metrics (/metrics). Metrics expose cluster size, peers and traffic, so bind it to a private address. "off" disables it, 0 lets the OS choose.',
+    format: 'g2g-optional-port',
+    nullable: true,
+    default: null,
+    defaultText: 'off',
+    env: 'G2G_METRICS_PORT',
+    arg: 'metrics-port',
+  },
+  metricsHost: {
+    doc: 'IP address the metrics port binds to. Loopback suits a local agent; a remote scraper needs a reachable address.',
+    format: 'g2g-ip',
+    default: '127.0.0.1',
+    env: 'G2G_METRICS_HOST',
+    arg: 'metrics-host',
+  },
+  logLevel: {
+    doc: 'Least severe log level written (JSON lines on stderr). debug and trace help diagnose joins and gossip but are verbose; secrets are never logged at any level.',
+    format: LOG_LEVELS,
+    default: 'info',
+    env: 'G2G_LOG_LEVEL',
+    arg: 'log-level',
+  },
+  leafLifetime: {
+    doc: 'Validity of the leaf certificate the node presents on both ports. Shorter limits how long a stolen leaf key stays usable, at the cost of more rotations: each is gossiped and makes every peer recycle its connection to this node. At least 10s.',
+    format: 'g2g-duration',
+    min: 10 * SECOND,
+    max: MAX_TIMER_MS,
+    default: HOUR,
+    env: 'G2G_LEAF_LIFETIME',
+    arg: 'leaf-lifetime',
+  },
+  leafRenewFraction: {
+    doc: 'Fraction of the leaf lifetime after which the node rotates to a new leaf (between 0.1 and 0.9, exclusive). Earlier leaves more time for the new leaf to spread and for connections using the old one to be recycled before it expires; later means fewer rotations. The remaining lifetime must exceed maxConnectionAge.',
+    format: 'g2g-number',
+    above: 0.1,
+    below: 0.9,
+    default: 0.5,
+    env: 'G2G_LEAF_RENEW_FRACTION',
+    arg: 'leaf-renew-fraction',
+  },
+  leafRenewJitter: {
+    doc: 'Random spread of the rotation time, as a fraction of the renewal delay (0 to 0.5); rotation only ever moves earlier. Spread keeps nodes started together from rotating together, which would be a burst of gossip and reconnections across the network; 0 makes rotation times predictable.',
+    format: 'g2g-number',
+    min: 0,
+    max: 0.5,
+    default: 0.1,
+    env: 'G2G_LEAF_RENEW_JITTER',
+    arg: 'leaf-renew-jitter',
+  },
+  caLifetime: {
+    doc: 'Validity of the node CA certificate, which peers pin as this node\'s root of trust and which signs its leaves. Replacing it means every peer must learn the new one, so it is long; shorter bounds how long a stolen CA key stays useful. Must exceed leafLifetime.',
+    format: 'g2g-duration',
+    min: MINUTE,
+    default: 3650 * DAY,
+    env: 'G2G_CA_LIFETIME',
+    arg: 'ca-lifetime',
+  },
+  maxConnectionAge: {
+    doc: 'Connections older than this are closed gracefully and re-dialled, which is what moves them onto a renewed leaf. Shorter bounds how long an old certificate stays in use; longer means fewer reconnects. Must be less than leafLifetime × (1 − leafRenewFraction), so a connection never outlives the leaf it was opened with.',
+    format: 'g2g-duration',
+    min: SECOND,
+    max: MAX_TIMER_MS,
+    default: 15 * MINUTE,
+    env: 'G2G_MAX_CONNECTION_AGE',
+    arg: 'max-connection-age',
+  },
+  drainTimeout: {
+    doc: 'On shutdown, how long in-flight calls may finish before the servers are closed by force. Longer is kinder to slow calls and slow links; shorter makes restarts and tests quicker.',
+    format: 'g2g-duration',
+    max: MAX_TIMER_MS,
+    default: 10 * SECOND,
+    env: 'G2G_DRAIN_TIMEOUT',
+    arg: 'drain-timeout',
+  },
+  join: {
+    doc: 'Join ticket (g2g://<id>.<secret>@host:port?...) issued by an existing member; the node registers with it on first start. It contains a token secret: prefer the env var or the file over the command line, which other local users can read.',
+    format: 'g2g-join-ticket',
+    default: '',
+    defaultText: 'none',
+    sensitive: true,
+    env: 'G2G_JOIN',
+    arg: 'join',
+  },
+  token: {
+    doc: 'Token (<id>.<secret>) this node presents when it registers through the well-known services rather than with a join ticket. Secret: prefer the env var or the file over the command line, which other local users can read.',
+    format: 'g2g-token',
+    default: '',
+    defaultText: 'none',
+    sensitive: true,
+    env: 'G2G_TOKEN',
+    arg: 'token',
+  },
+  services: {
+    doc: 'Well-known addresses (host:port, comma-separated; e.g. a Kubernetes Service in front of the nodes) that this node joins periodically, so the network discovers itself. More entries survive more of them being down; each unreachable one costs a timeout.',
+    format: 'g2g-service-list',
+    default: [],
+    defaultText: 'none',
+    env: 'G2G_SERVICES',
+    arg: 'services',
+  },
+};
+
+export const CONFIG_KEYS = Object.keys(configSchema) as ConfigKey[];
+
+/** The schema in the shape convict accepts (it treats our extra properties as opaque). */
+export function convictSchema(): convict.Schema<G2gConfig> {
+  return configSchema as unknown as convict.Schema<G2gConfig>;
+}
+
+/** `gossipPort (G2G_GOSSIP_PORT / --gossip-port)`: how problems name a key. */
+export function keyLabel(key: ConfigKey): string {
+  const item = configSchema[key];
+  return `${key} (${item.env} / --${item.arg})`;
+}
