@@ -107,7 +107,7 @@ export class G2gNode {
       return Promise.reject(new NodeStateError('a stopped node cannot be started again; create a new one'));
     }
     this.startPromise ??= this.doStart().catch(async (error: unknown) => {
-      await this.stop();
+      await this.shutdown();
       throw error;
     });
     return this.startPromise;
@@ -120,7 +120,7 @@ export class G2gNode {
     const { ca, created } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),
       caLifetimeMs: config.caLifetime,
-      log: this.log,
+      log: this.deps.log,
     });
     this.ca = ca;
     this.log.info({ nodeId: ca.nodeId, created, caFingerprint: ca.fingerprint }, created ? 'created node identity' : 'loaded node identity');
@@ -130,7 +130,7 @@ export class G2gNode {
       ca,
       clock: this.clock,
       random: this.random,
-      log: this.deps.log.child({ component: 'leaf-rotator' }),
+      log: this.deps.log,
       lifetimeMs: config.leafLifetime,
       renewFraction: config.leafRenewFraction,
       jitterFraction: config.leafRenewJitter,
@@ -247,13 +247,18 @@ export class G2gNode {
   }
 
   /** NOT_SERVING first (load balancers stop sending), then a bounded drain, then forced close. */
-  stop(): Promise<void> {
-    this.stopPromise ??= this.doStop();
+  async stop(): Promise<void> {
+    // A start in progress finishes (or fails and cleans up) first; its clean-up is this shutdown.
+    await this.startPromise?.catch(() => undefined);
+    await this.shutdown();
+  }
+
+  private shutdown(): Promise<void> {
+    this.stopPromise ??= this.doShutdown();
     return this.stopPromise;
   }
 
-  private async doStop(): Promise<void> {
-    if (this.startPromise && this.state === 'starting') await this.startPromise.catch(() => undefined);
+  private async doShutdown(): Promise<void> {
     this.state = 'stopping';
     this.register?.health.setAll('NOT_SERVING');
     this.gossip?.health.setAll('NOT_SERVING');

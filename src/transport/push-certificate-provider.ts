@@ -37,9 +37,18 @@ export class PushCertificateProvider implements CertificateProvider {
     return this.identity !== null;
   }
 
+  /*
+   * The current value is replayed to a new listener on a later microtask, never synchronously:
+   * grpc-js's server reads the credentials' initial state and only then registers its watcher,
+   * so a synchronous replay (made while the watcher is being registered) is lost and the port
+   * drops every connection "due to unloaded credentials" until the next push. grpc-js's own
+   * file-watching provider always answers asynchronously, which is why grpc-js never noticed.
+   */
   addCaCertificateListener(listener: CaListener): void {
     this.caListeners.add(listener);
-    if (this.ca) listener(this.ca);
+    queueMicrotask(() => {
+      if (this.ca && this.caListeners.has(listener)) listener(this.ca);
+    });
   }
 
   removeCaCertificateListener(listener: CaListener): void {
@@ -48,7 +57,9 @@ export class PushCertificateProvider implements CertificateProvider {
 
   addIdentityCertificateListener(listener: IdentityListener): void {
     this.identityListeners.add(listener);
-    if (this.identity) listener(this.identity);
+    queueMicrotask(() => {
+      if (this.identity && this.identityListeners.has(listener)) listener(this.identity);
+    });
   }
 
   removeIdentityCertificateListener(listener: IdentityListener): void {

@@ -7,5 +7,6 @@ export interface Random {
 }
 
 export const systemRandom: Random = {
-  next: () => randomInt(0, 2 ** 48) / 2 ** 48,
+  // randomInt's range must stay below 2^48; 47 random bits are plenty for jitter and sampling.
+  next: () => randomInt(0, 2 ** 47) / 2 ** 47,
 };

@@ -39,7 +39,7 @@ export function credentialsCommand(program: Command): void {
         [
           `wrote ${files.cert}, ${files.key}, ${files.ca} (operator "${options.name}", expires ${cert.notAfter.toISOString()})`,
           `use:  grpcurl -cacert ${files.ca} -cert ${files.cert} -key ${files.key} -servername ${ca.nodeId} ${target} list`,
-          `      npx buf curl --cacert ${files.ca} --cert ${files.cert} --key ${files.key} --list-methods https://${target}`,
+          `      npx buf curl --protocol grpc --cacert ${files.ca} --cert ${files.cert} --key ${files.key} --list-methods https://${target}`,
           '',
         ].join('\n'),
       );

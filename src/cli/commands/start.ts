@@ -38,7 +38,7 @@ export function startCommand(program: Command): void {
           `  register port ${config.host}:${ports.register} (TLS)   gossip port ${config.host}:${ports.gossip} (mutual TLS)`,
           ports.health !== null ? `  plain health port ${config.healthHost}:${ports.health}` : undefined,
           ports.metrics !== null ? `  metrics http://${config.metricsHost}:${ports.metrics}/metrics` : undefined,
-          `check it: npx buf curl --cacert ${caFile} https://${host}:${ports.register}/grpc.health.v1.Health/Check`,
+          `check it: npx buf curl --protocol grpc --cacert ${caFile} https://${host}:${ports.register}/grpc.health.v1.Health/Check`,
           `      or: grpcurl -cacert ${caFile} ${host}:${ports.register} list`,
           `  status: g2g status --data-dir ${config.dataDir}`,
           '',

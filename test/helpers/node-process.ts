@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { RuntimeFacts } from '../../src/node/runtime-file';
+
+/** The compiled CLI (tests run from dist/test/, the CLI is dist/src/cli/main.js). */
+export const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+
+export interface NodeProcess {
+  child: ChildProcess;
+  dataDir: string;
+  facts: RuntimeFacts;
+  stdout(): string;
+  stderr(): string;
+  /** Sends a signal and resolves to the exit code (bounded: SIGKILL after `timeoutMs`). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Starts `g2g start` as a real process on OS-chosen loopback ports with the `local` profile and
+ * waits (bounded) until it has written its runtime facts, i.e. until both ports are bound.
+ */
+export async function startNodeProcess(options: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<NodeProcess> {
+  const dataDir = options.dataDir ?? (await tempDir());
+  const args = [CLI, 'start', '--profile', 'local', '--data-dir', dataDir, '--register-port', '0', '--gossip-port', '0', '--log-level', 'warn', ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let facts: RuntimeFacts | undefined;
+  while (!facts) {
+    if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode} before serving:\n${err}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`node did not start in time:\n${err}`);
+    }
+    facts = await readFile(path.join(dataDir, 'runtime.json'), 'utf8').then(
+      (t) => JSON.parse(t) as RuntimeFacts,
+      () => undefined,
+    );
+    if (facts && facts.pid !== child.pid) facts = undefined;
+    // The serving line is printed after the runtime file; wait for it so stdout assertions hold.
+    if (facts && !out.includes('check it:')) facts = undefined;
+    if (!facts) await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    dataDir,
+    facts,
+    stdout: () => out,
+    stderr: () => err,
+    async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Runs the CLI to completion (bounded) and returns its exit code and output. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The environment without any G2G_* variables of the developer's shell. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('G2G_')));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
