@@ -14,7 +14,7 @@ import { gossipHandlers } from '../gossip/gossip-service';
 import { registerHandlers } from '../register/register-service';
 import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES, type G2gProto } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
-import type { LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
+import type { LeafInfo__Output as LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
 import { authorizationInterceptor } from '../transport/authorization-interceptor';
 import { metricsInterceptor } from '../transport/metrics-interceptor';
 import { PushCertificateProvider } from '../transport/push-certificate-provider';
@@ -207,6 +207,12 @@ export class G2gNode {
     this.identity.setIdentity(leaf.certPem, leaf.keyPem);
     this.metrics.setLeafNotAfter(leaf.notAfter);
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+  }
+
+  /** Sets the health of one service on the gossip port (e.g. a plugin's while it is stopped). */
+  setServingStatus(service: string, status: 'SERVING' | 'NOT_SERVING'): void {
+    if (!this.gossip) throw new NodeStateError('the node is not listening');
+    this.gossip.health.addService(service, status);
   }
 
   async rotate(reason: string): Promise<{ previous: LeafInfo; current: LeafInfo }> {
