@@ -47,3 +47,13 @@ export class NodeStateError extends G2gError {
 export class UnauthenticatedCallerError extends G2gError {
   readonly code = 'ERR_UNAUTHENTICATED';
 }
+
+/** An operator certificate was requested for a name outside 1–64 characters of [A-Za-z0-9._@-]. */
+export class InvalidOperatorNameError extends G2gError {
+  readonly code = 'ERR_INVALID_OPERATOR_NAME';
+}
+
+/** The data directory holds no node identity (neither node CA file), and none may be created here. */
+export class IdentityMissingError extends G2gError {
+  readonly code = 'ERR_IDENTITY_MISSING';
+}
