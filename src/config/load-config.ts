@@ -216,13 +216,17 @@ function crossKeyProblems(c: G2gConfig): string[] {
   const problems: string[] = [];
   const valid = (...keys: ConfigKey[]): boolean => keys.every((key) => isValid(key, c[key]));
 
-  // After rotation at leafLifetime × leafRenewFraction, connections still present the old leaf
-  // until they reach maxConnectionAge; they must all have been recycled before it expires.
-  if (valid('maxConnectionAge', 'leafLifetime', 'leafRenewFraction')) {
-    const bound = c.leafLifetime * (1 - c.leafRenewFraction);
-    if (c.maxConnectionAge >= bound) {
-      problems.push(`${keyLabel('maxConnectionAge')}: must be less than leafLifetime × (1 − leafRenewFraction) = `
-        + `${formatDuration(c.leafLifetime)} × (1 − ${c.leafRenewFraction}) = ${formatDuration(Math.floor(bound))}, `
+  // The rotator renews at leafLifetime × leafRenewFraction × (1 ± leafRenewJitter) (see
+  // identity/leaf-rotator.ts); connections keep presenting the old leaf until they reach
+  // maxConnectionAge, so all must be recycled before the latest possible renewal's old leaf expires.
+  if (valid('maxConnectionAge', 'leafLifetime', 'leafRenewFraction', 'leafRenewJitter')) {
+    const latestRenewal = c.leafRenewFraction * (1 + c.leafRenewJitter);
+    const bound = c.leafLifetime * (1 - latestRenewal);
+    if (latestRenewal >= 1) {
+      problems.push(`${keyLabel('leafRenewFraction')}: leafRenewFraction × (1 + leafRenewJitter) must be below 1 so a leaf is renewed before it expires, got ${c.leafRenewFraction} × (1 + ${c.leafRenewJitter})`);
+    } else if (c.maxConnectionAge >= bound) {
+      problems.push(`${keyLabel('maxConnectionAge')}: must be less than leafLifetime × (1 − leafRenewFraction × (1 + leafRenewJitter)) = `
+        + `${formatDuration(c.leafLifetime)} × (1 − ${c.leafRenewFraction} × ${1 + c.leafRenewJitter}) = ${formatDuration(Math.round(bound))}, `
         + `so connections move to a renewed leaf before the old one expires, got ${formatDuration(c.maxConnectionAge)}`);
     }
   }

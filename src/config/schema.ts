@@ -184,7 +184,7 @@ export const configSchema: ConfigSchema = {
     arg: 'leaf-renew-fraction',
   },
   leafRenewJitter: {
-    doc: 'Random spread of the rotation time, as a fraction of the renewal delay (0 to 0.5); rotation only ever moves earlier. Spread keeps nodes started together from rotating together, which would be a burst of gossip and reconnections across the network; 0 makes rotation times predictable.',
+    doc: 'Random spread of the rotation time, as a fraction of the renewal delay (0 to 0.5): renewal happens uniformly within leafLifetime × leafRenewFraction × (1 ± jitter). Spread keeps nodes started together from rotating together, which would be a burst of gossip and reconnections across the network; 0 makes rotation times predictable.',
     format: 'g2g-number',
     min: 0,
     max: 0.5,

@@ -286,15 +286,22 @@ describe('validation', () => {
   });
 
   test('maxConnectionAge must end before the old leaf expires', () => {
-    // 1h × (1 − 0.5) = 30m: equal to the bound is already too long.
-    const problems = problemsOf({ flags: { 'max-connection-age': '30m' } });
+    // The latest renewal is at 1h × 0.5 × (1 + 0.1) = 33m, leaving 27m: equal to the bound is already too long.
+    const problems = problemsOf({ flags: { 'max-connection-age': '27m' } });
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /^maxConnectionAge \(G2G_MAX_CONNECTION_AGE \/ --max-connection-age\): must be less than leafLifetime × \(1 − leafRenewFraction\) = 1h × \(1 − 0.5\) = 30m, .*got 30m$/);
-    assert.equal(load({ flags: { 'max-connection-age': '29m' } }).maxConnectionAge, 29 * MINUTE);
-    // The bound moves with the other two keys, whichever source sets them.
-    assert.equal(problemsOf({ env: { G2G_LEAF_RENEW_FRACTION: '0.8' } }).length, 1, '1h × 0.2 = 12m < 15m');
-    assert.equal(problemsOf({ flags: { profile: 'local', 'leaf-lifetime': '1m' } }).length, 1, '1m × 0.5 = 30s, not above 30s');
-    assert.equal(load({ flags: { 'leaf-lifetime': '2h', 'max-connection-age': '59m' } }).leafLifetime, 2 * HOUR);
+    assert.match(problems[0]!, /^maxConnectionAge \(G2G_MAX_CONNECTION_AGE \/ --max-connection-age\): must be less than leafLifetime × \(1 − leafRenewFraction × \(1 \+ leafRenewJitter\)\) = 1h × \(1 − 0.5 × 1.1\) = 27m, .*got 27m$/);
+    assert.equal(load({ flags: { 'max-connection-age': '26m' } }).maxConnectionAge, 26 * MINUTE);
+    // The bound moves with the other keys, whichever source sets them.
+    assert.equal(problemsOf({ env: { G2G_LEAF_RENEW_FRACTION: '0.8' } }).length, 1, '1h × (1 − 0.88) = 7.2m < 15m');
+    assert.equal(problemsOf({ flags: { profile: 'local', 'leaf-lifetime': '1m' } }).length, 1, '1m × 0.45 = 27s, not above 30s');
+    assert.equal(load({ flags: { 'leaf-lifetime': '2h', 'max-connection-age': '53m' } }).leafLifetime, 2 * HOUR);
+    assert.equal(load({ flags: { 'leaf-renew-jitter': '0', 'max-connection-age': '29m' } }).maxConnectionAge, 29 * MINUTE);
+  });
+
+  test('renewal must always precede expiry: leafRenewFraction × (1 + leafRenewJitter) < 1', () => {
+    const problems = problemsOf({ flags: { 'leaf-renew-fraction': '0.85', 'leaf-renew-jitter': '0.2' } });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^leafRenewFraction .*must be below 1/);
   });
 
   test('the cross-key check is listed alongside bad values, and skipped when its inputs are bad', () => {
