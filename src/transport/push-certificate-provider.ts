@@ -46,8 +46,10 @@ export class PushCertificateProvider implements CertificateProvider {
    */
   addCaCertificateListener(listener: CaListener): void {
     this.caListeners.add(listener);
+    const current = this.ca;
+    // A push between now and the replay already reached this listener; replay only the older value.
     queueMicrotask(() => {
-      if (this.ca && this.caListeners.has(listener)) listener(this.ca);
+      if (current && current === this.ca && this.caListeners.has(listener)) listener(current);
     });
   }
 
@@ -57,8 +59,9 @@ export class PushCertificateProvider implements CertificateProvider {
 
   addIdentityCertificateListener(listener: IdentityListener): void {
     this.identityListeners.add(listener);
+    const current = this.identity;
     queueMicrotask(() => {
-      if (this.identity && this.identityListeners.has(listener)) listener(this.identity);
+      if (current && current === this.identity && this.identityListeners.has(listener)) listener(current);
     });
   }
 
