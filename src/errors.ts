@@ -57,3 +57,8 @@ export class InvalidOperatorNameError extends G2gError {
 export class IdentityMissingError extends G2gError {
   readonly code = 'ERR_IDENTITY_MISSING';
 }
+
+/** A setting asks for a capability this build does not have yet (e.g. joining a cluster). */
+export class NotSupportedError extends G2gError {
+  readonly code = 'ERR_NOT_SUPPORTED';
+}

@@ -201,7 +201,7 @@ export const configSchema: ConfigSchema = {
     arg: 'ca-lifetime',
   },
   maxConnectionAge: {
-    doc: 'Connections older than this are closed gracefully and re-dialled, which is what moves them onto a renewed leaf. Shorter bounds how long an old certificate stays in use; longer means fewer reconnects. Must be less than leafLifetime × (1 − leafRenewFraction), so a connection never outlives the leaf it was opened with.',
+    doc: 'Connections older than this are closed gracefully and re-dialled, which is what moves them onto a renewed leaf. Shorter bounds how long an old certificate stays in use; longer means fewer reconnects. Must be less than leafLifetime × (1 − leafRenewFraction × (1 + leafRenewJitter)), so a connection never outlives the leaf it was opened with.',
     format: 'g2g-duration',
     min: SECOND,
     max: MAX_TIMER_MS,

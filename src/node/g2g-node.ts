@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { G2gConfig } from '../config';
-import { NodeStateError } from '../errors';
+import { NodeStateError, NotSupportedError } from '../errors';
 import { loadOrCreateNodeCa } from '../identity/identity-store';
 import type { Leaf } from '../identity/leaf';
 import { LeafRotator } from '../identity/leaf-rotator';
@@ -116,6 +116,10 @@ export class G2gNode {
   private async doStart(): Promise<void> {
     this.state = 'starting';
     const { config } = this.deps;
+    // Accepting these and ignoring them would leave an operator believing the node had joined.
+    if (config.join || config.token || config.services.length > 0) {
+      throw new NotSupportedError('joining a cluster (join, token, services) is not available in this version yet: this node runs alone');
+    }
     await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     const { ca, created } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),

@@ -139,3 +139,18 @@ test('a corrupted key file is a clear start-up error and the file is left untouc
     await removeDir(dir);
   }
 });
+
+test('asking to join a cluster is refused clearly until membership exists, and nothing keeps running', async () => {
+  const dir = await tempDir();
+  try {
+    const result = await runCli(['start', '--profile', 'local', '--data-dir', dir, '--register-port', '0', '--gossip-port', '0', '--services', '127.0.0.1:7400'], {
+      env: { G2G_TOKEN: 'abc.verysecretsecret' },
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /joining a cluster .* is not available/);
+    assert.doesNotMatch(result.stderr + result.stdout, /verysecretsecret/);
+    await assert.rejects(stat(path.join(dir, 'runtime.json')), { code: 'ENOENT' });
+  } finally {
+    await removeDir(dir);
+  }
+});
