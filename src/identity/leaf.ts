@@ -43,6 +43,9 @@ export interface IssueOperatorOptions {
   keyBits?: number;
 }
 
+/** The OU that marks operator certificates; authorisation tells operators from members by it. */
+export const OPERATOR_OU = 'g2g-operator';
+
 const OPERATOR_NAME_RE = /^[A-Za-z0-9._@-]{1,64}$/;
 // Hostname-shaped (RFC 1123 labels, optional leading wildcard): anything else would be encoded
 // into an IA5String SAN that TLS clients cannot match anyway.
@@ -111,7 +114,7 @@ export async function issueOperatorCertificate(ca: NodeCa, opts: IssueOperatorOp
     keyBits: opts.keyBits,
     subject: [
       { name: 'commonName', value: opts.name },
-      { name: 'organizationalUnitName', value: 'g2g-operator' },
+      { name: 'organizationalUnitName', value: OPERATOR_OU },
       { name: 'organizationName', value: 'g2g' },
     ],
     extensions: [

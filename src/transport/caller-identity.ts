@@ -1,4 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
+import { OPERATOR_OU } from '../identity/leaf';
 
 /** Who is calling the gossip port, as proven by the verified client certificate. */
 export type Caller =
@@ -6,8 +7,6 @@ export type Caller =
   /** A person or tool holding a certificate from `g2g credentials`, issued by member `nodeId`'s CA. */
   | { kind: 'operator'; name: string; nodeId: string };
 
-/** The OU that marks operator certificates (see identity/leaf.ts `issueOperatorCertificate`). */
-export const OPERATOR_OU = 'g2g-operator';
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 
 export type CallerResult = { ok: true; caller: Caller } | { ok: false; reason: string };
@@ -31,11 +30,7 @@ export function identifyCaller(cert: PeerCertificate | undefined, now: number): 
   if (first(cert.subject?.OU) === OPERATOR_OU) {
     return { ok: true, caller: { kind: 'operator', name: first(cert.subject?.CN) ?? '', nodeId: issuer } };
   }
-  const dnsNames = (cert.subjectaltname ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.startsWith('DNS:'))
-    .map((s) => s.slice(4));
+  const dnsNames = sanDnsNames(cert);
   if (dnsNames[0] !== issuer) {
     return { ok: false, reason: `certificate names "${dnsNames[0] ?? ''}" but was issued by the CA of ${issuer}` };
   }
@@ -53,6 +48,16 @@ export function describeCaller(caller: Caller | undefined): string {
   return caller.kind === 'member' ? `member:${caller.nodeId}` : `operator:${caller.name}@${caller.nodeId}`;
 }
 
-function first(value: string | string[] | undefined): string | undefined {
+/** The DNS names of a peer certificate's SAN, in order (a node leaf names its nodeId first). */
+export function sanDnsNames(cert: PeerCertificate): string[] {
+  return (cert.subjectaltname ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4));
+}
+
+/** Node reports a DN attribute that occurs twice as an array. */
+export function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

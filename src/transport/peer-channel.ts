@@ -1,5 +1,6 @@
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { first, sanDnsNames } from './caller-identity';
 import { PushCertificateProvider } from './push-certificate-provider';
 
 /** How to reach and trust one peer. */
@@ -17,15 +18,11 @@ export interface PeerTarget {
  * CA minted for another id (and the issuer check documents the pin for readers of failures).
  */
 export function checkPeerIdentity(expectedNodeId: string, cert: PeerCertificate): Error | undefined {
-  const dnsNames = (cert.subjectaltname ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.startsWith('DNS:'))
-    .map((s) => s.slice(4));
+  const dnsNames = sanDnsNames(cert);
   if (dnsNames[0] !== expectedNodeId) {
     return new Error(`peer certificate names "${dnsNames[0] ?? ''}", expected node ${expectedNodeId}`);
   }
-  const issuer = Array.isArray(cert.issuer?.CN) ? cert.issuer.CN[0] : cert.issuer?.CN;
+  const issuer = first(cert.issuer?.CN);
   if (issuer !== `${expectedNodeId} CA`) {
     return new Error(`peer certificate was issued by "${issuer ?? ''}", expected "${expectedNodeId} CA"`);
   }
