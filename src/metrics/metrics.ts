@@ -9,10 +9,13 @@ export class NodeMetrics {
   readonly registry = new Registry();
   readonly handled: Counter<'port' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
   readonly handling: Histogram<'port' | 'grpc_service' | 'grpc_method'>;
-  readonly rotations: Counter<'result'>;
   private leafNotAfterMs: number | undefined;
 
-  constructor(options: { processMetrics: boolean; now: () => number }) {
+  /**
+   * `rotationStats` reads the rotator's own counters at scrape time, so scheduled renewals and
+   * their failures (which happen inside the rotator, not through a call) are counted too.
+   */
+  constructor(options: { processMetrics: boolean; now: () => number; rotationStats?: () => { rotations: number; failures: number } }) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'g2g_' });
     this.handled = new Counter({
       name: 'grpc_server_handled_total',
@@ -27,11 +30,18 @@ export class NodeMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
-    this.rotations = new Counter({
+    new Counter({
       name: 'g2g_leaf_rotations_total',
-      help: 'Leaf certificate renewals, by result (ok, failed).',
+      help: 'Leaf certificates issued and installed (the first included), and issuances that failed, by result (ok, failed).',
       labelNames: ['result'],
       registers: [this.registry],
+      collect() {
+        const { rotations, failures } = options.rotationStats?.() ?? { rotations: 0, failures: 0 };
+        // A counter that mirrors monotonic counts kept elsewhere: reset, then set by increment.
+        this.reset();
+        this.inc({ result: 'ok' }, rotations);
+        this.inc({ result: 'failed' }, failures);
+      },
     });
     const self = this;
     new Gauge({

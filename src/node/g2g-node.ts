@@ -77,7 +77,11 @@ export class G2gNode {
     this.log = deps.log.child({ component: 'node' });
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? systemRandom;
-    this.metrics = new NodeMetrics({ processMetrics: true, now: () => this.clock.now() });
+    this.metrics = new NodeMetrics({
+      processMetrics: true,
+      now: () => this.clock.now(),
+      rotationStats: () => this.rotator?.stats() ?? { rotations: 0, failures: 0 },
+    });
     this.trust = new TrustStore(this.trustProvider);
   }
 
@@ -222,14 +226,8 @@ export class G2gNode {
   async rotate(reason: string): Promise<{ previous: LeafInfo; current: LeafInfo }> {
     if (this.state !== 'running' || !this.rotator) throw new NodeStateError('the node is not running');
     const previous = leafInfo(this.currentLeaf());
-    try {
-      const leaf = await this.rotator.rotateNow(reason);
-      this.metrics.rotations.inc({ result: 'ok' });
-      return { previous, current: leafInfo(leaf) };
-    } catch (error) {
-      this.metrics.rotations.inc({ result: 'failed' });
-      throw error;
-    }
+    const leaf = await this.rotator.rotateNow(reason);
+    return { previous, current: leafInfo(leaf) };
   }
 
   status(): Omit<StatusResponse, 'caller'> {

@@ -115,6 +115,9 @@ test('the metrics endpoint exports per-method call counts and the leaf expiry', 
   assert.match(body, /grpc_server_handled_total\{port="gossip",grpc_service="g2g\.v1\.Admin",grpc_method="Status",grpc_code="OK"\} \d+/);
   assert.match(body, /grpc_server_handling_seconds_bucket\{/);
   assert.match(body, /g2g_leaf_expiry_seconds \d/);
+  // The first leaf plus the `g2g rotate` of an earlier test.
+  assert.match(body, /g2g_leaf_rotations_total\{result="ok"\} ([2-9]|\d\d)/);
+  assert.match(body, /g2g_leaf_rotations_total\{result="failed"\} 0/);
   assert.match(body, /g2g_process_cpu_seconds_total/);
 });
 
