@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VERSION } from '../../src/version';
+import { hostCostTable, runHostCost, runHostCostBreakdown } from './host-cost.bench';
+import { rotationTable, runRotation } from './rotation.bench';
+import { runStartup, startupTable } from './startup.bench';
+import { round } from './stats';
+
+/*
+ * `npm run bench` (startup, host-cost, rotation) or `node dist/test/bench/run.js NAME...` with
+ * NAME among startup, host-cost, rotation, host-cost-breakdown.
+ * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
+ * also written to dist/bench-results.json. Missed targets are reported, not turned into a
+ * failing exit code: a benchmark on a shared 2-core machine is evidence, not a gate.
+ */
+
+const BENCHMARKS = {
+  startup: { run: runStartup, table: startupTable as (r: unknown) => string, title: '1. Start-up' },
+  'host-cost': { run: runHostCost, table: hostCostTable as (r: unknown) => string, title: '2. The cost of being a host' },
+  rotation: { run: runRotation, table: rotationTable as (r: unknown) => string, title: '3. Rotation cost' },
+  // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
+  'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
+} as const;
+type Name = keyof typeof BENCHMARKS;
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation'];
+
+export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
+
+async function main(argv: string[]): Promise<void> {
+  const unknown = argv.filter((a) => !(a in BENCHMARKS));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const names = (argv.length > 0 ? argv : DEFAULT) as Name[];
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = Date.now();
+  const startLoad = os.loadavg().map((x) => round(x, 2));
+  const results: Partial<Record<Name, unknown>> = {};
+  const durationsS: Partial<Record<Name, number>> = {};
+  for (const name of names) {
+    const t = Date.now();
+    results[name] = await BENCHMARKS[name].run(log);
+    durationsS[name] = (Date.now() - t) / 1000;
+  }
+
+  const endLoad = os.loadavg().map((x) => round(x, 2));
+  process.stdout.write(
+    `\ng2g ${VERSION} benchmarks on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ` +
+      `load average (1/5/15 min) ${startLoad.join('/')} at start, ${endLoad.join('/')} at end\n`,
+  );
+  for (const name of names) {
+    process.stdout.write(`\n== ${BENCHMARKS[name].title} (${durationsS[name]!.toFixed(1)} s) ==\n${BENCHMARKS[name].table(results[name])}\n`);
+  }
+  const report = {
+    g2gVersion: VERSION,
+    commit: gitCommit(),
+    date: new Date(started).toISOString(),
+    environment: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      // Other processes compete for the same cores; the load average says how much they did.
+      loadAverageAtStart: startLoad,
+      loadAverageAtEnd: endLoad,
+    },
+    totalSeconds: (Date.now() - started) / 1000,
+    durationsSeconds: durationsS,
+    results,
+  };
+  const json = JSON.stringify(report, null, 2);
+  process.stdout.write(`\n${json}\n`);
+  writeFileSync(RESULTS_FILE, `${json}\n`);
+  log(`results written to ${RESULTS_FILE}`);
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
