@@ -30,9 +30,12 @@ export interface InteropNode {
 
 export async function startInteropNode(operatorName = 'interop'): Promise<InteropNode> {
   const scratchDir = await tempDir('g2g-interop-');
+  // Created here rather than by startNodeProcess so that a node that fails to start leaks no dir.
+  const dataDir = path.join(scratchDir, 'data');
   let node: NodeProcess | undefined;
   try {
-    node = await startNodeProcess({ timeoutMs: 60_000 });
+    await mkdir(dataDir, { mode: 0o700 });
+    node = await startNodeProcess({ dataDir, timeoutMs: 60_000 });
     const started = node;
     const credentialsDir = path.join(scratchDir, 'operator');
     const issued = await runCli(['credentials', '--name', operatorName, '--out', credentialsDir, '--data-dir', node.dataDir, '--ttl', '1h'], { timeoutMs: 30_000 });
@@ -53,13 +56,11 @@ export async function startInteropNode(operatorName = 'interop'): Promise<Intero
         if (closed) return;
         closed = true;
         await started.stop('SIGTERM', 20_000);
-        await removeDir(started.dataDir);
         await removeDir(scratchDir);
       },
     };
   } catch (error) {
     await node?.stop('SIGKILL', 5_000);
-    if (node) await removeDir(node.dataDir);
     await removeDir(scratchDir);
     throw error;
   }
