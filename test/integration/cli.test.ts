@@ -32,7 +32,7 @@ test('an unknown key in the config file and an unknown flag are refused with exi
     assert.equal(fromFile.code, 2);
     assert.match(fromFile.stderr, /gossipPrt/);
     const flag = await runCli(['start', '--data-dir', dir, '--no-such-flag', 'x']);
-    assert.equal(flag.code, 2);
+    assert.equal(flag.code, 2, flag.stderr);
     assert.match(flag.stderr, /no-such-flag/);
     noStackTrace(flag.stderr);
   } finally {

@@ -86,11 +86,11 @@ test('rotating the leaf 5 times fails no call, keeps a stream open, and each new
   // The stream opened before the first rotation still delivers after the last one.
   node.setServingStatus('g2g.v1.Admin', 'NOT_SERVING');
   while (!updates.includes('NOT_SERVING')) await new Promise((r) => setTimeout(r, 5));
+  watch.cancel();
+  const streamStatus = await streamEnded;
   node.setServingStatus('g2g.v1.Admin', 'SERVING');
   running = false;
   await Promise.all(loops);
-  watch.cancel();
-  const streamStatus = await streamEnded;
 
   assert.deepEqual(failures, []);
   assert.equal(counts.failed, 0);
