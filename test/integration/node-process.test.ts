@@ -93,6 +93,17 @@ test('g2g status finds the node through its data dir alone', async () => {
   assert.match(text.stdout, new RegExp(`node\\s+${proc.facts.nodeId}`));
 });
 
+test('g2g status reaches a node by --addr with a credentials directory, as from another host', async () => {
+  const creds = path.join(proc.dataDir, 'remote-creds');
+  const issued = await runCli(['credentials', '--name', 'remote', '--out', creds, '--data-dir', proc.dataDir]);
+  assert.equal(issued.code, 0, issued.stderr);
+  const result = await runCli(['status', '--json', '--addr', `127.0.0.1:${proc.facts.gossipPort}`, '--credentials', creds, '--data-dir', path.join(proc.dataDir, 'elsewhere')]);
+  assert.equal(result.code, 0, result.stderr);
+  const s = JSON.parse(result.stdout) as StatusResponse__Output;
+  assert.equal(s.nodeId, proc.facts.nodeId);
+  assert.equal(s.caller, `operator:remote@${proc.facts.nodeId}`);
+});
+
 test('g2g rotate installs a new leaf that g2g status then reports', async () => {
   const rotated = await runCli(['rotate', '--json', '--data-dir', proc.dataDir, '--reason', 'test']);
   assert.equal(rotated.code, 0, rotated.stderr);
