@@ -3,7 +3,8 @@ import type { AdminHandlers } from '../proto/generated/g2g/v1/Admin';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
 import type { Logger } from '../log/logger';
-import { callerOf, describeCaller } from '../transport/caller-identity';
+import { describeCaller } from '../transport/caller-identity';
+import { callerOf } from '../transport/connection-identity';
 import { toServiceError } from '../transport/status-mapping';
 
 export interface AdminServiceComponents {

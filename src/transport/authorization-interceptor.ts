@@ -1,8 +1,8 @@
-import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../log/logger';
-import { identifyCaller } from './caller-identity';
+import { callerAt, type CertificateIdentity } from './caller-identity';
+import { connectionIdentity } from './connection-identity';
 import type { MemberAuthority } from './trust-store';
 
 /** Methods only members may call; operators (people, tools) may call everything else. */
@@ -26,7 +26,7 @@ export function authorizationInterceptor(deps: {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, proceed) => {
-            const refusal = refuse(method.path, call.getAuthContext().sslPeerCertificate);
+            const refusal = refuse(method.path, connectionIdentity(call));
             if (refusal === undefined) {
               proceed(metadata);
               return;
@@ -37,8 +37,8 @@ export function authorizationInterceptor(deps: {
         }),
     });
 
-  function refuse(path: string, cert: PeerCertificate | undefined): { code: grpc.status; details: string } | undefined {
-    const identity = identifyCaller(cert, deps.clock.now());
+  function refuse(path: string, proven: CertificateIdentity): { code: grpc.status; details: string } | undefined {
+    const identity = callerAt(proven, deps.clock.now());
     if (!identity.ok) return { code: grpc.status.UNAUTHENTICATED, details: identity.reason };
     const { caller } = identity;
     if (!deps.authority.isMember(caller.nodeId)) {

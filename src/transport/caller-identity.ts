@@ -11,36 +11,49 @@ const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 
 export type CallerResult = { ok: true; caller: Caller } | { ok: false; reason: string };
 
+/** What a certificate proves, apart from time: cacheable for the life of a TLS connection. */
+export type CertificateIdentity =
+  | { ok: true; caller: Caller; notBefore: number; notAfter: number; validFrom: string; validTo: string }
+  | { ok: false; reason: string };
+
 /**
  * Reads the caller from the certificate TLS verified against the trust bundle. The bundle holds
  * only member node CAs, each with the unique subject `CN=<nodeId> CA`, so the issuer names the
  * member whose CA vouched for this certificate. A member certificate must name that same member
  * (a member's CA must not mint leaves for another id); anything else must be an operator's.
  */
-export function identifyCaller(cert: PeerCertificate | undefined, now: number): CallerResult {
+export function certificateIdentity(cert: PeerCertificate | undefined): CertificateIdentity {
   if (!cert || !cert.raw || cert.raw.length === 0) return { ok: false, reason: 'no verified client certificate' };
   const issuerCn = first(cert.issuer?.CN);
   const match = /^([a-z2-7]{8,64}) CA$/.exec(issuerCn ?? '');
   if (!match) return { ok: false, reason: `certificate issuer "${issuerCn ?? ''}" is not a g2g node CA` };
   const issuer = match[1];
-  if (Date.parse(cert.valid_to) <= now) return { ok: false, reason: `certificate expired at ${cert.valid_to}` };
-  if (Date.parse(cert.valid_from) > now) return { ok: false, reason: `certificate not valid before ${cert.valid_from}` };
   const eku = cert.ext_key_usage ?? [];
   if (!eku.includes(CLIENT_AUTH_OID)) return { ok: false, reason: 'certificate is not for client authentication' };
+  const validity = { notBefore: Date.parse(cert.valid_from), notAfter: Date.parse(cert.valid_to), validFrom: cert.valid_from, validTo: cert.valid_to };
   if (first(cert.subject?.OU) === OPERATOR_OU) {
-    return { ok: true, caller: { kind: 'operator', name: first(cert.subject?.CN) ?? '', nodeId: issuer } };
+    return { ok: true, caller: { kind: 'operator', name: first(cert.subject?.CN) ?? '', nodeId: issuer }, ...validity };
   }
   const dnsNames = sanDnsNames(cert);
   if (dnsNames[0] !== issuer) {
     return { ok: false, reason: `certificate names "${dnsNames[0] ?? ''}" but was issued by the CA of ${issuer}` };
   }
-  return { ok: true, caller: { kind: 'member', nodeId: issuer } };
+  return { ok: true, caller: { kind: 'member', nodeId: issuer }, ...validity };
 }
 
-/** The caller of a call that already passed the authorisation interceptor. */
-export function callerOf(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }, now = Date.now()): Caller | undefined {
-  const result = identifyCaller(call.getAuthContext().sslPeerCertificate, now);
-  return result.ok ? result.caller : undefined;
+/**
+ * The caller at time `now`: a connection outlives the TLS check of its certificate's validity,
+ * so expiry is checked on every call.
+ */
+export function callerAt(identity: CertificateIdentity, now: number): CallerResult {
+  if (!identity.ok) return identity;
+  if (identity.notAfter <= now) return { ok: false, reason: `certificate expired at ${identity.validTo}` };
+  if (identity.notBefore > now) return { ok: false, reason: `certificate not valid before ${identity.validFrom}` };
+  return { ok: true, caller: identity.caller };
+}
+
+export function identifyCaller(cert: PeerCertificate | undefined, now: number): CallerResult {
+  return callerAt(certificateIdentity(cert), now);
 }
 
 export function describeCaller(caller: Caller | undefined): string {
