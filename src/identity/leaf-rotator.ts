@@ -48,6 +48,11 @@ export interface LeafRotatorStats {
 }
 
 /** Node's setTimeout fires at once (with a warning) for delays past 2^31 − 1 ms; longer waits are chained. */
+/** Lets timers and I/O callbacks that are due run before we continue. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const MIN_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
@@ -194,7 +199,11 @@ export class LeafRotator {
         ...(this.opts.dnsNames ? { dnsNames: this.opts.dnsNames() } : {}),
         ...(this.opts.keyBits !== undefined ? { keyBits: this.opts.keyBits } : {}),
       });
+      // Issuing, validating and installing are each a few milliseconds of synchronous work;
+      // yielding between them keeps any one event-loop stall short (test/bench rotation).
+      await yieldToEventLoop();
       validateLeaf(this.opts.ca, leaf, new Date(this.opts.clock.now()));
+      await yieldToEventLoop();
     } catch (err) {
       this.land(flight);
       if (epoch === this.epoch) this.recordFailure(reason, err);
