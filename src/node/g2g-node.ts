@@ -128,7 +128,7 @@ export class G2gNode {
     const { ca, created } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),
       caLifetimeMs: config.caLifetime,
-      log: this.deps.log,
+      log: this.deps.log.child({ component: 'identity' }),
     });
     this.ca = ca;
     this.log.info({ nodeId: ca.nodeId, created, caFingerprint: ca.fingerprint }, created ? 'created node identity' : 'loaded node identity');
@@ -171,7 +171,7 @@ export class G2gNode {
       // sees the status of calls that authorisation (outermost) refuses.
       interceptors: [
         metricsInterceptor(this.metrics, 'gossip'),
-        authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.log.child({ component: 'authz' }) }),
+        authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.deps.log.child({ component: 'authz' }) }),
       ],
       channelOptions: { 'grpc.max_connection_age_ms': config.maxConnectionAge },
     });
