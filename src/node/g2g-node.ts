@@ -138,7 +138,7 @@ export class G2gNode {
       ca,
       clock: this.clock,
       random: this.random,
-      log: this.deps.log,
+      log: this.deps.log.child({ component: 'leaf-rotator' }),
       lifetimeMs: config.leafLifetime,
       renewFraction: config.leafRenewFraction,
       jitterFraction: config.leafRenewJitter,
