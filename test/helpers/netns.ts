@@ -1,0 +1,78 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Several hosts on one machine: network namespaces joined by a bridge in the root namespace,
+ * each with its own address in 198.18.0.0/24 (RFC 2544 benchmarking space, reserved for tests).
+ * Needs root and iproute2; `netnsUnavailable()` says why not when it cannot run.
+ */
+export interface TestHosts {
+  hosts: TestHost[];
+  /** Removes every namespace, veth and the bridge (idempotent). */
+  destroy(): Promise<void>;
+}
+
+export interface TestHost {
+  name: string;
+  address: string;
+  /** Runs `argv` inside this host's namespace. */
+  spawn(argv: string[], env?: NodeJS.ProcessEnv): ChildProcess;
+  exec(argv: string[], timeoutMs?: number): Promise<{ stdout: string; stderr: string }>;
+}
+
+const PREFIX = 'g2gt';
+
+export async function netnsUnavailable(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'network namespaces need root';
+  try {
+    await run('ip', ['netns', 'list']);
+  } catch (error) {
+    return `iproute2 is not usable: ${(error as Error).message}`;
+  }
+  return undefined;
+}
+
+async function ip(...args: string[]): Promise<void> {
+  await run('ip', args, { timeout: 10_000 });
+}
+
+/** Creates `count` hosts named `<PREFIX><tag><i>` with addresses 198.18.0.(10 + i). */
+export async function createHosts(count: number, tag = String(process.pid % 1000)): Promise<TestHosts> {
+  const bridge = `${PREFIX}br${tag}`.slice(0, 15);
+  const names: string[] = [];
+  const destroy = async () => {
+    for (const name of names) await ip('netns', 'del', name).catch(() => undefined);
+    await ip('link', 'del', bridge).catch(() => undefined);
+  };
+  try {
+    await ip('link', 'add', bridge, 'type', 'bridge');
+    await ip('addr', 'add', '198.18.0.1/24', 'dev', bridge);
+    await ip('link', 'set', bridge, 'up');
+    const hosts: TestHost[] = [];
+    for (let i = 1; i <= count; i++) {
+      const name = `${PREFIX}${tag}h${i}`;
+      const outer = `${PREFIX}${tag}v${i}`.slice(0, 15);
+      const address = `198.18.0.${10 + i}`;
+      await ip('netns', 'add', name);
+      names.push(name);
+      await ip('link', 'add', outer, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name);
+      await ip('link', 'set', outer, 'master', bridge);
+      await ip('link', 'set', outer, 'up');
+      await ip('-n', name, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
+      await ip('-n', name, 'link', 'set', 'eth0', 'up');
+      await ip('-n', name, 'link', 'set', 'lo', 'up');
+      hosts.push({
+        name,
+        address,
+        spawn: (argv, env) => spawn('ip', ['netns', 'exec', name, ...argv], { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }),
+        exec: (argv, timeoutMs = 30_000) => run('ip', ['netns', 'exec', name, ...argv], { timeout: timeoutMs }),
+      });
+    }
+    return { hosts, destroy };
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+}
