@@ -43,6 +43,9 @@ export interface BoundPorts {
   metrics: number | null;
 }
 
+/** How long trust-bundle changes are collected before the bundle is rebuilt (see TrustStore). */
+const TRUST_DEBOUNCE_MS = 25;
+
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /**
@@ -82,7 +85,7 @@ export class G2gNode {
       now: () => this.clock.now(),
       rotationStats: () => this.rotator?.stats() ?? { rotations: 0, failures: 0 },
     });
-    this.trust = new TrustStore(this.trustProvider);
+    this.trust = new TrustStore(this.trustProvider, { clock: this.clock, debounceMs: TRUST_DEBOUNCE_MS });
   }
 
   get nodeId(): string {
@@ -149,6 +152,7 @@ export class G2gNode {
     this.rotator.onLeaf((leaf) => this.installLeaf(leaf));
     await this.rotator.start();
     this.trust.set(ca.nodeId, ca.certPem);
+    this.trust.flush();
 
     const definitions = [g2gPackageDefinition(), healthPackageDefinition()];
     const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;

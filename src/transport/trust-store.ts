@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../util/clock';
 import type { PushCertificateProvider } from './push-certificate-provider';
 
 /** What authorisation needs to know about membership: is this node a current member? */
@@ -6,25 +7,35 @@ export interface MemberAuthority {
 }
 
 /**
- * The gossip port's trust: the node CAs of current members, by nodeId. Every change is pushed to
- * the server's CA provider (new handshakes) and is seen by the authorisation interceptor at once
- * (calls on connections opened before a removal).
+ * The gossip port's trust: the node CAs of current members, by nodeId.
+ *
+ * Membership answers (`isMember`, used by the per-call authorisation interceptor) change at once.
+ * The trust bundle for new TLS handshakes is rebuilt at most once per `debounceMs`: rebuilding it
+ * creates a TLS secure context over every member CA, so a burst of 500 joins must cost one
+ * rebuild, not 500. A removed member is refused per call immediately; its CA only leaves the
+ * bundle with the next push.
  */
 export class TrustStore implements MemberAuthority {
   private readonly cas = new Map<string, string>();
+  private timer: TimerHandle | undefined;
+  private waiters: Array<() => void> = [];
+  private pushes = 0;
 
-  constructor(private readonly provider: PushCertificateProvider) {}
+  constructor(
+    private readonly provider: PushCertificateProvider,
+    private readonly options: { clock: Clock; debounceMs: number },
+  ) {}
 
-  /** Adds or replaces a member's CA certificate(s). */
+  /** Adds or replaces a member's CA certificate. */
   set(nodeId: string, caPem: string): void {
     if (this.cas.get(nodeId) === caPem) return;
     this.cas.set(nodeId, caPem);
-    this.push();
+    this.schedulePush();
   }
 
   remove(nodeId: string): boolean {
     const removed = this.cas.delete(nodeId);
-    if (removed) this.push();
+    if (removed) this.schedulePush();
     return removed;
   }
 
@@ -36,7 +47,35 @@ export class TrustStore implements MemberAuthority {
     return [...this.cas.keys()];
   }
 
+  /** Resolves once every change made so far has reached the TLS trust bundle. */
+  settled(): Promise<void> {
+    if (!this.timer) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** How many times the bundle was rebuilt (for tests and benchmarks of the debounce). */
+  pushCount(): number {
+    return this.pushes;
+  }
+
+  private schedulePush(): void {
+    if (this.timer) return;
+    this.timer = this.options.clock.setTimeout(() => this.push(), this.options.debounceMs);
+  }
+
   private push(): void {
+    this.timer = undefined;
+    this.pushes++;
     this.provider.setCaCertificates([...this.cas.values()]);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Pushes pending changes now (e.g. our own CA at start-up, before the port binds). */
+  flush(): void {
+    if (!this.timer) return;
+    this.timer.cancel();
+    this.push();
   }
 }

@@ -46,6 +46,7 @@ test('a certificate from an unknown CA is refused at the handshake', async () =>
 test('a removed member is refused on the connection it opened while it was a member', async () => {
   const other = await makeCa();
   node.trust.set(other.nodeId, other.certPem);
+  await node.trust.settled();
   const client = gossipClient(materialFor(node, await memberLeaf(other)));
   const pong = await call<{ nodeId: string }>(client, 'Ping', { nonce: 7 });
   assert.equal(pong.nodeId, node.nodeId);
@@ -63,6 +64,7 @@ test('a removed member is refused on the connection it opened while it was a mem
 test("a leaf minted by one member's CA for another member's id is refused", async () => {
   const minter = await makeCa();
   node.trust.set(minter.nodeId, minter.certPem);
+  await node.trust.settled();
   try {
     const forged = await memberLeaf({ ...minter, nodeId: node.nodeId });
     const code = await failureCode(call(gossipClient(materialFor(node, forged)), 'Ping', { nonce: 1 }));

@@ -22,6 +22,7 @@ before(async () => {
   // Until membership lands, the test plays its part: each node trusts the other's CA.
   a.trust.set(b.nodeId, b.nodeCa.certPem);
   b.trust.set(a.nodeId, a.nodeCa.certPem);
+  await Promise.all([a.trust.settled(), b.trust.settled()]);
 });
 
 after(async () => {
