@@ -2,13 +2,32 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AdminClient as _g2g_v1_AdminClient, AdminDefinition as _g2g_v1_AdminDefinition } from './g2g/v1/Admin';
+import type { CreateTokenRequest as _g2g_v1_CreateTokenRequest, CreateTokenRequest__Output as _g2g_v1_CreateTokenRequest__Output } from './g2g/v1/CreateTokenRequest';
+import type { CreateTokenResponse as _g2g_v1_CreateTokenResponse, CreateTokenResponse__Output as _g2g_v1_CreateTokenResponse__Output } from './g2g/v1/CreateTokenResponse';
+import type { JoinHello as _g2g_v1_JoinHello, JoinHello__Output as _g2g_v1_JoinHello__Output } from './g2g/v1/JoinHello';
+import type { JoinMessage as _g2g_v1_JoinMessage, JoinMessage__Output as _g2g_v1_JoinMessage__Output } from './g2g/v1/JoinMessage';
+import type { JoinProof as _g2g_v1_JoinProof, JoinProof__Output as _g2g_v1_JoinProof__Output } from './g2g/v1/JoinProof';
+import type { JoinWelcome as _g2g_v1_JoinWelcome, JoinWelcome__Output as _g2g_v1_JoinWelcome__Output } from './g2g/v1/JoinWelcome';
 import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from './g2g/v1/LeafInfo';
+import type { ListTokensRequest as _g2g_v1_ListTokensRequest, ListTokensRequest__Output as _g2g_v1_ListTokensRequest__Output } from './g2g/v1/ListTokensRequest';
+import type { ListTokensResponse as _g2g_v1_ListTokensResponse, ListTokensResponse__Output as _g2g_v1_ListTokensResponse__Output } from './g2g/v1/ListTokensResponse';
 import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from './g2g/v1/NodeRecord';
+import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Output as _g2g_v1_NominateRequest__Output } from './g2g/v1/NominateRequest';
+import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from './g2g/v1/NominateResponse';
+import type { RegisterClient as _g2g_v1_RegisterClient, RegisterDefinition as _g2g_v1_RegisterDefinition } from './g2g/v1/Register';
+import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from './g2g/v1/RevokeTokenRequest';
+import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from './g2g/v1/RevokeTokenResponse';
 import type { RotateRequest as _g2g_v1_RotateRequest, RotateRequest__Output as _g2g_v1_RotateRequest__Output } from './g2g/v1/RotateRequest';
 import type { RotateResponse as _g2g_v1_RotateResponse, RotateResponse__Output as _g2g_v1_RotateResponse__Output } from './g2g/v1/RotateResponse';
+import type { RotateTokenRequest as _g2g_v1_RotateTokenRequest, RotateTokenRequest__Output as _g2g_v1_RotateTokenRequest__Output } from './g2g/v1/RotateTokenRequest';
+import type { RotateTokenResponse as _g2g_v1_RotateTokenResponse, RotateTokenResponse__Output as _g2g_v1_RotateTokenResponse__Output } from './g2g/v1/RotateTokenResponse';
 import type { StatusRequest as _g2g_v1_StatusRequest, StatusRequest__Output as _g2g_v1_StatusRequest__Output } from './g2g/v1/StatusRequest';
 import type { StatusResponse as _g2g_v1_StatusResponse, StatusResponse__Output as _g2g_v1_StatusResponse__Output } from './g2g/v1/StatusResponse';
 import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from './g2g/v1/Tag';
+import type { TokenInfo as _g2g_v1_TokenInfo, TokenInfo__Output as _g2g_v1_TokenInfo__Output } from './g2g/v1/TokenInfo';
+import type { TokenSyncRecord as _g2g_v1_TokenSyncRecord, TokenSyncRecord__Output as _g2g_v1_TokenSyncRecord__Output } from './g2g/v1/TokenSyncRecord';
+import type { WhoAmIRequest as _g2g_v1_WhoAmIRequest, WhoAmIRequest__Output as _g2g_v1_WhoAmIRequest__Output } from './g2g/v1/WhoAmIRequest';
+import type { WhoAmIResponse as _g2g_v1_WhoAmIResponse, WhoAmIResponse__Output as _g2g_v1_WhoAmIResponse__Output } from './g2g/v1/WhoAmIResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -18,14 +37,34 @@ export interface ProtoGrpcType {
   g2g: {
     v1: {
       Admin: SubtypeConstructor<typeof grpc.Client, _g2g_v1_AdminClient> & { service: _g2g_v1_AdminDefinition }
+      CreateTokenRequest: MessageTypeDefinition<_g2g_v1_CreateTokenRequest, _g2g_v1_CreateTokenRequest__Output>
+      CreateTokenResponse: MessageTypeDefinition<_g2g_v1_CreateTokenResponse, _g2g_v1_CreateTokenResponse__Output>
+      JoinHello: MessageTypeDefinition<_g2g_v1_JoinHello, _g2g_v1_JoinHello__Output>
+      JoinMessage: MessageTypeDefinition<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>
+      JoinProof: MessageTypeDefinition<_g2g_v1_JoinProof, _g2g_v1_JoinProof__Output>
+      JoinWelcome: MessageTypeDefinition<_g2g_v1_JoinWelcome, _g2g_v1_JoinWelcome__Output>
       LeafInfo: MessageTypeDefinition<_g2g_v1_LeafInfo, _g2g_v1_LeafInfo__Output>
+      ListTokensRequest: MessageTypeDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensRequest__Output>
+      ListTokensResponse: MessageTypeDefinition<_g2g_v1_ListTokensResponse, _g2g_v1_ListTokensResponse__Output>
       NodeMode: EnumTypeDefinition
       NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
+      NominateRequest: MessageTypeDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateRequest__Output>
+      NominateResponse: MessageTypeDefinition<_g2g_v1_NominateResponse, _g2g_v1_NominateResponse__Output>
+      Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }
+      RevokeTokenRequest: MessageTypeDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenRequest__Output>
+      RevokeTokenResponse: MessageTypeDefinition<_g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenResponse__Output>
       RotateRequest: MessageTypeDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateRequest__Output>
       RotateResponse: MessageTypeDefinition<_g2g_v1_RotateResponse, _g2g_v1_RotateResponse__Output>
+      RotateTokenRequest: MessageTypeDefinition<_g2g_v1_RotateTokenRequest, _g2g_v1_RotateTokenRequest__Output>
+      RotateTokenResponse: MessageTypeDefinition<_g2g_v1_RotateTokenResponse, _g2g_v1_RotateTokenResponse__Output>
       StatusRequest: MessageTypeDefinition<_g2g_v1_StatusRequest, _g2g_v1_StatusRequest__Output>
       StatusResponse: MessageTypeDefinition<_g2g_v1_StatusResponse, _g2g_v1_StatusResponse__Output>
       Tag: MessageTypeDefinition<_g2g_v1_Tag, _g2g_v1_Tag__Output>
+      TokenInfo: MessageTypeDefinition<_g2g_v1_TokenInfo, _g2g_v1_TokenInfo__Output>
+      TokenState: EnumTypeDefinition
+      TokenSyncRecord: MessageTypeDefinition<_g2g_v1_TokenSyncRecord, _g2g_v1_TokenSyncRecord__Output>
+      WhoAmIRequest: MessageTypeDefinition<_g2g_v1_WhoAmIRequest, _g2g_v1_WhoAmIRequest__Output>
+      WhoAmIResponse: MessageTypeDefinition<_g2g_v1_WhoAmIResponse, _g2g_v1_WhoAmIResponse__Output>
     }
   }
 }

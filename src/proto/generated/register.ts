@@ -9,6 +9,7 @@ import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo
 import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from './g2g/v1/NodeRecord';
 import type { RegisterClient as _g2g_v1_RegisterClient, RegisterDefinition as _g2g_v1_RegisterDefinition } from './g2g/v1/Register';
 import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from './g2g/v1/Tag';
+import type { TokenSyncRecord as _g2g_v1_TokenSyncRecord, TokenSyncRecord__Output as _g2g_v1_TokenSyncRecord__Output } from './g2g/v1/TokenSyncRecord';
 import type { WhoAmIRequest as _g2g_v1_WhoAmIRequest, WhoAmIRequest__Output as _g2g_v1_WhoAmIRequest__Output } from './g2g/v1/WhoAmIRequest';
 import type { WhoAmIResponse as _g2g_v1_WhoAmIResponse, WhoAmIResponse__Output as _g2g_v1_WhoAmIResponse__Output } from './g2g/v1/WhoAmIResponse';
 
@@ -28,6 +29,8 @@ export interface ProtoGrpcType {
       NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
       Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }
       Tag: MessageTypeDefinition<_g2g_v1_Tag, _g2g_v1_Tag__Output>
+      TokenState: EnumTypeDefinition
+      TokenSyncRecord: MessageTypeDefinition<_g2g_v1_TokenSyncRecord, _g2g_v1_TokenSyncRecord__Output>
       WhoAmIRequest: MessageTypeDefinition<_g2g_v1_WhoAmIRequest, _g2g_v1_WhoAmIRequest__Output>
       WhoAmIResponse: MessageTypeDefinition<_g2g_v1_WhoAmIResponse, _g2g_v1_WhoAmIResponse__Output>
     }

@@ -2,12 +2,74 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateTokenRequest as _g2g_v1_CreateTokenRequest, CreateTokenRequest__Output as _g2g_v1_CreateTokenRequest__Output } from '../../g2g/v1/CreateTokenRequest';
+import type { CreateTokenResponse as _g2g_v1_CreateTokenResponse, CreateTokenResponse__Output as _g2g_v1_CreateTokenResponse__Output } from '../../g2g/v1/CreateTokenResponse';
+import type { ListTokensRequest as _g2g_v1_ListTokensRequest, ListTokensRequest__Output as _g2g_v1_ListTokensRequest__Output } from '../../g2g/v1/ListTokensRequest';
+import type { ListTokensResponse as _g2g_v1_ListTokensResponse, ListTokensResponse__Output as _g2g_v1_ListTokensResponse__Output } from '../../g2g/v1/ListTokensResponse';
+import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Output as _g2g_v1_NominateRequest__Output } from '../../g2g/v1/NominateRequest';
+import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from '../../g2g/v1/NominateResponse';
+import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from '../../g2g/v1/RevokeTokenRequest';
+import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from '../../g2g/v1/RevokeTokenResponse';
 import type { RotateRequest as _g2g_v1_RotateRequest, RotateRequest__Output as _g2g_v1_RotateRequest__Output } from '../../g2g/v1/RotateRequest';
 import type { RotateResponse as _g2g_v1_RotateResponse, RotateResponse__Output as _g2g_v1_RotateResponse__Output } from '../../g2g/v1/RotateResponse';
+import type { RotateTokenRequest as _g2g_v1_RotateTokenRequest, RotateTokenRequest__Output as _g2g_v1_RotateTokenRequest__Output } from '../../g2g/v1/RotateTokenRequest';
+import type { RotateTokenResponse as _g2g_v1_RotateTokenResponse, RotateTokenResponse__Output as _g2g_v1_RotateTokenResponse__Output } from '../../g2g/v1/RotateTokenResponse';
 import type { StatusRequest as _g2g_v1_StatusRequest, StatusRequest__Output as _g2g_v1_StatusRequest__Output } from '../../g2g/v1/StatusRequest';
 import type { StatusResponse as _g2g_v1_StatusResponse, StatusResponse__Output as _g2g_v1_StatusResponse__Output } from '../../g2g/v1/StatusResponse';
 
 export interface AdminClient extends grpc.Client {
+  /**
+   * Join tokens (`<id>.<secret>`). The secret is returned once, by the call that makes it
+   * (CreateToken, RotateToken, Nominate), and never again: nodes keep only a key derived from it.
+   */
+  CreateToken(argument: _g2g_v1_CreateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  CreateToken(argument: _g2g_v1_CreateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  CreateToken(argument: _g2g_v1_CreateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  CreateToken(argument: _g2g_v1_CreateTokenRequest, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Join tokens (`<id>.<secret>`). The secret is returned once, by the call that makes it
+   * (CreateToken, RotateToken, Nominate), and never again: nodes keep only a key derived from it.
+   */
+  createToken(argument: _g2g_v1_CreateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _g2g_v1_CreateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _g2g_v1_CreateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  createToken(argument: _g2g_v1_CreateTokenRequest, callback: grpc.requestCallback<_g2g_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListTokens(argument: _g2g_v1_ListTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListTokens(argument: _g2g_v1_ListTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListTokens(argument: _g2g_v1_ListTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  ListTokens(argument: _g2g_v1_ListTokensRequest, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _g2g_v1_ListTokensRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _g2g_v1_ListTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _g2g_v1_ListTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  listTokens(argument: _g2g_v1_ListTokensRequest, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A join ticket for one newcomer: a fresh token (single-use unless `reusable`) packed with
+   * this node's register address(es), its CA fingerprint and the cluster name.
+   */
+  Nominate(argument: _g2g_v1_NominateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  Nominate(argument: _g2g_v1_NominateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  Nominate(argument: _g2g_v1_NominateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  Nominate(argument: _g2g_v1_NominateRequest, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A join ticket for one newcomer: a fresh token (single-use unless `reusable`) packed with
+   * this node's register address(es), its CA fingerprint and the cluster name.
+   */
+  nominate(argument: _g2g_v1_NominateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  nominate(argument: _g2g_v1_NominateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  nominate(argument: _g2g_v1_NominateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  nominate(argument: _g2g_v1_NominateRequest, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  
+  RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  RevokeToken(argument: _g2g_v1_RevokeTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  RevokeToken(argument: _g2g_v1_RevokeTokenRequest, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _g2g_v1_RevokeTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  revokeToken(argument: _g2g_v1_RevokeTokenRequest, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Issue and install a new leaf certificate now.
    */
@@ -23,6 +85,21 @@ export interface AdminClient extends grpc.Client {
   rotate(argument: _g2g_v1_RotateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RotateResponse__Output>): grpc.ClientUnaryCall;
   rotate(argument: _g2g_v1_RotateRequest, callback: grpc.requestCallback<_g2g_v1_RotateResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * A new secret for the same token id; the old secret stops working at once.
+   */
+  RotateToken(argument: _g2g_v1_RotateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  RotateToken(argument: _g2g_v1_RotateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  RotateToken(argument: _g2g_v1_RotateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  RotateToken(argument: _g2g_v1_RotateTokenRequest, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A new secret for the same token id; the old secret stops working at once.
+   */
+  rotateToken(argument: _g2g_v1_RotateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  rotateToken(argument: _g2g_v1_RotateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  rotateToken(argument: _g2g_v1_RotateTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  rotateToken(argument: _g2g_v1_RotateTokenRequest, callback: grpc.requestCallback<_g2g_v1_RotateTokenResponse__Output>): grpc.ClientUnaryCall;
+  
   Status(argument: _g2g_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
   Status(argument: _g2g_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
   Status(argument: _g2g_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
@@ -36,15 +113,41 @@ export interface AdminClient extends grpc.Client {
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Join tokens (`<id>.<secret>`). The secret is returned once, by the call that makes it
+   * (CreateToken, RotateToken, Nominate), and never again: nodes keep only a key derived from it.
+   */
+  CreateToken: grpc.handleUnaryCall<_g2g_v1_CreateTokenRequest__Output, _g2g_v1_CreateTokenResponse>;
+  
+  ListTokens: grpc.handleUnaryCall<_g2g_v1_ListTokensRequest__Output, _g2g_v1_ListTokensResponse>;
+  
+  /**
+   * A join ticket for one newcomer: a fresh token (single-use unless `reusable`) packed with
+   * this node's register address(es), its CA fingerprint and the cluster name.
+   */
+  Nominate: grpc.handleUnaryCall<_g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse>;
+  
+  RevokeToken: grpc.handleUnaryCall<_g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse>;
+  
+  /**
    * Issue and install a new leaf certificate now.
    */
   Rotate: grpc.handleUnaryCall<_g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse>;
+  
+  /**
+   * A new secret for the same token id; the old secret stops working at once.
+   */
+  RotateToken: grpc.handleUnaryCall<_g2g_v1_RotateTokenRequest__Output, _g2g_v1_RotateTokenResponse>;
   
   Status: grpc.handleUnaryCall<_g2g_v1_StatusRequest__Output, _g2g_v1_StatusResponse>;
   
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
+  CreateToken: MethodDefinition<_g2g_v1_CreateTokenRequest, _g2g_v1_CreateTokenResponse, _g2g_v1_CreateTokenRequest__Output, _g2g_v1_CreateTokenResponse__Output>
+  ListTokens: MethodDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensResponse, _g2g_v1_ListTokensRequest__Output, _g2g_v1_ListTokensResponse__Output>
+  Nominate: MethodDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateResponse, _g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse__Output>
+  RevokeToken: MethodDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse__Output>
   Rotate: MethodDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateResponse, _g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse__Output>
+  RotateToken: MethodDefinition<_g2g_v1_RotateTokenRequest, _g2g_v1_RotateTokenResponse, _g2g_v1_RotateTokenRequest__Output, _g2g_v1_RotateTokenResponse__Output>
   Status: MethodDefinition<_g2g_v1_StatusRequest, _g2g_v1_StatusResponse, _g2g_v1_StatusRequest__Output, _g2g_v1_StatusResponse__Output>
 }

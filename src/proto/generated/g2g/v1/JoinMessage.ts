@@ -5,7 +5,7 @@ import type { JoinProof as _g2g_v1_JoinProof, JoinProof__Output as _g2g_v1_JoinP
 import type { JoinWelcome as _g2g_v1_JoinWelcome, JoinWelcome__Output as _g2g_v1_JoinWelcome__Output } from '../../g2g/v1/JoinWelcome';
 
 /**
- * One step of the join handshake (filled by the membership issue).
+ * One step of the join handshake.
  */
 export interface JoinMessage {
   'hello'?: (_g2g_v1_JoinHello | null);
@@ -16,7 +16,7 @@ export interface JoinMessage {
 }
 
 /**
- * One step of the join handshake (filled by the membership issue).
+ * One step of the join handshake.
  */
 export interface JoinMessage__Output {
   'hello'?: (_g2g_v1_JoinHello__Output | null);

@@ -9,17 +9,21 @@ import type { WhoAmIResponse as _g2g_v1_WhoAmIResponse, WhoAmIResponse__Output a
 export interface RegisterClient extends grpc.Client {
   /**
    * The join handshake: hello -> server proof -> client proof -> welcome.
+   * Any refusal ends the stream with a status and a `g2g-error-code` trailer.
    */
   Join(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
   Join(options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
   /**
    * The join handshake: hello -> server proof -> client proof -> welcome.
+   * Any refusal ends the stream with a status and a `g2g-error-code` trailer.
    */
   join(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
   join(options?: grpc.CallOptions): grpc.ClientDuplexStream<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>;
   
   /**
    * The caller's address as this node saw it: how a node behind NAT learns its external IP.
+   * Also how a newcomer learns the node CA to verify the join channel against (the answer is
+   * unauthenticated; the join handshake and the ticket's CA fingerprint authenticate it).
    */
   WhoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
   WhoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
@@ -27,6 +31,8 @@ export interface RegisterClient extends grpc.Client {
   WhoAmI(argument: _g2g_v1_WhoAmIRequest, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
   /**
    * The caller's address as this node saw it: how a node behind NAT learns its external IP.
+   * Also how a newcomer learns the node CA to verify the join channel against (the answer is
+   * unauthenticated; the join handshake and the ticket's CA fingerprint authenticate it).
    */
   whoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
   whoAmI(argument: _g2g_v1_WhoAmIRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
@@ -38,11 +44,14 @@ export interface RegisterClient extends grpc.Client {
 export interface RegisterHandlers extends grpc.UntypedServiceImplementation {
   /**
    * The join handshake: hello -> server proof -> client proof -> welcome.
+   * Any refusal ends the stream with a status and a `g2g-error-code` trailer.
    */
   Join: grpc.handleBidiStreamingCall<_g2g_v1_JoinMessage__Output, _g2g_v1_JoinMessage>;
   
   /**
    * The caller's address as this node saw it: how a node behind NAT learns its external IP.
+   * Also how a newcomer learns the node CA to verify the join channel against (the answer is
+   * unauthenticated; the join handshake and the ticket's CA fingerprint authenticate it).
    */
   WhoAmI: grpc.handleUnaryCall<_g2g_v1_WhoAmIRequest__Output, _g2g_v1_WhoAmIResponse>;
   

@@ -12,6 +12,10 @@ export interface WhoAmIResponse {
    */
   'nodeId'?: (string);
   'cluster'?: (string);
+  /**
+   * The answering node's CA certificate (PEM); what a join ticket's `ca=` fingerprint pins.
+   */
+  'caCertPem'?: (string);
 }
 
 export interface WhoAmIResponse__Output {
@@ -25,4 +29,8 @@ export interface WhoAmIResponse__Output {
    */
   'nodeId': (string);
   'cluster': (string);
+  /**
+   * The answering node's CA certificate (PEM); what a join ticket's `ca=` fingerprint pins.
+   */
+  'caCertPem': (string);
 }
