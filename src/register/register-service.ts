@@ -1,18 +1,287 @@
+import * as grpc from '@grpc/grpc-js';
+import { G2gError } from '../errors';
+import type { Logger } from '../log/logger';
+import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
+import type { NodeRecord, NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterHandlers } from '../proto/generated/g2g/v1/Register';
+import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import type { TokenLease, UsableToken } from '../tokens/token-store';
+import type { TokenMode } from '../tokens/token-entry';
+import { connectionSocket } from '../transport/connection-identity';
 import { parsePeerAddress } from '../transport/peer-address';
+import { toServiceError } from '../transport/status-mapping';
+import type { Clock, TimerHandle } from '../util/clock';
+import { ClientProofError, JoinBusyError, JoinMalformedError, JoinThrottledError, JoinTimeoutError } from './errors';
+import { derFingerprint, ServerHandshake, type AuthenticatedNewcomer } from './join-handshake';
+import { isAuthenticationFailure, joinStatusFor } from './join-status';
+import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
+import { encodeNodeRecord } from './record-codec';
 
-export interface RegisterServiceComponents {
-  nodeId: string;
-  cluster: string;
+/**
+ * Largest message the register port accepts (`grpc.max_receive_message_length`). The biggest
+ * legitimate one is a hello: a NodeRecord (≤ 16 KiB, see MAX_JOIN_RECORD_BYTES) plus a few
+ * dozen bytes; grpc-js refuses anything larger with RESOURCE_EXHAUSTED before it is parsed.
+ */
+export const REGISTER_MAX_RECEIVE_MESSAGE_BYTES = 20 * 1024;
+
+/** Channel options for the register port's grpc.Server. */
+export const REGISTER_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': REGISTER_MAX_RECEIVE_MESSAGE_BYTES,
+};
+
+/** What the node decides about an authenticated newcomer. */
+export interface AdmitRequest {
+  record: NodeRecord__Output;
+  /** The record exactly as the newcomer sent (and MACed) it. */
+  recordBytes: Buffer;
+  /** The newcomer's IP as this node saw it. */
+  observedAddress: string;
+  /** The mode it asked for; its token allows it. */
+  mode: TokenMode;
+  tokenId: string;
+  /** Aborted when the newcomer goes away or the node stops: stop connecting back. */
+  signal: AbortSignal;
 }
 
-/** The register port's service. `Join` is answered UNIMPLEMENTED until membership lands. */
-export function registerHandlers(components: RegisterServiceComponents): Pick<RegisterHandlers, 'WhoAmI'> {
+export type AdmitOutcome =
+  | {
+      /** A sample of peers and the services for the welcome. */
+      peers: NodeRecord[];
+      services: string[];
+      /** The mode it was admitted in; default: the one it asked for. */
+      admittedMode?: TokenMode;
+      /** Why it was not admitted as it asked (e.g. its gossip port was unreachable). */
+      connectBackError?: string;
+    }
+  | { refused: G2gError };
+
+/** What the register port needs from the node (STYLE 2: the narrowest set). */
+export interface RegisterComponents {
+  nodeId: string;
+  cluster: string;
+  /** This node's CA certificate (PEM), for WhoAmI. */
+  caCertPem: string;
+  /** This node's current record, as newcomers should see it. */
+  selfRecord(): NodeRecord;
+  tokens: {
+    usable(id: string): UsableToken;
+    reserve(id: string): TokenLease;
+  };
+  /**
+   * `sha256:<hex>` of our current leaf. Used only if the certificate of the newcomer's own TLS
+   * connection cannot be read (see presentedLeafFingerprint); then a handshake that straddles a
+   * rotation fails and the newcomer retries.
+   */
+  currentLeafFingerprint(): string;
+  /** Admits the newcomer (connect-back, membership); throw or return `refused` to refuse. */
+  admit(request: AdmitRequest): Promise<AdmitOutcome>;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface RegisterOptions {
+  /** Time a newcomer has for each step of the handshake; admission itself is not counted. */
+  stepTimeoutMs?: number;
+  /** Handshakes in progress at most; more are refused with RESOURCE_EXHAUSTED. */
+  maxConcurrentHandshakes?: number;
+  throttle?: JoinThrottleOptions;
+}
+
+export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_CONCURRENT_HANDSHAKES = 64;
+
+export interface RegisterService {
+  /** The Register service definition, with undecodable Join messages turned into INVALID_ARGUMENT. */
+  definition: grpc.ServiceDefinition;
+  handlers: RegisterHandlers;
+  /** Aborts handshakes in progress (node shutdown). Idempotent. */
+  stop(): void;
+}
+
+/** WhoAmI only (Join answers UNIMPLEMENTED): the foundation's node, until joining is wired in. */
+export function registerHandlers(components: { nodeId: string; cluster: string; caCertPem?: string }): Pick<RegisterHandlers, 'WhoAmI'> {
   return {
     WhoAmI(call, callback) {
       const { address, port } = parsePeerAddress(call.getPeer());
-      callback(null, { address, port, nodeId: components.nodeId, cluster: components.cluster });
+      callback(null, { address, port, nodeId: components.nodeId, cluster: components.cluster, caCertPem: components.caCertPem ?? '' });
     },
   };
 }
 
+/** The register port's service: WhoAmI and the join handshake (DESIGN §3). */
+export function registerService(components: RegisterComponents, options: RegisterOptions = {}): RegisterService {
+  const log = components.log;
+  const throttle = new JoinThrottle(components.clock, options.throttle ?? DEFAULT_JOIN_THROTTLE);
+  const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const maxConcurrent = options.maxConcurrentHandshakes ?? DEFAULT_MAX_CONCURRENT_HANDSHAKES;
+  const inProgress = new Set<() => void>();
+  let stopped = false;
+
+  const join: RegisterHandlers['Join'] = (call) => {
+    const observedAddress = parsePeerAddress(call.getPeer()).address;
+    const abort = new AbortController();
+    let finished = false;
+    let timer: TimerHandle | undefined;
+    let lease: TokenLease | undefined;
+    let tokenId: string | undefined;
+    let handshake: ServerHandshake | undefined;
+
+    const finish = (): boolean => {
+      if (finished) return false;
+      finished = true;
+      timer?.cancel();
+      lease?.release();
+      inProgress.delete(abortHandshake);
+      abort.abort();
+      return true;
+    };
+    const fail = (error: unknown): void => {
+      if (!finish()) return;
+      const code = error instanceof G2gError ? error.code : 'ERR_INTERNAL';
+      if (isAuthenticationFailure(code)) throttle.recordFailure(observedAddress);
+      log.info({ peer: observedAddress, tokenId, code, reason: error instanceof G2gError ? error.message : undefined }, 'join refused');
+      call.emit('error', toServiceError(error, log, joinStatusFor(code)));
+    };
+    const abortHandshake = () => fail(new JoinTimeoutError('the node is shutting down'));
+    const armTimer = () => {
+      timer?.cancel();
+      const waitingFor = handshake?.awaiting === 'client-proof' ? 'a client proof' : 'a hello';
+      timer = components.clock.setTimeout(() => {
+        // Stalling after the server proof is how a guesser would behave: it counts as a failure.
+        fail(handshake?.awaiting === 'client-proof'
+          ? new ClientProofError(`no client proof within ${stepTimeoutMs} ms`)
+          : new JoinTimeoutError(`no ${waitingFor.replace(/^a /, '')} within ${stepTimeoutMs} ms`));
+      }, stepTimeoutMs);
+    };
+
+    const retryAfter = throttle.retryAfterMs(observedAddress);
+    if (stopped) return fail(new JoinBusyError('the node is shutting down'));
+    if (retryAfter > 0) return fail(new JoinThrottledError(`too many failed joins from ${observedAddress}; retry in ${Math.ceil(retryAfter / 1000)} s`));
+    if (inProgress.size >= maxConcurrent) return fail(new JoinBusyError(`${maxConcurrent} joins are in progress on this node; retry shortly`));
+    inProgress.add(abortHandshake);
+
+    try {
+      handshake = new ServerHandshake({
+        cluster: components.cluster,
+        tokens: components.tokens,
+        serverRecordBytes: encodeNodeRecord(components.selfRecord()),
+        leafFingerprint: presentedLeafFingerprint(call) ?? components.currentLeafFingerprint(),
+      });
+    } catch (error) {
+      return fail(error);
+    }
+    armTimer();
+
+    const admit = async (newcomer: AuthenticatedNewcomer) => {
+      tokenId = newcomer.tokenId;
+      // Single-use tokens are spent on the first proof that verifies, before admission: a
+      // newcomer that admission then refuses needs a new ticket, but no token admits twice.
+      lease = components.tokens.reserve(newcomer.tokenId);
+      await lease.commit();
+      lease = undefined;
+      const outcome = await components.admit({
+        record: newcomer.record,
+        recordBytes: newcomer.recordBytes,
+        observedAddress,
+        mode: newcomer.mode,
+        tokenId: newcomer.tokenId,
+        signal: abort.signal,
+      });
+      if ('refused' in outcome) throw outcome.refused;
+      if (finished) return;
+      const admittedMode = outcome.admittedMode ?? newcomer.mode;
+      call.write(handshake!.welcome({
+        peers: outcome.peers,
+        services: outcome.services,
+        observedAddress,
+        admittedMode,
+        connectBackError: outcome.connectBackError,
+      }));
+      finish();
+      log.info({ peer: observedAddress, nodeId: newcomer.record.nodeId, tokenId: newcomer.tokenId, mode: admittedMode, connectBackError: outcome.connectBackError || undefined }, 'newcomer admitted');
+      call.end();
+    };
+
+    call.on('data', (message: JoinMessage__Output & MaybeMalformed) => {
+      if (finished) return;
+      if (message[MALFORMED] !== undefined) return fail(new JoinMalformedError(`undecodable handshake message (${message[MALFORMED]})`));
+      let step;
+      try {
+        step = handshake!.receive(message);
+      } catch (error) {
+        return fail(error);
+      }
+      if (step.kind === 'reply') {
+        tokenId = message.hello?.tokenId;
+        armTimer();
+        call.write(step.message);
+        return;
+      }
+      // Authenticated: the newcomer has nothing more to send; admission has no step timer (the
+      // newcomer's deadline bounds it, and `signal` tells admission when the newcomer gives up).
+      timer?.cancel();
+      admit(step.newcomer).catch(fail);
+    });
+    call.on('end', () => {
+      if (finished || handshake?.awaiting === 'authenticated') return;
+      fail(handshake?.awaiting === 'client-proof'
+        ? new ClientProofError('the newcomer gave up after the server proof (wrong token secret, or it does not trust this node)')
+        : new JoinMalformedError('the newcomer closed the stream before sending a hello'));
+    });
+    call.on('cancelled', () => {
+      if (finished) return;
+      if (handshake?.awaiting === 'client-proof') throttle.recordFailure(observedAddress);
+      finish();
+    });
+  };
+
+  return {
+    definition: registerServiceDefinition(),
+    handlers: { ...registerHandlers(components), Join: join },
+    stop() {
+      stopped = true;
+      for (const abortHandshake of [...inProgress]) abortHandshake();
+    },
+  };
+}
+
+const MALFORMED = Symbol('malformed join message');
+type MaybeMalformed = { [MALFORMED]?: string };
+
+/**
+ * grpc-js answers a message it cannot deserialise with INTERNAL. A Join message that does not
+ * decode is the caller's fault, so the deserialiser hands the handler a marker instead, and the
+ * handler ends the call with INVALID_ARGUMENT.
+ */
+export function registerServiceDefinition(): grpc.ServiceDefinition {
+  const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  const base = proto.g2g.v1.Register.service;
+  const join = base.Join!;
+  return {
+    ...base,
+    Join: {
+      ...join,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return join.requestDeserialize(bytes);
+        } catch (err) {
+          return { [MALFORMED]: (err as Error).message.slice(0, 200) } satisfies MaybeMalformed;
+        }
+      },
+    },
+  };
+}
+
+/**
+ * `sha256:<hex>` of the certificate this node presented on the call's TLS connection, read from
+ * the connection itself so that a rotation between the TLS handshake and the hello cannot make
+ * the two sides bind different leaves. grpc-js has no public accessor for the server's side of
+ * the connection; the socket is found as the authorisation layer finds it (connection-identity.ts).
+ */
+export function presentedLeafFingerprint(call: unknown): string | undefined {
+  const socket = connectionSocket((call as { call?: unknown }).call) ?? connectionSocket(call);
+  const cert = socket?.getCertificate() as { raw?: Buffer } | null | undefined;
+  return cert?.raw && cert.raw.length > 0 ? derFingerprint(cert.raw) : undefined;
+}
+
+export type { JoinMessage };

@@ -1,0 +1,152 @@
+import { G2gError } from '../errors';
+
+/*
+ * Joining errors: one class per condition, each with a stable code. The register port maps
+ * them to gRPC statuses in join-status.ts; the newcomer side re-creates the remote code from
+ * the `g2g-error-code` trailer. Messages never contain a token secret.
+ */
+
+export type TicketProblem =
+  | 'too-long'
+  | 'whitespace'
+  | 'scheme'
+  | 'token'
+  | 'address'
+  | 'query'
+  | 'mode'
+  | 'ca'
+  | 'cluster'
+  | 'exp'
+  | 'unknown-parameter'
+  | 'duplicate-parameter';
+
+/** A join ticket string does not parse; `problem` says which part. */
+export class InvalidTicketError extends G2gError {
+  readonly code = 'ERR_INVALID_TICKET';
+  constructor(readonly problem: TicketProblem, message: string) {
+    super(`invalid join ticket: ${message}`);
+  }
+}
+
+/** The ticket's `exp` has passed (checked by the newcomer before dialling). */
+export class TicketExpiredError extends G2gError {
+  readonly code = 'ERR_TICKET_EXPIRED';
+  constructor(readonly expiredAt: number) {
+    super(`join ticket expired at ${new Date(expiredAt).toISOString()}; ask a member for a new one (g2g nominate)`);
+  }
+}
+
+/** The two sides belong to different clusters. Raised on both sides; nothing changes. */
+export class ClusterMismatchError extends G2gError {
+  readonly code = 'ERR_CLUSTER_MISMATCH';
+  constructor(readonly localCluster: string, readonly remoteCluster: string, side: 'node' | 'newcomer') {
+    super(side === 'node'
+      ? `cluster mismatch: this node is in cluster "${localCluster}" and the newcomer is in cluster "${remoteCluster}"`
+      : `cluster mismatch: this node is in cluster "${localCluster}" and the node it tried to join is in cluster "${remoteCluster}"`);
+  }
+}
+
+/** A handshake message is missing, out of order, or has a field of the wrong shape. */
+export class JoinMalformedError extends G2gError {
+  readonly code = 'ERR_JOIN_MALFORMED';
+}
+
+/** The peer speaks a join protocol version this node does not. */
+export class JoinProtocolVersionError extends G2gError {
+  readonly code = 'ERR_JOIN_PROTOCOL_VERSION';
+}
+
+/** The newcomer's record is invalid (its id does not match its CA, wrong cluster, too big, ...). */
+export class InvalidRecordError extends G2gError {
+  readonly code = 'ERR_INVALID_RECORD';
+}
+
+/** A client-mode token cannot admit a server-mode newcomer. */
+export class TokenModeError extends G2gError {
+  readonly code = 'ERR_TOKEN_MODE';
+}
+
+/**
+ * The newcomer's proof does not verify: it does not hold the token's secret, the messages were
+ * altered, or the TLS connection did not end at this node (a TLS-terminating proxy).
+ */
+export class ClientProofError extends G2gError {
+  readonly code = 'ERR_CLIENT_PROOF';
+}
+
+/** The newcomer's signature does not prove it holds the key of the CA its record names. */
+export class PossessionProofError extends G2gError {
+  readonly code = 'ERR_POSSESSION_PROOF';
+}
+
+/**
+ * Newcomer side: the node's proof does not verify: the node does not hold the token (wrong
+ * secret in the ticket, or an impostor), or the messages were altered on the way.
+ */
+export class ServerProofError extends G2gError {
+  readonly code = 'ERR_SERVER_PROOF';
+}
+
+/**
+ * Newcomer side: the node bound its proof to a different TLS certificate than the one this
+ * connection presented, so the connection ends somewhere else: a TLS-terminating proxy.
+ */
+export class ChannelBindingError extends G2gError {
+  readonly code = 'ERR_CHANNEL_BINDING';
+}
+
+/** Newcomer side: the node's CA is not the one the ticket pins, or its leaf is not from that CA. */
+export class CaMismatchError extends G2gError {
+  readonly code = 'ERR_CA_MISMATCH';
+}
+
+/** Too many failed joins from this source address lately. */
+export class JoinThrottledError extends G2gError {
+  readonly code = 'ERR_JOIN_THROTTLED';
+}
+
+/** Too many handshakes in progress on this node. */
+export class JoinBusyError extends G2gError {
+  readonly code = 'ERR_JOIN_BUSY';
+}
+
+/** The handshake did not finish in time. */
+export class JoinTimeoutError extends G2gError {
+  readonly code = 'ERR_JOIN_TIMEOUT';
+}
+
+/** The node's admission (connect-back, membership) refused the newcomer. */
+export class AdmissionRefusedError extends G2gError {
+  readonly code = 'ERR_ADMISSION_REFUSED';
+}
+
+/** Newcomer side: a node refused the join; `remoteCode` is its g2g error code, if it sent one. */
+export class JoinRefusedError extends G2gError {
+  readonly code = 'ERR_JOIN_REFUSED';
+  constructor(message: string, readonly grpcCode: number, readonly remoteCode: string | undefined) {
+    super(message);
+  }
+}
+
+/** Newcomer side: a node could not be reached or the call broke (not a refusal). */
+export class JoinUnreachableError extends G2gError {
+  readonly code = 'ERR_JOIN_UNREACHABLE';
+}
+
+export interface JoinAttemptFailure {
+  /** `host:port` as in the ticket. */
+  address: string;
+  /** A stable code: ours, or the node's `g2g-error-code` when it refused. */
+  code: string;
+  message: string;
+  /** The gRPC status, when the failure came from a call. */
+  grpcCode?: number;
+}
+
+/** Newcomer side: no address of the ticket admitted us; every attempt is listed. */
+export class JoinFailedError extends G2gError {
+  readonly code = 'ERR_JOIN_FAILED';
+  constructor(readonly failures: JoinAttemptFailure[]) {
+    super(`join failed at every address: ${failures.map((f) => `${f.address}: ${f.message} [${f.code}]`).join('; ') || 'no address to try'}`);
+  }
+}

@@ -1,0 +1,278 @@
+import { X509Certificate } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { G2gError } from '../errors';
+import { nodeIdFromPublicKey } from '../identity/node-id';
+import type { Logger } from '../log/logger';
+import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
+import type { NodeRecord } from '../proto/generated/g2g/v1/NodeRecord';
+import type { RegisterClient } from '../proto/generated/g2g/v1/Register';
+import type { WhoAmIResponse__Output } from '../proto/generated/g2g/v1/WhoAmIResponse';
+import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import { parseToken, type TokenParts } from '../tokens/token-format';
+import { checkPeerIdentity } from '../transport/peer-channel';
+import { systemClock, type Clock } from '../util/clock';
+import {
+  CaMismatchError,
+  ClusterMismatchError,
+  JoinFailedError,
+  JoinRefusedError,
+  JoinUnreachableError,
+  TokenModeError,
+  type JoinAttemptFailure,
+} from './errors';
+import { ClientHandshake, derFingerprint, type CaSigner, type JoinWelcomeResult } from './join-handshake';
+import { isFinalForTicket } from './join-status';
+import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from './join-ticket';
+import { encodeNodeRecord } from './record-codec';
+
+/**
+ * The newcomer's side of joining: dial a ticket's register addresses in order until one admits
+ * us (STYLE 8: the failures before it are part of the result).
+ *
+ * Per address:
+ * 1. Learn the node's CA (unless the caller knows it): WhoAmI over a TLS connection that does
+ *    not verify the server, because nothing to verify it against exists yet. Nothing secret is
+ *    sent on it, and what it returns is only trusted once checked: against the ticket's `ca=`
+ *    pin right away, and by the handshake's proofs in any case.
+ * 2. Open a channel that trusts only that CA and checks that the leaf names its node id, and run
+ *    the handshake on it. The server proof is checked against the certificate the node presented
+ *    on the very connection carrying the stream (read from the call's auth context), so a
+ *    TLS-terminating relay is detected even when it holds a certificate we would accept.
+ */
+
+export interface JoinClientOptions {
+  /** Our cluster: a ticket or node of another cluster is refused. */
+  cluster: string;
+  /** Our NodeRecord as we advertise it (mode included). */
+  record: NodeRecord;
+  /** Signs with our node CA key (caSigner(ca.keyPem)). */
+  sign: CaSigner;
+  clock?: Clock;
+  /** Budget per address, discovery and handshake together (default 15 s). */
+  attemptTimeoutMs?: number;
+  log?: Logger;
+  /** How a node's CA is learned when the target does not say (default: WhoAmI, see above). */
+  discover?: (address: string, deadline: number) => Promise<SeedIdentity>;
+  /** Extra channel options for both channels (tests). */
+  channelOptions?: grpc.ChannelOptions;
+}
+
+/** A node's identity as learned before the handshake (and checked by it). */
+export interface SeedIdentity {
+  nodeId: string;
+  caCertPem: string;
+}
+
+export interface JoinTarget {
+  /** `host:port` of a register port. */
+  address: string;
+  /** The node's CA and id, if known already (a peer remembered from before): skips discovery. */
+  identity?: SeedIdentity;
+}
+
+export interface JoinSuccess {
+  /** The address that admitted us. */
+  address: string;
+  welcome: JoinWelcomeResult;
+  /** Addresses tried before it, and why each failed. */
+  failures: JoinAttemptFailure[];
+}
+
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
+/** How long a refused newcomer waits for the node's status before hanging up. */
+const STATUS_GRACE_MS = 2_000;
+
+/**
+ * Joins with a join ticket. Throws at once (before dialling) for a malformed or expired ticket,
+ * a ticket of another cluster, or a ticket whose mode cannot admit our record's mode; throws
+ * JoinFailedError listing every attempt if no address admits us.
+ */
+export async function joinWithTicket(ticket: string | JoinTicket, options: JoinClientOptions): Promise<JoinSuccess> {
+  const parsed = typeof ticket === 'string' ? parseTicket(ticket) : ticket;
+  assertTicketFresh(parsed, (options.clock ?? systemClock).now());
+  if (parsed.cluster !== undefined && parsed.cluster !== options.cluster) {
+    throw new ClusterMismatchError(options.cluster, parsed.cluster, 'newcomer');
+  }
+  if (parsed.mode === 'client' && options.record.mode === 'NODE_MODE_SERVER') {
+    throw new TokenModeError('the ticket admits client-mode nodes only, and this node is configured as a server');
+  }
+  return joinTargets(
+    parsed.addresses.map((a) => ({ address: formatTicketAddress(a) })),
+    parsed.token,
+    options,
+    parsed.caFingerprint,
+  );
+}
+
+/**
+ * Joins through `targets` in order with a token (`<id>.<secret>`): configured services with
+ * G2G_TOKEN, or remembered peers. `caFingerprint` pins the CA of every target, if given.
+ */
+export async function joinTargets(targets: JoinTarget[], token: TokenParts | string, options: JoinClientOptions, caFingerprint?: string): Promise<JoinSuccess> {
+  const parts = typeof token === 'string' ? parseToken(token) : token;
+  const failures: JoinAttemptFailure[] = [];
+  const log = options.log;
+  for (const target of targets) {
+    try {
+      const welcome = await attempt(target, parts, options, caFingerprint);
+      if (failures.length > 0) log?.warn({ address: target.address, failures }, 'joined after failures at earlier addresses');
+      return { address: target.address, welcome, failures };
+    } catch (error) {
+      const failure = describeFailure(target.address, error);
+      failures.push(failure);
+      log?.warn({ address: failure.address, code: failure.code, grpcCode: failure.grpcCode, reason: failure.message }, 'join attempt failed');
+      if (isFinalForTicket(failure.code)) break;
+    }
+  }
+  throw new JoinFailedError(failures);
+}
+
+async function attempt(target: JoinTarget, token: TokenParts, options: JoinClientOptions, caFingerprint: string | undefined): Promise<JoinWelcomeResult> {
+  // Deadlines are wall-clock for grpc-js, whatever the injected clock (ticket expiry) says.
+  const deadline = Date.now() + (options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS);
+  const identity = target.identity ?? (await (options.discover ?? discoverNode)(target.address, deadline));
+  checkSeedIdentity(identity, target.address, caFingerprint);
+  const handshake = new ClientHandshake({
+    token,
+    cluster: options.cluster,
+    recordBytes: encodeNodeRecord(options.record),
+    sign: options.sign,
+    caFingerprint,
+    expectedCaCertPem: identity.caCertPem,
+  });
+  const client = registerClient(target.address, verifiedCredentials(identity), {
+    'grpc.ssl_target_name_override': identity.nodeId,
+    'grpc.default_authority': identity.nodeId,
+    ...options.channelOptions,
+  });
+  try {
+    return await runHandshake(client, handshake, deadline);
+  } finally {
+    client.close();
+  }
+}
+
+function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadline: number): Promise<JoinWelcomeResult> {
+  return new Promise((resolve, reject) => {
+    const call = client.Join({ deadline });
+    let settled = false;
+    let localError: unknown;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(graceTimer);
+      fn();
+    };
+    // Our own refusal: half-close and let the node answer with its status (so it counts the
+    // abandoned handshake before we try again), but never wait long for it.
+    const refuse = (error: unknown) => {
+      if (localError !== undefined || settled) return;
+      localError = error;
+      call.end();
+      graceTimer = setTimeout(() => {
+        call.cancel();
+        settle(() => reject(error));
+      }, STATUS_GRACE_MS);
+      graceTimer.unref();
+    };
+    call.on('data', (message: JoinMessage__Output) => {
+      if (localError !== undefined || settled) return;
+      try {
+        const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
+        const step = handshake.receive(message, leaf);
+        if (step.kind === 'reply') {
+          call.write(step.message);
+          return;
+        }
+        call.end();
+        settle(() => resolve(step.welcome));
+      } catch (error) {
+        refuse(error);
+      }
+    });
+    call.on('error', (error: grpc.ServiceError) => {
+      settle(() => reject(localError ?? refusalFrom(error)));
+    });
+    call.on('status', (status: grpc.StatusObject) => {
+      // A clean end without a welcome (the node closed early): a protocol failure on its side.
+      if (status.code === grpc.status.OK) settle(() => reject(localError ?? new JoinUnreachableError('the node ended the handshake without a welcome')));
+    });
+    call.write(handshake.hello() satisfies JoinMessage);
+  });
+}
+
+function refusalFrom(error: grpc.ServiceError): G2gError {
+  const remoteCode = error.metadata?.get('g2g-error-code')[0];
+  if (typeof remoteCode === 'string') return new JoinRefusedError(error.details, error.code, remoteCode);
+  if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED || error.code === grpc.status.CANCELLED) {
+    return new JoinUnreachableError(`${grpc.status[error.code]}: ${error.details}`);
+  }
+  return new JoinRefusedError(error.details, error.code, undefined);
+}
+
+function describeFailure(address: string, error: unknown): JoinAttemptFailure {
+  if (error instanceof JoinRefusedError) {
+    return { address, code: error.remoteCode ?? `GRPC_${grpc.status[error.grpcCode] ?? error.grpcCode}`, message: error.message, grpcCode: error.grpcCode };
+  }
+  if (error instanceof G2gError) return { address, code: error.code, message: error.message };
+  const status = error as Partial<grpc.ServiceError>;
+  if (typeof status.code === 'number') return { address, code: 'ERR_JOIN_UNREACHABLE', message: `${grpc.status[status.code]}: ${status.details ?? ''}`, grpcCode: status.code };
+  return { address, code: 'ERR_JOIN_UNREACHABLE', message: (error as Error)?.message ?? String(error) };
+}
+
+/** The learned identity must be a node CA whose key is the node id, and match the ticket's pin. */
+function checkSeedIdentity(identity: SeedIdentity, address: string, caFingerprint: string | undefined): void {
+  let ca: X509Certificate;
+  try {
+    ca = new X509Certificate(identity.caCertPem);
+  } catch {
+    throw new CaMismatchError(`${address} answered without a parseable CA certificate`);
+  }
+  const derived = nodeIdFromPublicKey(ca.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  if (!ca.ca || derived !== identity.nodeId) throw new CaMismatchError(`${address} answered with a CA that is not the node CA of ${identity.nodeId.slice(0, 64)}`);
+  const fingerprint = derFingerprint(ca.raw);
+  if (caFingerprint !== undefined && fingerprint !== caFingerprint) {
+    throw new CaMismatchError(`${address} presents node CA ${fingerprint}, but the ticket pins ${caFingerprint}`);
+  }
+}
+
+/** Trust only the node's CA, and require its leaf to name its node id (DESIGN §2). */
+function verifiedCredentials(identity: SeedIdentity): grpc.ChannelCredentials {
+  return grpc.credentials.createSsl(Buffer.from(identity.caCertPem), null, null, {
+    checkServerIdentity: (_host, cert) => checkPeerIdentity(identity.nodeId, cert),
+  });
+}
+
+type RegisterClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => RegisterClient;
+let registerClientConstructor: RegisterClientConstructor | undefined;
+
+function registerClient(address: string, credentials: grpc.ChannelCredentials, extra: grpc.ChannelOptions): RegisterClient {
+  registerClientConstructor ??= (grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto).g2g.v1.Register as unknown as RegisterClientConstructor;
+  return new registerClientConstructor(address, credentials, {
+    // One connection of our own: the handshake binds to this connection's certificate.
+    'grpc.use_local_subchannel_pool': 1,
+    'grpc.enable_retries': 0,
+    ...extra,
+  });
+}
+
+/**
+ * Step 1 above: WhoAmI on a connection that does not verify the server. This is the one place
+ * g2g turns TLS verification off, and it pins nothing through `checkServerIdentity` (which would
+ * never run then; DESIGN §2): the answer is treated as a claim, checked by the caller.
+ */
+export function discoverNode(address: string, deadline: number): Promise<SeedIdentity> {
+  // A name rather than the IP as TLS server name (RFC 6066); nothing is checked against it here.
+  const client = registerClient(address, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), {
+    'grpc.ssl_target_name_override': 'g2g-register',
+  });
+  return new Promise<SeedIdentity>((resolve, reject) => {
+    client.WhoAmI({}, { deadline }, (error: grpc.ServiceError | null, response?: WhoAmIResponse__Output) => {
+      client.close();
+      if (error) return reject(new JoinUnreachableError(`WhoAmI at ${address} failed: ${grpc.status[error.code]}: ${error.details}`));
+      if (!response?.caCertPem) return reject(new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`));
+      resolve({ nodeId: response.nodeId, caCertPem: response.caCertPem });
+    });
+  });
+}

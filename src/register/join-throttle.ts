@@ -1,0 +1,67 @@
+import type { Clock } from '../util/clock';
+
+export interface JoinThrottleOptions {
+  /** Failures a source may have in a burst before it is refused. */
+  burst: number;
+  /** One failure is forgiven per this many milliseconds. */
+  refillMs: number;
+  /** Sources tracked at most; beyond it the longest-quiet source is forgotten (bounded memory). */
+  maxSources: number;
+}
+
+export const DEFAULT_JOIN_THROTTLE: JoinThrottleOptions = { burst: 5, refillMs: 12_000, maxSources: 10_000 };
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * A token bucket per source address that only failed joins drain: a newcomer with a good
+ * token is never slowed, while guessing is limited to `burst` tries and then one per `refillMs`
+ * (5, then 5 a minute, by default). Secrets have 160 bits, so this is not what keeps them safe;
+ * it keeps a misconfigured or hostile source from burning CPU and filling logs.
+ */
+export class JoinThrottle {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly clock: Clock, private readonly options: JoinThrottleOptions = DEFAULT_JOIN_THROTTLE) {}
+
+  /** Milliseconds until `source` may try again, or 0 if it may now. */
+  retryAfterMs(source: string): number {
+    const bucket = this.refilled(source);
+    if (!bucket || bucket.tokens >= 1) return 0;
+    return Math.ceil((1 - bucket.tokens) * this.options.refillMs);
+  }
+
+  recordFailure(source: string): void {
+    const bucket = this.refilled(source) ?? { tokens: this.options.burst, at: this.clock.now() };
+    bucket.tokens = Math.max(0, bucket.tokens - 1);
+    // Re-inserting keeps the map in order of last failure, oldest first, for eviction.
+    this.buckets.delete(source);
+    this.buckets.set(source, bucket);
+    while (this.buckets.size > this.options.maxSources) {
+      const oldest = this.buckets.keys().next().value as string;
+      this.buckets.delete(oldest);
+    }
+  }
+
+  /** Sources currently tracked (for metrics and tests). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private refilled(source: string): Bucket | undefined {
+    const bucket = this.buckets.get(source);
+    if (!bucket) return undefined;
+    const now = this.clock.now();
+    const tokens = Math.min(this.options.burst, bucket.tokens + Math.max(0, now - bucket.at) / this.options.refillMs);
+    if (tokens >= this.options.burst) {
+      this.buckets.delete(source);
+      return undefined;
+    }
+    bucket.tokens = tokens;
+    bucket.at = now;
+    return bucket;
+  }
+}
