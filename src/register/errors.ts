@@ -139,7 +139,10 @@ export interface JoinAttemptFailure {
   /** A stable code: ours, or the node's `g2g-error-code` when it refused. */
   code: string;
   message: string;
-  /** The gRPC status, when the failure came from a call. */
+  /**
+   * The status the node ended the call with, if it got that far. When we refused the node
+   * (e.g. its proof did not verify), `code` is our reason and this is how the node saw it.
+   */
   grpcCode?: number;
 }
 

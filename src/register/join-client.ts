@@ -192,7 +192,7 @@ function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadli
       }
     });
     call.on('error', (error: grpc.ServiceError) => {
-      settle(() => reject(localError ?? refusalFrom(error)));
+      settle(() => reject(localError === undefined ? refusalFrom(error) : new LocalRefusal(localError, error.code)));
     });
     call.on('status', (status: grpc.StatusObject) => {
       // A clean end without a welcome (the node closed early): a protocol failure on its side.
@@ -200,6 +200,11 @@ function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadli
     });
     call.write(handshake.hello() satisfies JoinMessage);
   });
+}
+
+/** We refused the node, and it then answered with `grpcCode` (its view of our refusal). */
+class LocalRefusal {
+  constructor(readonly error: unknown, readonly grpcCode: number) {}
 }
 
 function refusalFrom(error: grpc.ServiceError): G2gError {
@@ -212,6 +217,7 @@ function refusalFrom(error: grpc.ServiceError): G2gError {
 }
 
 function describeFailure(address: string, error: unknown): JoinAttemptFailure {
+  if (error instanceof LocalRefusal) return { ...describeFailure(address, error.error), grpcCode: error.grpcCode };
   if (error instanceof JoinRefusedError) {
     return { address, code: error.remoteCode ?? `GRPC_${grpc.status[error.grpcCode] ?? error.grpcCode}`, message: error.message, grpcCode: error.grpcCode };
   }

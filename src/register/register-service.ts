@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { G2gError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
+import type { JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
 import type { NodeRecord, NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterHandlers } from '../proto/generated/g2g/v1/Register';
 import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
@@ -284,4 +284,3 @@ export function presentedLeafFingerprint(call: unknown): string | undefined {
   return cert?.raw && cert.raw.length > 0 ? derFingerprint(cert.raw) : undefined;
 }
 
-export type { JoinMessage };

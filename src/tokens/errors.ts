@@ -59,3 +59,8 @@ export class InvalidTokenRequestError extends G2gError {
 export class TokenStoreCorruptError extends G2gError {
   readonly code = 'ERR_TOKEN_STORE_CORRUPT';
 }
+
+/** The caller may not manage tokens (e.g. a client-mode member). */
+export class TokenAdminDeniedError extends G2gError {
+  readonly code = 'ERR_TOKEN_ADMIN_DENIED';
+}
