@@ -2,7 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 
 /**
  * The register port's status for each joining error code (the one place they are chosen; the
- * newcomer reads the code back from the `g2g-error-code` trailer). Unknown errors are INTERNAL.
+ * newcomer reads the code back from the `g2g-error-code` trailer). A G2gError with a code not
+ * listed (say, admission's own) is FAILED_PRECONDITION; anything that is not a G2gError becomes
+ * INTERNAL in toServiceError, whatever this says.
  */
 const STATUS_BY_CODE: Readonly<Record<string, grpc.status>> = {
   ERR_JOIN_MALFORMED: grpc.status.INVALID_ARGUMENT,
@@ -23,7 +25,7 @@ const STATUS_BY_CODE: Readonly<Record<string, grpc.status>> = {
 };
 
 export function joinStatusFor(code: string): grpc.status {
-  return STATUS_BY_CODE[code] ?? grpc.status.INTERNAL;
+  return STATUS_BY_CODE[code] ?? grpc.status.FAILED_PRECONDITION;
 }
 
 /** Failures that drain the source's throttle bucket: attempts to authenticate that failed. */

@@ -1,5 +1,6 @@
 // Original file: proto/g2g/v1/register.proto
 
+import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from '../../g2g/v1/NodeRecord';
 
 /**
  * Newcomer -> node, first.
@@ -17,6 +18,13 @@ export interface JoinHello {
    * The newcomer's cluster; a node of another cluster refuses (FAILED_PRECONDITION).
    */
   'cluster'?: (string);
+  /**
+   * Never sent, never read: superseded by record_bytes before any release used it. Kept (rather
+   * than `reserved 4`) because protobufjs writes reserved ranges with an inclusive end into the
+   * reflection descriptors, which Go clients (grpcurl, buf curl) then reject wholesale.
+   * @deprecated
+   */
+  'record'?: (_g2g_v1_NodeRecord | null);
   /**
    * The join protocol version the newcomer speaks.
    */
@@ -44,6 +52,13 @@ export interface JoinHello__Output {
    * The newcomer's cluster; a node of another cluster refuses (FAILED_PRECONDITION).
    */
   'cluster': (string);
+  /**
+   * Never sent, never read: superseded by record_bytes before any release used it. Kept (rather
+   * than `reserved 4`) because protobufjs writes reserved ranges with an inclusive end into the
+   * reflection descriptors, which Go clients (grpcurl, buf curl) then reject wholesale.
+   * @deprecated
+   */
+  'record': (_g2g_v1_NodeRecord__Output | null);
   /**
    * The join protocol version the newcomer speaks.
    */

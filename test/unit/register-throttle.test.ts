@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { JoinThrottle } from '../../src/register/join-throttle';
+import { isAuthenticationFailure, isFinalForTicket, joinStatusFor } from '../../src/register/join-status';
+import { ManualClock } from '../../src/testing/manual-clock';
+import * as grpc from '@grpc/grpc-js';
+
+test('a source may fail `burst` times, is then refused, and is forgiven one failure per refill period', () => {
+  const clock = new ManualClock(0);
+  const throttle = new JoinThrottle(clock, { burst: 3, refillMs: 10_000, maxSources: 100 });
+  for (let i = 0; i < 3; i++) {
+    assert.equal(throttle.retryAfterMs('192.0.2.1'), 0);
+    throttle.recordFailure('192.0.2.1');
+  }
+  assert.equal(throttle.retryAfterMs('192.0.2.1'), 10_000);
+  assert.equal(throttle.retryAfterMs('192.0.2.2'), 0, 'other sources are not affected');
+  clock.advance(4_000);
+  assert.equal(throttle.retryAfterMs('192.0.2.1'), 6_000);
+  clock.advance(6_000);
+  assert.equal(throttle.retryAfterMs('192.0.2.1'), 0);
+  throttle.recordFailure('192.0.2.1');
+  assert.ok(throttle.retryAfterMs('192.0.2.1') > 0, 'one refilled try, then refused again');
+  clock.advance(30_000);
+  assert.equal(throttle.retryAfterMs('192.0.2.1'), 0);
+  assert.equal(throttle.size, 0, 'a fully refilled source is forgotten');
+});
+
+test('memory is bounded: beyond maxSources the longest-quiet source is forgotten', () => {
+  const clock = new ManualClock(0);
+  const throttle = new JoinThrottle(clock, { burst: 1, refillMs: 60_000, maxSources: 3 });
+  for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) throttle.recordFailure(ip);
+  assert.equal(throttle.size, 3);
+  assert.equal(throttle.retryAfterMs('10.0.0.1'), 0, 'the oldest was evicted');
+  assert.ok(throttle.retryAfterMs('10.0.0.4') > 0);
+});
+
+test('status table: authentication failures drain the bucket; final failures stop trying further addresses', () => {
+  assert.equal(joinStatusFor('ERR_CLIENT_PROOF'), grpc.status.UNAUTHENTICATED);
+  assert.equal(joinStatusFor('ERR_TOKEN_EXPIRED'), grpc.status.PERMISSION_DENIED);
+  assert.equal(joinStatusFor('ERR_CLUSTER_MISMATCH'), grpc.status.FAILED_PRECONDITION);
+  assert.equal(joinStatusFor('ERR_JOIN_MALFORMED'), grpc.status.INVALID_ARGUMENT);
+  assert.equal(joinStatusFor('ERR_JOIN_THROTTLED'), grpc.status.RESOURCE_EXHAUSTED);
+  assert.equal(joinStatusFor('ERR_SOMETHING_FROM_ADMISSION'), grpc.status.FAILED_PRECONDITION);
+  assert.ok(isAuthenticationFailure('ERR_CLIENT_PROOF'));
+  assert.ok(!isAuthenticationFailure('ERR_CLUSTER_MISMATCH'), 'a misconfigured cluster is not a guess');
+  assert.ok(isFinalForTicket('ERR_CLUSTER_MISMATCH'));
+  assert.ok(!isFinalForTicket('ERR_JOIN_UNREACHABLE'));
+  assert.ok(!isFinalForTicket('ERR_CHANNEL_BINDING'), 'another address may not be intercepted');
+});
