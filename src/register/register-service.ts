@@ -139,7 +139,10 @@ export function registerService(components: RegisterComponents, options: Registe
       if (!finish()) return;
       const code = error instanceof G2gError ? error.code : 'ERR_INTERNAL';
       if (isAuthenticationFailure(code)) throttle.recordFailure(observedAddress);
-      log.info({ peer: observedAddress, tokenId, code, reason: error instanceof G2gError ? error.message : undefined }, 'join refused');
+      // Authentication failures and cluster/admission refusals matter to an operator; malformed,
+      // stalled and throttled streams are noise a scanner can make at will, so they go to debug.
+      const level = isAuthenticationFailure(code) || code === 'ERR_CLUSTER_MISMATCH' || code === 'ERR_ADMISSION_REFUSED' ? 'info' : 'debug';
+      log[level]({ peer: observedAddress, tokenId, code, reason: error instanceof G2gError ? error.message : undefined }, 'join refused');
       call.emit('error', toServiceError(error, log, joinStatusFor(code)));
     };
     const abortHandshake = () => fail(new JoinTimeoutError('the node is shutting down'));

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { Leaf } from '../../src/identity/leaf';
 import type { NodeCa } from '../../src/identity/node-ca';
-import { silentLogger } from '../../src/log/logger';
+import { createLogger, silentLogger, type Logger } from '../../src/log/logger';
 import type { NodeRecord } from '../../src/proto/generated/g2g/v1/NodeRecord';
 import type { JoinAttemptFailure } from '../../src/register/errors';
 import { joinTargets, joinWithTicket, type JoinClientOptions } from '../../src/register/join-client';
@@ -41,7 +41,7 @@ after(async () => {
   for (const close of closers.reverse()) await close();
 });
 
-async function startRegister(opts: { cluster?: string; clock?: Clock; options?: RegisterOptions; currentLeafFingerprint?: string } = {}): Promise<Harness> {
+async function startRegister(opts: { cluster?: string; clock?: Clock; options?: RegisterOptions; currentLeafFingerprint?: string; log?: Logger } = {}): Promise<Harness> {
   const cluster = opts.cluster ?? 'test';
   const clock = opts.clock ?? systemClock;
   const ca = await makeCa();
@@ -61,7 +61,7 @@ async function startRegister(opts: { cluster?: string; clock?: Clock; options?: 
       admitted.push(request);
       return { peers: [record], services: ['svc.example:7000'] };
     },
-    clock, log: silentLogger(),
+    clock, log: opts.log ?? silentLogger(),
   }, opts.options);
   const server = new grpc.Server(REGISTER_SERVER_OPTIONS);
   server.addService(service.definition, service.handlers);
@@ -343,4 +343,19 @@ test('a relaying MITM with its own CA, which the newcomer was told to trust, fai
   assert.ok(['ERR_CA_MISMATCH', 'ERR_CHANNEL_BINDING', 'ERR_SERVER_PROOF'].includes(failures[0]!.code), failures[0]!.code);
   assert.ok(relay.relayed() > 0);
   assert.deepEqual(node.admitted, []);
+});
+
+test('no secret or token key reaches a log line, at trace level, on either side', async () => {
+  const lines: string[] = [];
+  const log = createLogger('trace', { write: (line: string) => void lines.push(line) });
+  const node = await startRegister({ log });
+  const { token, info } = await node.tokens.create({ mode: 'server' });
+  const { secret } = parseToken(token);
+  await joinWithTicket(node.ticket(token), { ...me, log });
+  await joinFailures(joinWithTicket(node.ticket(`${info.id}.${'b'.repeat(32)}`), { ...me, log }));
+  const text = lines.join('');
+  assert.ok(lines.length > 0, 'something was logged');
+  assert.ok(text.includes(info.id), 'token ids are logged (they are public)');
+  assert.ok(!text.includes(secret), 'the secret is not');
+  assert.ok(!text.includes('b'.repeat(32)), 'nor a wrong secret');
 });
