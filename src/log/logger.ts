@@ -9,7 +9,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  */
 const REDACTED_PATHS = [
   'privateKey', '*.privateKey', 'key', '*.key', 'keyPem', '*.keyPem',
-  'secret', '*.secret', 'token', '*.token', 'password', '*.password',
+  'secret', '*.secret', 'token', '*.token', 'ticket', '*.ticket', 'join', '*.join', 'password', '*.password',
 ];
 
 /** The root logger: JSON lines on stderr (stdout is kept for command output such as tickets). */

@@ -2,20 +2,29 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { FileDescriptorProto } from 'protobufjs/ext/descriptor';
 
 /**
- * protobufjs (under proto-loader) names a map field's synthetic entry message after the field
- * ("Statuses") where protoc names it `<CamelCaseField>Entry` ("StatusesEntry"). Go's protodesc,
- * used by grpcurl and buf curl, rejects the whole file set over that, so reflection of any port
- * that serves such a proto (grpc.health.v1 has one) breaks for Go clients. We rename the entry
- * types in the serialized descriptors that reflection reads. Our own protos have no map fields.
+ * Repairs the serialized descriptors protobufjs (under proto-loader) produces, which reflection
+ * hands to clients. Go's protodesc, used by grpcurl and buf curl, rejects the whole file set over
+ * either of these, so reflection of a port breaks for Go clients:
+ *
+ * 1. A map field's synthetic entry message is named after the field ("Statuses") where protoc
+ *    names it `<CamelCaseField>Entry` ("StatusesEntry"). grpc.health.v1 has one; ours have none.
+ * 2. A message's `reserved` ranges are written with an inclusive end; descriptor.proto's
+ *    DescriptorProto.ReservedRange.end is exclusive (`reserved 4` must be start 4, end 5).
+ *
+ * Idempotent: buffers this function produced are recognised and left alone.
  */
 export function fixMapEntryDescriptors(definition: PackageDefinition): PackageDefinition {
   const fixed = new Map<Buffer, Buffer>();
   const fixBuffer = (bin: Buffer): Buffer => {
+    if (repaired.has(bin)) return bin;
     let out = fixed.get(bin);
     if (!out) {
       const file = FileDescriptorProto.decode(bin) as unknown as FileDescriptor;
-      out = renameMapEntries(file) ? Buffer.from(FileDescriptorProto.encode(file as never).finish()) : bin;
+      const renamed = renameMapEntries(file);
+      const widened = makeReservedEndsExclusive(file);
+      out = renamed || widened ? Buffer.from(FileDescriptorProto.encode(file as never).finish()) : bin;
       fixed.set(bin, out);
+      repaired.add(out);
     }
     return out;
   };
@@ -28,6 +37,8 @@ export function fixMapEntryDescriptors(definition: PackageDefinition): PackageDe
   return definition;
 }
 
+const repaired = new WeakSet<Buffer>();
+
 interface FieldDescriptor {
   name: string;
   typeName?: string;
@@ -37,6 +48,7 @@ interface MessageDescriptor {
   name: string;
   field: FieldDescriptor[];
   nestedType: MessageDescriptor[];
+  reservedRange?: { start?: number; end?: number }[];
   options?: { mapEntry?: boolean } | null;
 }
 interface FileDescriptor {
@@ -64,6 +76,19 @@ function renameMapEntries(file: FileDescriptor): boolean {
       field.typeName = prefix + wanted;
       changed = true;
     }
+  };
+  for (const message of file.messageType ?? []) visit(message);
+  return changed;
+}
+
+function makeReservedEndsExclusive(file: FileDescriptor): boolean {
+  let changed = false;
+  const visit = (message: MessageDescriptor): void => {
+    for (const range of message.reservedRange ?? []) {
+      range.end = (range.end ?? range.start ?? 0) + 1;
+      changed = true;
+    }
+    for (const nested of message.nestedType ?? []) visit(nested);
   };
   for (const message of file.messageType ?? []) visit(message);
   return changed;

@@ -61,3 +61,21 @@ test('our own protos declare no map fields (they break Go reflection clients)', 
     }
   }
 });
+
+test("reserved ranges get descriptor.proto's exclusive end (protobufjs writes it inclusive)", async () => {
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'g2g-proto-'));
+  await writeFile(path.join(dir, 'r.proto'), 'syntax = "proto3"; package t; message M { reserved 4, 8 to 10; string a = 1; message N { reserved 2; } }');
+  const raw = protoLoader.loadSync('r.proto', { includeDirs: [dir] });
+  const fixed = fixMapEntryDescriptors(raw);
+  const file = FileDescriptorProto.decode((fixed['t.M'] as { fileDescriptorProtos: Buffer[] }).fileDescriptorProtos[0]!) as unknown as {
+    messageType: { reservedRange: { start: number; end: number }[]; nestedType: { reservedRange: { start: number; end: number }[] }[] }[];
+  };
+  assert.deepEqual(file.messageType[0]!.reservedRange.map((r) => [r.start, r.end]), [[4, 5], [8, 11]]);
+  assert.deepEqual(file.messageType[0]!.nestedType[0]!.reservedRange.map((r) => [r.start, r.end]), [[2, 3]]);
+  // Applying the repair again changes nothing.
+  const again = fixMapEntryDescriptors(fixed);
+  assert.deepEqual((again['t.M'] as { fileDescriptorProtos: Buffer[] }).fileDescriptorProtos, (fixed['t.M'] as { fileDescriptorProtos: Buffer[] }).fileDescriptorProtos);
+});
