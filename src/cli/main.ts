@@ -8,6 +8,8 @@ import { statusCommand } from './commands/status';
 import { rotateCommand } from './commands/rotate';
 import { credentialsCommand } from './commands/credentials';
 import { configCommand } from './commands/config';
+import { nominateCommand } from './commands/nominate';
+import { tokensCommand } from './commands/tokens';
 
 /** Builds the `g2g` program. Output goes to `out`; errors are returned, not printed, by commander. */
 export function buildProgram(): Command {
@@ -24,8 +26,12 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) => {
       process.stdout.write(opts.json ? `${JSON.stringify({ version: VERSION, node: process.version })}\n` : `g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, configCommand]) add(program);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => undefined });
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, configCommand]) add(program);
+  const quiet = (command: Command): void => {
+    command.exitOverride().configureOutput({ writeErr: () => undefined });
+    command.commands.forEach(quiet);
+  };
+  program.commands.forEach(quiet);
   return program;
 }
 

@@ -10,6 +10,8 @@ import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
 import { MetricsServer } from '../metrics/metrics-server';
 import { adminHandlers } from '../admin/admin-service';
+import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
+import { TokenStore } from '../tokens/token-store';
 import { gossipHandlers } from '../gossip/gossip-service';
 import { registerHandlers } from '../register/register-service';
 import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES, type G2gProto } from '../proto/protos';
@@ -67,6 +69,7 @@ export class G2gNode {
   private startPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
   private ca: NodeCa | undefined;
+  private tokenStore: TokenStore | undefined;
   private rotator: LeafRotator | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
@@ -136,6 +139,7 @@ export class G2gNode {
     this.ca = ca;
     this.log.info({ nodeId: ca.nodeId, created, caFingerprint: ca.fingerprint }, created ? 'created node identity' : 'loaded node identity');
     this.addresses = advertisedAddresses(config.host, config.advertise);
+    this.tokenStore = await TokenStore.open({ dataDir: config.dataDir, origin: ca.nodeId, clock: this.clock, log: this.deps.log.child({ component: 'tokens' }) });
 
     this.rotator = new LeafRotator({
       ca,
@@ -167,7 +171,24 @@ export class G2gNode {
         {
           name: SERVICE_NAMES.admin,
           definition: proto.g2g.v1.Admin.service,
-          handlers: adminHandlers({ status: () => this.status(), rotate: (reason) => this.rotate(reason), log: this.log }),
+          handlers: {
+            ...adminHandlers({ status: () => this.status(), rotate: (reason) => this.rotate(reason), log: this.log }),
+            ...tokenAdminHandlers({
+              tokens: this.tokenStore,
+              ticketFacts: () => ({
+                addresses: this.addresses.map((host) => ({ host, port: this.boundPorts.register })),
+                caFingerprint: ca.fingerprint,
+                cluster: config.cluster,
+              }),
+              // Applications (client-mode members) must not mint tokens; people and servers may.
+              authorize: (caller) =>
+                caller?.kind === 'member' && this.memberMode(caller.nodeId) === 'client'
+                  ? new TokenAdminDeniedError(`client-mode member ${caller.nodeId} may not manage tokens`)
+                  : undefined,
+              clock: this.clock,
+              log: this.deps.log.child({ component: 'token-admin' }),
+            }),
+          },
         },
       ],
       definitions,
@@ -219,6 +240,11 @@ export class G2gNode {
     this.identity.setIdentity(leaf.certPem, leaf.keyPem);
     this.metrics.setLeafNotAfter(leaf.notAfter);
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+  }
+
+  /** The mode of a member as far as this node knows (only itself until membership lands). */
+  private memberMode(nodeId: string): 'server' | 'client' | undefined {
+    return nodeId === this.ca?.nodeId ? this.deps.config.mode : undefined;
   }
 
   /** Sets the health of one service on the gossip port (e.g. a plugin's while it is stopped). */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { certFingerprint } from '../../src/identity/cert-info';
+import { parseTicket } from '../../src/register/join-ticket';
 import { readNodeCaFiles } from '../../src/identity/identity-store';
 import { issueOperatorCertificate } from '../../src/identity/leaf';
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
@@ -112,6 +113,44 @@ test('g2g rotate installs a new leaf that g2g status then reports', async () => 
   const status = JSON.parse((await runCli(['status', '--json', '--data-dir', proc.dataDir])).stdout) as StatusResponse__Output;
   assert.equal(status.leaf!.fingerprint, current.fingerprint);
   assert.ok(status.rotations >= 2);
+});
+
+test('g2g nominate prints a ticket alone on stdout that names this node (address, CA, cluster, mode)', async () => {
+  const result = await runCli(['nominate', '--mode', 'client', '--ttl', '1h', '--data-dir', proc.dataDir]);
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const ticket = parseTicket(lines[0]!);
+  assert.equal(ticket.mode, 'client');
+  assert.equal(ticket.caFingerprint, certFingerprint(caPem));
+  assert.equal(ticket.cluster, 'default');
+  assert.deepEqual(ticket.addresses.map((a) => `${a.host}:${a.port}`), [`127.0.0.1:${proc.facts.registerPort}`]);
+  const listed = JSON.parse((await runCli(['tokens', 'list', '--json', '--data-dir', proc.dataDir])).stdout) as { id: string; singleUse: boolean; mode: string }[];
+  const entry = listed.find((t) => lines[0]!.includes(`//${t.id}.`));
+  assert.ok(entry, 'the ticket is backed by a listed token');
+  assert.equal(entry.singleUse, true);
+  assert.equal(entry.mode, 'NODE_MODE_CLIENT');
+  assert.doesNotMatch(JSON.stringify(listed), new RegExp(lines[0]!.split('@')[0]!.split('.')[1]!), 'no secret in listings');
+});
+
+test('g2g tokens create, rotate and revoke', async () => {
+  const created = await runCli(['tokens', 'create', '--mode', 'server', '--label', 'fleet', '--data-dir', proc.dataDir]);
+  assert.equal(created.code, 0, created.stderr);
+  const [id, secret] = created.stdout.trim().split('.');
+  assert.ok(id && secret);
+  const rotated = await runCli(['tokens', 'rotate', id, '--data-dir', proc.dataDir]);
+  assert.equal(rotated.code, 0, rotated.stderr);
+  const [sameId, newSecret] = rotated.stdout.trim().split('.');
+  assert.equal(sameId, id);
+  assert.notEqual(newSecret, secret);
+  const revoked = await runCli(['tokens', 'revoke', id, '--json', '--data-dir', proc.dataDir]);
+  assert.equal(revoked.code, 0, revoked.stderr);
+  assert.equal((JSON.parse(revoked.stdout) as { info: { state: string } }).info.state, 'TOKEN_STATE_REVOKED');
+  const active = JSON.parse((await runCli(['tokens', 'list', '--json', '--data-dir', proc.dataDir])).stdout) as { id: string }[];
+  assert.ok(!active.some((t) => t.id === id), 'a revoked token is not listed as active');
+  const unknown = await runCli(['tokens', 'revoke', 'nosuchtoken', '--data-dir', proc.dataDir]);
+  assert.equal(unknown.code, 1);
+  assert.equal(unknown.stderr.trim().split('\n').length, 1);
 });
 
 test('the metrics endpoint exports per-method call counts and the leaf expiry', async () => {
