@@ -1,0 +1,85 @@
+import * as grpc from '@grpc/grpc-js';
+import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
+import { peerChannelCredentials, peerChannelOptions } from './peer-channel';
+
+/** Where a peer's gossip port is and what proves it is that peer. */
+export interface PeerEndpoint {
+  nodeId: string;
+  addresses: readonly string[];
+  gossipPort: number;
+  caCertPem: string;
+}
+
+interface Entry {
+  key: string;
+  client: GossipClient;
+  addressIndex: number;
+  endpoint: PeerEndpoint;
+}
+
+/**
+ * One gRPC channel per peer (keyed by nodeId), reused by every call to it: pinned to the peer's
+ * node CA, presenting our current leaf (from `identity`, consulted at each handshake). A channel
+ * is replaced when the peer's CA or addresses change, moved to the peer's next address after a
+ * connection failure, and closed when the peer is dropped.
+ */
+export class PeerClients {
+  private readonly entries = new Map<string, Entry>();
+  private readonly proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+
+  constructor(
+    private readonly identity: grpc.experimental.CertificateProvider,
+    private readonly channelOptions: grpc.ChannelOptions = {},
+  ) {}
+
+  /** The Gossip client for `endpoint`, creating or replacing its channel as needed. */
+  gossip(endpoint: PeerEndpoint): GossipClient {
+    const key = endpointKey(endpoint);
+    let entry = this.entries.get(endpoint.nodeId);
+    if (entry && entry.key !== key) {
+      entry.client.close();
+      entry = undefined;
+    }
+    if (!entry) {
+      entry = { key, client: this.connect(endpoint, 0), addressIndex: 0, endpoint };
+      this.entries.set(endpoint.nodeId, entry);
+    }
+    return entry.client;
+  }
+
+  /** After a failed call: the next call to this peer tries its next advertised address. */
+  failed(nodeId: string): void {
+    const entry = this.entries.get(nodeId);
+    if (!entry || entry.endpoint.addresses.length < 2) return;
+    entry.client.close();
+    entry.addressIndex = (entry.addressIndex + 1) % entry.endpoint.addresses.length;
+    entry.client = this.connect(entry.endpoint, entry.addressIndex);
+  }
+
+  /** Closes the peer's channel (it left, was removed or declared dead). */
+  drop(nodeId: string): void {
+    this.entries.get(nodeId)?.client.close();
+    this.entries.delete(nodeId);
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  closeAll(): void {
+    for (const entry of this.entries.values()) entry.client.close();
+    this.entries.clear();
+  }
+
+  private connect(endpoint: PeerEndpoint, addressIndex: number): GossipClient {
+    const host = endpoint.addresses[addressIndex] ?? '127.0.0.1';
+    const address = `${host.includes(':') ? `[${host}]` : host}:${endpoint.gossipPort}`;
+    const target = { nodeId: endpoint.nodeId, caCertPem: endpoint.caCertPem, address };
+    return new this.proto.g2g.v1.Gossip(address, peerChannelCredentials(target, this.identity), peerChannelOptions(target, this.channelOptions));
+  }
+}
+
+function endpointKey(e: PeerEndpoint): string {
+  return `${e.caCertPem}\n${e.gossipPort}\n${e.addresses.join(',')}`;
+}
