@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the compiled tests (dist/test/{unit,integration,interop}/**/*.test.js) with `node --test`.
+// Runs the compiled tests (dist/test/{unit,sim,integration,interop}/**/*.test.js) with `node --test`.
 // A list of files rather than globs: Node 20's --test does not expand globs (Node 21+ does) and
 // fails on a directory that does not exist yet (e.g. a suite with no tests).
 //

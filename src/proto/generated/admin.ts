@@ -46,6 +46,7 @@ export interface ProtoGrpcType {
       LeafInfo: MessageTypeDefinition<_g2g_v1_LeafInfo, _g2g_v1_LeafInfo__Output>
       ListTokensRequest: MessageTypeDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensRequest__Output>
       ListTokensResponse: MessageTypeDefinition<_g2g_v1_ListTokensResponse, _g2g_v1_ListTokensResponse__Output>
+      MemberState: EnumTypeDefinition
       NodeMode: EnumTypeDefinition
       NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
       NominateRequest: MessageTypeDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateRequest__Output>

@@ -25,6 +25,7 @@ export interface ProtoGrpcType {
       JoinProof: MessageTypeDefinition<_g2g_v1_JoinProof, _g2g_v1_JoinProof__Output>
       JoinWelcome: MessageTypeDefinition<_g2g_v1_JoinWelcome, _g2g_v1_JoinWelcome__Output>
       LeafInfo: MessageTypeDefinition<_g2g_v1_LeafInfo, _g2g_v1_LeafInfo__Output>
+      MemberState: EnumTypeDefinition
       NodeMode: EnumTypeDefinition
       NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
       Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }

@@ -1,13 +1,62 @@
 // Original file: proto/g2g/v1/gossip.proto
 
 import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from '../../g2g/v1/NodeRecord';
+import type { RecordDigest as _g2g_v1_RecordDigest, RecordDigest__Output as _g2g_v1_RecordDigest__Output } from '../../g2g/v1/RecordDigest';
+import type { Heartbeat as _g2g_v1_Heartbeat, Heartbeat__Output as _g2g_v1_Heartbeat__Output } from '../../g2g/v1/Heartbeat';
+import type { MemberClaim as _g2g_v1_MemberClaim, MemberClaim__Output as _g2g_v1_MemberClaim__Output } from '../../g2g/v1/MemberClaim';
 
 export interface ExchangeRequest {
+  /**
+   * The caller's own current record.
+   */
   'sender'?: (_g2g_v1_NodeRecord | null);
+  /**
+   * Full records: rumours, and (in a follow-up) the records the callee asked for.
+   */
   'records'?: (_g2g_v1_NodeRecord)[];
+  /**
+   * Digests of (part of) the caller's table; always includes the callee's own entry.
+   */
+  'digests'?: (_g2g_v1_RecordDigest)[];
+  /**
+   * Heartbeat advances (rumours and follow-up answers).
+   */
+  'heartbeats'?: (_g2g_v1_Heartbeat)[];
+  'claims'?: (_g2g_v1_MemberClaim)[];
+  /**
+   * True when `digests` lists the caller's whole table, so that absent ids are unknown to it.
+   */
+  'digestsComplete'?: (boolean);
+  /**
+   * A follow-up carrying what the callee asked for; it expects an empty answer.
+   */
+  'followUp'?: (boolean);
 }
 
 export interface ExchangeRequest__Output {
+  /**
+   * The caller's own current record.
+   */
   'sender': (_g2g_v1_NodeRecord__Output | null);
+  /**
+   * Full records: rumours, and (in a follow-up) the records the callee asked for.
+   */
   'records': (_g2g_v1_NodeRecord__Output)[];
+  /**
+   * Digests of (part of) the caller's table; always includes the callee's own entry.
+   */
+  'digests': (_g2g_v1_RecordDigest__Output)[];
+  /**
+   * Heartbeat advances (rumours and follow-up answers).
+   */
+  'heartbeats': (_g2g_v1_Heartbeat__Output)[];
+  'claims': (_g2g_v1_MemberClaim__Output)[];
+  /**
+   * True when `digests` lists the caller's whole table, so that absent ids are unknown to it.
+   */
+  'digestsComplete': (boolean);
+  /**
+   * A follow-up carrying what the callee asked for; it expects an empty answer.
+   */
+  'followUp': (boolean);
 }

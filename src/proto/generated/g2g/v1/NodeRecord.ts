@@ -43,6 +43,20 @@ export interface NodeRecord {
    * The wire protocol version the node speaks.
    */
   'protocolVersion'?: (number);
+  /**
+   * The owner's signature (node CA key) over every field above except heartbeat, plus `left`:
+   * a record for X can only come from X. Canonical bytes: src/membership/node-record.ts.
+   */
+  'signature'?: (Buffer | Uint8Array | string);
+  /**
+   * The owner's signature over (node_id, version, heartbeat), renewed every interval, so that
+   * relays can pass heartbeats on without being able to forge or advance them.
+   */
+  'heartbeatSignature'?: (Buffer | Uint8Array | string);
+  /**
+   * Set (with a version bump) by an owner that leaves gracefully: peers drop it at once.
+   */
+  'left'?: (boolean);
 }
 
 /**
@@ -83,4 +97,18 @@ export interface NodeRecord__Output {
    * The wire protocol version the node speaks.
    */
   'protocolVersion': (number);
+  /**
+   * The owner's signature (node CA key) over every field above except heartbeat, plus `left`:
+   * a record for X can only come from X. Canonical bytes: src/membership/node-record.ts.
+   */
+  'signature': (Buffer);
+  /**
+   * The owner's signature over (node_id, version, heartbeat), renewed every interval, so that
+   * relays can pass heartbeats on without being able to forge or advance them.
+   */
+  'heartbeatSignature': (Buffer);
+  /**
+   * Set (with a version bump) by an owner that leaves gracefully: peers drop it at once.
+   */
+  'left': (boolean);
 }

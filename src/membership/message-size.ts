@@ -1,0 +1,84 @@
+import type { Heartbeat, NodeRecord } from './node-record';
+import type { MemberClaim, RecordDigest } from './transport';
+
+/**
+ * Protobuf-encoded sizes (bytes) of the gossip messages, computed without encoding, so that
+ * membership can keep messages under `maxMessageBytes` and the simulator can count bytes.
+ * Exact for the field numbers in proto/g2g/v1/{node,gossip}.proto (a unit test checks them
+ * against protobufjs); strings are measured as UTF-8.
+ */
+
+function varint(n: number): number {
+  let len = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
+}
+
+function strLen(s: string): number {
+  // ASCII fast path: ids, addresses and PEMs are ASCII.
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 127) {
+      ascii = false;
+      break;
+    }
+  }
+  return ascii ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
+/** A length-delimited field of `len` bytes (tag ≤ 15). */
+function lenField(len: number): number {
+  return 1 + varint(len) + len;
+}
+
+function str(s: string): number {
+  return s.length === 0 ? 0 : lenField(strLen(s));
+}
+
+function num(n: number): number {
+  return n === 0 ? 0 : 1 + varint(n);
+}
+
+const MODE_NUMBER = { server: 1, client: 2 } as const;
+const STATE_NUMBER = { alive: 1, suspect: 2, dead: 3, left: 4 } as const;
+
+const recordSizes = new WeakMap<NodeRecord, number>();
+
+export function recordSize(r: NodeRecord): number {
+  const cached = recordSizes.get(r);
+  if (cached !== undefined) return cached;
+  let n = str(r.nodeId) + str(r.cluster) + num(MODE_NUMBER[r.mode]);
+  for (const a of r.addresses) n += lenField(strLen(a));
+  n += num(r.registerPort) + num(r.gossipPort) + str(r.caCertPem);
+  const leaf = str(r.leaf.fingerprint) + num(r.leaf.notAfterMs);
+  n += lenField(leaf);
+  n += num(r.version) + num(r.heartbeat);
+  for (const s of r.services) n += lenField(strLen(s));
+  for (const t of r.tags) n += lenField(str(t.key) + str(t.value));
+  n += num(r.protocolVersion);
+  if (r.signature.length > 0) n += lenField(r.signature.length);
+  if (r.heartbeatSignature.length > 0) n += lenField(r.heartbeatSignature.length);
+  if (r.left) n += 3; // field 16: two-byte tag + one byte
+  recordSizes.set(r, n);
+  return n;
+}
+
+export function heartbeatSize(h: Heartbeat): number {
+  return str(h.nodeId) + num(h.version) + num(h.heartbeat) + (h.signature.length > 0 ? lenField(h.signature.length) : 0);
+}
+
+export function digestSize(d: RecordDigest): number {
+  return str(d.nodeId) + num(d.version) + num(d.heartbeat) + num(STATE_NUMBER[d.state]);
+}
+
+export function claimSize(c: MemberClaim): number {
+  return str(c.nodeId) + num(c.version) + num(STATE_NUMBER[c.state]) + str(c.from);
+}
+
+/** Size of one element of a repeated message field. */
+export function embedded(size: number): number {
+  return lenField(size);
+}

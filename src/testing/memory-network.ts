@@ -1,0 +1,280 @@
+import { CallTimeoutError, PeerUnavailableError } from '../membership/errors';
+import { claimSize, digestSize, embedded, heartbeatSize, recordSize } from '../membership/message-size';
+import type {
+  CallOptions,
+  ExchangeRequest,
+  ExchangeResponse,
+  GossipHandler,
+  GossipTarget,
+  PingResponse,
+  PingViaResponse,
+  Transport,
+} from '../membership/transport';
+import type { Clock, TimerHandle } from '../util/clock';
+import type { EventScheduler } from './event-scheduler';
+import type { SeededRandom } from './seeded-random';
+
+export interface MemoryNetworkOptions {
+  /** One-way latency of a message, drawn uniformly in [min, max] ms (integers). */
+  latencyMs?: [number, number];
+  /** Probability that any one message is lost. */
+  loss?: number;
+}
+
+interface SimNodeState {
+  id: string;
+  handler: GossipHandler | undefined;
+  paused: boolean;
+  crashed: boolean;
+  deferred: (() => void)[];
+  group: number;
+  messagesSent: number;
+  bytesSent: number;
+}
+
+/** One node's view of the network: its clock and its transport. */
+export interface MemoryEndpoint {
+  readonly nodeId: string;
+  readonly clock: Clock;
+  readonly transport: Transport;
+  /** Installs the node's server side (a node without a handler refuses calls, as a client-mode member does). */
+  serve(handler: GossipHandler | undefined): void;
+}
+
+/**
+ * A deterministic in-memory network for membership simulations: per-link latency and loss,
+ * partitions and heals, crashed and paused nodes, all on one EventScheduler and one seeded PRNG.
+ *
+ * A paused node neither sends, receives nor runs its timers: everything addressed to it (timers,
+ * arriving requests and answers) waits and runs, in order, when it resumes — as a process stopped
+ * by SIGSTOP or a long GC pause sees it. A crashed node loses everything and answers nothing.
+ * Messages are passed by reference (records are immutable), and counted in protobuf bytes.
+ */
+export class MemoryNetwork {
+  private readonly nodes = new Map<string, SimNodeState>();
+  private readonly linkLatency = new Map<string, [number, number]>();
+  private readonly linkLoss = new Map<string, number>();
+  private latency: [number, number];
+  private loss: number;
+  private partitioned = false;
+
+  constructor(
+    readonly scheduler: EventScheduler,
+    private readonly random: SeededRandom,
+    options: MemoryNetworkOptions = {},
+  ) {
+    this.latency = options.latencyMs ?? [1, 5];
+    this.loss = options.loss ?? 0;
+  }
+
+  /** Adds a node to the network and returns its endpoint. */
+  endpoint(nodeId: string): MemoryEndpoint {
+    if (this.nodes.has(nodeId)) throw new RangeError(`node ${nodeId} is already on the network`);
+    const state: SimNodeState = { id: nodeId, handler: undefined, paused: false, crashed: false, deferred: [], group: 0, messagesSent: 0, bytesSent: 0 };
+    this.nodes.set(nodeId, state);
+    const clock: Clock = {
+      now: () => this.scheduler.now(),
+      setTimeout: (fn, ms) => this.nodeTimer(state, fn, ms),
+    };
+    const transport: Transport = {
+      exchange: (target, request, options) =>
+        this.call(state, target, options, exchangeRequestSize(request), (h, from) => h.handleExchange(from, request), exchangeResponseSize),
+      ping: (target, request, options) => this.call<PingResponse>(state, target, options, 12, (h, from) => h.handlePing(from, request), () => 48),
+      pingVia: (relay, request, options) =>
+        this.call<PingViaResponse>(state, relay, options, 64 + request.target.nodeId.length, (h, from) => h.handlePingVia(from, request), () => 16),
+    };
+    return { nodeId, clock, transport, serve: (handler) => (state.handler = handler) };
+  }
+
+  /** Removes a node as if its process died: nothing it had scheduled runs, nothing reaches it. */
+  crash(nodeId: string): void {
+    const s = this.node(nodeId);
+    s.crashed = true;
+    s.deferred = [];
+  }
+
+  pause(nodeId: string): void {
+    const s = this.node(nodeId);
+    if (!s.crashed) s.paused = true;
+  }
+
+  /** Resumes a paused node: what waited for it runs now, in order. */
+  resume(nodeId: string): void {
+    const s = this.node(nodeId);
+    if (!s.paused) return;
+    s.paused = false;
+    const waiting = s.deferred;
+    s.deferred = [];
+    for (const fn of waiting) this.scheduler.at(this.scheduler.now(), () => this.runOn(s, fn));
+  }
+
+  isPaused(nodeId: string): boolean {
+    return this.node(nodeId).paused;
+  }
+
+  isCrashed(nodeId: string): boolean {
+    return this.node(nodeId).crashed;
+  }
+
+  /** Splits the network: messages only flow within a group; nodes in no group form group 0. */
+  partition(groups: readonly (readonly string[])[]): void {
+    for (const s of this.nodes.values()) s.group = 0;
+    groups.forEach((g, i) => g.forEach((id) => (this.node(id).group = i + 1)));
+    this.partitioned = true;
+  }
+
+  heal(): void {
+    for (const s of this.nodes.values()) s.group = 0;
+    this.partitioned = false;
+  }
+
+  setLoss(p: number): void {
+    this.loss = p;
+  }
+
+  setLatency(range: [number, number]): void {
+    this.latency = range;
+  }
+
+  /** Latency of the link a→b only (one direction). */
+  setLinkLatency(a: string, b: string, range: [number, number]): void {
+    this.linkLatency.set(`${a}|${b}`, range);
+  }
+
+  /** Loss of the link a→b only (one direction). */
+  setLinkLoss(a: string, b: string, p: number): void {
+    this.linkLoss.set(`${a}|${b}`, p);
+  }
+
+  /** Messages and bytes sent so far by each node. */
+  traffic(nodeId: string): { messages: number; bytes: number } {
+    const s = this.node(nodeId);
+    return { messages: s.messagesSent, bytes: s.bytesSent };
+  }
+
+  resetTraffic(): void {
+    for (const s of this.nodes.values()) {
+      s.messagesSent = 0;
+      s.bytesSent = 0;
+    }
+  }
+
+  private node(id: string): SimNodeState {
+    const s = this.nodes.get(id);
+    if (!s) throw new RangeError(`no node ${id} on the network`);
+    return s;
+  }
+
+  private nodeTimer(state: SimNodeState, fn: () => void, ms: number): TimerHandle {
+    let cancelled = false;
+    const h = this.scheduler.setTimeout(() => this.runOn(state, () => !cancelled && fn()), ms);
+    return {
+      cancel: () => {
+        cancelled = true;
+        h.cancel();
+      },
+    };
+  }
+
+  /** Runs `fn` as node `s`: not at all if crashed, later if paused. */
+  private runOn(s: SimNodeState, fn: () => void): void {
+    if (s.crashed) return;
+    if (s.paused) s.deferred.push(fn);
+    else fn();
+  }
+
+  private delivers(from: SimNodeState, to: SimNodeState | undefined): boolean {
+    if (!to || to.crashed) return false;
+    if (this.partitioned && from.group !== to.group) return false;
+    const p = this.linkLoss.get(`${from.id}|${to.id}`) ?? this.loss;
+    return !(p > 0 && this.random.next() < p);
+  }
+
+  private delay(from: string, to: string): number {
+    const [min, max] = this.linkLatency.get(`${from}|${to}`) ?? this.latency;
+    return min + Math.floor(this.random.next() * (max - min + 1));
+  }
+
+  private call<Res>(
+    caller: SimNodeState,
+    target: GossipTarget,
+    options: CallOptions,
+    requestBytes: number,
+    invoke: (h: GossipHandler, from: string) => Promise<Res> | Res,
+    responseBytes: (r: Res) => number,
+  ): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      if (caller.crashed) return reject(new PeerUnavailableError('the calling node has crashed'));
+      let settled = false;
+      const timer = this.nodeTimer(
+        caller,
+        () => {
+          if (settled) return;
+          settled = true;
+          reject(new CallTimeoutError(`no answer from ${target.nodeId} within ${options.timeoutMs} ms`));
+        },
+        options.timeoutMs,
+      );
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        fn();
+      };
+      caller.messagesSent++;
+      caller.bytesSent += requestBytes;
+      const callee = this.nodes.get(target.nodeId);
+      if (!this.delivers(caller, callee)) return;
+      this.scheduler.setTimeout(
+        () =>
+          this.runOn(callee!, () => {
+            const answer = (outcome: { ok: true; value: Res } | { ok: false; error: unknown }): void => {
+              if (callee!.crashed) return;
+              callee!.messagesSent++;
+              callee!.bytesSent += outcome.ok ? responseBytes(outcome.value) : 16;
+              if (!this.delivers(callee!, caller)) return;
+              this.scheduler.setTimeout(
+                () => this.runOn(caller, () => settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)))),
+                this.delay(callee!.id, caller.id),
+              );
+            };
+            if (!callee!.handler) {
+              answer({ ok: false, error: new PeerUnavailableError(`${target.nodeId} serves no gossip`) });
+              return;
+            }
+            let result: Promise<Res> | Res;
+            try {
+              result = invoke(callee!.handler, caller.id);
+            } catch (error) {
+              answer({ ok: false, error });
+              return;
+            }
+            Promise.resolve(result).then(
+              (value) => answer({ ok: true, value }),
+              (error: unknown) => answer({ ok: false, error }),
+            );
+          }),
+        this.delay(caller.id, target.nodeId),
+      );
+    });
+  }
+}
+
+export function exchangeRequestSize(r: ExchangeRequest): number {
+  let n = embedded(recordSize(r.sender)) + 4;
+  for (const x of r.records) n += embedded(recordSize(x));
+  for (const d of r.digests) n += embedded(digestSize(d));
+  for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
+  for (const c of r.claims) n += embedded(claimSize(c));
+  return n;
+}
+
+export function exchangeResponseSize(r: ExchangeResponse): number {
+  let n = 0;
+  for (const x of r.records) n += embedded(recordSize(x));
+  for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
+  for (const c of r.claims) n += embedded(claimSize(c));
+  for (const w of r.wants) n += 2 + w.length;
+  for (const w of r.wantHeartbeats) n += 2 + w.length;
+  return n;
+}

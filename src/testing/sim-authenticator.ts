@@ -1,0 +1,90 @@
+import { createHmac } from 'node:crypto';
+import { heartbeatSigningBytes, recordSigningBytes, type Heartbeat, type NodeRecord, type RecordBody } from '../membership/node-record';
+import type { RecordAuthenticator } from '../membership/record-authenticator';
+import type { SeededRandom } from './seeded-random';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+/** Simulated CA PEMs are padded to the size of a real RSA-2048 node CA certificate, so byte counts are realistic. */
+const PEM_PADDING = 'A'.repeat(1100);
+
+export interface SimIdentity {
+  nodeId: string;
+  caCertPem: string;
+  authenticator: RecordAuthenticator;
+}
+
+/**
+ * The simulated network's stand-in for node CAs: each node gets a secret, records are signed with
+ * HMAC-SHA-256 (truncated to 16 bytes) under it, and a record's id must match its simulated CA
+ * PEM. Anyone without a node's secret — a test forging records — fails verification, exactly
+ * where an RSA signature would fail.
+ *
+ * Verification results are cached per object (records and heartbeats are immutable and travel by
+ * reference in the simulator), so a relayed record is checked once, not once per hop.
+ */
+export class SimAuthority {
+  private readonly secrets = new Map<string, Buffer>();
+  private readonly pems = new Map<string, string>();
+  private readonly verifiedRecords = new WeakSet<NodeRecord>();
+  private readonly verifiedBeats = new WeakSet<Heartbeat>();
+  verifications = 0;
+
+  constructor(private readonly random: SeededRandom) {}
+
+  /** A new node identity: a random id, its simulated CA PEM, and its authenticator. */
+  createIdentity(): SimIdentity {
+    let nodeId = '';
+    for (let i = 0; i < 32; i++) nodeId += ALPHABET[this.random.int(32)];
+    const secret = Buffer.alloc(16);
+    for (let i = 0; i < 16; i += 4) secret.writeUInt32BE(this.random.nextUint32(), i);
+    const caCertPem = `-----BEGIN SIM CA-----\n${nodeId}\n${PEM_PADDING}\n-----END SIM CA-----\n`;
+    this.secrets.set(nodeId, secret);
+    this.pems.set(nodeId, caCertPem);
+    return { nodeId, caCertPem, authenticator: this.authenticatorFor(nodeId) };
+  }
+
+  /** The authenticator of `nodeId` (signs as it, verifies anyone). */
+  authenticatorFor(nodeId: string): RecordAuthenticator {
+    const secret = this.secrets.get(nodeId);
+    if (!secret) throw new RangeError(`no simulated identity ${nodeId}`);
+    return {
+      signBody: (body: RecordBody) => mac(secret, recordSigningBytes(body)),
+      signHeartbeat: (id, version, heartbeat) => mac(secret, heartbeatSigningBytes(id, version, heartbeat)),
+      verifyRecord: (record) => this.verifyRecord(record),
+      verifyHeartbeat: (caCertPem, beat) => this.verifyHeartbeat(caCertPem, beat),
+    };
+  }
+
+  private verifyRecord(record: NodeRecord): boolean {
+    if (this.verifiedRecords.has(record)) return true;
+    this.verifications++;
+    const secret = this.secrets.get(record.nodeId);
+    if (!secret || this.pems.get(record.nodeId) !== record.caCertPem) return false;
+    const ok =
+      equal(mac(secret, recordSigningBytes(record)), record.signature) &&
+      equal(mac(secret, heartbeatSigningBytes(record.nodeId, record.version, record.heartbeat)), record.heartbeatSignature);
+    if (ok) this.verifiedRecords.add(record);
+    return ok;
+  }
+
+  private verifyHeartbeat(caCertPem: string, beat: Heartbeat): boolean {
+    if (this.verifiedBeats.has(beat)) return true;
+    this.verifications++;
+    const secret = this.secrets.get(beat.nodeId);
+    if (!secret || this.pems.get(beat.nodeId) !== caCertPem) return false;
+    const ok = equal(mac(secret, heartbeatSigningBytes(beat.nodeId, beat.version, beat.heartbeat)), beat.signature);
+    if (ok) this.verifiedBeats.add(beat);
+    return ok;
+  }
+}
+
+function mac(secret: Buffer, bytes: Buffer): Uint8Array {
+  return createHmac('sha256', secret).update(bytes).digest().subarray(0, 16);
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
