@@ -6,8 +6,43 @@ import type { Logger } from '../log/logger';
 import { describeCaller } from '../transport/caller-identity';
 import { callerOf } from '../transport/connection-identity';
 import { toServiceError } from '../transport/status-mapping';
+import type { MemberView } from '../membership/membership';
+import type { NodeRecord } from '../membership/node-record';
+import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
+
+const STATE = { alive: 'MEMBER_STATE_ALIVE', suspect: 'MEMBER_STATE_SUSPECT', dead: 'MEMBER_STATE_DEAD', left: 'MEMBER_STATE_LEFT' } as const;
+
+function recordInfo(r: NodeRecord): MemberInfo {
+  return {
+    nodeId: r.nodeId,
+    mode: r.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER',
+    addresses: [...r.addresses],
+    version: r.version,
+    heartbeat: r.heartbeat,
+    leaf: { fingerprint: r.leaf.fingerprint, notAfterUnixMs: r.leaf.notAfterMs },
+    registerPort: r.registerPort,
+    gossipPort: r.gossipPort,
+  };
+}
+
+function selfInfo(r: NodeRecord): MemberInfo {
+  return { ...recordInfo(r), state: 'MEMBER_STATE_ALIVE' };
+}
+
+function memberInfo(m: MemberView): MemberInfo {
+  return {
+    ...recordInfo(m.record),
+    state: STATE[m.state],
+    lastHeardUnixMs: m.lastHeardMs,
+    suspectedBy: m.suspectedBy ?? '',
+    suspectedAtUnixMs: m.suspectedAtMs ?? 0,
+    limitMs: Math.round(m.limitMs),
+  };
+}
 
 export interface AdminServiceComponents {
+  /** Every peer in the membership table, and our own record. */
+  members(): { self: NodeRecord | undefined; peers: MemberView[] };
   /** A snapshot of the node's state, without the caller field. */
   status(): Omit<StatusResponse, 'caller'>;
   /** Issues and installs a new leaf now; resolves to the leaf before and after. */
@@ -16,8 +51,12 @@ export interface AdminServiceComponents {
 }
 
 /** Operating a node: read its status, rotate its leaf. */
-export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate'> {
+export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members'> {
   return {
+    Members(_call, callback) {
+      const { self, peers } = components.members();
+      callback(null, { self: self ? selfInfo(self) : null, members: peers.map(memberInfo) });
+    },
     Status(call, callback) {
       callback(null, { ...components.status(), caller: describeCaller(callerOf(call)) });
     },

@@ -10,6 +10,7 @@ import { credentialsCommand } from './commands/credentials';
 import { configCommand } from './commands/config';
 import { nominateCommand } from './commands/nominate';
 import { tokensCommand } from './commands/tokens';
+import { membersCommand } from './commands/members';
 
 /** Builds the `g2g` program. Output goes to `out`; errors are returned, not printed, by commander. */
 export function buildProgram(): Command {
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) => {
       process.stdout.write(opts.json ? `${JSON.stringify({ version: VERSION, node: process.version })}\n` : `g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, configCommand]) add(program);
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, configCommand]) add(program);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ writeErr: () => undefined });
     command.commands.forEach(quiet);

@@ -137,6 +137,8 @@ export class Membership implements GossipHandler {
   private readonly listeners = new Set<(e: MembershipEvent) => void>();
   /** id → highest version rumoured, for ids that may not be in the table. */
   private readonly seen = new Map<string, number>();
+  /** id → version we asked for because of a rumour digest (the follow-up's record is news). */
+  private readonly wantedRumours = new Map<string, number>();
   private self: NodeRecord;
   /** Our heartbeat as one object per value, so that relays and verifier caches can share it. */
   private selfBeat: Heartbeat;
@@ -477,16 +479,13 @@ export class Membership implements GossipHandler {
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records
     // it lacks in its answer and gets them in the follow-up, so a record crosses each link once.
     const { records: rumoured, claims } = this.takeRumours(budget, target.nodeId, true);
-    const listed = complete ? undefined : new Set(digests.map((d) => d.nodeId));
     const records: NodeRecord[] = [];
+    const rumourDigests: RecordDigest[] = [];
     for (const r of rumoured) {
-      if (listed?.has(r.nodeId)) continue;
-      const e = this.table.get(r.nodeId);
-      const d: RecordDigest = e && e.record.version === r.version ? digestOf(e) : { nodeId: r.nodeId, version: r.version, heartbeat: r.heartbeat, state: r.left ? 'left' : 'alive' };
       if (r.left) records.push(r);
-      else digests.push(d);
+      else rumourDigests.push({ nodeId: r.nodeId, version: r.version, heartbeat: r.heartbeat, state: 'alive' });
     }
-    const request: ExchangeRequest = { sender: this.self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false };
+    const request: ExchangeRequest = { sender: this.self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests };
     this.counters.exchangesSent++;
     let response: ExchangeResponse;
     try {
@@ -497,11 +496,14 @@ export class Membership implements GossipHandler {
     }
     if (this.life === 'stopped') return;
     this.touchDirect(target.nodeId);
+    // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
+    if (complete && response.records.length >= o.maxRecordsPerMessage) this.lastPushPullMs = Number.NEGATIVE_INFINITY;
     this.absorb(response.records, response.heartbeats, response.claims, target.nodeId);
+    for (const r of response.rumours ?? []) this.mergeRecord(r, target.nodeId, true);
     if (response.wants.length + response.wantHeartbeats.length > 0) {
       const follow = this.answerWants(response.wants, response.wantHeartbeats);
       if (follow.records.length + follow.heartbeats.length > 0) {
-        const followUp: ExchangeRequest = { sender: this.self, records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true };
+        const followUp: ExchangeRequest = { sender: this.self, records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [] };
         this.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
       }
     }
@@ -594,7 +596,14 @@ export class Membership implements GossipHandler {
     this.mergeRecord(request.sender, from);
     this.touchDirect(from);
     const callerEntry = this.table.get(from);
-    this.absorb(request.records, request.heartbeats, request.claims, from);
+    // Pushed records are rumours; so are follow-up records we asked for because of a rumour digest.
+    for (const r of request.records) {
+      const wanted = this.wantedRumours.get(r.nodeId);
+      const rumour = !request.followUp || (wanted !== undefined && wanted <= r.version);
+      if (wanted !== undefined && wanted <= r.version) this.wantedRumours.delete(r.nodeId);
+      this.mergeRecord(r, from, rumour);
+    }
+    this.absorb([], request.heartbeats, request.claims, from);
     if (request.followUp) return EMPTY_RESPONSE;
 
     const o = this.options;
@@ -660,10 +669,18 @@ export class Membership implements GossipHandler {
     } else {
       for (const e of this.table.sample(o.peerSampleSize, (x) => x.state === 'alive' && x.record.nodeId !== from)) addRecord(currentRecord(e));
     }
+    for (const d of request.rumourDigests ?? []) {
+      if (d.nodeId === this.nodeId || this.table.refuses(d.nodeId, d.version, this.clock.now())) continue;
+      const e = this.table.get(d.nodeId);
+      const known = e ? e.record.version : this.seen.get(d.nodeId) ?? -1;
+      if (known < d.version && !wants.includes(d.nodeId)) {
+        wants.push(d.nodeId);
+        this.rememberWanted(d.nodeId, d.version);
+      }
+    }
     const rumours = this.takeRumours(left, from);
-    for (const r of rumours.records) if (!records.includes(r)) records.push(r);
     claims.push(...rumours.claims);
-    return { records, heartbeats, claims, wants, wantHeartbeats };
+    return { records, heartbeats, claims, wants, wantHeartbeats, rumours: rumours.records };
   }
 
   /**
@@ -714,7 +731,7 @@ export class Membership implements GossipHandler {
    * (version, heartbeat), never over a tombstone. `direct` is the authenticated peer that handed
    * it to us, if any (its own record counts as hearing from it).
    */
-  private mergeRecord(record: NodeRecord, via: string | undefined): AdmitOutcome {
+  private mergeRecord(record: NodeRecord, via: string | undefined, rumour = false): AdmitOutcome {
     const id = record.nodeId;
     if (id === this.nodeId) return this.mergeOwn(record);
     const now = this.clock.now();
@@ -738,8 +755,10 @@ export class Membership implements GossipHandler {
     const seen = this.seen.get(id);
     if (seen !== undefined && record.version < seen) return 'stale';
     if (!this.verify(record)) return 'invalid';
-    const fresh = seen === undefined || record.version > seen;
-    if (fresh) this.remember(id, record.version);
+    // News to relay: a rumour, or a member we hear from first-hand (a newcomer calling us).
+    // A record we merely had not seen yet (a joiner's first sync) is old news to everyone else.
+    const fresh = (seen === undefined || record.version > seen) && (rumour || via === id);
+    this.remember(id, record.version);
     if (record.left) {
       if (fresh) this.enqueue({ kind: 'record', record });
       return 'stale';
@@ -830,6 +849,12 @@ export class Membership implements GossipHandler {
     this.seen.delete(id);
     this.seen.set(id, version);
     if (this.seen.size > SEEN_CACHE) this.seen.delete(this.seen.keys().next().value as string);
+  }
+
+  private rememberWanted(id: string, version: number): void {
+    this.wantedRumours.delete(id);
+    this.wantedRumours.set(id, version);
+    if (this.wantedRumours.size > SEEN_CACHE) this.wantedRumours.delete(this.wantedRumours.keys().next().value as string);
   }
 
   private enqueue(r: Rumour): void {

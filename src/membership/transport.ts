@@ -65,6 +65,8 @@ export interface ExchangeRequest {
   readonly claims: readonly MemberClaim[];
   readonly digestsComplete: boolean;
   readonly followUp: boolean;
+  /** Digests of records spread as rumours: the callee asks for those it lacks . */
+  readonly rumourDigests: readonly RecordDigest[];
 }
 
 /** g2g.v1.ExchangeResponse */
@@ -76,6 +78,8 @@ export interface ExchangeResponse {
   readonly wants: readonly string[];
   /** Ids whose newer heartbeats (same version) the callee wants in a follow-up. */
   readonly wantHeartbeats: readonly string[];
+  /** Records spread as rumours (news); `records` is anti-entropy . */
+  readonly rumours: readonly NodeRecord[];
 }
 
 /** g2g.v1.PingRequest */
@@ -104,7 +108,7 @@ export interface PingViaResponse {
   readonly heartbeat: number;
 }
 
-export const EMPTY_RESPONSE: ExchangeResponse = Object.freeze({ records: [], heartbeats: [], claims: [], wants: [], wantHeartbeats: [] });
+export const EMPTY_RESPONSE: ExchangeResponse = Object.freeze({ records: [], heartbeats: [], claims: [], wants: [], wantHeartbeats: [], rumours: [] });
 
 export function targetOf(record: Pick<NodeRecord, 'nodeId' | 'addresses' | 'gossipPort'>): GossipTarget {
   return { nodeId: record.nodeId, addresses: record.addresses, gossipPort: record.gossipPort };

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { G2gConfig } from '../config';
-import { NodeStateError, NotSupportedError } from '../errors';
+import { NodeStateError } from '../errors';
 import { loadOrCreateNodeCa } from '../identity/identity-store';
 import type { Leaf } from '../identity/leaf';
 import { LeafRotator } from '../identity/leaf-rotator';
@@ -13,7 +13,9 @@ import { adminHandlers } from '../admin/admin-service';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
 import { gossipHandlers } from '../gossip/gossip-service';
-import { registerHandlers } from '../register/register-service';
+import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
+import { recordToWire } from '../transport/gossip-wire';
+import { NodeMembership } from './node-membership';
 import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES, type G2gProto } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo__Output as LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
@@ -70,6 +72,8 @@ export class G2gNode {
   private stopPromise: Promise<void> | undefined;
   private ca: NodeCa | undefined;
   private tokenStore: TokenStore | undefined;
+  private network: NodeMembership | undefined;
+  private registerService: RegisterService | undefined;
   private rotator: LeafRotator | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
@@ -126,10 +130,6 @@ export class G2gNode {
   private async doStart(): Promise<void> {
     this.state = 'starting';
     const { config } = this.deps;
-    // Accepting these and ignoring them would leave an operator believing the node had joined.
-    if (config.join || config.token || config.services.length > 0) {
-      throw new NotSupportedError('joining a cluster (join, token, services) is not available in this version yet: this node runs alone');
-    }
     await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     const { ca, created } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),
@@ -157,22 +157,49 @@ export class G2gNode {
     await this.rotator.start();
     this.trust.set(ca.nodeId, ca.certPem);
     this.trust.flush();
+    this.network = new NodeMembership(
+      {
+        ca,
+        cluster: config.cluster,
+        mode: config.mode,
+        dataDir: config.dataDir,
+        identity: this.identity,
+        trust: this.trust,
+        clock: this.clock,
+        random: this.random,
+        log: this.deps.log.child({ component: 'membership' }),
+      },
+      config.profile,
+    );
+    const network = this.network;
+    this.registerService = registerService({
+      nodeId: ca.nodeId,
+      cluster: config.cluster,
+      caCertPem: ca.certPem,
+      selfRecord: () => recordToWire(network.localRecord()!),
+      tokens: this.tokenStore,
+      currentLeafFingerprint: () => this.currentLeaf().fingerprint,
+      admit: (request) => network.admit(request),
+      clock: this.clock,
+      log: this.deps.log.child({ component: 'register' }),
+    });
 
     const definitions = [g2gPackageDefinition(), healthPackageDefinition()];
     const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
     this.register = buildPortServer({
-      entries: [{ name: SERVICE_NAMES.register, definition: proto.g2g.v1.Register.service, handlers: registerHandlers({ nodeId: ca.nodeId, cluster: config.cluster }) }],
+      entries: [{ name: SERVICE_NAMES.register, definition: this.registerService.definition, handlers: this.registerService.handlers }],
       definitions,
       interceptors: [metricsInterceptor(this.metrics, 'register')],
+      channelOptions: REGISTER_SERVER_OPTIONS,
     });
     this.gossip = buildPortServer({
       entries: [
-        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ nodeId: ca.nodeId, heartbeat: () => 0 }) },
+        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
         {
           name: SERVICE_NAMES.admin,
           definition: proto.g2g.v1.Admin.service,
           handlers: {
-            ...adminHandlers({ status: () => this.status(), rotate: (reason) => this.rotate(reason), log: this.log }),
+            ...adminHandlers({ status: () => this.status(), rotate: (reason) => this.rotate(reason), members: () => ({ self: network.localRecord(), peers: network.members() }), log: this.log }),
             ...tokenAdminHandlers({
               tokens: this.tokenStore,
               ticketFacts: () => ({
@@ -202,7 +229,10 @@ export class G2gNode {
     });
 
     const registerPort = await bindServer(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity));
-    const gossipPort = await bindServer(this.gossip.server, config.host, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider));
+    // A client-mode member serves nothing to the network: its gossip port (Admin for local tools)
+    // listens on loopback only, and its record is never offered to others as a target.
+    const gossipHost = config.mode === 'client' ? '127.0.0.1' : config.host;
+    const gossipPort = await bindServer(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider));
     let healthPort: number | null = null;
     if (config.healthPort !== null) {
       this.plainHealth = new grpc.Server();
@@ -229,6 +259,9 @@ export class G2gNode {
       startedAt: new Date(this.startedAt).toISOString(),
       version: VERSION,
     });
+    await network.start({ addresses: this.addresses, registerPort, gossipPort, leaf: this.currentLeaf() });
+    const joined = await network.joinAtStart({ ticket: config.join, services: config.services, token: config.token });
+    this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
     this.register.health.setAll('SERVING');
     this.gossip.health.setAll('SERVING');
     this.state = 'running';
@@ -239,12 +272,13 @@ export class G2gNode {
   private installLeaf(leaf: Leaf): void {
     this.identity.setIdentity(leaf.certPem, leaf.keyPem);
     this.metrics.setLeafNotAfter(leaf.notAfter);
+    this.network?.leafChanged(leaf);
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
   }
 
-  /** The mode of a member as far as this node knows (only itself until membership lands). */
+  /** The mode of a member as far as this node knows. */
   private memberMode(nodeId: string): 'server' | 'client' | undefined {
-    return nodeId === this.ca?.nodeId ? this.deps.config.mode : undefined;
+    return this.network?.modeOf(nodeId);
   }
 
   /** Sets the health of one service on the gossip port (e.g. a plugin's while it is stopped). */
@@ -300,6 +334,10 @@ export class G2gNode {
     this.state = 'stopping';
     this.register?.health.setAll('NOT_SERVING');
     this.gossip?.health.setAll('NOT_SERVING');
+    this.registerService?.stop();
+    // Tell peers we are going (they drop us at once), within the drain budget.
+    await Promise.race([this.network?.leave(), new Promise((r) => setTimeout(r, this.deps.config.drainTimeout).unref())]).catch(() => undefined);
+    this.network?.stop();
     this.rotator?.stop();
     const drainMs = this.deps.config.drainTimeout;
     const results = await Promise.all([

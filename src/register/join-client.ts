@@ -55,6 +55,12 @@ export interface JoinClientOptions {
   discover?: (address: string, deadline: number) => Promise<SeedIdentity>;
   /** Extra channel options for both channels (tests). */
   channelOptions?: grpc.ChannelOptions;
+  /**
+   * Called once the node has proven it holds the token (its proof verified) and before we send
+   * ours: the moment to trust its CA on our gossip port, because admitting a server-mode
+   * newcomer includes connecting back to that port.
+   */
+  onNodeProven?: (node: SeedIdentity) => void | Promise<void>;
 }
 
 /** A node's identity as learned before the handshake (and checked by it). */
@@ -146,13 +152,13 @@ async function attempt(target: JoinTarget, token: TokenParts, options: JoinClien
     ...options.channelOptions,
   });
   try {
-    return await runHandshake(client, handshake, deadline);
+    return await runHandshake(client, handshake, deadline, options.onNodeProven && (() => options.onNodeProven!(identity)));
   } finally {
     client.close();
   }
 }
 
-function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadline: number): Promise<JoinWelcomeResult> {
+function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadline: number, onNodeProven?: () => void | Promise<void>): Promise<JoinWelcomeResult> {
   return new Promise((resolve, reject) => {
     const call = client.Join({ deadline });
     let settled = false;
@@ -182,7 +188,11 @@ function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadli
         const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
         const step = handshake.receive(message, leaf);
         if (step.kind === 'reply') {
-          call.write(step.message);
+          // Our only reply is the client proof, after the node's proof verified.
+          const hook = onNodeProven;
+          onNodeProven = undefined;
+          if (!hook) call.write(step.message);
+          else Promise.resolve().then(hook).then(() => !settled && localError === undefined && call.write(step.message), refuse);
           return;
         }
         call.end();

@@ -264,6 +264,7 @@ export function exchangeRequestSize(r: ExchangeRequest): number {
   let n = embedded(recordSize(r.sender)) + 4;
   for (const x of r.records) n += embedded(recordSize(x));
   for (const d of r.digests) n += embedded(digestSize(d));
+  for (const d of r.rumourDigests ?? []) n += embedded(digestSize(d));
   for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
   for (const c of r.claims) n += embedded(claimSize(c));
   return n;
@@ -272,6 +273,7 @@ export function exchangeRequestSize(r: ExchangeRequest): number {
 export function exchangeResponseSize(r: ExchangeResponse): number {
   let n = 0;
   for (const x of r.records) n += embedded(recordSize(x));
+  for (const x of r.rumours ?? []) n += embedded(recordSize(x));
   for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
   for (const c of r.claims) n += embedded(claimSize(c));
   for (const w of r.wants) n += 2 + w.length;

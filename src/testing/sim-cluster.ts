@@ -148,6 +148,7 @@ export class SimCluster {
 
   /** True when every live node lists every other live node as alive (a full, converged view). */
   converged(nodes = this.live()): boolean {
+    for (const o of nodes) if (o.membership.peerCount < nodes.length - 1) return false;
     for (const o of nodes) {
       for (const s of nodes) if (s.id !== o.id && o.membership.stateOf(s.id) !== 'alive') return false;
     }

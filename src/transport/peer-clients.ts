@@ -57,6 +57,17 @@ export class PeerClients {
     entry.client = this.connect(entry.endpoint, entry.addressIndex);
   }
 
+  /**
+   * The peer changed its record (e.g. a new leaf): the next call opens a fresh connection, so
+   * its new certificate is verified promptly instead of when the old connection ages out.
+   */
+  refresh(nodeId: string): void {
+    const entry = this.entries.get(nodeId);
+    if (!entry) return;
+    entry.client.close();
+    entry.client = this.connect(entry.endpoint, entry.addressIndex);
+  }
+
   /** Closes the peer's channel (it left, was removed or declared dead). */
   drop(nodeId: string): void {
     this.entries.get(nodeId)?.client.close();

@@ -11,6 +11,9 @@ import type { JoinWelcome as _g2g_v1_JoinWelcome, JoinWelcome__Output as _g2g_v1
 import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from './g2g/v1/LeafInfo';
 import type { ListTokensRequest as _g2g_v1_ListTokensRequest, ListTokensRequest__Output as _g2g_v1_ListTokensRequest__Output } from './g2g/v1/ListTokensRequest';
 import type { ListTokensResponse as _g2g_v1_ListTokensResponse, ListTokensResponse__Output as _g2g_v1_ListTokensResponse__Output } from './g2g/v1/ListTokensResponse';
+import type { MemberInfo as _g2g_v1_MemberInfo, MemberInfo__Output as _g2g_v1_MemberInfo__Output } from './g2g/v1/MemberInfo';
+import type { MembersRequest as _g2g_v1_MembersRequest, MembersRequest__Output as _g2g_v1_MembersRequest__Output } from './g2g/v1/MembersRequest';
+import type { MembersResponse as _g2g_v1_MembersResponse, MembersResponse__Output as _g2g_v1_MembersResponse__Output } from './g2g/v1/MembersResponse';
 import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from './g2g/v1/NodeRecord';
 import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Output as _g2g_v1_NominateRequest__Output } from './g2g/v1/NominateRequest';
 import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from './g2g/v1/NominateResponse';
@@ -46,7 +49,10 @@ export interface ProtoGrpcType {
       LeafInfo: MessageTypeDefinition<_g2g_v1_LeafInfo, _g2g_v1_LeafInfo__Output>
       ListTokensRequest: MessageTypeDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensRequest__Output>
       ListTokensResponse: MessageTypeDefinition<_g2g_v1_ListTokensResponse, _g2g_v1_ListTokensResponse__Output>
+      MemberInfo: MessageTypeDefinition<_g2g_v1_MemberInfo, _g2g_v1_MemberInfo__Output>
       MemberState: EnumTypeDefinition
+      MembersRequest: MessageTypeDefinition<_g2g_v1_MembersRequest, _g2g_v1_MembersRequest__Output>
+      MembersResponse: MessageTypeDefinition<_g2g_v1_MembersResponse, _g2g_v1_MembersResponse__Output>
       NodeMode: EnumTypeDefinition
       NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
       NominateRequest: MessageTypeDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateRequest__Output>

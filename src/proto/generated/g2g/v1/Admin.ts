@@ -6,6 +6,8 @@ import type { CreateTokenRequest as _g2g_v1_CreateTokenRequest, CreateTokenReque
 import type { CreateTokenResponse as _g2g_v1_CreateTokenResponse, CreateTokenResponse__Output as _g2g_v1_CreateTokenResponse__Output } from '../../g2g/v1/CreateTokenResponse';
 import type { ListTokensRequest as _g2g_v1_ListTokensRequest, ListTokensRequest__Output as _g2g_v1_ListTokensRequest__Output } from '../../g2g/v1/ListTokensRequest';
 import type { ListTokensResponse as _g2g_v1_ListTokensResponse, ListTokensResponse__Output as _g2g_v1_ListTokensResponse__Output } from '../../g2g/v1/ListTokensResponse';
+import type { MembersRequest as _g2g_v1_MembersRequest, MembersRequest__Output as _g2g_v1_MembersRequest__Output } from '../../g2g/v1/MembersRequest';
+import type { MembersResponse as _g2g_v1_MembersResponse, MembersResponse__Output as _g2g_v1_MembersResponse__Output } from '../../g2g/v1/MembersResponse';
 import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Output as _g2g_v1_NominateRequest__Output } from '../../g2g/v1/NominateRequest';
 import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from '../../g2g/v1/NominateResponse';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from '../../g2g/v1/RevokeTokenRequest';
@@ -43,6 +45,21 @@ export interface AdminClient extends grpc.Client {
   listTokens(argument: _g2g_v1_ListTokensRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
   listTokens(argument: _g2g_v1_ListTokensRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
   listTokens(argument: _g2g_v1_ListTokensRequest, callback: grpc.requestCallback<_g2g_v1_ListTokensResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Every peer this node knows, with what memberlist users ask for when debugging.
+   */
+  Members(argument: _g2g_v1_MembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _g2g_v1_MembersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _g2g_v1_MembersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _g2g_v1_MembersRequest, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every peer this node knows, with what memberlist users ask for when debugging.
+   */
+  members(argument: _g2g_v1_MembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _g2g_v1_MembersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _g2g_v1_MembersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _g2g_v1_MembersRequest, callback: grpc.requestCallback<_g2g_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * A join ticket for one newcomer: a fresh token (single-use unless `reusable`) packed with
@@ -121,6 +138,11 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   ListTokens: grpc.handleUnaryCall<_g2g_v1_ListTokensRequest__Output, _g2g_v1_ListTokensResponse>;
   
   /**
+   * Every peer this node knows, with what memberlist users ask for when debugging.
+   */
+  Members: grpc.handleUnaryCall<_g2g_v1_MembersRequest__Output, _g2g_v1_MembersResponse>;
+  
+  /**
    * A join ticket for one newcomer: a fresh token (single-use unless `reusable`) packed with
    * this node's register address(es), its CA fingerprint and the cluster name.
    */
@@ -145,6 +167,7 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 export interface AdminDefinition extends grpc.ServiceDefinition {
   CreateToken: MethodDefinition<_g2g_v1_CreateTokenRequest, _g2g_v1_CreateTokenResponse, _g2g_v1_CreateTokenRequest__Output, _g2g_v1_CreateTokenResponse__Output>
   ListTokens: MethodDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensResponse, _g2g_v1_ListTokensRequest__Output, _g2g_v1_ListTokensResponse__Output>
+  Members: MethodDefinition<_g2g_v1_MembersRequest, _g2g_v1_MembersResponse, _g2g_v1_MembersRequest__Output, _g2g_v1_MembersResponse__Output>
   Nominate: MethodDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateResponse, _g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse__Output>
   RevokeToken: MethodDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse__Output>
   Rotate: MethodDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateResponse, _g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse__Output>

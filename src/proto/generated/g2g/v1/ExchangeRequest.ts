@@ -31,6 +31,12 @@ export interface ExchangeRequest {
    * A follow-up carrying what the callee asked for; it expects an empty answer.
    */
   'followUp'?: (boolean);
+  /**
+   * Digests of records the caller spreads as rumours (news: a new member, a version bump). The
+   * callee asks for those it lacks (wants) and relays them; records it merely learns about
+   * through anti-entropy are not news and are not relayed.
+   */
+  'rumourDigests'?: (_g2g_v1_RecordDigest)[];
 }
 
 export interface ExchangeRequest__Output {
@@ -59,4 +65,10 @@ export interface ExchangeRequest__Output {
    * A follow-up carrying what the callee asked for; it expects an empty answer.
    */
   'followUp': (boolean);
+  /**
+   * Digests of records the caller spreads as rumours (news: a new member, a version bump). The
+   * callee asks for those it lacks (wants) and relays them; records it merely learns about
+   * through anti-entropy are not news and are not relayed.
+   */
+  'rumourDigests': (_g2g_v1_RecordDigest__Output)[];
 }

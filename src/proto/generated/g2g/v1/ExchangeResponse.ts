@@ -20,6 +20,10 @@ export interface ExchangeResponse {
    * Node ids whose newer heartbeat (same version) the callee wants in the follow-up.
    */
   'wantHeartbeats'?: (string)[];
+  /**
+   * Records the callee spreads as rumours (news), as opposed to `records` (anti-entropy).
+   */
+  'rumours'?: (_g2g_v1_NodeRecord)[];
 }
 
 export interface ExchangeResponse__Output {
@@ -38,4 +42,8 @@ export interface ExchangeResponse__Output {
    * Node ids whose newer heartbeat (same version) the callee wants in the follow-up.
    */
   'wantHeartbeats': (string)[];
+  /**
+   * Records the callee spreads as rumours (news), as opposed to `records` (anti-entropy).
+   */
+  'rumours': (_g2g_v1_NodeRecord__Output)[];
 }

@@ -1,0 +1,344 @@
+import type { NodeCa } from '../identity/node-ca';
+import type { Leaf } from '../identity/leaf';
+import type { Logger } from '../log/logger';
+import { Membership, type MemberView, type MembershipEvent } from '../membership/membership';
+import type { NodeMode, NodeRecord } from '../membership/node-record';
+import { membershipOptions, type MembershipOptions } from '../membership/options';
+import { CaRecordAuthenticator } from '../membership/record-authenticator';
+import { targetOf, type GossipHandler } from '../membership/transport';
+import { joinTargets, joinWithTicket, type JoinSuccess, type SeedIdentity } from '../register/join-client';
+import { caSigner } from '../register/join-handshake';
+import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
+import { NodeStateError } from '../errors';
+import { GrpcGossipTransport } from '../transport/gossip-transport';
+import { recordFromWire, recordToWire } from '../transport/gossip-wire';
+import type { PushCertificateProvider } from '../transport/push-certificate-provider';
+import { PeerClients } from '../transport/peer-clients';
+import type { TrustStore } from '../transport/trust-store';
+import type { Clock, TimerHandle } from '../util/clock';
+import type { Random } from '../util/random';
+import { readKnownPeers, writeKnownPeers } from './known-peers';
+import { AdmissionRefusedError, JoinConnectBackError } from './errors';
+
+export interface NodeMembershipComponents {
+  ca: NodeCa;
+  cluster: string;
+  mode: NodeMode;
+  dataDir: string;
+  /** Our current leaf, presented on every channel to peers. */
+  identity: PushCertificateProvider;
+  trust: TrustStore;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+}
+
+export interface JoinSettings {
+  /** A join ticket (used only when no known peer answers: a ticket is usually single-use). */
+  ticket: string;
+  /** Well-known register addresses, joined with `token`. */
+  services: readonly string[];
+  token: string;
+}
+
+/** Peers handed to a newcomer in its welcome. */
+const WELCOME_SAMPLE = 32;
+/** How often the known-peer file is rewritten (intervals). */
+const PERSIST_INTERVALS = 10;
+
+/**
+ * The node's part in the network: its Membership over gRPC, kept in step with the gossip port's
+ * trust (a member's CA is trusted while the member is known, and for the tombstone time after it
+ * is dropped, so that it can come back through its known peers), admission of newcomers on the
+ * register port (with connect-back), joining at start, and what survives a restart.
+ */
+export class NodeMembership {
+  readonly options: MembershipOptions;
+  private membership: Membership | undefined;
+  private readonly clients: PeerClients;
+  private readonly auth: CaRecordAuthenticator;
+  /** CAs we must be able to call before membership holds their record (seeds, newcomers). */
+  private readonly pendingCas = new Map<string, string>();
+  private readonly untrustTimers = new Map<string, TimerHandle>();
+  private persistTimer: TimerHandle | undefined;
+  private persisted: NodeRecord[] = [];
+  private version = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
+    this.options = membershipOptions(overrides, profile);
+    this.log = c.log;
+    this.clients = new PeerClients(c.identity);
+    this.auth = new CaRecordAuthenticator(c.ca.keyPem);
+  }
+
+  /** Serves the gossip port before membership exists (it answers UNAVAILABLE-style refusals until then). */
+  readonly handler: GossipHandler = {
+    handleExchange: (from, request) => this.running().handleExchange(from, request),
+    handlePing: (from, request) => this.running().handlePing(from, request),
+    handlePingVia: (from, request) => this.running().handlePingVia(from, request),
+  };
+
+  /** Creates and starts membership with our record; restores what the last run knew. */
+  async start(local: { addresses: string[]; registerPort: number; gossipPort: number; leaf: Leaf }): Promise<void> {
+    const known = await readKnownPeers(this.c.dataDir);
+    this.persisted = known.peers;
+    const transport = new GrpcGossipTransport({ clients: this.clients, caOf: (id) => this.caOf(id) });
+    this.membership = new Membership(
+      { clock: this.c.clock, random: this.c.random, transport, authenticator: this.auth, log: this.log },
+      {
+        nodeId: this.c.ca.nodeId,
+        cluster: this.c.cluster,
+        mode: this.c.mode,
+        addresses: local.addresses,
+        registerPort: local.registerPort,
+        gossipPort: local.gossipPort,
+        caCertPem: this.c.ca.certPem,
+        leaf: { fingerprint: local.leaf.fingerprint, notAfterMs: local.leaf.notAfter.getTime() },
+        // A restart publishes a newer version than anything of ours still in circulation.
+        version: known.version + 1,
+      },
+      this.options,
+    );
+    this.membership.onEvent((event) => this.onEvent(event));
+    this.membership.start();
+    this.schedulePersist();
+  }
+
+  /**
+   * Joins the network at start: through the peers the last run knew, else the ticket, else the
+   * services. Partial success is success; having nothing to join through is not an error (a
+   * first node). Throws only when every configured way in failed.
+   */
+  async joinAtStart(settings: JoinSettings): Promise<{ via: string; failures: string[] }> {
+    const failures: string[] = [];
+    const membership = this.running();
+    const known = this.persisted.filter((r) => r.nodeId !== this.c.ca.nodeId && r.cluster === this.c.cluster);
+    if (known.length > 0) {
+      for (const record of known) this.c.trust.set(record.nodeId, record.caCertPem);
+      this.c.trust.flush();
+      const result = await membership.join(known);
+      if (result.joined.length > 0) return { via: `known peers (${result.joined.length} answered)`, failures };
+      failures.push(`none of ${known.length} known peers answered`);
+    }
+    if (settings.ticket) {
+      try {
+        const success = await joinWithTicket(settings.ticket, this.joinOptions());
+        await this.welcomed(success);
+        return { via: `ticket (${success.address})`, failures };
+      } catch (error) {
+        failures.push(`ticket: ${(error as Error).message}`);
+      }
+    }
+    if (settings.services.length > 0 && settings.token) {
+      try {
+        const success = await joinTargets(settings.services.map((address) => ({ address })), settings.token, this.joinOptions());
+        await this.welcomed(success);
+        return { via: `service ${success.address}`, failures };
+      } catch (error) {
+        failures.push(`services: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0 && membership.members().length === 0) {
+      throw new JoinConnectBackError(`could not join the network: ${failures.join('; ')}`);
+    }
+    return { via: 'none (first node)', failures };
+  }
+
+  private joinOptions() {
+    return {
+      cluster: this.c.cluster,
+      record: recordToWire(this.running().localRecord()),
+      sign: caSigner(this.c.ca.keyPem),
+      clock: this.c.clock,
+      log: this.log,
+      // The node connects back to our gossip port before welcoming a server: trust it first.
+      onNodeProven: (node: SeedIdentity) => {
+        this.pendingCas.set(node.nodeId, node.caCertPem);
+        this.c.trust.set(node.nodeId, node.caCertPem);
+        this.c.trust.flush();
+      },
+    };
+  }
+
+  /** Takes in a welcome: the node and its sample of peers, and our address as it saw us. */
+  private async welcomed({ welcome }: JoinSuccess): Promise<void> {
+    const membership = this.running();
+    if (welcome.connectBackError && this.c.mode === 'server') {
+      throw new JoinConnectBackError(`the node could not reach our gossip port: ${welcome.connectBackError}`);
+    }
+    const local = membership.localRecord();
+    if (welcome.observedAddress && !local.addresses.includes(welcome.observedAddress)) {
+      this.log.info({ observed: welcome.observedAddress, advertised: local.addresses }, 'adding the address the network sees us at');
+      membership.updateLocal({ addresses: [...local.addresses, welcome.observedAddress] });
+    }
+    const seeds = [welcome.server, ...welcome.peers].map(recordFromWire);
+    for (const seed of seeds) this.pendingCas.set(seed.nodeId, seed.caCertPem);
+    await membership.join(seeds);
+  }
+
+  /**
+   * Register-port admission of a newcomer that proved its token: check its record, connect back
+   * to a server-mode newcomer's gossip port (its advertised addresses, then the address we see
+   * it at), and add it to membership.
+   */
+  async admit(request: AdmitRequest): Promise<AdmitOutcome> {
+    const membership = this.running();
+    const record = recordFromWire(request.record);
+    if (!this.auth.verifyRecord(record)) return { refused: new AdmissionRefusedError("the newcomer's record is not signed by its node CA") };
+    if (membership.isTombstoned(record.nodeId, record.version)) {
+      return { refused: new AdmissionRefusedError(`node ${record.nodeId} was removed from the network`) };
+    }
+    this.pendingCas.set(record.nodeId, record.caCertPem);
+    this.c.trust.set(record.nodeId, record.caCertPem);
+    let connectBackError: string | undefined;
+    if (request.mode === 'server') {
+      this.c.trust.flush();
+      // Reachable only at the address we see it at is fine: it learns that address from the
+      // welcome and publishes it in its next record version.
+      const reached = await this.connectBack(record, request.observedAddress, request.signal);
+      if (reached === undefined) {
+        connectBackError = `no answer on the gossip port ${record.gossipPort} at ${[...record.addresses, request.observedAddress].join(', ')}`;
+      }
+    }
+    if (connectBackError) {
+      this.pendingCas.delete(record.nodeId);
+      if (!membership.member(record.nodeId)) this.c.trust.remove(record.nodeId);
+      return { peers: [], services: [], admittedMode: 'client', connectBackError };
+    }
+    const outcome = membership.admit(record);
+    if (outcome === 'invalid' || outcome === 'tombstoned' || outcome === 'rejected') {
+      return { refused: new AdmissionRefusedError(`membership refused the newcomer's record (${outcome})`) };
+    }
+    const peers = membership
+      .members()
+      .filter((m) => m.state === 'alive' && m.nodeId !== record.nodeId)
+      .slice(0, WELCOME_SAMPLE)
+      .map((m) => recordToWire(m.record));
+    return { peers, services: [], admittedMode: request.mode };
+  }
+
+  /** The first of the newcomer's addresses (advertised, then observed) whose gossip port answers. */
+  private async connectBack(record: NodeRecord, observed: string, signal: AbortSignal): Promise<string | undefined> {
+    const transport = new GrpcGossipTransport({ clients: new PeerClients(this.c.identity), caOf: () => record.caCertPem });
+    const candidates = [...new Set([...record.addresses, observed].filter(Boolean))];
+    try {
+      for (const address of candidates) {
+        if (signal.aborted) return undefined;
+        try {
+          const pong = await transport.ping({ nodeId: record.nodeId, addresses: [address], gossipPort: record.gossipPort }, { nonce: 1 }, { timeoutMs: this.options.exchangeTimeoutMs * 4 });
+          if (pong.nodeId === record.nodeId) return address;
+        } catch {
+          // Try the next address.
+        }
+      }
+      return undefined;
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** Our leaf changed: publish its fingerprint and expiry (peers recycle their channels to us). */
+  leafChanged(leaf: Leaf): void {
+    this.membership?.updateLocal({ leaf: { fingerprint: leaf.fingerprint, notAfterMs: leaf.notAfter.getTime() } });
+  }
+
+  members(): MemberView[] {
+    return this.membership?.members() ?? [];
+  }
+
+  localRecord(): NodeRecord | undefined {
+    return this.membership?.localRecord();
+  }
+
+  heartbeat(): number {
+    return this.membership?.heartbeat() ?? 0;
+  }
+
+  modeOf(nodeId: string): NodeMode | undefined {
+    if (nodeId === this.c.ca.nodeId) return this.c.mode;
+    return this.membership?.member(nodeId)?.mode;
+  }
+
+  /** Graceful leave (peers drop us at once), bounded by the caller's drain. */
+  async leave(): Promise<void> {
+    await this.membership?.leave();
+    await this.persist();
+    this.shutdown();
+  }
+
+  /** Stops without telling anyone (a crash looks like this to the others). */
+  stop(): void {
+    this.membership?.stop();
+    this.shutdown();
+  }
+
+  private shutdown(): void {
+    this.persistTimer?.cancel();
+    for (const timer of this.untrustTimers.values()) timer.cancel();
+    this.untrustTimers.clear();
+    this.clients.closeAll();
+  }
+
+  private running(): Membership {
+    if (!this.membership) throw new NodeStateError('membership has not started');
+    return this.membership;
+  }
+
+  private caOf(nodeId: string): string | undefined {
+    return this.membership?.member(nodeId)?.record.caCertPem ?? this.pendingCas.get(nodeId);
+  }
+
+  private onEvent(event: MembershipEvent): void {
+    const { nodeId, record } = event;
+    switch (event.type) {
+      case 'joined':
+      case 'updated':
+      case 'alive':
+      case 'suspect':
+        this.untrustTimers.get(nodeId)?.cancel();
+        this.untrustTimers.delete(nodeId);
+        this.pendingCas.delete(nodeId);
+        this.c.trust.set(nodeId, record.caCertPem);
+        if (event.type === 'updated') this.clients.refresh(targetOf(record).nodeId);
+        break;
+      case 'dead':
+      case 'left':
+        this.clients.drop(nodeId);
+        break;
+      case 'removed':
+        this.clients.drop(nodeId);
+        // Still trusted for the tombstone time: a node that left or died can come back through
+        // its known peers with a newer record, without a new ticket.
+        this.untrustTimers.get(nodeId)?.cancel();
+        this.untrustTimers.set(
+          nodeId,
+          this.c.clock.setTimeout(() => {
+            this.untrustTimers.delete(nodeId);
+            if (!this.membership?.member(nodeId)) this.c.trust.remove(nodeId);
+          }, this.options.tombstoneTtlMs),
+        );
+        break;
+    }
+    this.log.debug({ event: event.type, nodeId, state: event.state, by: event.by }, 'membership event');
+  }
+
+  private schedulePersist(): void {
+    this.persistTimer = this.c.clock.setTimeout(() => {
+      this.persist().finally(() => this.membership?.running && this.schedulePersist());
+    }, this.options.intervalMs * PERSIST_INTERVALS);
+  }
+
+  private async persist(): Promise<void> {
+    const membership = this.membership;
+    if (!membership) return;
+    const peers = membership
+      .members()
+      .filter((m) => m.state === 'alive' || m.state === 'suspect')
+      .map((m) => m.record);
+    this.version = membership.localRecord().version;
+    await writeKnownPeers(this.c.dataDir, { version: this.version, peers }).catch((error: unknown) =>
+      this.log.warn({ err: (error as Error).message }, 'could not save known peers'),
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { readNodeCaFiles } from '../../src/identity/identity-store';
+import { issueLeaf, issueOperatorCertificate } from '../../src/identity/leaf';
+import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
+import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
+import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
+import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+
+/** Polls `check` until it returns true (bounded); the last failure is reported. */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: not reached in time${last ? ` (${(last as Error).message})` : ''}`);
+}
+
+/** An operator's Admin client per node (in-process: spawning the CLI on every poll would load the machine). */
+const admins = new Map<string, grpc.Client>();
+async function adminOf(node: NodeProcess): Promise<grpc.Client> {
+  let admin = admins.get(node.facts.nodeId);
+  if (!admin) {
+    const ca = await readNodeCaFiles(node.dataDir);
+    const cert = await issueOperatorCertificate(ca, { name: 'cluster-test', now: new Date(), lifetimeMs: 3600_000, keyBits: 1024 });
+    admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.facts.gossipPort}`, tlsCredentials({ caPem: ca.certPem, nodeId: ca.nodeId, certPem: cert.certPem, keyPem: cert.keyPem }), channelOptions(ca.nodeId));
+    admins.set(node.facts.nodeId, admin);
+  }
+  return admin;
+}
+
+async function members(node: NodeProcess): Promise<MembersResponse__Output> {
+  return call<MembersResponse__Output>(await adminOf(node), 'Members', {}, 5000);
+}
+
+const servers: NodeProcess[] = [];
+let client: NodeProcess | undefined;
+let ticket = '';
+
+before(async () => {
+  servers.push(await startNodeProcess());
+  const nominated = await runCli(['nominate', '--reusable', '--data-dir', servers[0]!.dataDir]);
+  assert.equal(nominated.code, 0, nominated.stderr);
+  ticket = nominated.stdout.trim();
+  const rest = await Promise.all(Array.from({ length: 7 }, () => startNodeProcess({ env: { G2G_JOIN: ticket } })));
+  servers.push(...rest);
+});
+
+after(async () => {
+  for (const admin of admins.values()) admin.close();
+  for (const node of [...servers, ...(client ? [client] : [])]) {
+    await node.stop('SIGKILL');
+    await removeDir(node.dataDir);
+  }
+});
+
+test('8 nodes started from one ticket converge: each knows the 7 others alive (and g2g members shows it)', async () => {
+  const ids = servers.map((s) => s.facts.nodeId);
+  for (const node of servers) {
+    await eventually(`${node.facts.nodeId} sees everyone`, async () => {
+      const view = await members(node);
+      const alive = view.members.filter((m) => m.state === 'MEMBER_STATE_ALIVE').map((m) => m.nodeId);
+      return ids.filter((id) => id !== node.facts.nodeId).every((id) => alive.includes(id));
+    });
+  }
+  const table = await runCli(['members', '--data-dir', servers[0]!.dataDir]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^NODE\s+MODE\s+STATE/);
+  for (const id of ids) assert.match(table.stdout, new RegExp(`${id}.*(server\\s+alive|self)`));
+});
+
+test('a client-mode node can call Admin.Status on every member and is never listed as a server', async () => {
+  const nominated = await runCli(['nominate', '--mode', 'client', '--data-dir', servers[1]!.dataDir]);
+  assert.equal(nominated.code, 0, nominated.stderr);
+  client = await startNodeProcess({ args: ['--mode', 'client'], env: { G2G_JOIN: nominated.stdout.trim() } });
+  const clientId = client.facts.nodeId;
+  // The client calls as itself: a leaf of its own node CA, as its node process does.
+  const ca = await readNodeCaFiles(client.dataDir);
+  const leaf = await issueLeaf(ca, { now: new Date(), lifetimeMs: 600_000, ips: [], keyBits: 1024 });
+  const { Admin } = g2gProto().g2g.v1;
+  for (const server of servers) {
+    await eventually(`${server.facts.nodeId} lists the client as a client`, async () => {
+      const entry = (await members(server)).members.find((m) => m.nodeId === clientId);
+      assert.notEqual(entry?.mode, 'NODE_MODE_SERVER', 'never a server');
+      return entry?.mode === 'NODE_MODE_CLIENT' && entry.state === 'MEMBER_STATE_ALIVE';
+    });
+    const caPem = await readFile(path.join(server.dataDir, 'identity', 'node-ca.pem'), 'utf8');
+    const admin = new Admin(`127.0.0.1:${server.facts.gossipPort}`, tlsCredentials({ caPem, nodeId: server.facts.nodeId, certPem: leaf.certPem, keyPem: leaf.keyPem }), channelOptions(server.facts.nodeId));
+    try {
+      const status = await call<StatusResponse__Output>(admin, 'Status', {});
+      assert.equal(status.nodeId, server.facts.nodeId);
+      assert.equal(status.caller, `member:${clientId}`);
+    } finally {
+      (admin as grpc.Client).close();
+    }
+  }
+});
+
+test('kill -9 of one node is detected by all the others', async () => {
+  const victim = servers[7]!;
+  assert.equal(await victim.stop('SIGKILL'), null);
+  for (const node of servers.slice(0, 7)) {
+    await eventually(`${node.facts.nodeId} declares the killed node dead`, async () => {
+      const entry = (await members(node)).members.find((m) => m.nodeId === victim.facts.nodeId);
+      return entry?.state === 'MEMBER_STATE_DEAD';
+    });
+  }
+});
+
+test('a graceful leave is seen by all as a leave, not a failure', async () => {
+  const leaver = servers[6]!;
+  assert.equal(await leaver.stop('SIGTERM'), 0);
+  for (const node of servers.slice(0, 6)) {
+    await eventually(`${node.facts.nodeId} sees the leave`, async () => {
+      const entry = (await members(node)).members.find((m) => m.nodeId === leaver.facts.nodeId);
+      assert.notEqual(entry?.state, 'MEMBER_STATE_DEAD', 'left, not detected as failed');
+      return entry?.state === 'MEMBER_STATE_LEFT' || entry === undefined;
+    });
+  }
+});
