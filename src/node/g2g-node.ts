@@ -12,6 +12,7 @@ import { MetricsServer } from '../metrics/metrics-server';
 import { adminHandlers } from '../admin/admin-service';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
+import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
 import { gossipHandlers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
 import { recordToWire } from '../transport/gossip-wire';
@@ -74,6 +75,7 @@ export class G2gNode {
   private tokenStore: TokenStore | undefined;
   private network: NodeMembership | undefined;
   private registerService: RegisterService | undefined;
+  private tokenSyncer: TokenSyncer | undefined;
   private rotator: LeafRotator | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
@@ -196,6 +198,11 @@ export class G2gNode {
       entries: [
         { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
         {
+          name: SERVICE_NAMES.tokenSync,
+          definition: proto.g2g.v1.TokenSync.service,
+          handlers: tokenSyncHandlers({ tokens: this.tokenStore, modeOf: (id) => network.modeOf(id), log: this.deps.log.child({ component: 'token-sync' }), now: () => this.clock.now() }),
+        },
+        {
           name: SERVICE_NAMES.admin,
           definition: proto.g2g.v1.Admin.service,
           handlers: {
@@ -262,6 +269,21 @@ export class G2gNode {
     await network.start({ addresses: this.addresses, registerPort, gossipPort, leaf: this.currentLeaf() });
     const joined = await network.joinAtStart({ ticket: config.join, services: config.services, token: config.token });
     this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
+    if (config.mode === 'server') {
+      this.tokenSyncer = new TokenSyncer(
+        {
+          tokens: this.tokenStore,
+          serverPeers: () => network.serverPeers(),
+          clientFor: (id) => network.tokenSyncClient(id),
+          clock: this.clock,
+          random: this.random,
+          log: this.deps.log.child({ component: 'token-sync' }),
+        },
+        network.options.pushPullIntervalMs,
+        network.options.exchangeTimeoutMs * 4,
+      );
+      this.tokenSyncer.start();
+    }
     this.register.health.setAll('SERVING');
     this.gossip.health.setAll('SERVING');
     this.state = 'running';
@@ -335,6 +357,7 @@ export class G2gNode {
     this.register?.health.setAll('NOT_SERVING');
     this.gossip?.health.setAll('NOT_SERVING');
     this.registerService?.stop();
+    this.tokenSyncer?.stop();
     // Tell peers we are going (they drop us at once), within the drain budget.
     await Promise.race([this.network?.leave(), new Promise((r) => setTimeout(r, this.deps.config.drainTimeout).unref())]).catch(() => undefined);
     this.network?.stop();

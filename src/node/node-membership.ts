@@ -15,6 +15,7 @@ import { recordFromWire, recordToWire } from '../transport/gossip-wire';
 import type { PushCertificateProvider } from '../transport/push-certificate-provider';
 import { PeerClients } from '../transport/peer-clients';
 import type { TrustStore } from '../transport/trust-store';
+import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
 import { readKnownPeers, writeKnownPeers } from './known-peers';
@@ -253,6 +254,19 @@ export class NodeMembership {
 
   heartbeat(): number {
     return this.membership?.heartbeat() ?? 0;
+  }
+
+  /** Alive server-mode peers (never client-mode members: they serve nothing). */
+  serverPeers(): string[] {
+    return this.members()
+      .filter((m) => m.state === 'alive' && m.mode === 'server')
+      .map((m) => m.nodeId);
+  }
+
+  /** A TokenSync client on the peer's pooled channel. */
+  tokenSyncClient(nodeId: string): TokenSyncClient | undefined {
+    const record = this.membership?.member(nodeId)?.record;
+    return record ? this.clients.tokenSync({ ...targetOf(record), caCertPem: record.caCertPem }) : undefined;
   }
 
   modeOf(nodeId: string): NodeMode | undefined {

@@ -4,6 +4,7 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { ProtoGrpcType as AdminProto } from './generated/admin';
 import type { ProtoGrpcType as GossipProto } from './generated/gossip';
 import type { ProtoGrpcType as RegisterProto } from './generated/register';
+import type { ProtoGrpcType as TokenSyncProto } from './generated/token_sync';
 import { fixMapEntryDescriptors } from './descriptor-fix';
 
 /** Where our .proto files live at run time (`dist/src/proto/` → `proto/`). */
@@ -22,9 +23,9 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_DIR],
 };
 
-export const G2G_PROTO_FILES = ['g2g/v1/node.proto', 'g2g/v1/register.proto', 'g2g/v1/gossip.proto', 'g2g/v1/admin.proto'];
+export const G2G_PROTO_FILES = ['g2g/v1/node.proto', 'g2g/v1/register.proto', 'g2g/v1/gossip.proto', 'g2g/v1/admin.proto', 'g2g/v1/token_sync.proto'];
 
-export type G2gProto = RegisterProto & GossipProto & AdminProto;
+export type G2gProto = RegisterProto & GossipProto & AdminProto & TokenSyncProto;
 
 let cached: { definition: protoLoader.PackageDefinition } | undefined;
 
@@ -43,5 +44,6 @@ export const SERVICE_NAMES = {
   register: 'g2g.v1.Register',
   gossip: 'g2g.v1.Gossip',
   admin: 'g2g.v1.Admin',
+  tokenSync: 'g2g.v1.TokenSync',
   health: 'grpc.health.v1.Health',
 } as const;

@@ -8,7 +8,7 @@ import type { MemberAuthority } from './trust-store';
 /** Methods only members may call; operators (people, tools) may call everything else. */
 export type MemberOnlyPredicate = (methodPath: string) => boolean;
 
-export const gossipServiceIsMemberOnly: MemberOnlyPredicate = (path) => path.startsWith('/g2g.v1.Gossip/');
+export const gossipServiceIsMemberOnly: MemberOnlyPredicate = (path) => path.startsWith('/g2g.v1.Gossip/') || path.startsWith('/g2g.v1.TokenSync/');
 
 /**
  * Authorises every call on the gossip port against the live membership, not only at the TLS

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
 import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
+import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import { peerChannelCredentials, peerChannelOptions } from './peer-channel';
 
 /** Where a peer's gossip port is and what proves it is that peer. */
@@ -14,6 +15,8 @@ export interface PeerEndpoint {
 interface Entry {
   key: string;
   client: GossipClient;
+  /** Other services on the same channel (created on first use). */
+  tokenSync?: TokenSyncClient;
   addressIndex: number;
   endpoint: PeerEndpoint;
 }
@@ -48,6 +51,16 @@ export class PeerClients {
     return entry.client;
   }
 
+  /** A TokenSync client sharing the peer's channel. */
+  tokenSync(endpoint: PeerEndpoint): TokenSyncClient {
+    const gossip = this.gossip(endpoint);
+    const entry = this.entries.get(endpoint.nodeId)!;
+    entry.tokenSync ??= new this.proto.g2g.v1.TokenSync(gossip.getChannel().getTarget(), grpc.credentials.createInsecure(), {
+      channelOverride: gossip.getChannel(),
+    });
+    return entry.tokenSync;
+  }
+
   /** After a failed call: the next call to this peer tries its next advertised address. */
   failed(nodeId: string): void {
     const entry = this.entries.get(nodeId);
@@ -55,6 +68,7 @@ export class PeerClients {
     entry.client.close();
     entry.addressIndex = (entry.addressIndex + 1) % entry.endpoint.addresses.length;
     entry.client = this.connect(entry.endpoint, entry.addressIndex);
+    entry.tokenSync = undefined;
   }
 
   /**
@@ -66,6 +80,7 @@ export class PeerClients {
     if (!entry) return;
     entry.client.close();
     entry.client = this.connect(entry.endpoint, entry.addressIndex);
+    entry.tokenSync = undefined;
   }
 
   /** Closes the peer's channel (it left, was removed or declared dead). */

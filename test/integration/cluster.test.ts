@@ -78,6 +78,20 @@ test('8 nodes started from one ticket converge: each knows the 7 others alive (a
   for (const id of ids) assert.match(table.stdout, new RegExp(`${id}.*(server\\s+alive|self)`));
 });
 
+test('tokens are replicated among server members: created on one, listed on another; a revocation reaches the first', async () => {
+  const created = await runCli(['tokens', 'create', '--label', 'replicated', '--data-dir', servers[0]!.dataDir]);
+  assert.equal(created.code, 0, created.stderr);
+  const id = created.stdout.trim().split('.')[0]!;
+  const listed = async (node: NodeProcess, all: boolean) =>
+    JSON.parse((await runCli(['tokens', 'list', '--json', ...(all ? ['--all'] : []), '--data-dir', node.dataDir])).stdout) as { id: string; state: string }[];
+  await eventually('the token reaches another member', async () => (await listed(servers[3]!, false)).some((t) => t.id === id));
+  const revoked = await runCli(['tokens', 'revoke', id, '--data-dir', servers[3]!.dataDir]);
+  assert.equal(revoked.code, 0, revoked.stderr);
+  await eventually('the revocation reaches the creator', async () =>
+    (await listed(servers[0]!, true)).some((t) => t.id === id && t.state === 'TOKEN_STATE_REVOKED'),
+  );
+});
+
 test('a client-mode node can call Admin.Status on every member and is never listed as a server', async () => {
   const nominated = await runCli(['nominate', '--mode', 'client', '--data-dir', servers[1]!.dataDir]);
   assert.equal(nominated.code, 0, nominated.stderr);

@@ -1,0 +1,99 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../log/logger';
+import type { TokenSyncHandlers } from '../proto/generated/g2g/v1/TokenSync';
+import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
+import { callerOf } from '../transport/connection-identity';
+import type { Clock, TimerHandle } from '../util/clock';
+import type { Random } from '../util/random';
+import type { TokenStore } from './token-store';
+import { tokenEntryFromWire, tokenEntryToWire } from './token-wire';
+
+/** Which members may exchange tokens: server-mode members only (a token key admits newcomers). */
+export type ModeOf = (nodeId: string) => 'server' | 'client' | undefined;
+
+/**
+ * The server side of g2g.v1.TokenSync: merges a server-mode member's tokens and answers with
+ * ours. Anyone else (client-mode members, operators) is refused: holding a token's key is
+ * enough to admit newcomers.
+ */
+export function tokenSyncHandlers(components: { tokens: TokenStore; modeOf: ModeOf; log: Logger; now(): number }): TokenSyncHandlers {
+  return {
+    Sync(call, callback) {
+      const caller = callerOf(call, components.now());
+      if (caller?.kind !== 'member' || components.modeOf(caller.nodeId) !== 'server') {
+        callback({ code: grpc.status.PERMISSION_DENIED, details: 'token sync is for server-mode members only' });
+        return;
+      }
+      const remote = call.request.entries.map(tokenEntryFromWire);
+      components.tokens.merge(remote).then(
+        (result) => {
+          if (result.rejected.length > 0) components.log.warn({ from: caller.nodeId, rejected: result.rejected }, 'rejected synced tokens');
+          callback(null, { entries: components.tokens.snapshot().map(tokenEntryToWire) });
+        },
+        (error: unknown) => {
+          components.log.error({ err: (error as Error).message }, 'token merge failed');
+          callback({ code: grpc.status.INTERNAL, details: 'internal error' });
+        },
+      );
+    },
+  };
+}
+
+export interface TokenSyncerComponents {
+  tokens: TokenStore;
+  /** Alive server-mode peers (not us). */
+  serverPeers(): string[];
+  clientFor(nodeId: string): TokenSyncClient | undefined;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+}
+
+/**
+ * The client side: pushes every local token change to every server-mode peer at once (so a
+ * revocation is refused everywhere promptly), and runs push-pull anti-entropy with one random
+ * server peer every `intervalMs` to repair what a push missed (a peer that was down).
+ */
+export class TokenSyncer {
+  private timer: TimerHandle | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly c: TokenSyncerComponents, private readonly intervalMs: number, private readonly timeoutMs: number) {}
+
+  /** Starts with one round at once, so a node that just joined learns the network's tokens. */
+  start(): void {
+    this.unsubscribe = this.c.tokens.onChange((_entries, source) => {
+      if (source === 'local') for (const peer of this.c.serverPeers()) void this.syncWith(peer);
+    });
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.unsubscribe?.();
+  }
+
+  private schedule(delayMs = this.intervalMs): void {
+    this.timer = this.c.clock.setTimeout(() => {
+      const peers = this.c.serverPeers();
+      const peer = peers[Math.floor(this.c.random.next() * peers.length)];
+      (peer ? this.syncWith(peer) : Promise.resolve()).finally(() => this.schedule());
+    }, delayMs);
+  }
+
+  /** One push-pull with `nodeId`; failures are logged at debug (the next round repairs them). */
+  async syncWith(nodeId: string): Promise<void> {
+    const client = this.c.clientFor(nodeId);
+    if (!client) return;
+    const entries = this.c.tokens.snapshot().map(tokenEntryToWire);
+    try {
+      const response = await new Promise<{ entries: Parameters<typeof tokenEntryFromWire>[0][] }>((resolve, reject) =>
+        client.Sync({ entries }, { deadline: Date.now() + this.timeoutMs }, (error, r) => (error || !r ? reject(error) : resolve(r))),
+      );
+      const result = await this.c.tokens.merge(response.entries.map(tokenEntryFromWire));
+      if (result.rejected.length > 0) this.c.log.warn({ from: nodeId, rejected: result.rejected }, 'rejected synced tokens');
+    } catch (error) {
+      this.c.log.debug({ peer: nodeId, err: (error as Error)?.message }, 'token sync failed');
+    }
+  }
+}
