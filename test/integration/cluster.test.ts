@@ -8,6 +8,7 @@ import { issueLeaf, issueOperatorCertificate } from '../../src/identity/leaf';
 import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
 import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
+import { bufCurl, responseJson } from '../helpers/interop-buf';
 import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
 /** Polls `check` until it returns true (bounded); the last failure is reported. */
@@ -116,6 +117,31 @@ test('a client-mode node can call Admin.Status on every member and is never list
     } finally {
       (admin as grpc.Client).close();
     }
+  }
+});
+
+test('g2g enroll makes a client identity that buf curl can use against every member', async () => {
+  const nominated = await runCli(['nominate', '--mode', 'client', '--data-dir', servers[2]!.dataDir]);
+  assert.equal(nominated.code, 0, nominated.stderr);
+  const out = path.join(servers[2]!.dataDir, 'enrolled-tool');
+  const enrolled = await runCli(['enroll', nominated.stdout.trim(), '--out', out, '--json']);
+  assert.equal(enrolled.code, 0, enrolled.stderr);
+  const info = JSON.parse(enrolled.stdout) as { nodeId: string; members: { nodeId: string }[] };
+  assert.ok(info.members.length >= servers.length - 1, 'the welcome named the members');
+  const cacheDir = path.join(out, 'buf-cache');
+  for (const server of servers.slice(0, 6)) {
+    await eventually(`${server.facts.nodeId} accepts the enrolled tool`, async () => {
+      const r = await bufCurl(`https://127.0.0.1:${server.facts.gossipPort}/g2g.v1.Admin/Status`, {
+        caFile: path.join(out, 'ca.pem'),
+        certFile: path.join(out, 'cert.pem'),
+        keyFile: path.join(out, 'key.pem'),
+        cacheDir,
+      });
+      if (r.code !== 0) throw new Error(r.stderr);
+      const status = responseJson<{ nodeId: string; caller: string }>(r);
+      assert.equal(status.nodeId, server.facts.nodeId);
+      return status.caller === `member:${info.nodeId}`;
+    });
   }
 });
 
