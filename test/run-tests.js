@@ -11,7 +11,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const SUITES = ['unit', 'integration', 'interop', 'netns'];
+const SUITES = ['unit', 'sim', 'integration', 'interop', 'netns'];
 const DEFAULT_FLAGS = ['--test-concurrency=2', '--test-timeout=180000'];
 const root = path.resolve(__dirname, '..', 'dist', 'test');
 

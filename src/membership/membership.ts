@@ -147,6 +147,8 @@ export class Membership implements GossipHandler {
   private lastTickMs = 0;
   private lastReconnectMs = 0;
   private lastPushPullMs = 0;
+  /** A peer whose full-sync answer was cut at the record limit: it has more for us. */
+  private resyncWith: GossipTarget | undefined;
   private roundRobin: string[] = [];
   private roundRobinAt = 0;
   private digestCursor = 0;
@@ -423,6 +425,11 @@ export class Membership implements GossipHandler {
       // The last target is the random pick: it gets the full sync when one is due.
       this.exchangeWith(target, full && i === targets.length - 1).catch(() => undefined);
     });
+    if (this.resyncWith) {
+      const again = this.resyncWith;
+      this.resyncWith = undefined;
+      this.exchangeWith(again, true).catch(() => undefined);
+    }
   }
 
   private isExchangeTarget(e: PeerEntry): boolean {
@@ -497,7 +504,7 @@ export class Membership implements GossipHandler {
     if (this.life === 'stopped') return;
     this.touchDirect(target.nodeId);
     // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
-    if (complete && response.records.length >= o.maxRecordsPerMessage) this.lastPushPullMs = Number.NEGATIVE_INFINITY;
+    if (complete && response.records.length >= o.maxRecordsPerMessage) this.resyncWith = target;
     this.absorb(response.records, response.heartbeats, response.claims, target.nodeId);
     for (const r of response.rumours ?? []) this.mergeRecord(r, target.nodeId, true);
     if (response.wants.length + response.wantHeartbeats.length > 0) {

@@ -139,8 +139,8 @@ export class SimCluster {
   }
 
   /** Nodes among `observers` that see `subject` in `state` (or any of `state`). */
-  countSeeing(subject: string, state: MemberState | MemberState[] | undefined, observers = this.live()): number {
-    const want = Array.isArray(state) ? state : [state];
+  countSeeing(subject: string, state: MemberState | undefined | (MemberState | undefined)[], observers = this.live()): number {
+    const want: (MemberState | undefined)[] = Array.isArray(state) ? state : [state];
     let n = 0;
     for (const o of observers) if (o.id !== subject && want.includes(this.stateAt(o.id, subject))) n++;
     return n;
