@@ -44,6 +44,11 @@ export interface JoinSettings {
 
 /** Peers handed to a newcomer in its welcome. */
 const WELCOME_SAMPLE = 32;
+/**
+ * Deadline of the connect-back ping, which opens a new TLS connection (RSA handshakes) to a
+ * newcomer: once per join, so generous, to hold on a loaded machine or a slow link.
+ */
+const CONNECT_BACK_TIMEOUT_MS = 5000;
 /** How often the known-peer file is rewritten (intervals). */
 const PERSIST_INTERVALS = 10;
 
@@ -227,7 +232,7 @@ export class NodeMembership {
       for (const address of candidates) {
         if (signal.aborted) return undefined;
         try {
-          const pong = await transport.ping({ nodeId: record.nodeId, addresses: [address], gossipPort: record.gossipPort }, { nonce: 1 }, { timeoutMs: this.options.exchangeTimeoutMs * 4 });
+          const pong = await transport.ping({ nodeId: record.nodeId, addresses: [address], gossipPort: record.gossipPort }, { nonce: 1 }, { timeoutMs: CONNECT_BACK_TIMEOUT_MS });
           if (pong.nodeId === record.nodeId) return address;
         } catch {
           // Try the next address.

@@ -8,6 +8,7 @@ import { hostCostTable, runHostCost, runHostCostBreakdown } from './host-cost.be
 import { rotationTable, runRotation } from './rotation.bench';
 import { runStartup, startupTable } from './startup.bench';
 import { round } from './stats';
+import { clusterTable, runCluster } from './cluster.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation) or `node dist/test/bench/run.js NAME...` with
@@ -21,11 +22,12 @@ const BENCHMARKS = {
   startup: { run: runStartup, table: startupTable as (r: unknown) => string, title: '1. Start-up' },
   'host-cost': { run: runHostCost, table: hostCostTable as (r: unknown) => string, title: '2. The cost of being a host' },
   rotation: { run: runRotation, table: rotationTable as (r: unknown) => string, title: '3. Rotation cost' },
+  cluster: { run: runCluster, table: clusterTable as (r: unknown) => string, title: '4. A 16-process cluster' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { readNodeCaFiles } from '../../src/identity/identity-store';
+import { issueOperatorCertificate } from '../../src/identity/leaf';
+import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
+import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
+import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { median, percentile, round } from './stats';
+
+/*
+ * 4. Real processes: 16 nodes (local profile, loopback) join through one ticket. Measured:
+ * time from spawning the 15 joiners until all serve (process start-up on 2 cores), then until
+ * every node lists all 15 others alive; time from a
+ * kill -9 until every survivor lists the victim dead; RSS per node; event-loop lag p99 per node
+ * (prom-client's nodejs_eventloop_lag_p99_seconds from each node's metrics endpoint).
+ * Targets (issue 3): full view ≤ 3 s, detection ≤ 5 s, RSS ≤ 100 MB, lag p99 ≤ 20 ms.
+ */
+
+export interface ClusterResult {
+  nodes: number;
+  /** Spawn of the 15 joiners (in parallel, on 2 cores) → all serving: process start-up, mostly. */
+  allServingMs: number;
+  /** All serving → every node lists the 15 others alive. */
+  fullViewMs: number;
+  detectionMs: number;
+  rssMb: { median: number; max: number };
+  eventLoopLagP99Ms: { median: number; max: number };
+}
+
+const N = 16;
+
+async function membersOf(admins: Map<string, grpc.Client>, node: NodeProcess): Promise<MembersResponse__Output> {
+  let admin = admins.get(node.facts.nodeId);
+  if (!admin) {
+    const ca = await readNodeCaFiles(node.dataDir);
+    const cert = await issueOperatorCertificate(ca, { name: 'bench', now: new Date(), lifetimeMs: 3600_000, keyBits: 1024 });
+    admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.facts.gossipPort}`, tlsCredentials({ caPem: ca.certPem, nodeId: ca.nodeId, certPem: cert.certPem, keyPem: cert.keyPem }), channelOptions(ca.nodeId));
+    admins.set(node.facts.nodeId, admin);
+  }
+  return call<MembersResponse__Output>(admin, 'Members', {}, 5000);
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check().catch(() => false)) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Number.NaN;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function scrape(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(`http://127.0.0.1:${port}/metrics`, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve(text));
+    }).on('error', reject);
+  });
+}
+
+export async function runCluster(log: (line: string) => void): Promise<ClusterResult> {
+  const nodes: NodeProcess[] = [];
+  const admins = new Map<string, grpc.Client>();
+  try {
+    nodes.push(await startNodeProcess({ args: ['--metrics-port', '0'] }));
+    const ticket = (await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir])).stdout.trim();
+    log(`cluster: starting ${N - 1} nodes with one ticket`);
+    const started = Date.now();
+    nodes.push(...(await Promise.all(Array.from({ length: N - 1 }, () => startNodeProcess({ args: ['--metrics-port', '0'], env: { G2G_JOIN: ticket } })))));
+    const allServingMs = Date.now() - started;
+    log(`cluster: all ${N} serving after ${allServingMs} ms`);
+    const ids = nodes.map((n) => n.facts.nodeId);
+    const fullView = await waitFor(async () => {
+      const views = await Promise.all(nodes.map((n) => membersOf(admins, n)));
+      return views.every((v, i) => ids.every((id, j) => i === j || v.members.some((m) => m.nodeId === id && m.state === 'MEMBER_STATE_ALIVE')));
+    }, 60_000);
+    const fullViewMs = fullView;
+    log(`cluster: full view ${fullViewMs} ms after all were serving`);
+    // Settle, then measure the steady state.
+    await new Promise((r) => setTimeout(r, 3000));
+    const rss = await Promise.all(nodes.map((n) => rssMb(n.child.pid!)));
+    const lags = await Promise.all(
+      nodes.map(async (n) => Number(/^g2g_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(await scrape(n.facts.metricsPort!))?.[1] ?? Number.NaN) * 1000),
+    );
+    const victim = nodes[N - 1]!;
+    await victim.stop('SIGKILL');
+    const survivors = nodes.slice(0, N - 1);
+    const detectionMs = await waitFor(async () => {
+      const views = await Promise.all(survivors.map((n) => membersOf(admins, n)));
+      return views.every((v) => v.members.some((m) => m.nodeId === victim.facts.nodeId && m.state === 'MEMBER_STATE_DEAD'));
+    }, 60_000);
+    log(`cluster: kill -9 detected by all after ${detectionMs} ms`);
+    return {
+      nodes: N,
+      allServingMs,
+      fullViewMs,
+      detectionMs,
+      rssMb: { median: round(median(rss), 1), max: round(Math.max(...rss), 1) },
+      eventLoopLagP99Ms: { median: round(median(lags), 2), max: round(percentile(lags, 100), 2) },
+    };
+  } finally {
+    for (const admin of admins.values()) admin.close();
+    for (const node of nodes) {
+      await node.stop('SIGKILL');
+      await removeDir(node.dataDir);
+    }
+  }
+}
+
+export function clusterTable(r: ClusterResult): string {
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  return [
+    `nodes                               ${r.nodes}`,
+    `spawn of 15 joiners → all serving   ${r.allServingMs} ms   (process start-up, in parallel on the machine's cores)`,
+    `all serving → full view             ${r.fullViewMs} ms   (target ≤ 3000 ms: ${met(r.fullViewMs <= 3000)})`,
+    `kill -9 seen dead by all            ${r.detectionMs} ms   (target ≤ 5000 ms: ${met(r.detectionMs <= 5000)})`,
+    `RSS per node                        median ${r.rssMb.median} MB, max ${r.rssMb.max} MB   (target ≤ 100 MB: ${met(r.rssMb.max <= 100)})`,
+    `event-loop lag p99 per node         median ${r.eventLoopLagP99Ms.median} ms, max ${r.eventLoopLagP99Ms.max} ms   (target ≤ 20 ms: ${met(r.eventLoopLagP99Ms.max <= 20)})`,
+  ].join('\n');
+}
