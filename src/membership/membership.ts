@@ -300,6 +300,17 @@ export class Membership implements GossipHandler {
     return this.table.get(nodeId)?.state;
   }
 
+  /**
+   * The newest version of `nodeId`'s record this node has seen, in its table or only relayed (a
+   * bounded table relays news about peers it does not keep); undefined if none.
+   */
+  versionSeen(nodeId: string): number | undefined {
+    if (nodeId === this.nodeId) return this.self.version;
+    const v = this.table.get(nodeId)?.record.version;
+    const s = this.seen.get(nodeId);
+    return v === undefined ? s : s === undefined ? v : Math.max(v, s);
+  }
+
   /** Number of peers in the table. */
   get peerCount(): number {
     return this.table.size;
@@ -343,9 +354,12 @@ export class Membership implements GossipHandler {
 
   // ---------------------------------------------------------------- joining and admitting
 
-  /** Admits a record learnt out of band (a register welcome, a persisted peer list). */
-  admit(record: NodeRecord): AdmitOutcome {
-    return this.mergeRecord(record, undefined);
+  /**
+   * Admits a record learnt out of band: a persisted peer list, a register welcome's peers, or
+   * (`announce`) a newcomer that registered with us, whose arrival is then gossiped as news.
+   */
+  admit(record: NodeRecord, options: { announce?: boolean } = {}): AdmitOutcome {
+    return this.mergeRecord(record, undefined, options.announce === true);
   }
 
   /**
@@ -363,7 +377,7 @@ export class Membership implements GossipHandler {
           return;
         }
         try {
-          await this.exchangeWith(targetOf(seed), true);
+          await this.exchangeWith(targetOf(seed), true, true);
           result.joined.push(seed.nodeId);
         } catch (error) {
           result.failures.push({ nodeId: seed.nodeId, error });
@@ -478,7 +492,7 @@ export class Membership implements GossipHandler {
 
   // ---------------------------------------------------------------- exchange (caller side)
 
-  private async exchangeWith(target: GossipTarget, fullSync = false): Promise<void> {
+  private async exchangeWith(target: GossipTarget, fullSync = false, joining = false): Promise<void> {
     const o = this.options;
     const { digests, complete } = this.digestsFor(target.nodeId, fullSync);
     let budget = o.maxMessageBytes - recordSize(this.self) - 64;
@@ -492,7 +506,7 @@ export class Membership implements GossipHandler {
       if (r.left) records.push(r);
       else rumourDigests.push({ nodeId: r.nodeId, version: r.version, heartbeat: r.heartbeat, state: 'alive' });
     }
-    const request: ExchangeRequest = { sender: this.self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests };
+    const request: ExchangeRequest = { sender: this.self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests, joining };
     this.counters.exchangesSent++;
     let response: ExchangeResponse;
     try {
@@ -506,7 +520,7 @@ export class Membership implements GossipHandler {
     // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
     if (complete && response.records.length >= o.maxRecordsPerMessage) this.resyncWith = target;
     this.absorb(response.records, response.heartbeats, response.claims, target.nodeId);
-    for (const r of response.rumours ?? []) this.mergeRecord(r, target.nodeId, true);
+    for (const r of response.rumours) this.mergeRecord(r, target.nodeId, true);
     if (response.wants.length + response.wantHeartbeats.length > 0) {
       const follow = this.answerWants(response.wants, response.wantHeartbeats);
       if (follow.records.length + follow.heartbeats.length > 0) {
@@ -600,7 +614,7 @@ export class Membership implements GossipHandler {
     if (this.self.mode !== 'server') throw new MembershipStateError('a client-mode member serves no gossip');
     if (request.sender.nodeId !== from) throw new SenderMismatchError(`exchange from ${from} carries the record of ${request.sender.nodeId}`);
     this.counters.exchangesServed++;
-    this.mergeRecord(request.sender, from);
+    this.mergeRecord(request.sender, from, request.joining === true);
     this.touchDirect(from);
     const callerEntry = this.table.get(from);
     // Pushed records are rumours; so are follow-up records we asked for because of a rumour digest.
@@ -651,9 +665,8 @@ export class Membership implements GossipHandler {
       const e = this.table.get(d.nodeId);
       if (!e) {
         this.table.observe(d.nodeId);
-        // Unknown here: ask for it unless refused or already seen at that version (a node that
-        // will not keep it in a full table still relays its news).
-        if ((d.state === 'alive' || d.state === 'suspect') && !this.table.refuses(d.nodeId, d.version, this.clock.now()) && (this.seen.get(d.nodeId) ?? -1) < d.version) {
+        // Unknown here: ask for it if the table has room (news travels as rumour digests instead).
+        if (this.table.size < this.table.bound && (d.state === 'alive' || d.state === 'suspect') && !this.table.refuses(d.nodeId, d.version, this.clock.now())) {
           wants.push(d.nodeId);
         }
         continue;
@@ -676,11 +689,13 @@ export class Membership implements GossipHandler {
     } else {
       for (const e of this.table.sample(o.peerSampleSize, (x) => x.state === 'alive' && x.record.nodeId !== from)) addRecord(currentRecord(e));
     }
-    for (const d of request.rumourDigests ?? []) {
+    const wanted = request.rumourDigests.length > 0 ? new Set(wants) : undefined;
+    for (const d of request.rumourDigests) {
       if (d.nodeId === this.nodeId || this.table.refuses(d.nodeId, d.version, this.clock.now())) continue;
       const e = this.table.get(d.nodeId);
       const known = e ? e.record.version : this.seen.get(d.nodeId) ?? -1;
-      if (known < d.version && !wants.includes(d.nodeId)) {
+      if (known < d.version && !wanted!.has(d.nodeId)) {
+        wanted!.add(d.nodeId);
         wants.push(d.nodeId);
         this.rememberWanted(d.nodeId, d.version);
       }
@@ -762,9 +777,12 @@ export class Membership implements GossipHandler {
     const seen = this.seen.get(id);
     if (seen !== undefined && record.version < seen) return 'stale';
     if (!this.verify(record)) return 'invalid';
-    // News to relay: a rumour, or a member we hear from first-hand (a newcomer calling us).
-    // A record we merely had not seen yet (a joiner's first sync) is old news to everyone else.
-    const fresh = (seen === undefined || record.version > seen) && (rumour || via === id);
+    // News to relay: a rumour, or a newcomer announcing itself. A record we merely had not seen
+    // (a joiner's first sync, a caller outside our bounded table) is old news to everyone else.
+    // Below the bound we know the whole network, so an unknown caller is a newcomer: announce it
+    // even if its request did not say `joining`.
+    const firstHand = via === id && this.table.size < this.table.bound;
+    const fresh = (seen === undefined || record.version > seen) && (rumour || firstHand);
     this.remember(id, record.version);
     if (record.left) {
       if (fresh) this.enqueue({ kind: 'record', record });

@@ -67,6 +67,8 @@ export interface ExchangeRequest {
   readonly followUp: boolean;
   /** Digests of records spread as rumours: the callee asks for those it lacks . */
   readonly rumourDigests: readonly RecordDigest[];
+  /** The caller is joining: the callee announces it as a new member (absent = false). */
+  readonly joining?: boolean;
 }
 
 /** g2g.v1.ExchangeResponse */

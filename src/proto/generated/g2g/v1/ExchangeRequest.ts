@@ -37,6 +37,11 @@ export interface ExchangeRequest {
    * through anti-entropy are not news and are not relayed.
    */
   'rumourDigests'?: (_g2g_v1_RecordDigest)[];
+  /**
+   * The caller is joining (its first exchanges): the callee announces it to the network as a
+   * new member. Otherwise a caller the callee did not know is not news (bounded tables).
+   */
+  'joining'?: (boolean);
 }
 
 export interface ExchangeRequest__Output {
@@ -71,4 +76,9 @@ export interface ExchangeRequest__Output {
    * through anti-entropy are not news and are not relayed.
    */
   'rumourDigests': (_g2g_v1_RecordDigest__Output)[];
+  /**
+   * The caller is joining (its first exchanges): the callee announces it to the network as a
+   * new member. Otherwise a caller the callee did not know is not news (bounded tables).
+   */
+  'joining': (boolean);
 }
