@@ -8,11 +8,12 @@ import { hostCostTable, runHostCost, runHostCostBreakdown } from './host-cost.be
 import { rotationTable, runRotation } from './rotation.bench';
 import { runStartup, startupTable } from './startup.bench';
 import { round } from './stats';
+import { runSimDissemination, runSimFailure, simDisseminationTable, simFailureTable } from './sim-membership.bench';
 import { clusterTable, runCluster } from './cluster.bench';
 
 /*
- * `npm run bench` (startup, host-cost, rotation) or `node dist/test/bench/run.js NAME...` with
- * NAME among startup, host-cost, rotation, host-cost-breakdown.
+ * `npm run bench` (startup, host-cost, rotation, sim-dissemination, sim-failure) or
+ * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
  * failing exit code: a benchmark on a shared 2-core machine is evidence, not a gate.
@@ -23,11 +24,14 @@ const BENCHMARKS = {
   'host-cost': { run: runHostCost, table: hostCostTable as (r: unknown) => string, title: '2. The cost of being a host' },
   rotation: { run: runRotation, table: rotationTable as (r: unknown) => string, title: '3. Rotation cost' },
   cluster: { run: runCluster, table: clusterTable as (r: unknown) => string, title: '4. A 16-process cluster' },
+  // Membership in simulation (about 5 min together): dissemination and cost at 1,000 and 10,000 nodes, failure detection.
+  'sim-dissemination': { run: runSimDissemination, table: simDisseminationTable as (r: unknown) => string, title: '5. Simulated dissemination and cost per node' },
+  'sim-failure': { run: runSimFailure, table: simFailureTable as (r: unknown) => string, title: '6. Simulated failure detection' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

@@ -254,7 +254,7 @@ export async function runSimFailure(log: (line: string) => void): Promise<Failur
         for (const h of holders) {
           const s = h.membership.stateOf(victim.id);
           if (s === 'alive' || s === 'suspect') remaining++;
-          if (s !== 'alive') suspected = true;
+          if (s === 'suspect' || s === 'dead') suspected = true;
         }
         if (firstAt < 0 && suspected) firstAt = r;
         if (remaining === 0) {
