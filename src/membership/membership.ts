@@ -139,6 +139,8 @@ export class Membership implements GossipHandler {
   private readonly seen = new Map<string, number>();
   /** id → version we asked for because of a rumour digest (the follow-up's record is news). */
   private readonly wantedRumours = new Map<string, number>();
+  /** id → "version:state" of the last claim relayed about a peer not in the table. */
+  private readonly relayedClaims = new Map<string, string>();
   private self: NodeRecord;
   /** Our heartbeat as one object per value, so that relays and verifier caches can share it. */
   private selfBeat: Heartbeat;
@@ -907,11 +909,50 @@ export class Membership implements GossipHandler {
 
   /** Direct ping, then k indirect pings; failing both, suspect. Clients cannot be pinged: overdue means suspect. */
   private async probe(e: PeerEntry): Promise<void> {
-    const o = this.options;
     const version = e.record.version;
     const started = this.clock.now();
-    let ok = false;
     e.probing = true;
+    const ok = await this.check(e);
+    e.probing = false;
+    const now = this.clock.now();
+    if (this.life !== 'running' || this.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'alive') return;
+    if (ok) {
+      e.lastHeardMs = now;
+      return;
+    }
+    // Lifeguard's lesson: if our own loop was stalled during the check, its failure says nothing about the peer.
+    if (this.stalledSince(started)) return;
+    if (now - e.lastHeardMs <= this.limitOf(e)) return;
+    this.suspect(e, this.nodeId, now);
+  }
+
+  /**
+   * Somebody else suspects a peer we hold: check it ourselves, and if it fails our check too,
+   * become an independent accuser (a Lifeguard confirmation, which shortens the suspicion time
+   * everywhere the claim arrives). A check that succeeds confirms nothing; only the peer refutes.
+   */
+  private async confirm(e: PeerEntry): Promise<void> {
+    if (e.probing || e.record.mode !== 'server') return;
+    const version = e.record.version;
+    const started = this.clock.now();
+    e.probing = true;
+    const ok = await this.check(e);
+    e.probing = false;
+    if (ok || this.life !== 'running' || this.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'suspect') return;
+    if (this.stalledSince(started) || !e.accusers || e.accusers.has(this.nodeId)) return;
+    e.accusers.add(this.nodeId);
+    this.scheduleSuspicion(e);
+    this.enqueue({ kind: 'claim', claim: { nodeId: e.record.nodeId, version, state: 'suspect', from: this.nodeId } });
+  }
+
+  private stalledSince(started: number): boolean {
+    return this.clock.now() - started > 4 * this.options.probeTimeoutMs + 2 * this.options.intervalMs;
+  }
+
+  /** A direct ping, then (if it fails) k indirect ones through random alive server peers. */
+  private async check(e: PeerEntry): Promise<boolean> {
+    const o = this.options;
+    let ok = false;
     if (e.record.mode === 'server') {
       this.counters.probes++;
       const target = targetOf(e.record);
@@ -935,17 +976,7 @@ export class Membership implements GossipHandler {
         ok = answers.some(Boolean);
       }
     }
-    e.probing = false;
-    const now = this.clock.now();
-    if (this.life !== 'running' || this.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'alive') return;
-    if (ok) {
-      e.lastHeardMs = now;
-      return;
-    }
-    // Lifeguard's lesson: if our own loop was stalled during the check, its failure says nothing about the peer.
-    if (now - started > 4 * o.probeTimeoutMs + 2 * o.intervalMs) return;
-    if (now - e.lastHeardMs <= this.limitOf(e)) return;
-    this.suspect(e, this.nodeId, now);
+    return ok;
   }
 
   private suspect(e: PeerEntry, by: string, now: number): void {
@@ -993,11 +1024,23 @@ export class Membership implements GossipHandler {
       return;
     }
     const e = this.table.get(c.nodeId);
-    if (!e || e.record.version !== c.version) return;
+    if (!e) {
+      // A bounded table may not hold the peer, but others that do must hear of it: relay once.
+      const key = `${c.version}:${c.state}`;
+      if (this.relayedClaims.get(c.nodeId) !== key && !(c.state === 'suspect' && this.relayedClaims.get(c.nodeId) === `${c.version}:dead`)) {
+        this.relayedClaims.delete(c.nodeId);
+        this.relayedClaims.set(c.nodeId, key);
+        if (this.relayedClaims.size > SEEN_CACHE) this.relayedClaims.delete(this.relayedClaims.keys().next().value as string);
+        this.enqueue({ kind: 'claim', claim: c });
+      }
+      return;
+    }
+    if (e.record.version !== c.version) return;
     const now = this.clock.now();
     if (c.state === 'suspect') {
       if (e.state === 'alive') {
         this.suspect(e, c.from, now);
+        void this.confirm(e);
       } else if (e.state === 'suspect' && e.accusers && !e.accusers.has(c.from)) {
         e.accusers.add(c.from);
         this.scheduleSuspicion(e);
