@@ -91,6 +91,7 @@ export function exchangeRequestToWire(r: ExchangeRequest): ExchangeRequestIn {
     claims: r.claims.map(claimToWire),
     digestsComplete: r.digestsComplete,
     followUp: r.followUp,
+    joining: r.joining ?? false,
   };
 }
 
@@ -106,6 +107,7 @@ export function exchangeRequestFromWire(r: ExchangeRequest__Output): ExchangeReq
     claims: r.claims.map(claimFromWire).filter((c): c is MemberClaim => c !== undefined),
     digestsComplete: r.digestsComplete,
     followUp: r.followUp,
+    joining: r.joining,
   };
 }
 
