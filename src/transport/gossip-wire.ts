@@ -107,7 +107,7 @@ export function exchangeRequestFromWire(r: ExchangeRequest__Output): ExchangeReq
     claims: r.claims.map(claimFromWire).filter((c): c is MemberClaim => c !== undefined),
     digestsComplete: r.digestsComplete,
     followUp: r.followUp,
-    joining: r.joining,
+    ...(r.joining ? { joining: true } : {}),
   };
 }
 
