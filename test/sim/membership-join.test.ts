@@ -7,7 +7,7 @@ import { joinThroughSeed, simTest } from './sim-helpers';
 const OPTIONS = { latencyMs: [1, 10] as [number, number], membership: { maxDigests: 32, initialLimitIntervals: 30, pushPullIntervalMs: 5000 } };
 
 simTest('1,000 nodes join through one seed and converge; then a change reaches everyone', 1001, OPTIONS, async (c) => {
-  await joinThroughSeed(c, 1000, 100);
+  await joinThroughSeed(c, 1000, 250);
   const rounds = await c.runUntil(() => c.converged(), 60);
   assert.ok(rounds >= 0, `not converged after 60 intervals: min view ${Math.min(...c.nodes.map((n) => n.membership.peerCount))}`);
   for (const n of c.nodes) assert.equal(n.membership.peerCount, 999);
