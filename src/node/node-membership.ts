@@ -212,7 +212,7 @@ export class NodeMembership {
       if (!membership.member(record.nodeId)) this.c.trust.remove(record.nodeId);
       return { peers: [], services: [], admittedMode: 'client', connectBackError };
     }
-    const outcome = membership.admit(record);
+    const outcome = membership.admit(record, { announce: true });
     if (outcome === 'invalid' || outcome === 'tombstoned' || outcome === 'rejected') {
       return { refused: new AdmissionRefusedError(`membership refused the newcomer's record (${outcome})`) };
     }
