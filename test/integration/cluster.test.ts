@@ -9,22 +9,9 @@ import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/M
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
 import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
 import { bufCurl, responseJson } from '../helpers/interop-buf';
+import { eventually } from '../helpers/eventually';
 import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
-/** Polls `check` until it returns true (bounded); the last failure is reported. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what}: not reached in time${last ? ` (${(last as Error).message})` : ''}`);
-}
 
 /** An operator's Admin client per node (in-process: spawning the CLI on every poll would load the machine). */
 const admins = new Map<string, grpc.Client>();

@@ -9,6 +9,7 @@ import { issueLeaf } from '../../src/identity/leaf';
 import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
 import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
 import { createHosts, netnsUnavailable, type TestHost, type TestHosts } from '../helpers/netns';
+import { eventually } from '../helpers/eventually';
 import { CLI, removeDir, tempDir } from '../helpers/node-process';
 
 /*
@@ -51,14 +52,6 @@ async function view(node: (typeof nodes)[number]): Promise<MembersResponse__Outp
   return JSON.parse(await cli(node, ['members', '--json'])) as MembersResponse__Output;
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  assert.fail(`${what}: not reached in time`);
-}
 
 before(async () => {
   skip = await netnsUnavailable();
