@@ -165,6 +165,7 @@ export class G2gNode {
         cluster: config.cluster,
         mode: config.mode,
         dataDir: config.dataDir,
+        services: config.services,
         identity: this.identity,
         trust: this.trust,
         clock: this.clock,

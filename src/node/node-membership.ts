@@ -26,6 +26,9 @@ export interface NodeMembershipComponents {
   cluster: string;
   mode: NodeMode;
   dataDir: string;
+  /** Well-known addresses this node joins through (G2G_SERVICES): published in its record and
+   *  handed to newcomers in the welcome, so the network learns its services from any member. */
+  services: readonly string[];
   /** Our current leaf, presented on every channel to peers. */
   identity: PushCertificateProvider;
   trust: TrustStore;
@@ -101,6 +104,7 @@ export class NodeMembership {
         gossipPort: local.gossipPort,
         caCertPem: this.c.ca.certPem,
         leaf: { fingerprint: local.leaf.fingerprint, notAfterMs: local.leaf.notAfter.getTime() },
+        services: this.c.services,
         // A restart publishes a newer version than anything of ours still in circulation.
         version: known.version + 1,
       },
@@ -221,7 +225,8 @@ export class NodeMembership {
       .filter((m) => m.state === 'alive' && m.nodeId !== record.nodeId)
       .slice(0, WELCOME_SAMPLE)
       .map((m) => recordToWire(m.record));
-    return { peers, services: [], admittedMode: request.mode };
+    const services = [...new Set([...this.c.services, ...membership.members().flatMap((m) => m.record.services)])].slice(0, WELCOME_SAMPLE);
+    return { peers, services, admittedMode: request.mode };
   }
 
   /** The first of the newcomer's addresses (advertised, then observed) whose gossip port answers. */

@@ -32,6 +32,7 @@ async function members(node: NodeProcess): Promise<MembersResponse__Output> {
 
 const servers: NodeProcess[] = [];
 let client: NodeProcess | undefined;
+const extra: NodeProcess[] = [];
 let ticket = '';
 
 before(async () => {
@@ -45,7 +46,7 @@ before(async () => {
 
 after(async () => {
   for (const admin of admins.values()) admin.close();
-  for (const node of [...servers, ...(client ? [client] : [])]) {
+  for (const node of [...servers, ...extra, ...(client ? [client] : [])]) {
     await node.stop('SIGKILL');
     await removeDir(node.dataDir);
   }
@@ -130,6 +131,22 @@ test('g2g enroll makes a client identity that buf curl can use against every mem
       return status.caller === `member:${info.nodeId}`;
     });
   }
+});
+
+test('a node joins through a well-known service address with a token made on another member', async () => {
+  const token = (await runCli(['tokens', 'create', '--label', 'service-join', '--data-dir', servers[0]!.dataDir])).stdout.trim();
+  const service = `127.0.0.1:${servers[4]!.facts.registerPort}`;
+  const joiner = await startNodeProcess({ env: { G2G_SERVICES: service, G2G_TOKEN: token } });
+  extra.push(joiner);
+  // The token was made on servers[0] and replicated: servers[4] accepted it.
+  await eventually('members see the service joiner with its service', async () => {
+    const entry = (await members(servers[0]!)).members.find((m) => m.nodeId === joiner.facts.nodeId);
+    return entry?.state === 'MEMBER_STATE_ALIVE';
+  });
+  const view = await members(joiner);
+  assert.ok(view.members.some((m) => m.nodeId === servers[4]!.facts.nodeId && m.state === 'MEMBER_STATE_ALIVE'));
+  const record = (await members(servers[1]!)).members.find((m) => m.nodeId === joiner.facts.nodeId);
+  assert.ok(record, 'known across the network');
 });
 
 test('kill -9 of one node is detected by all the others', async () => {
