@@ -1,0 +1,133 @@
+/**
+ * Connection statistics for one peer of the client pool (DESIGN.md §5): RTT from pings and real
+ * calls, errors, last success and calls in flight. Pure bookkeeping: the caller measures and passes
+ * the time in, so the class never reads a clock. TLS handshake time must not be recorded as RTT
+ * (the caller excludes it): a handshake costs several round trips plus RSA work, and would make a
+ * peer look far away right after every leaf rotation.
+ */
+
+/**
+ * Weight of a new sample in the EWMA. 0.2 gives a new sample's influence a half-life of about
+ * three samples (0.8^3 ≈ 0.5): one slow call moves the figure by a fifth of the excess, while a
+ * real route change shows through within ten samples (0.8^10 ≈ 0.11 of the old value left).
+ */
+export const DEFAULT_EWMA_ALPHA = 0.2;
+
+/**
+ * Samples kept for the plain mean. 32 covers several minutes of pings at the default intervals,
+ * enough to average out jitter, and bounded so memory per peer is fixed.
+ */
+export const DEFAULT_RING_SIZE = 32;
+
+export interface PeerStatsOptions {
+  /** EWMA weight of a new sample, in (0, 1]; default {@link DEFAULT_EWMA_ALPHA}. */
+  alpha?: number;
+  /** Recent samples kept for the mean, ≥ 1; default {@link DEFAULT_RING_SIZE}. */
+  ringSize?: number;
+}
+
+export interface PeerStatsSnapshot {
+  /** Exponentially weighted moving average of RTT; null before the first sample. */
+  ewmaMs: number | null;
+  /** Mean RTT over the recent samples in the ring; null before the first sample. */
+  meanMs: number | null;
+  /** Samples currently in the ring (≤ its size). */
+  samples: number;
+  /** Samples recorded since creation (not bounded by the ring). */
+  totalSamples: number;
+  /** Errors recorded since creation. */
+  errors: number;
+  /** Errors since the last success (or creation). */
+  consecutiveErrors: number;
+  lastSuccessMs: number | null;
+  lastErrorMs: number | null;
+  /** Time of the latest RTT sample. */
+  lastSampleMs: number | null;
+  inFlight: number;
+}
+
+export class PeerStats {
+  private readonly alpha: number;
+  private readonly ring: Float64Array;
+  private ringNext = 0;
+  private ringCount = 0;
+  private ringSum = 0;
+  private ewma: number | null = null;
+  private total = 0;
+  private errors = 0;
+  private consecutiveErrors = 0;
+  private lastSuccessMs: number | null = null;
+  private lastErrorMs: number | null = null;
+  private lastSampleMs: number | null = null;
+  private inFlight = 0;
+
+  constructor(options: PeerStatsOptions = {}) {
+    const alpha = options.alpha ?? DEFAULT_EWMA_ALPHA;
+    const ringSize = options.ringSize ?? DEFAULT_RING_SIZE;
+    if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
+    if (!(Number.isInteger(ringSize) && ringSize >= 1)) throw new RangeError(`ringSize must be an integer ≥ 1, got ${ringSize}`);
+    this.alpha = alpha;
+    this.ring = new Float64Array(ringSize);
+  }
+
+  /** One RTT sample (ms) measured at `nowMs`. */
+  recordRtt(ms: number, nowMs: number): void {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`RTT must be a finite number ≥ 0, got ${ms}`);
+    // The first sample seeds the EWMA; starting from 0 would make every new peer look near.
+    this.ewma = this.ewma === null ? ms : this.alpha * ms + (1 - this.alpha) * this.ewma;
+    if (this.ringCount === this.ring.length) this.ringSum -= this.ring[this.ringNext]!;
+    else this.ringCount++;
+    this.ring[this.ringNext] = ms;
+    this.ringSum += ms;
+    this.ringNext = (this.ringNext + 1) % this.ring.length;
+    this.total++;
+    this.lastSampleMs = nowMs;
+    // A running sum drifts by rounding error; recompute it exactly once per lap of the ring.
+    if (this.ringNext === 0) this.ringSum = this.ring.reduce((a, b) => a + b, 0);
+  }
+
+  recordError(nowMs: number): void {
+    this.errors++;
+    this.consecutiveErrors++;
+    this.lastErrorMs = nowMs;
+  }
+
+  recordSuccess(nowMs: number): void {
+    this.consecutiveErrors = 0;
+    this.lastSuccessMs = nowMs;
+  }
+
+  /** A call to the peer started. */
+  begin(): void {
+    this.inFlight++;
+  }
+
+  /** A call to the peer finished (whatever its outcome). More ends than begins is a caller bug. */
+  end(): void {
+    if (this.inFlight === 0) throw new RangeError('PeerStats.end() without a matching begin()');
+    this.inFlight--;
+  }
+
+  /** The recent RTT samples, oldest first. */
+  recentSamples(): number[] {
+    const out: number[] = [];
+    const start = this.ringCount === this.ring.length ? this.ringNext : 0;
+    for (let i = 0; i < this.ringCount; i++) out.push(this.ring[(start + i) % this.ring.length]!);
+    return out;
+  }
+
+  snapshot(): PeerStatsSnapshot {
+    return {
+      ewmaMs: this.ewma,
+      meanMs: this.ringCount === 0 ? null : this.ringSum / this.ringCount,
+      samples: this.ringCount,
+      totalSamples: this.total,
+      errors: this.errors,
+      consecutiveErrors: this.consecutiveErrors,
+      lastSuccessMs: this.lastSuccessMs,
+      lastErrorMs: this.lastErrorMs,
+      lastSampleMs: this.lastSampleMs,
+      inFlight: this.inFlight,
+    };
+  }
+}
