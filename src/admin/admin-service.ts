@@ -9,6 +9,7 @@ import { toServiceError } from '../transport/status-mapping';
 import type { MemberView } from '../membership/membership';
 import type { NodeRecord } from '../membership/node-record';
 import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
+import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
 
 const STATE = { alive: 'MEMBER_STATE_ALIVE', suspect: 'MEMBER_STATE_SUSPECT', dead: 'MEMBER_STATE_DEAD', left: 'MEMBER_STATE_LEFT' } as const;
 
@@ -41,6 +42,8 @@ function memberInfo(m: MemberView): MemberInfo {
 }
 
 export interface AdminServiceComponents {
+  /** The client pool's view: groups, per-peer statistics, query order. */
+  pool(): PeersResponse;
   /** Every peer in the membership table, and our own record. */
   members(): { self: NodeRecord | undefined; peers: MemberView[] };
   /** A snapshot of the node's state, without the caller field. */
@@ -51,8 +54,11 @@ export interface AdminServiceComponents {
 }
 
 /** Operating a node: read its status, rotate its leaf. */
-export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members'> {
+export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers'> {
   return {
+    Peers(_call, callback) {
+      callback(null, components.pool());
+    },
     Members(_call, callback) {
       const { self, peers } = components.members();
       callback(null, { self: self ? selfInfo(self) : null, members: peers.map(memberInfo) });

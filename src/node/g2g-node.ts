@@ -17,6 +17,8 @@ import { gossipHandlers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
 import { recordToWire } from '../transport/gossip-wire';
 import { NodeMembership } from './node-membership';
+import { PeerPool } from '../pool/peer-pool';
+import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
 import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES, type G2gProto } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo__Output as LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
@@ -48,6 +50,9 @@ export interface BoundPorts {
   metrics: number | null;
 }
 
+/** The pool pings every peer once per this many gossip intervals for RTT samples. */
+const POOL_PING_INTERVALS = 5;
+
 /** How long trust-bundle changes are collected before the bundle is rebuilt (see TrustStore). */
 const TRUST_DEBOUNCE_MS = 25;
 
@@ -76,6 +81,7 @@ export class G2gNode {
   private network: NodeMembership | undefined;
   private registerService: RegisterService | undefined;
   private tokenSyncer: TokenSyncer | undefined;
+  private pool: PeerPool | undefined;
   private rotator: LeafRotator | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
@@ -207,7 +213,13 @@ export class G2gNode {
           name: SERVICE_NAMES.admin,
           definition: proto.g2g.v1.Admin.service,
           handlers: {
-            ...adminHandlers({ status: () => this.status(), rotate: (reason) => this.rotate(reason), members: () => ({ self: network.localRecord(), peers: network.members() }), log: this.log }),
+            ...adminHandlers({
+              status: () => this.status(),
+              rotate: (reason) => this.rotate(reason),
+              members: () => ({ self: network.localRecord(), peers: network.members() }),
+              pool: () => poolInfo(this.pool),
+              log: this.log,
+            }),
             ...tokenAdminHandlers({
               tokens: this.tokenStore,
               ticketFacts: () => ({
@@ -270,6 +282,11 @@ export class G2gNode {
     await network.start({ addresses: this.addresses, registerPort, gossipPort, leaf: this.currentLeaf() });
     const joined = await network.joinAtStart({ ticket: config.join, services: config.services, token: config.token });
     this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
+    this.pool = new PeerPool(
+      { clients: network.peerClients, members: () => network.serverEndpoints(), clock: this.clock, log: this.deps.log.child({ component: 'pool' }) },
+      { pingIntervalMs: network.options.intervalMs * POOL_PING_INTERVALS, pingTimeoutMs: network.options.probeTimeoutMs * 4 },
+    );
+    this.pool.start();
     if (config.mode === 'server') {
       this.tokenSyncer = new TokenSyncer(
         {
@@ -359,6 +376,7 @@ export class G2gNode {
     this.gossip?.health.setAll('NOT_SERVING');
     this.registerService?.stop();
     this.tokenSyncer?.stop();
+    this.pool?.stop();
     // Tell peers we are going (they drop us at once), within the drain budget.
     await Promise.race([this.network?.leave(), new Promise((r) => setTimeout(r, this.deps.config.drainTimeout).unref())]).catch(() => undefined);
     this.network?.stop();
@@ -374,6 +392,25 @@ export class G2gNode {
     this.state = 'stopped';
     this.log.info({ drain: results.filter(Boolean) }, 'node stopped');
   }
+}
+
+function poolInfo(pool: PeerPool | undefined): PeersResponse {
+  if (!pool) return { groups: [], peers: [], queryOrder: [] };
+  const view = pool.describe();
+  return {
+    groups: view.groups,
+    peers: view.peers.map(({ nodeId, groupId, stats }) => ({
+      nodeId,
+      groupId,
+      ewmaMs: stats.ewmaMs ?? 0,
+      meanMs: stats.meanMs ?? 0,
+      samples: stats.samples,
+      errors: stats.errors,
+      lastSuccessUnixMs: stats.lastSuccessMs ?? 0,
+      inFlight: stats.inFlight,
+    })),
+    queryOrder: view.queryOrder,
+  };
 }
 
 function leafInfo(leaf: Leaf): LeafInfo {

@@ -13,7 +13,7 @@ import { NodeStateError } from '../errors';
 import { GrpcGossipTransport } from '../transport/gossip-transport';
 import { recordFromWire, recordToWire } from '../transport/gossip-wire';
 import type { PushCertificateProvider } from '../transport/push-certificate-provider';
-import { PeerClients } from '../transport/peer-clients';
+import { PeerClients, type PeerEndpoint } from '../transport/peer-clients';
 import type { TrustStore } from '../transport/trust-store';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import type { Clock, TimerHandle } from '../util/clock';
@@ -271,6 +271,18 @@ export class NodeMembership {
     return this.members()
       .filter((m) => m.state === 'alive' && m.mode === 'server')
       .map((m) => m.nodeId);
+  }
+
+  /** Where to reach every alive server-mode peer, for the client pool. */
+  serverEndpoints(): PeerEndpoint[] {
+    return this.members()
+      .filter((m) => m.state === 'alive' && m.mode === 'server')
+      .map((m) => ({ ...targetOf(m.record), caCertPem: m.record.caCertPem }));
+  }
+
+  /** The per-peer channels (shared by membership, token sync and the client pool). */
+  get peerClients(): PeerClients {
+    return this.clients;
   }
 
   /** A TokenSync client on the peer's pooled channel. */

@@ -67,6 +67,23 @@ test('8 nodes started from one ticket converge: each knows the 7 others alive (a
   for (const id of ids) assert.match(table.stdout, new RegExp(`${id}.*(server\\s+alive|self)`));
 });
 
+test('the client pool of a member measures every server peer and orders them for queries (g2g peers)', async () => {
+  const others = servers.slice(1).map((s) => s.facts.nodeId).sort();
+  await eventually('the pool has an RTT for every peer', async () => {
+    const result = await runCli(['peers', '--json', '--data-dir', servers[0]!.dataDir]);
+    if (result.code !== 0) throw new Error(result.stderr);
+    const view = JSON.parse(result.stdout) as { groups: { members: string[] }[]; peers: { nodeId: string; samples: number }[]; queryOrder: string[] };
+    const grouped = view.groups.flatMap((g) => g.members).sort();
+    if (grouped.length < others.length) return false;
+    assert.deepEqual(grouped, others, 'every server peer in exactly one group');
+    assert.deepEqual([...view.queryOrder].sort(), others, 'every peer exactly once in the query order');
+    return view.peers.every((p) => p.samples > 0);
+  });
+  const table = await runCli(['peers', '--data-dir', servers[0]!.dataDir]);
+  assert.match(table.stdout, /^group \d+ {2}~\d+\.\d+ ms/m);
+  assert.match(table.stdout, /^query order: /m);
+});
+
 test('tokens are replicated among server members: created on one, listed on another; a revocation reaches the first', async () => {
   const created = await runCli(['tokens', 'create', '--label', 'replicated', '--data-dir', servers[0]!.dataDir]);
   assert.equal(created.code, 0, created.stderr);
@@ -99,9 +116,13 @@ test('a client-mode node can call Admin.Status on every member and is never list
     const caPem = await readFile(path.join(server.dataDir, 'identity', 'node-ca.pem'), 'utf8');
     const admin = new Admin(`127.0.0.1:${server.facts.gossipPort}`, tlsCredentials({ caPem, nodeId: server.facts.nodeId, certPem: leaf.certPem, keyPem: leaf.keyPem }), channelOptions(server.facts.nodeId));
     try {
-      const status = await call<StatusResponse__Output>(admin, 'Status', {});
-      assert.equal(status.nodeId, server.facts.nodeId);
-      assert.equal(status.caller, `member:${clientId}`);
+      // The member's TLS trust follows its membership view within the bundle's debounce.
+      await eventually(`${server.facts.nodeId} answers the client`, async () => {
+        const status = await call<StatusResponse__Output>(admin, 'Status', {});
+        assert.equal(status.nodeId, server.facts.nodeId);
+        assert.equal(status.caller, `member:${clientId}`);
+        return true;
+      });
     } finally {
       (admin as grpc.Client).close();
     }

@@ -8,6 +8,7 @@ import type { JoinHello as _g2g_v1_JoinHello, JoinHello__Output as _g2g_v1_JoinH
 import type { JoinMessage as _g2g_v1_JoinMessage, JoinMessage__Output as _g2g_v1_JoinMessage__Output } from './g2g/v1/JoinMessage';
 import type { JoinProof as _g2g_v1_JoinProof, JoinProof__Output as _g2g_v1_JoinProof__Output } from './g2g/v1/JoinProof';
 import type { JoinWelcome as _g2g_v1_JoinWelcome, JoinWelcome__Output as _g2g_v1_JoinWelcome__Output } from './g2g/v1/JoinWelcome';
+import type { LatencyGroupInfo as _g2g_v1_LatencyGroupInfo, LatencyGroupInfo__Output as _g2g_v1_LatencyGroupInfo__Output } from './g2g/v1/LatencyGroupInfo';
 import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from './g2g/v1/LeafInfo';
 import type { ListTokensRequest as _g2g_v1_ListTokensRequest, ListTokensRequest__Output as _g2g_v1_ListTokensRequest__Output } from './g2g/v1/ListTokensRequest';
 import type { ListTokensResponse as _g2g_v1_ListTokensResponse, ListTokensResponse__Output as _g2g_v1_ListTokensResponse__Output } from './g2g/v1/ListTokensResponse';
@@ -17,6 +18,9 @@ import type { MembersResponse as _g2g_v1_MembersResponse, MembersResponse__Outpu
 import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from './g2g/v1/NodeRecord';
 import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Output as _g2g_v1_NominateRequest__Output } from './g2g/v1/NominateRequest';
 import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from './g2g/v1/NominateResponse';
+import type { PeerInfo as _g2g_v1_PeerInfo, PeerInfo__Output as _g2g_v1_PeerInfo__Output } from './g2g/v1/PeerInfo';
+import type { PeersRequest as _g2g_v1_PeersRequest, PeersRequest__Output as _g2g_v1_PeersRequest__Output } from './g2g/v1/PeersRequest';
+import type { PeersResponse as _g2g_v1_PeersResponse, PeersResponse__Output as _g2g_v1_PeersResponse__Output } from './g2g/v1/PeersResponse';
 import type { RegisterClient as _g2g_v1_RegisterClient, RegisterDefinition as _g2g_v1_RegisterDefinition } from './g2g/v1/Register';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from './g2g/v1/RevokeTokenRequest';
 import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from './g2g/v1/RevokeTokenResponse';
@@ -46,6 +50,7 @@ export interface ProtoGrpcType {
       JoinMessage: MessageTypeDefinition<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>
       JoinProof: MessageTypeDefinition<_g2g_v1_JoinProof, _g2g_v1_JoinProof__Output>
       JoinWelcome: MessageTypeDefinition<_g2g_v1_JoinWelcome, _g2g_v1_JoinWelcome__Output>
+      LatencyGroupInfo: MessageTypeDefinition<_g2g_v1_LatencyGroupInfo, _g2g_v1_LatencyGroupInfo__Output>
       LeafInfo: MessageTypeDefinition<_g2g_v1_LeafInfo, _g2g_v1_LeafInfo__Output>
       ListTokensRequest: MessageTypeDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensRequest__Output>
       ListTokensResponse: MessageTypeDefinition<_g2g_v1_ListTokensResponse, _g2g_v1_ListTokensResponse__Output>
@@ -57,6 +62,9 @@ export interface ProtoGrpcType {
       NodeRecord: MessageTypeDefinition<_g2g_v1_NodeRecord, _g2g_v1_NodeRecord__Output>
       NominateRequest: MessageTypeDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateRequest__Output>
       NominateResponse: MessageTypeDefinition<_g2g_v1_NominateResponse, _g2g_v1_NominateResponse__Output>
+      PeerInfo: MessageTypeDefinition<_g2g_v1_PeerInfo, _g2g_v1_PeerInfo__Output>
+      PeersRequest: MessageTypeDefinition<_g2g_v1_PeersRequest, _g2g_v1_PeersRequest__Output>
+      PeersResponse: MessageTypeDefinition<_g2g_v1_PeersResponse, _g2g_v1_PeersResponse__Output>
       Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }
       RevokeTokenRequest: MessageTypeDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenRequest__Output>
       RevokeTokenResponse: MessageTypeDefinition<_g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenResponse__Output>

@@ -10,6 +10,8 @@ import type { MembersRequest as _g2g_v1_MembersRequest, MembersRequest__Output a
 import type { MembersResponse as _g2g_v1_MembersResponse, MembersResponse__Output as _g2g_v1_MembersResponse__Output } from '../../g2g/v1/MembersResponse';
 import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Output as _g2g_v1_NominateRequest__Output } from '../../g2g/v1/NominateRequest';
 import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from '../../g2g/v1/NominateResponse';
+import type { PeersRequest as _g2g_v1_PeersRequest, PeersRequest__Output as _g2g_v1_PeersRequest__Output } from '../../g2g/v1/PeersRequest';
+import type { PeersResponse as _g2g_v1_PeersResponse, PeersResponse__Output as _g2g_v1_PeersResponse__Output } from '../../g2g/v1/PeersResponse';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from '../../g2g/v1/RevokeTokenRequest';
 import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from '../../g2g/v1/RevokeTokenResponse';
 import type { RotateRequest as _g2g_v1_RotateRequest, RotateRequest__Output as _g2g_v1_RotateRequest__Output } from '../../g2g/v1/RotateRequest';
@@ -77,6 +79,21 @@ export interface AdminClient extends grpc.Client {
   nominate(argument: _g2g_v1_NominateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
   nominate(argument: _g2g_v1_NominateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
   nominate(argument: _g2g_v1_NominateRequest, callback: grpc.requestCallback<_g2g_v1_NominateResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The latency-ordered client pool: groups with their labels, per-peer figures, query order.
+   */
+  Peers(argument: _g2g_v1_PeersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  Peers(argument: _g2g_v1_PeersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  Peers(argument: _g2g_v1_PeersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  Peers(argument: _g2g_v1_PeersRequest, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The latency-ordered client pool: groups with their labels, per-peer figures, query order.
+   */
+  peers(argument: _g2g_v1_PeersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  peers(argument: _g2g_v1_PeersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  peers(argument: _g2g_v1_PeersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
+  peers(argument: _g2g_v1_PeersRequest, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
   
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
@@ -148,6 +165,11 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
    */
   Nominate: grpc.handleUnaryCall<_g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse>;
   
+  /**
+   * The latency-ordered client pool: groups with their labels, per-peer figures, query order.
+   */
+  Peers: grpc.handleUnaryCall<_g2g_v1_PeersRequest__Output, _g2g_v1_PeersResponse>;
+  
   RevokeToken: grpc.handleUnaryCall<_g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse>;
   
   /**
@@ -169,6 +191,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   ListTokens: MethodDefinition<_g2g_v1_ListTokensRequest, _g2g_v1_ListTokensResponse, _g2g_v1_ListTokensRequest__Output, _g2g_v1_ListTokensResponse__Output>
   Members: MethodDefinition<_g2g_v1_MembersRequest, _g2g_v1_MembersResponse, _g2g_v1_MembersRequest__Output, _g2g_v1_MembersResponse__Output>
   Nominate: MethodDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateResponse, _g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse__Output>
+  Peers: MethodDefinition<_g2g_v1_PeersRequest, _g2g_v1_PeersResponse, _g2g_v1_PeersRequest__Output, _g2g_v1_PeersResponse__Output>
   RevokeToken: MethodDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse__Output>
   Rotate: MethodDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateResponse, _g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse__Output>
   RotateToken: MethodDefinition<_g2g_v1_RotateTokenRequest, _g2g_v1_RotateTokenResponse, _g2g_v1_RotateTokenRequest__Output, _g2g_v1_RotateTokenResponse__Output>
