@@ -43,11 +43,6 @@ export class NodeStateError extends G2gError {
   readonly code = 'ERR_NODE_STATE';
 }
 
-/** A caller on the gossip port is not (or no longer) a current member or operator. */
-export class UnauthenticatedCallerError extends G2gError {
-  readonly code = 'ERR_UNAUTHENTICATED';
-}
-
 /** An operator certificate was requested for a name outside 1–64 characters of [A-Za-z0-9._@-]. */
 export class InvalidOperatorNameError extends G2gError {
   readonly code = 'ERR_INVALID_OPERATOR_NAME';
@@ -56,9 +51,4 @@ export class InvalidOperatorNameError extends G2gError {
 /** The data directory holds no node identity (neither node CA file), and none may be created here. */
 export class IdentityMissingError extends G2gError {
   readonly code = 'ERR_IDENTITY_MISSING';
-}
-
-/** A setting asks for a capability this build does not have yet (e.g. joining a cluster). */
-export class NotSupportedError extends G2gError {
-  readonly code = 'ERR_NOT_SUPPORTED';
 }

@@ -98,7 +98,7 @@ export interface RegisterService {
   stop(): void;
 }
 
-/** WhoAmI only (Join answers UNIMPLEMENTED): the foundation's node, until joining is wired in. */
+/** WhoAmI: the caller's address as this node sees it, and this node's id, cluster and CA. */
 export function registerHandlers(components: { nodeId: string; cluster: string; caCertPem?: string }): Pick<RegisterHandlers, 'WhoAmI'> {
   return {
     WhoAmI(call, callback) {
