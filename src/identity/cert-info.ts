@@ -48,9 +48,13 @@ export function parseCert(certPem: string): X509Certificate {
   }
 }
 
-/** `sha256:<lowercase hex>` of the DER: the form g2g prints, logs and gossips. */
+/** `sha256:<lowercase hex>` of a certificate's DER: the form g2g prints, logs and gossips. */
+export function derFingerprint(der: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+}
+
 export function certFingerprint(certPem: string): string {
-  return `sha256:${createHash('sha256').update(parseCert(certPem).raw).digest('hex')}`;
+  return derFingerprint(parseCert(certPem).raw);
 }
 
 export function certNotBefore(certPem: string): Date {

@@ -20,7 +20,8 @@ import {
   TokenModeError,
   type JoinAttemptFailure,
 } from './errors';
-import { ClientHandshake, derFingerprint, type CaSigner, type JoinWelcomeResult } from './join-handshake';
+import { derFingerprint } from '../identity/cert-info';
+import { ClientHandshake, type CaSigner, type JoinWelcomeResult } from './join-handshake';
 import { isFinalForTicket } from './join-status';
 import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from './join-ticket';
 import { encodeNodeRecord } from './record-codec';

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, randomBytes as cryptoRandomBytes, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes as cryptoRandomBytes, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { derFingerprint } from '../identity/cert-info';
 import { verifyIssuedBy } from '../identity/leaf';
 import type { JoinHello__Output } from '../proto/generated/g2g/v1/JoinHello';
 import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
@@ -64,11 +65,6 @@ export function caSigner(keyPem: string): CaSigner {
 
 function digestFor(key: KeyObject): string | null {
   return key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'ed448' ? null : 'sha256';
-}
-
-/** `sha256:<hex>` of a DER certificate. */
-export function derFingerprint(der: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
 }
 
 // ---------------------------------------------------------------------------------------------

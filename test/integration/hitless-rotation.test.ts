@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { derFingerprint } from '../../src/identity/cert-info';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -25,7 +25,7 @@ function presentedFingerprint(port: number, client?: Leaf): Promise<string> {
       () => {
         const raw = socket.getPeerCertificate().raw;
         socket.destroy();
-        resolve(`sha256:${createHash('sha256').update(raw).digest('hex')}`);
+        resolve(derFingerprint(raw));
       },
     );
     socket.once('error', reject);

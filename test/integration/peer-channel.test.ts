@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { derFingerprint } from '../../src/identity/cert-info';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { G2gNode } from '../../src/node/g2g-node';
@@ -54,7 +54,7 @@ test('credentials consult our identity at each handshake: after our rotation a n
   server.addService(g2gProto().g2g.v1.Gossip.service, {
     Ping(serverCall: grpc.ServerUnaryCall<{ nonce: number }, unknown>, callback: grpc.sendUnaryData<unknown>) {
       const raw = serverCall.getAuthContext().sslPeerCertificate?.raw ?? Buffer.alloc(0);
-      presented.push(`sha256:${createHash('sha256').update(raw).digest('hex')}`);
+      presented.push(derFingerprint(raw));
       callback(null, { nonce: serverCall.request.nonce, nodeId: peerCa.nodeId, heartbeat: 0 });
     },
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { derFingerprint } from '../../src/identity/cert-info';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -44,7 +44,7 @@ function handshake(port: number, options: tls.ConnectionOptions): Promise<{ fing
       setTimeout(() => {
         if (socket.destroyed) return;
         socket.destroy();
-        resolve({ fingerprint: `sha256:${createHash('sha256').update(raw).digest('hex')}` });
+        resolve({ fingerprint: derFingerprint(raw) });
       }, 100);
     });
     socket.once('error', reject);
