@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { configFlags, loadConfig, type G2gConfig } from '../../config';
+import type { AdminClient } from '../../proto/generated/g2g/v1/Admin';
+import { connectAdmin } from '../admin-client';
 
 /** Adds every config key as a `--kebab-case` flag, with its doc and env var in the help. */
 export function addConfigOptions(command: Command): Command {
@@ -41,6 +43,17 @@ export function targetFromOptions(options: TargetOptions): { dataDir: string; ad
   const config = loadConfig({ flags: { 'data-dir': options.dataDir }, env: process.env, cwd: process.cwd() });
   const timeoutMs = Number(options.timeout);
   return { dataDir: config.dataDir, addr: options.addr, credentialsDir: options.credentials, timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 5000 };
+}
+
+/** Runs `fn` with an Admin client for the targeted node, and closes the client afterwards. */
+export async function withAdmin(options: TargetOptions, fn: (client: AdminClient, timeoutMs: number) => Promise<void>): Promise<void> {
+  const target = targetFromOptions(options);
+  const client = await connectAdmin(target);
+  try {
+    await fn(client, target.timeoutMs);
+  } finally {
+    client.close();
+  }
 }
 
 function camel(kebab: string): string {

@@ -1,21 +1,17 @@
 import type { Command } from 'commander';
 import type { MemberInfo__Output } from '../../proto/generated/g2g/v1/MemberInfo';
 import type { MembersResponse__Output } from '../../proto/generated/g2g/v1/MembersResponse';
-import { connectAdmin, unary } from '../admin-client';
-import { addTargetOptions, printJson, targetFromOptions, type TargetOptions } from './common';
+import { unary } from '../admin-client';
+import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
 
 export function membersCommand(program: Command): void {
   addTargetOptions(program.command('members').description('list every peer a node knows: mode, addresses, state, last heard, version, leaf, suspicion')).action(
     async (options: TargetOptions) => {
-      const target = targetFromOptions(options);
-      const client = await connectAdmin(target);
-      try {
-        const response = await unary<object, MembersResponse__Output>(client, client.Members, {}, target.timeoutMs);
+      await withAdmin(options, async (client, timeoutMs) => {
+        const response = await unary<object, MembersResponse__Output>(client, client.Members, {}, timeoutMs);
         if (options.json) printJson(response);
         else process.stdout.write(formatMembers(response, Date.now()));
-      } finally {
-        client.close();
-      }
+      });
     },
   );
 }

@@ -1,20 +1,16 @@
 import type { Command } from 'commander';
 import type { PeersResponse__Output } from '../../proto/generated/g2g/v1/PeersResponse';
-import { connectAdmin, unary } from '../admin-client';
-import { addTargetOptions, printJson, targetFromOptions, type TargetOptions } from './common';
+import { unary } from '../admin-client';
+import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
 
 export function peersCommand(program: Command): void {
   addTargetOptions(program.command('peers').description('the client pool: latency groups, per-peer latency figures and the query order')).action(
     async (options: TargetOptions) => {
-      const target = targetFromOptions(options);
-      const client = await connectAdmin(target);
-      try {
-        const response = await unary<object, PeersResponse__Output>(client, client.Peers, {}, target.timeoutMs);
+      await withAdmin(options, async (client, timeoutMs) => {
+        const response = await unary<object, PeersResponse__Output>(client, client.Peers, {}, timeoutMs);
         if (options.json) printJson(response);
         else process.stdout.write(formatPeers(response));
-      } finally {
-        client.close();
-      }
+      });
     },
   );
 }

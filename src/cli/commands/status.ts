@@ -1,19 +1,15 @@
 import type { Command } from 'commander';
 import type { StatusResponse__Output } from '../../proto/generated/g2g/v1/StatusResponse';
-import { connectAdmin, unary } from '../admin-client';
-import { addTargetOptions, printJson, targetFromOptions, type TargetOptions } from './common';
+import { unary } from '../admin-client';
+import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
 
 export function statusCommand(program: Command): void {
   addTargetOptions(program.command('status').description("print a node's status (Admin.Status)")).action(async (options: TargetOptions) => {
-    const target = targetFromOptions(options);
-    const client = await connectAdmin(target);
-    try {
-      const status = await unary<object, StatusResponse__Output>(client, client.Status, {}, target.timeoutMs);
+    await withAdmin(options, async (client, timeoutMs) => {
+      const status = await unary<object, StatusResponse__Output>(client, client.Status, {}, timeoutMs);
       if (options.json) printJson(status);
       else process.stdout.write(formatStatus(status));
-    } finally {
-      client.close();
-    }
+    });
   });
 }
 

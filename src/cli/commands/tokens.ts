@@ -1,13 +1,12 @@
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../config/formats';
 import type { TokenInfo__Output } from '../../proto/generated/g2g/v1/TokenInfo';
-import type { AdminClient } from '../../proto/generated/g2g/v1/Admin';
 import type { CreateTokenResponse__Output } from '../../proto/generated/g2g/v1/CreateTokenResponse';
 import type { RevokeTokenResponse__Output } from '../../proto/generated/g2g/v1/RevokeTokenResponse';
 import type { RotateTokenResponse__Output } from '../../proto/generated/g2g/v1/RotateTokenResponse';
-import { connectAdmin, unary } from '../admin-client';
+import { unary } from '../admin-client';
 import { UsageError } from '../cli-error';
-import { addTargetOptions, printJson, targetFromOptions, type TargetOptions } from './common';
+import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
 
 /** `g2g tokens list|create|revoke|rotate`: the node's join tokens (secrets shown only when made). */
 export function tokensCommand(program: Command): void {
@@ -59,16 +58,6 @@ export function tokensCommand(program: Command): void {
           else if (result.info) process.stdout.write(`${formatToken(result.info)}\n`);
         }),
     );
-  }
-}
-
-async function withAdmin(options: TargetOptions, fn: (client: AdminClient, timeoutMs: number) => Promise<void>): Promise<void> {
-  const target = targetFromOptions(options);
-  const client = await connectAdmin(target);
-  try {
-    await fn(client, target.timeoutMs);
-  } finally {
-    client.close();
   }
 }
 
