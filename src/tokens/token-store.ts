@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../identity/atomic-file';
@@ -257,16 +256,6 @@ export class TokenStore {
   /** Every version held here (tombstones included), for anti-entropy with another member. */
   snapshot(): TokenEntry[] {
     return [...this.entries.values()];
-  }
-
-  /** A short hash of which versions are held; equal digests mean nothing to exchange. */
-  digest(): string {
-    const hash = createHash('sha256');
-    for (const id of [...this.entries.keys()].sort()) {
-      const e = this.entries.get(id)!;
-      hash.update(`${e.id}\0${e.updatedAt}\0${e.origin}\0${e.state}\n`);
-    }
-    return `sha256:${hash.digest('hex')}`;
   }
 
   /**

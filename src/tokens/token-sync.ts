@@ -52,7 +52,8 @@ export interface TokenSyncerComponents {
 /**
  * The client side: pushes every local token change to every server-mode peer at once (so a
  * revocation is refused everywhere promptly), and runs push-pull anti-entropy with one random
- * server peer every `intervalMs` to repair what a push missed (a peer that was down).
+ * server peer every `intervalMs` to repair what a push missed (a peer that was down), pruning
+ * the store in the same round.
  */
 export class TokenSyncer {
   private timer: TimerHandle | undefined;
@@ -77,7 +78,9 @@ export class TokenSyncer {
     this.timer = this.c.clock.setTimeout(() => {
       const peers = this.c.serverPeers();
       const peer = peers[Math.floor(this.c.random.next() * peers.length)];
-      (peer ? this.syncWith(peer) : Promise.resolve()).finally(() => this.schedule());
+      // Each round also forgets tombstones and expired tokens past their retention, so the store
+      // (and every sync message) does not grow for ever.
+      Promise.all([peer ? this.syncWith(peer) : undefined, this.c.tokens.prune().catch(() => 0)]).finally(() => this.schedule());
     }, delayMs);
   }
 
