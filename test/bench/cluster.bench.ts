@@ -1,10 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import * as grpc from '@grpc/grpc-js';
-import { readNodeCaFiles } from '../../src/identity/identity-store';
-import { issueOperatorCertificate } from '../../src/identity/leaf';
-import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
-import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
+import { OperatorAdmins } from '../helpers/operator-admins';
 import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { median, percentile, round } from './stats';
 
@@ -34,17 +30,6 @@ const STEADY_WINDOW_MS = 5000;
 /** prom-client's default eventLoopMonitoringPrecision. */
 const LAG_SAMPLING_MS = 10;
 
-async function membersOf(admins: Map<string, grpc.Client>, node: NodeProcess): Promise<MembersResponse__Output> {
-  let admin = admins.get(node.facts.nodeId);
-  if (!admin) {
-    const ca = await readNodeCaFiles(node.dataDir);
-    const cert = await issueOperatorCertificate(ca, { name: 'bench', now: new Date(), lifetimeMs: 3600_000, keyBits: 1024 });
-    admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.facts.gossipPort}`, tlsCredentials({ caPem: ca.certPem, nodeId: ca.nodeId, certPem: cert.certPem, keyPem: cert.keyPem }), channelOptions(ca.nodeId));
-    admins.set(node.facts.nodeId, admin);
-  }
-  return call<MembersResponse__Output>(admin, 'Members', {}, 5000);
-}
-
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -71,7 +56,7 @@ function scrape(port: number): Promise<string> {
 
 export async function runCluster(log: (line: string) => void): Promise<ClusterResult> {
   const nodes: NodeProcess[] = [];
-  const admins = new Map<string, grpc.Client>();
+  const admins = new OperatorAdmins('bench');
   try {
     nodes.push(await startNodeProcess({ args: ['--metrics-port', '0'] }));
     const ticket = (await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir])).stdout.trim();
@@ -82,7 +67,7 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
     log(`cluster: all ${N} serving after ${allServingMs} ms`);
     const ids = nodes.map((n) => n.facts.nodeId);
     const fullView = await waitFor(async () => {
-      const views = await Promise.all(nodes.map((n) => membersOf(admins, n)));
+      const views = await Promise.all(nodes.map((n) => admins.members(n)));
       return views.every((v, i) => ids.every((id, j) => i === j || v.members.some((m) => m.nodeId === id && m.state === 'MEMBER_STATE_ALIVE')));
     }, 60_000);
     const fullViewMs = fullView;
@@ -101,7 +86,7 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
     await victim.stop('SIGKILL');
     const survivors = nodes.slice(0, N - 1);
     const detectionMs = await waitFor(async () => {
-      const views = await Promise.all(survivors.map((n) => membersOf(admins, n)));
+      const views = await Promise.all(survivors.map((n) => admins.members(n)));
       return views.every((v) => v.members.some((m) => m.nodeId === victim.facts.nodeId && m.state === 'MEMBER_STATE_DEAD'));
     }, 60_000);
     log(`cluster: kill -9 detected by all after ${detectionMs} ms`);
@@ -114,7 +99,7 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       eventLoopLagP99Ms: { median: round(median(lags), 2), max: round(percentile(lags, 100), 2) },
     };
   } finally {
-    for (const admin of admins.values()) admin.close();
+    admins.close();
     for (const node of nodes) {
       await node.stop('SIGKILL');
       await removeDir(node.dataDir);

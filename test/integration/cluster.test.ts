@@ -4,31 +4,17 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { readNodeCaFiles } from '../../src/identity/identity-store';
-import { issueLeaf, issueOperatorCertificate } from '../../src/identity/leaf';
-import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
+import { issueLeaf } from '../../src/identity/leaf';
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
 import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
 import { bufCurl, responseJson } from '../helpers/interop-buf';
 import { eventually } from '../helpers/eventually';
+import { OperatorAdmins } from '../helpers/operator-admins';
 import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
 
-/** An operator's Admin client per node (in-process: spawning the CLI on every poll would load the machine). */
-const admins = new Map<string, grpc.Client>();
-async function adminOf(node: NodeProcess): Promise<grpc.Client> {
-  let admin = admins.get(node.facts.nodeId);
-  if (!admin) {
-    const ca = await readNodeCaFiles(node.dataDir);
-    const cert = await issueOperatorCertificate(ca, { name: 'cluster-test', now: new Date(), lifetimeMs: 3600_000, keyBits: 1024 });
-    admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.facts.gossipPort}`, tlsCredentials({ caPem: ca.certPem, nodeId: ca.nodeId, certPem: cert.certPem, keyPem: cert.keyPem }), channelOptions(ca.nodeId));
-    admins.set(node.facts.nodeId, admin);
-  }
-  return admin;
-}
-
-async function members(node: NodeProcess): Promise<MembersResponse__Output> {
-  return call<MembersResponse__Output>(await adminOf(node), 'Members', {}, 5000);
-}
+const admins = new OperatorAdmins('cluster-test');
+const members = (node: NodeProcess) => admins.members(node);
 
 const servers: NodeProcess[] = [];
 let client: NodeProcess | undefined;
@@ -45,7 +31,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const admin of admins.values()) admin.close();
+  admins.close();
   for (const node of [...servers, ...extra, ...(client ? [client] : [])]) {
     await node.stop('SIGKILL');
     await removeDir(node.dataDir);
