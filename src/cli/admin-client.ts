@@ -8,7 +8,7 @@ import { readNodeCaFiles } from '../identity/identity-store';
 import { subjectCommonName, parseCert } from '../identity/cert-info';
 import { readRuntimeFacts } from '../node/runtime-file';
 import type { AdminClient } from '../proto/generated/g2g/v1/Admin';
-import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import { g2gProto } from '../proto/protos';
 import { checkPeerIdentity } from '../transport/peer-channel';
 
 export interface AdminTarget {
@@ -34,7 +34,7 @@ interface Credentials {
  */
 export async function connectAdmin(target: AdminTarget): Promise<AdminClient> {
   const creds = target.credentialsDir ? await fromCredentialsDir(target) : await fromDataDir(target.dataDir, target.addr);
-  const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  const proto = g2gProto();
   const channelCreds = grpc.credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(creds.keyPem), Buffer.from(creds.certPem), {
     checkServerIdentity: (_host, cert) => checkPeerIdentity(creds.nodeId, cert),
   });

@@ -19,7 +19,7 @@ import { recordToWire } from '../transport/gossip-wire';
 import { NodeMembership } from './node-membership';
 import { PeerPool } from '../pool/peer-pool';
 import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
-import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES, type G2gProto } from '../proto/protos';
+import { g2gPackageDefinition, g2gProto, healthPackageDefinition, SERVICE_NAMES } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo__Output as LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
 import { authorizationInterceptor } from '../transport/authorization-interceptor';
@@ -194,7 +194,7 @@ export class G2gNode {
     });
 
     const definitions = [g2gPackageDefinition(), healthPackageDefinition()];
-    const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+    const proto = g2gProto();
     this.register = buildPortServer({
       entries: [{ name: SERVICE_NAMES.register, definition: this.registerService.definition, handlers: this.registerService.handlers }],
       definitions,

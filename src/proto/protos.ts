@@ -1,4 +1,5 @@
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { ProtoGrpcType as AdminProto } from './generated/admin';
@@ -33,6 +34,14 @@ let cached: { definition: protoLoader.PackageDefinition } | undefined;
 export function g2gPackageDefinition(): protoLoader.PackageDefinition {
   cached ??= { definition: fixMapEntryDescriptors(protoLoader.loadSync(G2G_PROTO_FILES, LOADER_OPTIONS)) };
   return cached.definition;
+}
+
+let loaded: G2gProto | undefined;
+
+/** Our services and messages as grpc-js constructors and definitions (loaded once). */
+export function g2gProto(): G2gProto {
+  loaded ??= grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  return loaded;
 }
 
 /** grpc.health.v1, loaded from grpc-health-check's own proto with its map entry fixed. */

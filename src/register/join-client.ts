@@ -7,7 +7,7 @@ import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1
 import type { NodeRecord } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterClient } from '../proto/generated/g2g/v1/Register';
 import type { WhoAmIResponse__Output } from '../proto/generated/g2g/v1/WhoAmIResponse';
-import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import { g2gProto } from '../proto/protos';
 import { parseToken, type TokenParts } from '../tokens/token-format';
 import { checkPeerIdentity } from '../transport/peer-channel';
 import { systemClock, type Clock } from '../util/clock';
@@ -265,7 +265,7 @@ type RegisterClientConstructor = new (address: string, credentials: grpc.Channel
 let registerClientConstructor: RegisterClientConstructor | undefined;
 
 function registerClient(address: string, credentials: grpc.ChannelCredentials, extra: grpc.ChannelOptions): RegisterClient {
-  registerClientConstructor ??= (grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto).g2g.v1.Register as unknown as RegisterClientConstructor;
+  registerClientConstructor ??= g2gProto().g2g.v1.Register as unknown as RegisterClientConstructor;
   return new registerClientConstructor(address, credentials, {
     // One connection of our own: the handshake binds to this connection's certificate.
     'grpc.use_local_subchannel_pool': 1,

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger';
 import type { JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
 import type { NodeRecord, NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterHandlers } from '../proto/generated/g2g/v1/Register';
-import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import { g2gProto } from '../proto/protos';
 import type { TokenLease, UsableToken } from '../tokens/token-store';
 import type { TokenMode } from '../tokens/token-entry';
 import { connectionSocket } from '../transport/connection-identity';
@@ -258,7 +258,7 @@ type MaybeMalformed = { [MALFORMED]?: string };
  * handler ends the call with INVALID_ARGUMENT.
  */
 export function registerServiceDefinition(): grpc.ServiceDefinition {
-  const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  const proto = g2gProto();
   const base = proto.g2g.v1.Register.service;
   const join = base.Join!;
   return {

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { g2gPackageDefinition, type G2gProto } from '../proto/protos';
+import { g2gProto } from '../proto/protos';
 import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import { peerChannelCredentials, peerChannelOptions } from './peer-channel';
@@ -29,7 +29,7 @@ interface Entry {
  */
 export class PeerClients {
   private readonly entries = new Map<string, Entry>();
-  private readonly proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  private readonly proto = g2gProto();
 
   constructor(
     private readonly identity: grpc.experimental.CertificateProvider,

@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../../src/log/logger';
 import { NodeMetrics } from '../../src/metrics/metrics';
 import { G2gNode } from '../../src/node/g2g-node';
 import { bindServer } from '../../src/node/node-servers';
-import { g2gPackageDefinition, type G2gProto } from '../../src/proto/protos';
+import { g2gProto } from '../../src/proto/protos';
 import { authorizationInterceptor } from '../../src/transport/authorization-interceptor';
 import { identifyCaller, type CallerResult } from '../../src/transport/caller-identity';
 import { metricsInterceptor } from '../../src/transport/metrics-interceptor';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const ca = node.nodeCa;
   const leaf = node.currentLeaf();
 
-  const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  const proto = g2gProto();
   const credentials = grpc.ServerCredentials.createSsl(
     Buffer.from(ca.certPem),
     [{ cert_chain: Buffer.from(leaf.certPem), private_key: Buffer.from(leaf.keyPem) }],

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { g2gPackageDefinition, type G2gProto } from '../../src/proto/protos';
+import { g2gProto as loadG2gProto, type G2gProto } from '../../src/proto/protos';
 
 const HealthClient = grpc.makeClientConstructor(healthService, 'grpc.health.v1.Health');
 
@@ -26,7 +26,7 @@ export function channelOptions(nodeId: string, extra: grpc.ChannelOptions = {}):
 }
 
 export function g2gProto(): G2gProto {
-  return grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+  return loadG2gProto();
 }
 
 export function healthClient(address: string, m: TlsMaterial, extra?: grpc.ChannelOptions): grpc.Client & Record<string, Function> {

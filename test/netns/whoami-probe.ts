@@ -2,10 +2,10 @@
 // NODE_ID) and prints the JSON answer. Used by the netns tests to see addresses across hosts.
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { g2gPackageDefinition, type G2gProto } from '../../src/proto/protos';
+import { g2gProto } from '../../src/proto/protos';
 
 const [address, caFile, nodeId] = process.argv.slice(2);
-const proto = grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as G2gProto;
+const proto = g2gProto();
 const client = new proto.g2g.v1.Register(address!, grpc.credentials.createSsl(readFileSync(caFile!)), {
   'grpc.ssl_target_name_override': nodeId!,
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { NodeRecord } from '../../src/membership/node-record';
 import type { ExchangeRequest, ExchangeResponse, PingViaRequest } from '../../src/membership/transport';
-import { g2gPackageDefinition } from '../../src/proto/protos';
+import { g2gProto } from '../../src/proto/protos';
 import {
   exchangeRequestFromWire,
   exchangeRequestToWire,
@@ -15,8 +15,7 @@ import {
 
 /** Serialises and parses with the very functions the gRPC service uses. */
 function throughTheWire<T>(method: 'Exchange' | 'PingVia', side: 'request' | 'response', message: unknown): T {
-  const service = (grpc.loadPackageDefinition(g2gPackageDefinition()) as unknown as { g2g: { v1: { Gossip: { service: grpc.ServiceDefinition } } } }).g2g.v1.Gossip.service;
-  const def = service[method]!;
+  const def = (g2gProto().g2g.v1.Gossip.service as grpc.ServiceDefinition)[method]!;
   const bytes = side === 'request' ? def.requestSerialize(message) : def.responseSerialize(message);
   return (side === 'request' ? def.requestDeserialize(bytes) : def.responseDeserialize(bytes)) as T;
 }
