@@ -10,6 +10,7 @@ import type { MemberView } from '../membership/membership';
 import type { NodeRecord } from '../membership/node-record';
 import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
 import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
+import type { PeerPool } from '../pool/peer-pool';
 
 const STATE = { alive: 'MEMBER_STATE_ALIVE', suspect: 'MEMBER_STATE_SUSPECT', dead: 'MEMBER_STATE_DEAD', left: 'MEMBER_STATE_LEFT' } as const;
 
@@ -23,6 +24,24 @@ function recordInfo(r: NodeRecord): MemberInfo {
     leaf: { fingerprint: r.leaf.fingerprint, notAfterUnixMs: r.leaf.notAfterMs },
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,
+  };
+}
+
+function poolInfo(view: ReturnType<PeerPool['describe']> | undefined): PeersResponse {
+  if (!view) return { groups: [], peers: [], queryOrder: [] };
+  return {
+    groups: view.groups,
+    peers: view.peers.map(({ nodeId, groupId, stats }) => ({
+      nodeId,
+      groupId,
+      ewmaMs: stats.ewmaMs ?? 0,
+      meanMs: stats.meanMs ?? 0,
+      samples: stats.samples,
+      errors: stats.errors,
+      lastSuccessUnixMs: stats.lastSuccessMs ?? 0,
+      inFlight: stats.inFlight,
+    })),
+    queryOrder: view.queryOrder,
   };
 }
 
@@ -42,8 +61,8 @@ function memberInfo(m: MemberView): MemberInfo {
 }
 
 export interface AdminServiceComponents {
-  /** The client pool's view: groups, per-peer statistics, query order. */
-  pool(): PeersResponse;
+  /** The client pool's view (undefined before the node has joined). */
+  pool(): ReturnType<PeerPool['describe']> | undefined;
   /** Every peer in the membership table, and our own record. */
   members(): { self: NodeRecord | undefined; peers: MemberView[] };
   /** A snapshot of the node's state, without the caller field. */
@@ -57,7 +76,7 @@ export interface AdminServiceComponents {
 export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers'> {
   return {
     Peers(_call, callback) {
-      callback(null, components.pool());
+      callback(null, poolInfo(components.pool()));
     },
     Members(_call, callback) {
       const { self, peers } = components.members();

@@ -18,7 +18,6 @@ import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '
 import { recordToWire } from '../transport/gossip-wire';
 import { NodeMembership } from './node-membership';
 import { PeerPool } from '../pool/peer-pool';
-import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
 import { g2gPackageDefinition, g2gProto, healthPackageDefinition, SERVICE_NAMES } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo__Output as LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
@@ -217,7 +216,7 @@ export class G2gNode {
               status: () => this.status(),
               rotate: (reason) => this.rotate(reason),
               members: () => ({ self: network.localRecord(), peers: network.members() }),
-              pool: () => poolInfo(this.pool),
+              pool: () => this.pool?.describe(),
               log: this.log,
             }),
             ...tokenAdminHandlers({
@@ -229,7 +228,7 @@ export class G2gNode {
               }),
               // Applications (client-mode members) must not mint tokens; people and servers may.
               authorize: (caller) =>
-                caller?.kind === 'member' && this.memberMode(caller.nodeId) === 'client'
+                caller?.kind === 'member' && network.modeOf(caller.nodeId) === 'client'
                   ? new TokenAdminDeniedError(`client-mode member ${caller.nodeId} may not manage tokens`)
                   : undefined,
               clock: this.clock,
@@ -316,11 +315,6 @@ export class G2gNode {
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
   }
 
-  /** The mode of a member as far as this node knows. */
-  private memberMode(nodeId: string): 'server' | 'client' | undefined {
-    return this.network?.modeOf(nodeId);
-  }
-
   /** Sets the health of one service on the gossip port (e.g. a plugin's while it is stopped). */
   setServingStatus(service: string, status: 'SERVING' | 'NOT_SERVING'): void {
     if (!this.gossip) throw new NodeStateError('the node is not listening');
@@ -392,25 +386,6 @@ export class G2gNode {
     this.state = 'stopped';
     this.log.info({ drain: results.filter(Boolean) }, 'node stopped');
   }
-}
-
-function poolInfo(pool: PeerPool | undefined): PeersResponse {
-  if (!pool) return { groups: [], peers: [], queryOrder: [] };
-  const view = pool.describe();
-  return {
-    groups: view.groups,
-    peers: view.peers.map(({ nodeId, groupId, stats }) => ({
-      nodeId,
-      groupId,
-      ewmaMs: stats.ewmaMs ?? 0,
-      meanMs: stats.meanMs ?? 0,
-      samples: stats.samples,
-      errors: stats.errors,
-      lastSuccessUnixMs: stats.lastSuccessMs ?? 0,
-      inFlight: stats.inFlight,
-    })),
-    queryOrder: view.queryOrder,
-  };
 }
 
 function leafInfo(leaf: Leaf): LeafInfo {
