@@ -71,7 +71,6 @@ export class NodeMembership {
   private readonly untrustTimers = new Map<string, TimerHandle>();
   private persistTimer: TimerHandle | undefined;
   private persisted: NodeRecord[] = [];
-  private version = 0;
   private readonly log: Logger;
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
@@ -336,7 +335,7 @@ export class NodeMembership {
         this.untrustTimers.delete(nodeId);
         this.pendingCas.delete(nodeId);
         this.c.trust.set(nodeId, record.caCertPem);
-        if (event.type === 'updated') this.clients.refresh(targetOf(record).nodeId);
+        if (event.type === 'updated') this.clients.refresh(nodeId);
         break;
       case 'dead':
       case 'left':
@@ -372,8 +371,7 @@ export class NodeMembership {
       .members()
       .filter((m) => m.state === 'alive' || m.state === 'suspect')
       .map((m) => m.record);
-    this.version = membership.localRecord().version;
-    await writeKnownPeers(this.c.dataDir, { version: this.version, peers }).catch((error: unknown) =>
+    await writeKnownPeers(this.c.dataDir, { version: membership.localRecord().version, peers }).catch((error: unknown) =>
       this.log.warn({ err: (error as Error).message }, 'could not save known peers'),
     );
   }
