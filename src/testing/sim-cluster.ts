@@ -113,6 +113,38 @@ export class SimCluster {
     await this.scheduler.run(n * this.intervalMs);
   }
 
+  /**
+   * The pausing workload (issue 3): for `intervals` intervals, every running node starts a pause
+   * of `pauseIntervals` with probability p each interval, at a random point inside it, so that
+   * `share` of the nodes are paused at any moment: p·k / (1 + p·k) = share, k = pauseIntervals.
+   * Returns how many pauses it made.
+   */
+  async runPausing(intervals: number, share = 0.1, pauseIntervals = 2): Promise<number> {
+    const interval = this.intervalMs;
+    const pausedUntil = new Map<string, number>();
+    const p = share / (pauseIntervals * (1 - share));
+    let pauses = 0;
+    for (let i = 0; i < intervals; i++) {
+      const now = this.scheduler.now();
+      for (const [id, until] of pausedUntil) {
+        if (until <= now) {
+          this.network.resume(id);
+          pausedUntil.delete(id);
+        }
+      }
+      for (const node of this.nodes) {
+        if (pausedUntil.has(node.id) || this.random.next() >= p) continue;
+        const offset = this.random.int(interval);
+        this.scheduler.setTimeout(() => this.network.pause(node.id), offset);
+        pausedUntil.set(node.id, now + offset + pauseIntervals * interval);
+        pauses++;
+      }
+      await this.runIntervals(1);
+    }
+    for (const id of pausedUntil.keys()) this.network.resume(id);
+    return pauses;
+  }
+
   /** Runs interval by interval until `done()` holds (checked after each), at most `maxIntervals`; returns the intervals run, or -1. */
   async runUntil(done: () => boolean, maxIntervals: number): Promise<number> {
     for (let i = 1; i <= maxIntervals; i++) {

@@ -282,28 +282,8 @@ export async function runSimFailure(log: (line: string) => void): Promise<Failur
       if (e.type === 'dead') falseDeaths++;
     });
   }
-  const interval = c.intervalMs;
-  const pausedUntil = new Map<string, number>();
-  const p = 0.1 / (2 * 0.9);
-  let pauses = 0;
   const t = Date.now();
-  for (let i = 0; i < intervals; i++) {
-    const now = c.scheduler.now();
-    for (const [id, until] of pausedUntil) {
-      if (until <= now) {
-        c.network.resume(id);
-        pausedUntil.delete(id);
-      }
-    }
-    for (const node of c.nodes) {
-      if (pausedUntil.has(node.id) || c.random.next() >= p) continue;
-      const offset = c.random.int(interval);
-      c.scheduler.setTimeout(() => c.network.pause(node.id), offset);
-      pausedUntil.set(node.id, now + offset + 2 * interval);
-      pauses++;
-    }
-    await c.runIntervals(1);
-  }
+  const pauses = await c.runPausing(intervals);
   const refutations = c.nodes.reduce((a, x) => a + x.membership.stats().refutations, 0);
   log(`sim-failure: pausing workload N=${n}, ${intervals} intervals in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   return { detection, falsePositives: { n, intervals, pauses, suspicions, refutations, falseDeaths, target: 0, met: falseDeaths === 0 } };

@@ -45,30 +45,8 @@ simTest('10 % of nodes pausing for 2 intervals at random for an hour: no healthy
       if (e.type === 'suspect') suspicions.push(e);
     });
   }
-  const interval = c.intervalMs;
-  const pausedUntil = new Map<string, number>();
-  // Each interval every running node starts a 2-interval pause with probability p, so that about
-  // 10 % of the nodes are paused at any moment: p / (1/2 + p) = 0.1 per pause of 2 intervals.
-  const p = 0.1 / (2 * 0.9);
-  let pauses = 0;
-  for (let i = 0; i < 3600; i++) {
-    const now = c.scheduler.now();
-    for (const [id, until] of pausedUntil) {
-      if (until <= now) {
-        c.network.resume(id);
-        pausedUntil.delete(id);
-      }
-    }
-    for (const node of c.nodes) {
-      if (pausedUntil.has(node.id) || c.random.next() >= p) continue;
-      // Pauses start anywhere inside the interval.
-      const offset = c.random.int(interval);
-      c.scheduler.setTimeout(() => c.network.pause(node.id), offset);
-      pausedUntil.set(node.id, now + offset + 2 * interval);
-      pauses++;
-    }
-    await c.runIntervals(1);
-  }
+  // About 10 % of the nodes paused at any moment, each pause 2 intervals, starting anywhere.
+  const pauses = await c.runPausing(3600);
   assert.ok(pauses > 3600 * n * 0.04, `the workload should have paused nodes often (${pauses} pauses)`);
   assert.equal(deaths.length, 0, `healthy nodes were declared dead: ${deaths.slice(0, 5).map((e) => `${e.nodeId} by ${e.by}`).join(', ')} (${suspicions.length} suspicions)`);
 });
