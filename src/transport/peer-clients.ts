@@ -13,7 +13,6 @@ export interface PeerEndpoint {
 }
 
 interface Entry {
-  key: string;
   client: GossipClient;
   /** Other services on the same channel (created on first use). */
   tokenSync?: TokenSyncClient;
@@ -38,14 +37,13 @@ export class PeerClients {
 
   /** The Gossip client for `endpoint`, creating or replacing its channel as needed. */
   gossip(endpoint: PeerEndpoint): GossipClient {
-    const key = endpointKey(endpoint);
     let entry = this.entries.get(endpoint.nodeId);
-    if (entry && entry.key !== key) {
+    if (entry && !sameEndpoint(entry.endpoint, endpoint)) {
       entry.client.close();
       entry = undefined;
     }
     if (!entry) {
-      entry = { key, client: this.connect(endpoint, 0), addressIndex: 0, endpoint };
+      entry = { client: this.connect(endpoint, 0), addressIndex: 0, endpoint };
       this.entries.set(endpoint.nodeId, entry);
     }
     return entry.client;
@@ -106,6 +104,12 @@ export class PeerClients {
   }
 }
 
-function endpointKey(e: PeerEndpoint): string {
-  return `${e.caCertPem}\n${e.gossipPort}\n${e.addresses.join(',')}`;
+/** Called on every call to a peer: compares in place rather than building a key string. */
+function sameEndpoint(a: PeerEndpoint, b: PeerEndpoint): boolean {
+  return (
+    a.gossipPort === b.gossipPort &&
+    a.caCertPem === b.caCertPem &&
+    a.addresses.length === b.addresses.length &&
+    a.addresses.every((address, i) => address === b.addresses[i])
+  );
 }
