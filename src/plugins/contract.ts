@@ -1,0 +1,174 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from '../log/logger';
+import type { Caller } from '../transport/caller-identity';
+import type { Clock } from '../util/clock';
+
+/**
+ * The plugin contract (DESIGN §6): everything a plugin author touches. A plugin is a folder
+ * with `g2g-plugin.json` (a {@link PluginManifest}), its protos, and an entry module whose
+ * default export is a {@link PluginClass}. No decorators are needed.
+ */
+
+/** `g2g-plugin.json`. Paths are relative to the plugin folder. */
+export interface PluginManifest {
+  /** Lower-case name, `[a-z][a-z0-9-]{0,62}`; also the config section and the topic prefix. */
+  name: string;
+  /** The plugin's own version (semver). */
+  version: string;
+  /** The g2g versions it works with, a semver range (e.g. `^0.1.0`). */
+  host: string;
+  /** The compiled entry module (CommonJS or ESM with a default export). */
+  entry: string;
+  /** Proto files, loaded with the plugin folder as the include root. */
+  protos: string[];
+  /** Fully-qualified services the plugin serves (each must be defined in `protos`). */
+  services: string[];
+  /** A convict schema for the plugin's config section `plugins.<name>` (optional). */
+  config?: Record<string, unknown>;
+  /** One line for `g2g plugins` and the docs. */
+  description?: string;
+}
+
+/** What a plugin's class is constructed with. */
+export interface PluginContext<Config = Record<string, unknown>> {
+  /** The plugin's name (from the manifest). */
+  readonly name: string;
+  /** This node's id. */
+  readonly nodeId: string;
+  /** The validated config section `plugins.<name>` (file, `G2G_PLUGIN_<NAME>_<KEY>` env, flags). */
+  readonly config: Readonly<Config>;
+  /** A logger whose lines carry `plugin: <name>`. Never log secrets. */
+  readonly log: Logger;
+  /** A directory private to this plugin inside the node's data dir (created, mode 0700). */
+  readonly dataDir: string;
+  /** The network-wide gossip channel, scoped to the topic prefix `<name>/`. */
+  readonly channel: PluginChannel;
+  /** The latency-ordered pool of clients to peers (DESIGN §5). */
+  readonly pool: PluginPool;
+  /** A read-only view of the membership with change events. */
+  readonly members: MembershipView;
+  /** Injected time: use it rather than Date.now/setTimeout so tests can drive it. */
+  readonly clock: Clock;
+  /** Aborted when the plugin is stopping: end streams and loops on it. */
+  readonly signal: AbortSignal;
+  /** The plugin's own tsyringe child container (of the host's container, never the global one). */
+  readonly container: DependencyContainer;
+  /** Who is calling: a member (by nodeId) or an operator, from the verified client certificate. */
+  callerOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getPeer' | 'getAuthContext'>): Caller | undefined;
+}
+
+/** Where a plugin adds its services in `register` (before the gossip port listens). */
+export interface PluginServer {
+  /**
+   * Serves `service` (one of the manifest's fully-qualified names) with `implementation`. The
+   * host adds it to the gossip (mTLS) server only, with the host's authorisation and metrics
+   * interceptors, reflection and per-service health.
+   */
+  addService(service: string, implementation: grpc.UntypedServiceImplementation): void;
+}
+
+/** The default export of a plugin's entry module. Every method is optional. */
+export interface G2gPlugin {
+  /** Add services. Runs before the gossip port listens. */
+  register?(server: PluginServer): void | Promise<void>;
+  /** Start background work. Runs after the port listens and the node has joined. */
+  start?(): void | Promise<void>;
+  /** Stop (bounded in time by the host; `context.signal` is already aborted). */
+  stop?(): void | Promise<void>;
+}
+
+export type PluginClass<Config = Record<string, unknown>> = new (context: PluginContext<Config>) => G2gPlugin;
+
+/** A message on the gossip channel, as delivered to subscribers. */
+export interface ChannelMessage {
+  /** The full topic (with the plugin's prefix, e.g. `kv/put`). */
+  topic: string;
+  data: Uint8Array;
+  /** The member that published it (its signature was verified). */
+  origin: string;
+  /** Per-origin sequence number (starts at 1; strictly increasing per origin). */
+  seq: number;
+  /** The origin's clock when it published (ms since the epoch; informational). */
+  publishedAtMs: number;
+}
+
+/** The gossip channel as a plugin sees it: topics are relative to the plugin's prefix. */
+export interface PluginChannel {
+  /**
+   * Publishes to every live server-mode member (this node's own subscribers included). Resolves
+   * once the message is queued for dissemination; waits while the outbound queue is full
+   * (backpressure). Rejects with a coded error if the message is too large or the node is not a
+   * server-mode member.
+   */
+  publish(topic: string, data: Uint8Array): Promise<ChannelMessage>;
+  /**
+   * Calls `handler` once per message whose topic is `topic` or starts with `topic + '/'`
+   * (`''` means every topic of the plugin). Returns the unsubscribe function.
+   */
+  subscribe(topic: string, handler: (message: ChannelMessage) => void): () => void;
+}
+
+/** One member as plugins see it. */
+export interface PluginMember {
+  nodeId: string;
+  mode: 'server' | 'client';
+  state: 'alive' | 'suspect' | 'dead' | 'left';
+  addresses: readonly string[];
+  gossipPort: number;
+  /** The services this member's record advertises (plugin services included). */
+  services: readonly string[];
+}
+
+export interface MembershipEventView {
+  type: 'joined' | 'updated' | 'suspect' | 'alive' | 'dead' | 'left' | 'removed';
+  nodeId: string;
+}
+
+export interface MembershipView {
+  readonly self: string;
+  /** Members known now (self excluded). */
+  list(): PluginMember[];
+  get(nodeId: string): PluginMember | undefined;
+  /** Subscribe to changes; returns the unsubscribe function. */
+  onChange(listener: (event: MembershipEventView) => void): () => void;
+}
+
+export interface PeerStatsView {
+  ewmaMs: number | null;
+  meanMs: number | null;
+  samples: number;
+  errors: number;
+  lastSuccessMs: number | undefined;
+  inFlight: number;
+}
+
+export interface FanOutOutcome<T> {
+  /** Answers, in the order they arrived. */
+  results: { nodeId: string; value: T }[];
+  /** Peers that failed or were too slow, with why. */
+  errors: { nodeId: string; error: unknown }[];
+}
+
+export interface PluginPool {
+  /** Server-mode peers in the virtual query order (far, near, second far, …). */
+  queryOrder(limit?: number): string[];
+  /** Latency groups, nearest first. */
+  groups(): { id: number; labelMs: number; members: string[] }[];
+  stats(nodeId: string): PeerStatsView | undefined;
+  /**
+   * A client for `service` (default: the plugin's first service) on `nodeId`, over the pooled
+   * mTLS channel (no new connection). Undefined when the peer is unknown. Cast to the client
+   * type generated for your proto.
+   */
+  client<C extends grpc.Client = grpc.Client>(nodeId: string, service?: string): C | undefined;
+  /**
+   * Calls up to `k` peers in query order, each with its own deadline; a peer that fails or is
+   * too slow is skipped and the next in order is tried. Partial results are a value.
+   */
+  fanOut<T, C extends grpc.Client = grpc.Client>(
+    k: number,
+    call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+    options: { deadlineMs: number; service?: string },
+  ): Promise<FanOutOutcome<T>>;
+}
