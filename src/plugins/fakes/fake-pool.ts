@@ -1,0 +1,110 @@
+import * as grpc from '@grpc/grpc-js';
+import type { FanOutOutcome, PeerStatsView, PluginPool } from '../contract';
+import type { FakeNetwork } from './fake-network';
+import { stubClient } from './stub-client';
+
+/**
+ * The testing kit's {@link PluginPool}. By default the query order is every alive server-mode
+ * peer in the order they joined the network, in one group; tests set an order, groups, stats and
+ * clients. `client()` returns, in this order: a client set with `setClient`, else an in-process
+ * stub of the peer's plugin handlers (when the peer is a kit context whose plugin registered the
+ * service), else undefined. `fanOut` follows the host's rules: query order over the peers that serve
+ * the service, skip a peer that fails
+ * or passes its deadline (on the kit clock) and try the next, partial results as a value.
+ */
+export class FakePool implements PluginPool {
+  private order: string[] | undefined;
+  private groupList: { id: number; labelMs: number; members: string[] }[] | undefined;
+  private readonly statsOf = new Map<string, PeerStatsView>();
+  private readonly clients = new Map<string, grpc.Client>();
+
+  constructor(
+    private readonly network: FakeNetwork,
+    private readonly self: string,
+    /** The plugin's services (manifest order); the first is the default for `client`/`fanOut`. */
+    private readonly services: readonly string[],
+  ) {}
+
+  /** Fixes the query order (node ids); `undefined` goes back to the default. */
+  setOrder(order: string[] | undefined): void {
+    this.order = order;
+  }
+
+  setGroups(groups: { id: number; labelMs: number; members: string[] }[] | undefined): void {
+    this.groupList = groups;
+  }
+
+  setStats(nodeId: string, stats: PeerStatsView): void {
+    this.statsOf.set(nodeId, stats);
+  }
+
+  /** The client `client(nodeId, service)` returns (any object with the generated client's methods). */
+  setClient(nodeId: string, client: object, service = this.services[0] ?? ''): void {
+    this.clients.set(`${nodeId}\u0000${service}`, client as grpc.Client);
+  }
+
+  queryOrder(limit?: number): string[] {
+    const order = this.order ?? this.network.membersSeenBy(this.self).filter((m) => m.mode === 'server' && m.state === 'alive').map((m) => m.nodeId);
+    return limit === undefined ? [...order] : order.slice(0, limit);
+  }
+
+  groups(): { id: number; labelMs: number; members: string[] }[] {
+    return this.groupList ?? [{ id: 0, labelMs: 1, members: this.queryOrder() }];
+  }
+
+  stats(nodeId: string): PeerStatsView | undefined {
+    return this.statsOf.get(nodeId);
+  }
+
+  client<C extends grpc.Client = grpc.Client>(nodeId: string, service = this.services[0] ?? ''): C | undefined {
+    const set = this.clients.get(`${nodeId}\u0000${service}`);
+    if (set) return set as C;
+    const implementation = this.network.serverOf(nodeId)?.implementation(service);
+    if (!implementation) return undefined;
+    return stubClient(service, implementation, { kind: 'member', nodeId: this.self }) as C;
+  }
+
+  async fanOut<T, C extends grpc.Client = grpc.Client>(
+    k: number,
+    call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+    options: { deadlineMs: number; service?: string },
+  ): Promise<FanOutOutcome<T>> {
+    const order = this.queryOrder();
+    const out: FanOutOutcome<T> = { results: [], errors: [] };
+    let next = 0;
+    const clock = this.network.clock;
+    const worker = async (): Promise<void> => {
+      while (out.results.length < k && next < order.length) {
+        const nodeId = order[next++]!;
+        const client = this.client<C>(nodeId, options.service);
+        // As in the host, a peer that does not serve the service is not a candidate.
+        if (!client) continue;
+        let timer: { cancel(): void } | undefined;
+        try {
+          const deadline = new Date(clock.now() + options.deadlineMs);
+          const value = await Promise.race([
+            call(client, nodeId, deadline),
+            new Promise<never>((_, reject) => {
+              timer = clock.setTimeout(() => reject(deadlineExceeded(nodeId, options.deadlineMs)), options.deadlineMs);
+            }),
+          ]);
+          if (out.results.length < k) out.results.push({ nodeId, value });
+        } catch (error) {
+          out.errors.push({ nodeId, error });
+        } finally {
+          timer?.cancel();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(0, Math.min(k, order.length)) }, worker));
+    return out;
+  }
+}
+
+function deadlineExceeded(nodeId: string, ms: number): grpc.ServiceError {
+  return Object.assign(new Error(`4 DEADLINE_EXCEEDED: ${nodeId} did not answer within ${ms} ms`), {
+    code: grpc.status.DEADLINE_EXCEEDED,
+    details: `${nodeId} did not answer within ${ms} ms`,
+    metadata: new grpc.Metadata(),
+  });
+}

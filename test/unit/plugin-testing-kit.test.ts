@@ -1,0 +1,177 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { inject, injectable } from 'tsyringe';
+import type { ChannelMessage, G2gPlugin, MembershipEventView, PluginContext, PluginServer } from '../../src/plugins/contract';
+import { createFakeContext, FakeNetwork } from '../../src/plugins/testing';
+import { PluginTokens } from '../../src/plugins/tokens';
+
+const SERVICE = 'echo.v1.Echo';
+
+/** A small plugin: echoes, and records what its channel subscription receives. */
+class Echo implements G2gPlugin {
+  readonly received: ChannelMessage[] = [];
+  stopped = false;
+  constructor(private readonly ctx: PluginContext<{ prefix?: string }>) {}
+  register(server: PluginServer): void {
+    server.addService(SERVICE, {
+      Say: (call: grpc.ServerUnaryCall<{ text: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        if (call.request.text === 'fail') return callback({ code: grpc.status.FAILED_PRECONDITION, details: 'asked to fail' });
+        const caller = this.ctx.callerOf(call);
+        callback(null, { text: `${this.ctx.config.prefix ?? ''}${call.request.text}`, from: this.ctx.nodeId, caller: caller?.nodeId });
+      },
+    });
+  }
+  start(): void {
+    this.ctx.channel.subscribe('', (m) => this.received.push(m));
+  }
+  stop(): void {
+    this.stopped = true;
+  }
+}
+
+function say(client: grpc.Client, text: string): Promise<{ text: string; from: string; caller?: string }> {
+  return new Promise((resolve, reject) =>
+    (client as unknown as { Say: Function }).Say({ text }, (error: grpc.ServiceError | null, value: { text: string; from: string }) => (error ? reject(error) : resolve(value))),
+  );
+}
+
+describe('plugin testing kit', () => {
+  test('the channel is scoped to the plugin and reaches every alive server member, publisher included', async () => {
+    const network = new FakeNetwork();
+    const a = createFakeContext({ name: 'echo', services: [SERVICE], network });
+    const b = createFakeContext({ name: 'echo', services: [SERVICE], network });
+    const other = createFakeContext({ name: 'other', network });
+    const pa = await a.start(Echo);
+    const pb = await b.start(Echo);
+    const otherSeen: ChannelMessage[] = [];
+    other.context.channel.subscribe('', (m) => otherSeen.push(m));
+
+    const sent = await a.context.channel.publish('greeting/hi', new Uint8Array([1, 2]));
+    assert.equal(sent.topic, 'echo/greeting/hi');
+    assert.equal(sent.origin, a.nodeId);
+    assert.equal(sent.seq, 1);
+    await network.settle();
+    for (const p of [pa, pb]) assert.deepEqual(p.received.map((m) => [m.topic, m.origin, m.seq, [...m.data]]), [['echo/greeting/hi', a.nodeId, 1, [1, 2]]]);
+    assert.equal(otherSeen.length, 0, "another plugin's subscription does not see echo's topics");
+
+    // A topic filter matches itself and what lies under it, not a longer sibling.
+    const filtered: string[] = [];
+    b.context.channel.subscribe('greeting', (m) => filtered.push(m.topic));
+    await a.context.channel.publish('greeting', new Uint8Array());
+    await a.context.channel.publish('greetings', new Uint8Array());
+    await network.settle();
+    assert.deepEqual(filtered, ['echo/greeting']);
+
+    for (const bad of ['', '/x', 'x/', 'a//b', 'with space']) {
+      await assert.rejects(a.context.channel.publish(bad, new Uint8Array()), { code: 'ERR_PLUGIN_TOPIC' });
+    }
+    for (const c of [a, b, other]) await c.dispose();
+  });
+
+  test('a partition holds messages back; heal delivers them', async () => {
+    const network = new FakeNetwork();
+    const a = createFakeContext({ name: 'echo', network });
+    const b = createFakeContext({ name: 'echo', network });
+    const seen: string[] = [];
+    b.context.channel.subscribe('', (m) => seen.push(m.topic));
+    network.partition([a.nodeId], [b.nodeId]);
+    await a.context.channel.publish('while-cut', new Uint8Array());
+    await network.settle();
+    assert.deepEqual(seen, []);
+    network.heal();
+    await network.settle();
+    assert.deepEqual(seen, ['echo/while-cut']);
+    await a.dispose();
+    await b.dispose();
+  });
+
+  test('a subscriber that throws is reported by settle()', async () => {
+    const a = createFakeContext({ name: 'echo' });
+    a.context.channel.subscribe('', () => {
+      throw new Error('handler bug');
+    });
+    await a.context.channel.publish('x', new Uint8Array());
+    await assert.rejects(a.network.settle(), /handler bug/);
+    await a.dispose();
+  });
+
+  test('membership lists the other members and reports changes', async () => {
+    const network = new FakeNetwork();
+    const a = createFakeContext({ network, services: [SERVICE] });
+    const events: MembershipEventView[] = [];
+    a.context.members.onChange((e) => events.push(e));
+    const b = createFakeContext({ network, services: [SERVICE] });
+    network.addMember({ nodeId: 'client-1', mode: 'client' });
+    network.setState(b.nodeId, 'dead');
+    assert.deepEqual(events, [
+      { type: 'joined', nodeId: b.nodeId },
+      { type: 'joined', nodeId: 'client-1' },
+      { type: 'dead', nodeId: b.nodeId },
+    ]);
+    assert.equal(a.context.members.self, a.nodeId);
+    assert.deepEqual(a.context.members.list().map((m) => m.nodeId), [b.nodeId, 'client-1']);
+    assert.deepEqual(a.context.members.get(b.nodeId)?.services, [SERVICE]);
+    assert.deepEqual(a.context.pool.queryOrder(), [], 'dead and client-mode members are not query targets');
+    await a.dispose();
+    await b.dispose();
+  });
+
+  test("the pool reaches peers' plugins in process; fan-out skips failures and slow peers", async () => {
+    const network = new FakeNetwork();
+    const nodes = [1, 2, 3, 4].map((i) => createFakeContext({ name: 'echo', nodeId: `n${i}`, services: [SERVICE], network, config: { prefix: `${i}:` } }));
+    for (const n of nodes) await n.start(Echo);
+    const [a] = nodes;
+    assert.deepEqual(a!.context.pool.queryOrder(), ['n2', 'n3', 'n4']);
+
+    const direct = await say(a!.context.pool.client('n3')!, 'hello');
+    assert.deepEqual(direct, { text: '3:hello', from: 'n3', caller: 'n1' }, 'the callee reads the caller from the call');
+    await assert.rejects(say(a!.context.pool.client('n2')!, 'fail'), { code: grpc.status.FAILED_PRECONDITION });
+    assert.equal(a!.context.pool.client('nobody'), undefined);
+
+    // n2 fails, n3 never answers (its deadline passes on the kit clock), n4 answers.
+    a!.pool.setClient('n2', { Say: (_r: unknown, cb: Function) => cb({ code: grpc.status.UNAVAILABLE, details: 'down' }) });
+    a!.pool.setClient('n3', { Say: () => undefined });
+    const outcome = a!.context.pool.fanOut(2, (client, nodeId) => say(client, nodeId), { deadlineMs: 100 });
+    await network.settle();
+    a!.clock.advance(100);
+    const { results, errors } = await outcome;
+    assert.deepEqual(results, [{ nodeId: 'n4', value: { text: '4:n4', from: 'n4', caller: 'n1' } }]);
+    assert.deepEqual(errors.map((e) => [e.nodeId, (e.error as grpc.ServiceError).code]), [['n2', grpc.status.UNAVAILABLE], ['n3', grpc.status.DEADLINE_EXCEEDED]]);
+    for (const n of nodes) await n.dispose();
+  });
+
+  test('register refuses undeclared and repeated services, as the host does', () => {
+    const a = createFakeContext({ name: 'echo', services: [SERVICE] });
+    assert.throws(() => a.server.addService('other.v1.Other', {}), { code: 'ERR_PLUGIN_REGISTER' });
+    a.server.addService(SERVICE, {});
+    assert.throws(() => a.server.addService(SERVICE, {}), { code: 'ERR_PLUGIN_REGISTER' });
+    return a.dispose();
+  });
+
+  test("the plugin's own container resolves the context parts for its injectable classes", async () => {
+    @injectable()
+    class Greeter {
+      constructor(@inject(PluginTokens.config) readonly config: { prefix: string }, @inject(PluginTokens.signal) readonly signal: AbortSignal) {}
+    }
+    const a = createFakeContext({ config: { prefix: '>' } });
+    const greeter = a.context.container.resolve(Greeter);
+    assert.equal(greeter.config.prefix, '>');
+    assert.equal(greeter.signal, a.context.signal);
+    assert.equal(a.context.container.resolve(PluginTokens.context), a.context);
+    await a.dispose();
+  });
+
+  test('dispose aborts the signal, stops plugins and removes the temporary data dir', async () => {
+    const a = createFakeContext({ name: 'echo', services: [SERVICE] });
+    const plugin = await a.start(Echo);
+    assert.ok(existsSync(a.context.dataDir));
+    await a.dispose();
+    assert.equal(a.context.signal.aborted, true);
+    assert.equal(plugin.stopped, true);
+    assert.equal(existsSync(a.context.dataDir), false);
+    assert.throws(() => (a.context.config as { prefix?: string }).prefix = 'x', TypeError, 'config is frozen');
+  });
+});
