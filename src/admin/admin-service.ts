@@ -11,6 +11,7 @@ import type { NodeRecord } from '../membership/node-record';
 import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
 import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
 import type { PeerPool } from '../pool/peer-pool';
+import type { PluginInfo } from '../plugins/plugin-host';
 
 const STATE = { alive: 'MEMBER_STATE_ALIVE', suspect: 'MEMBER_STATE_SUSPECT', dead: 'MEMBER_STATE_DEAD', left: 'MEMBER_STATE_LEFT' } as const;
 
@@ -24,6 +25,7 @@ function recordInfo(r: NodeRecord): MemberInfo {
     leaf: { fingerprint: r.leaf.fingerprint, notAfterUnixMs: r.leaf.notAfterMs },
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,
+    services: [...r.services],
   };
 }
 
@@ -61,6 +63,8 @@ function memberInfo(m: MemberView): MemberInfo {
 }
 
 export interface AdminServiceComponents {
+  /** Every plugin found, with its state. */
+  plugins(): PluginInfo[];
   /** The client pool's view (undefined before the node has joined). */
   pool(): ReturnType<PeerPool['describe']> | undefined;
   /** Every peer in the membership table, and our own record. */
@@ -73,8 +77,11 @@ export interface AdminServiceComponents {
 }
 
 /** Operating a node: read its status, rotate its leaf. */
-export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers'> {
+export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers' | 'Plugins'> {
   return {
+    Plugins(_call, callback) {
+      callback(null, { plugins: components.plugins() });
+    },
     Peers(_call, callback) {
       callback(null, poolInfo(components.pool()));
     },

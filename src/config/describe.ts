@@ -30,6 +30,13 @@ export function printableConfig(config: G2gConfig): Record<string, unknown> {
   for (const key of CONFIG_KEYS) {
     if (configSchema[key].sensitive === true && out[key] !== '') out[key] = MASK;
   }
+  // Which plugin keys are sensitive is known only to the plugins' schemas: show where settings
+  // come from, never their values.
+  out.plugins = {
+    file: Object.fromEntries(Object.entries(config.plugins.file).map(([name, section]) => [name, Object.keys(section)])),
+    env: Object.keys(config.plugins.env),
+    flags: Object.keys(config.plugins.flags).map((f) => `--${f}`),
+  };
   return out;
 }
 

@@ -102,7 +102,7 @@ function integerOrRaw(x: string): number | string {
 }
 
 /** `host:port`, `[v6]:port`; the port must be 1-65535 (a well-known address cannot be "any"). */
-function isServiceAddress(entry: string): boolean {
+export function isServiceAddress(entry: string): boolean {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry);
   if (!m) return false;
   const port = Number(m[3]);
@@ -199,6 +199,38 @@ export const formats = {
     validate(x, b) {
       if (typeof x !== 'string' || x.includes('\0')) fail('must be a filesystem path');
       if (x === '' && !b.allowEmpty) fail('must be a filesystem path, not empty');
+    },
+  },
+  /** Filesystem paths: comma-separated in env and flags, a JSON array in the file. */
+  'g2g-path-list': {
+    coerce: toList,
+    validate(x) {
+      if (!Array.isArray(x)) fail('must be a comma-separated list of filesystem paths');
+      for (const entry of x as unknown[]) {
+        if (typeof entry !== 'string' || entry === '' || entry.includes('\0')) fail(`must be a comma-separated list of filesystem paths; ${JSON.stringify(entry)} is not one`);
+      }
+    },
+  },
+  /** Plugin names (the manifest's name rule): comma-separated in env and flags, a JSON array in the file. */
+  'g2g-name-list': {
+    coerce: toList,
+    validate(x) {
+      if (!Array.isArray(x)) fail('must be a comma-separated list of plugin names');
+      for (const entry of x as unknown[]) {
+        if (typeof entry !== 'string' || !/^[a-z][a-z0-9-]{0,62}$/.test(entry)) {
+          fail(`must be a comma-separated list of plugin names (lower-case letters, digits, hyphens); ${JSON.stringify(entry)} is not one`);
+        }
+      }
+    },
+  },
+  /** true/false; env and flags also take 1/0, yes/no, on/off. */
+  'g2g-boolean': {
+    coerce: (x) => {
+      const t = x.trim().toLowerCase();
+      return ['true', '1', 'yes', 'on'].includes(t) ? true : ['false', '0', 'no', 'off'].includes(t) ? false : x;
+    },
+    validate(x) {
+      if (typeof x !== 'boolean') fail('must be true or false');
     },
   },
   /** `<id>.<secret>`; the token's own module owns the finer grammar. */

@@ -42,9 +42,10 @@ export function loadConfig(sources: ConfigSources = {}): G2gConfig {
   const cwd = sources.cwd ?? process.cwd();
   const problems: string[] = [];
 
-  const flagLayer = readFlags(sources.flags ?? {}, problems);
-  const envLayer = readEnv(env);
-  const fileLayer = readConfigFile(highest('configFile', [flagLayer, envLayer]), cwd, problems);
+  const plugins = { file: {} as Record<string, Record<string, unknown>>, env: {} as Record<string, string>, flags: {} as Record<string, string> };
+  const flagLayer = readFlags(sources.flags ?? {}, problems, plugins.flags);
+  const envLayer = readEnv(env, plugins.env);
+  const fileLayer = readConfigFile(highest('configFile', [flagLayer, envLayer]), cwd, problems, plugins.file);
   const profileLayer = profileOverrides(highest('profile', [flagLayer, envLayer, fileLayer]));
   const layers = [profileLayer, fileLayer, envLayer, flagLayer];
 
@@ -63,7 +64,7 @@ export function loadConfig(sources: ConfigSources = {}): G2gConfig {
   config.load(Object.fromEntries(profileLayer.values));
   config.load(Object.fromEntries(fileLayer.values));
   for (const [key, value] of flagLayer.values) config.set(key as string, value);
-  const merged = config.getProperties();
+  const merged = config.getProperties() as Omit<G2gConfig, 'plugins'>;
 
   problems.push(...crossKeyProblems(merged));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -78,16 +79,24 @@ export function loadConfig(sources: ConfigSources = {}): G2gConfig {
     ...merged,
     dataDir: resolvePath(merged.dataDir, cwd),
     configFile: merged.configFile === '' ? '' : resolvePath(merged.configFile, cwd),
+    pluginsDir: merged.pluginsDir.map((dir) => resolvePath(dir, cwd)),
+    plugins,
   };
 }
 
-function readFlags(flags: Record<string, string | undefined>, problems: string[]): Layer {
+/** Flags and env vars of plugin settings; which plugin key each one sets is known only at start. */
+const PLUGIN_FLAG_PREFIX = 'plugin-';
+const PLUGIN_ENV_PREFIX = 'G2G_PLUGIN_';
+
+function readFlags(flags: Record<string, string | undefined>, problems: string[], pluginFlags: Record<string, string>): Layer {
   const byFlag = new Map(CONFIG_KEYS.map((key) => [configSchema[key].arg, key]));
   const values = new Map<ConfigKey, unknown>();
   for (const [flag, value] of Object.entries(flags)) {
     if (value === undefined) continue;
     const key = byFlag.get(flag);
-    if (key === undefined) {
+    if (key === undefined && flag.startsWith(PLUGIN_FLAG_PREFIX) && flag.length > PLUGIN_FLAG_PREFIX.length) {
+      pluginFlags[flag] = value;
+    } else if (key === undefined) {
       problems.push(`--${flag}: not a g2g setting${suggest(flag, (k) => `--${configSchema[k].arg}`)}`);
     } else {
       values.set(key, value);
@@ -96,16 +105,19 @@ function readFlags(flags: Record<string, string | undefined>, problems: string[]
   return { source: 'from the command line', values };
 }
 
-function readEnv(env: NodeJS.ProcessEnv): Layer {
+function readEnv(env: NodeJS.ProcessEnv, pluginEnv: Record<string, string>): Layer {
   const values = new Map<ConfigKey, unknown>();
   for (const key of CONFIG_KEYS) {
     const value = env[configSchema[key].env];
     if (value !== undefined) values.set(key, value);
   }
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(PLUGIN_ENV_PREFIX) && value !== undefined) pluginEnv[name] = value;
+  }
   return { source: 'from the environment', values };
 }
 
-function readConfigFile(configured: unknown, cwd: string, problems: string[]): Layer {
+function readConfigFile(configured: unknown, cwd: string, problems: string[], pluginSections: Record<string, Record<string, unknown>>): Layer {
   const label = keyLabel('configFile');
   // An empty setting has nothing to read; an invalid one is reported with the other values.
   if (typeof configured !== 'string' || configured === '' || !isValid('configFile', configured)) {
@@ -140,6 +152,8 @@ function readConfigFile(configured: unknown, cwd: string, problems: string[]): L
   for (const [name, value] of Object.entries(parsed)) {
     if (name === 'configFile') {
       problems.push(`configFile: cannot be set inside the config file (${file}); use G2G_CONFIG or --config`);
+    } else if (name === 'plugins') {
+      readPluginSections(value, file, problems, pluginSections);
     } else if (Object.prototype.hasOwnProperty.call(configSchema, name)) {
       values.set(name as ConfigKey, value);
     } else {
@@ -147,6 +161,21 @@ function readConfigFile(configured: unknown, cwd: string, problems: string[]): L
     }
   }
   return { source, values };
+}
+
+/** `"plugins": { "<name>": { ... } }`: each section is checked against its plugin's schema at start. */
+function readPluginSections(value: unknown, file: string, problems: string[], out: Record<string, Record<string, unknown>>): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`plugins: must be an object of plugin sections ({ "<plugin>": { "<key>": value } }) in config file ${file}`);
+    return;
+  }
+  for (const [plugin, section] of Object.entries(value)) {
+    if (typeof section !== 'object' || section === null || Array.isArray(section)) {
+      problems.push(`plugins.${plugin}: must be an object of that plugin's settings in config file ${file}`);
+    } else {
+      out[plugin] = section as Record<string, unknown>;
+    }
+  }
 }
 
 function profileOverrides(selected: unknown): Layer {
@@ -212,7 +241,7 @@ function suggest(name: string, render: (key: ConfigKey) => string): string {
 }
 
 /** Checks between keys, each run only when the keys it reads hold valid values. */
-function crossKeyProblems(c: G2gConfig): string[] {
+function crossKeyProblems(c: Omit<G2gConfig, 'plugins'>): string[] {
   const problems: string[] = [];
   const valid = (...keys: ConfigKey[]): boolean => keys.every((key) => isValid(key, c[key]));
 
@@ -237,12 +266,17 @@ function crossKeyProblems(c: G2gConfig): string[] {
       + `got ${formatDuration(c.caLifetime)}`);
   }
 
+  if (valid('pluginsEnabled', 'pluginsDisabled')) {
+    const both = c.pluginsEnabled.filter((name) => c.pluginsDisabled.includes(name));
+    if (both.length > 0) problems.push(`${keyLabel('pluginsDisabled')}: ${both.join(', ')} also listed in pluginsEnabled; list each plugin in one of them`);
+  }
+
   problems.push(...portClashes(c, valid));
   return problems;
 }
 
 /** Two listeners on one port and overlapping addresses: the second would fail with EADDRINUSE at start. */
-function portClashes(c: G2gConfig, valid: (...keys: ConfigKey[]) => boolean): string[] {
+function portClashes(c: Omit<G2gConfig, 'plugins'>, valid: (...keys: ConfigKey[]) => boolean): string[] {
   const listeners: Array<[ConfigKey, ConfigKey]> = [
     ['registerPort', 'host'], ['gossipPort', 'host'], ['healthPort', 'healthHost'], ['metricsPort', 'metricsHost'],
   ];

@@ -2,7 +2,7 @@ import { HOUR, MINUTE, SECOND } from './formats';
 import type { G2gConfig, ProfileName } from './schema';
 
 /** What a profile may change: anything but the keys that choose the profile and the file. */
-export type ProfileOverrides = Partial<Omit<G2gConfig, 'profile' | 'configFile'>>;
+export type ProfileOverrides = Partial<Omit<G2gConfig, 'profile' | 'configFile' | 'plugins'>>;
 
 /**
  * Named defaults, in the spirit of memberlist's DefaultLANConfig/DefaultWANConfig/

@@ -32,9 +32,33 @@ export interface G2gConfig {
   readonly join: string;
   readonly token: string;
   readonly services: string[];
+  /** Absolute paths. */
+  readonly pluginsDir: string[];
+  readonly pluginsEnabled: string[];
+  readonly pluginsDisabled: string[];
+  readonly pluginsFailOnError: boolean;
+  readonly pluginsStartTimeout: number;
+  readonly pluginsStopTimeout: number;
+  /** Raw per-plugin settings; each plugin's section is validated against its manifest's schema at start. */
+  readonly plugins: PluginSettings;
 }
 
-export type ConfigKey = keyof G2gConfig;
+/**
+ * Plugin settings as found, before the plugins (and so their schemas) are known: `plugins` of
+ * the config file, `G2G_PLUGIN_*` environment variables and `--plugin-*` flags
+ * (src/plugins/plugin-config.ts matches them to each plugin's keys).
+ */
+export interface PluginSettings {
+  /** `{ "<plugin>": { "<key>": value } }` from the config file. */
+  readonly file: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `G2G_PLUGIN_<NAME>_<KEY>` → value. */
+  readonly env: Readonly<Record<string, string>>;
+  /** `plugin-<name>-<key>` (no dashes in front) → value. */
+  readonly flags: Readonly<Record<string, string>>;
+}
+
+/** Every key of the schema (`plugins` is not one: its keys come from the plugins). */
+export type ConfigKey = Exclude<keyof G2gConfig, 'plugins'>;
 
 /** One key of the schema: what convict needs, plus the bounds our formats read. */
 export interface KeySchema<T> extends FormatBounds {
@@ -243,13 +267,62 @@ export const configSchema: ConfigSchema = {
     env: 'G2G_SERVICES',
     arg: 'services',
   },
+  pluginsDir: {
+    doc: 'Directories (comma-separated) searched for plugins besides the package\'s own plugins/: each is a plugin folder (it holds g2g-plugin.json) or a directory of plugin folders. Plugins run inside the node with its identity and data dir, so list only directories you trust. Relative paths are resolved against the working directory.',
+    format: 'g2g-path-list',
+    default: [],
+    defaultText: 'none',
+    env: 'G2G_PLUGINS_DIR',
+    arg: 'plugins-dir',
+  },
+  pluginsEnabled: {
+    doc: 'Plugin names (comma-separated) to run; empty runs every plugin found. A name that is not found fails start-up. An allowlist keeps a plugin dropped into a directory by mistake from running.',
+    format: 'g2g-name-list',
+    default: [],
+    defaultText: 'all found',
+    env: 'G2G_PLUGINS_ENABLED',
+    arg: 'plugins-enabled',
+  },
+  pluginsDisabled: {
+    doc: 'Plugin names (comma-separated) not to run, even if found and enabled. Their manifests are still read (to learn their names) but none of their code runs and their services are not served.',
+    format: 'g2g-name-list',
+    default: [],
+    defaultText: 'none',
+    env: 'G2G_PLUGINS_DISABLED',
+    arg: 'plugins-disabled',
+  },
+  pluginsFailOnError: {
+    doc: 'Whether a plugin that fails validation, loading, register or start makes the node refuse to start (true), or is reported, left NOT_SERVING and skipped while the node and the other plugins run (false). true suits deployments where a node without its plugins is useless; false keeps the network up through one bad plugin.',
+    format: 'g2g-boolean',
+    default: false,
+    env: 'G2G_PLUGINS_FAIL_ON_ERROR',
+    arg: 'plugins-fail-on-error',
+  },
+  pluginsStartTimeout: {
+    doc: 'How long a plugin\'s register or start may take before it is failed (and, with pluginsFailOnError, the node with it). Longer tolerates slow start-up work such as loading a large store; shorter bounds how long a hung plugin delays the node.',
+    format: 'g2g-duration',
+    min: 1,
+    max: MAX_TIMER_MS,
+    default: 30 * SECOND,
+    env: 'G2G_PLUGINS_START_TIMEOUT',
+    arg: 'plugins-start-timeout',
+  },
+  pluginsStopTimeout: {
+    doc: 'On shutdown, how long each plugin\'s stop may take (plugins stop one at a time, in reverse start order) before the host moves on and ends its remaining streams. Longer lets plugins flush state; shorter makes shutdown quicker.',
+    format: 'g2g-duration',
+    min: 1,
+    max: MAX_TIMER_MS,
+    default: 5 * SECOND,
+    env: 'G2G_PLUGINS_STOP_TIMEOUT',
+    arg: 'plugins-stop-timeout',
+  },
 };
 
 export const CONFIG_KEYS = Object.keys(configSchema) as ConfigKey[];
 
 /** The schema in the shape convict accepts (it treats our extra properties as opaque). */
-export function convictSchema(): convict.Schema<G2gConfig> {
-  return configSchema as unknown as convict.Schema<G2gConfig>;
+export function convictSchema(): convict.Schema<Omit<G2gConfig, 'plugins'>> {
+  return configSchema as unknown as convict.Schema<Omit<G2gConfig, 'plugins'>>;
 }
 
 /** `gossipPort (G2G_GOSSIP_PORT / --gossip-port)`: how problems name a key. */

@@ -32,6 +32,8 @@ import { VERSION } from '../version';
 import { advertisedAddresses, leafDnsNames, leafIpAddresses } from './advertised-addresses';
 import { bindServer, buildPortServer, shutdownServer, type PortServer } from './node-servers';
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
+import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
+import { REFLECTION_SERVICES } from '../transport/reflection';
 
 export interface NodeDependencies {
   config: G2gConfig;
@@ -81,6 +83,7 @@ export class G2gNode {
   private registerService: RegisterService | undefined;
   private tokenSyncer: TokenSyncer | undefined;
   private pool: PeerPool | undefined;
+  private plugins: PluginHost | undefined;
   private rotator: LeafRotator | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
@@ -194,6 +197,26 @@ export class G2gNode {
 
     const definitions = [g2gPackageDefinition(), healthPackageDefinition()];
     const proto = g2gProto();
+    // Plugins are validated, constructed and registered before the gossip port listens.
+    this.plugins = new PluginHost({
+      nodeId: ca.nodeId,
+      settings: config,
+      hostVersion: VERSION,
+      hostServices: [...Object.values(SERVICE_NAMES), ...REFLECTION_SERVICES],
+      hostDefinitions: definitions,
+      channel: () => undefined,
+      pool: {
+        pool: () => this.pool,
+        serves: (nodeId, service) => {
+          const member = network.member(nodeId);
+          return member !== undefined && member.state === 'alive' && member.record.services.includes(service);
+        },
+      },
+      members: network,
+      clock: this.clock,
+      log: this.deps.log,
+    });
+    await this.plugins.load();
     this.register = buildPortServer({
       entries: [{ name: SERVICE_NAMES.register, definition: this.registerService.definition, handlers: this.registerService.handlers }],
       definitions,
@@ -217,6 +240,7 @@ export class G2gNode {
               rotate: (reason) => this.rotate(reason),
               members: () => ({ self: network.localRecord(), peers: network.members() }),
               pool: () => this.pool?.describe(),
+              plugins: () => this.plugins?.describe() ?? [],
               log: this.log,
             }),
             ...tokenAdminHandlers({
@@ -236,8 +260,10 @@ export class G2gNode {
             }),
           },
         },
+        ...this.plugins.entries().map((entry) => ({ ...entry, ownHealth: true })),
       ],
-      definitions,
+      // The merged descriptors first: reflection keeps the first file of each name.
+      definitions: [...this.plugins.reflectionDefinitions(), ...definitions],
       // Order matters: grpc-js wraps later interceptors around earlier ones, so metrics (first)
       // sees the status of calls that authorisation (outermost) refuses.
       interceptors: [
@@ -246,6 +272,7 @@ export class G2gNode {
       ],
       channelOptions: { 'grpc.max_connection_age_ms': config.maxConnectionAge },
     });
+    this.plugins.attachHealth(this.gossip.health);
 
     const registerPort = await bindServer(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity));
     // A client-mode member serves nothing to the network: its gossip port (Admin for local tools)
@@ -303,6 +330,10 @@ export class G2gNode {
     }
     this.register.health.setAll('SERVING');
     this.gossip.health.setAll('SERVING');
+    // After the port listens and the node has joined; each plugin's services go SERVING as it
+    // starts, and the record advertises the ones that run.
+    await this.plugins.start();
+    network.advertiseServices(this.plugins.runningServices());
     this.state = 'running';
     this.log.info({ nodeId: ca.nodeId, ports: this.ports, addresses: this.addresses }, 'node serving');
   }
@@ -315,10 +346,15 @@ export class G2gNode {
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
   }
 
-  /** Sets the health of one service on the gossip port (e.g. a plugin's while it is stopped). */
+  /** Sets the health of one service on the gossip port (tests; plugins' health is the plugin host's). */
   setServingStatus(service: string, status: 'SERVING' | 'NOT_SERVING'): void {
     if (!this.gossip) throw new NodeStateError('the node is not listening');
-    this.gossip.health.addService(service, status);
+    this.gossip.health.set(service, status);
+  }
+
+  /** Every plugin found, with its state (Admin.Plugins, `g2g plugins`). */
+  pluginInfo(): PluginInfo[] {
+    return this.plugins?.describe() ?? [];
   }
 
   async rotate(reason: string): Promise<{ previous: LeafInfo; current: LeafInfo }> {
@@ -368,6 +404,9 @@ export class G2gNode {
     this.state = 'stopping';
     this.register?.health.setAll('NOT_SERVING');
     this.gossip?.health.setAll('NOT_SERVING');
+    // Plugins first, while the pool, membership and ports they use are still up: NOT_SERVING,
+    // then in reverse order abort, stop (bounded) and end the streams each left open.
+    await this.plugins?.stop();
     this.registerService?.stop();
     this.tokenSyncer?.stop();
     this.pool?.stop();

@@ -10,6 +10,7 @@ import { joinTargets, joinWithTicket, type JoinSuccess, type SeedIdentity } from
 import { caSigner } from '../register/join-handshake';
 import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
 import { NodeStateError } from '../errors';
+import { isServiceAddress } from '../config/formats';
 import { GrpcGossipTransport } from '../transport/gossip-transport';
 import { recordFromWire, recordToWire } from '../transport/gossip-wire';
 import type { PushCertificateProvider } from '../transport/push-certificate-provider';
@@ -72,6 +73,9 @@ export class NodeMembership {
   private persistTimer: TimerHandle | undefined;
   private persisted: NodeRecord[] = [];
   private readonly log: Logger;
+  private readonly listeners = new Set<(event: MembershipEvent) => void>();
+  /** Plugin services this node serves, published in its record after the well-known addresses. */
+  private advertised: readonly string[] = [];
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
     this.options = membershipOptions(overrides, profile);
@@ -103,13 +107,13 @@ export class NodeMembership {
         gossipPort: local.gossipPort,
         caCertPem: this.c.ca.certPem,
         leaf: { fingerprint: local.leaf.fingerprint, notAfterMs: local.leaf.notAfter.getTime() },
-        services: this.c.services,
+        services: [...this.c.services, ...this.advertised],
         // A restart publishes a newer version than anything of ours still in circulation.
         version: known.version + 1,
       },
       this.options,
     );
-    this.membership.onEvent((event) => this.onEvent(event));
+    this.membership.onEvent((event) => this.reactTo(event));
     this.membership.start();
     this.schedulePersist();
   }
@@ -224,7 +228,8 @@ export class NodeMembership {
       .filter((m) => m.state === 'alive' && m.nodeId !== record.nodeId)
       .slice(0, WELCOME_SAMPLE)
       .map((m) => recordToWire(m.record));
-    const services = [...new Set([...this.c.services, ...membership.members().flatMap((m) => m.record.services)])].slice(0, WELCOME_SAMPLE);
+    // Records also advertise plugin services by name; a newcomer joins through addresses only.
+    const services = [...new Set([...this.c.services, ...membership.members().flatMap((m) => m.record.services)])].filter(isServiceAddress).slice(0, WELCOME_SAMPLE);
     return { peers, services, admittedMode: request.mode };
   }
 
@@ -255,6 +260,26 @@ export class NodeMembership {
 
   members(): MemberView[] {
     return this.membership?.members() ?? [];
+  }
+
+  member(nodeId: string): MemberView | undefined {
+    return this.membership?.member(nodeId);
+  }
+
+  /** Membership events (also for listeners added before membership starts). */
+  onEvent(listener: (event: MembershipEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Publishes the plugin services this node serves in its record (after the well-known
+   * addresses), so peers' pools know whom to ask. A version bump when it changes.
+   */
+  advertiseServices(services: readonly string[]): void {
+    const same = services.length === this.advertised.length && services.every((s, i) => s === this.advertised[i]);
+    this.advertised = [...services];
+    if (!same && this.membership) this.membership.updateLocal({ services: [...this.c.services, ...this.advertised] });
   }
 
   localRecord(): NodeRecord | undefined {
@@ -324,7 +349,7 @@ export class NodeMembership {
     return this.membership?.member(nodeId)?.record.caCertPem ?? this.pendingCas.get(nodeId);
   }
 
-  private onEvent(event: MembershipEvent): void {
+  private reactTo(event: MembershipEvent): void {
     const { nodeId, record } = event;
     switch (event.type) {
       case 'joined':
@@ -356,6 +381,13 @@ export class NodeMembership {
         break;
     }
     this.log.debug({ event: event.type, nodeId, state: event.state, by: event.by }, 'membership event');
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'membership listener threw');
+      }
+    }
   }
 
   private schedulePersist(): void {

@@ -15,6 +15,8 @@ export interface ServiceEntry {
   name: string;
   definition: grpc.ServiceDefinition;
   handlers: grpc.UntypedServiceImplementation;
+  /** Its health is set by its owner (a plugin), not with the port's; it starts NOT_SERVING. */
+  ownHealth?: boolean;
 }
 
 /**
@@ -30,7 +32,8 @@ export function buildPortServer(options: {
   const server = new grpc.Server({ ...options.channelOptions, interceptors: options.interceptors });
   for (const entry of options.entries) server.addService(entry.definition, entry.handlers);
   const names = options.entries.map((e) => e.name);
-  const health = new PortHealth([...names, 'grpc.health.v1.Health']);
+  const health = new PortHealth([...options.entries.filter((e) => !e.ownHealth).map((e) => e.name), 'grpc.health.v1.Health']);
+  for (const entry of options.entries) if (entry.ownHealth) health.addService(entry.name, 'NOT_SERVING', false);
   health.addToServer(server);
   const served = [...names, 'grpc.health.v1.Health'];
   addReflection(server, options.definitions, served);

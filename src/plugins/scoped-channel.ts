@@ -1,14 +1,12 @@
-import type { ChannelMessage, PluginChannel } from './contract';
+import type { PluginChannel } from './contract';
 import { PluginTopicError } from './errors';
 
 /**
- * The node-level gossip channel as the plugin host needs it: full topics (`kv/put`), the same
- * matching rule as {@link PluginChannel.subscribe}. `src/channel` provides the real one; the
- * testing kit an in-memory one.
+ * The node-level gossip channel as the plugin host needs it: it hands each plugin a view scoped
+ * to its prefix (src/channel's Channel does; the testing kit's uses {@link scopedChannel}).
  */
-export interface NodeChannel {
-  publish(topic: string, data: Uint8Array): Promise<ChannelMessage>;
-  subscribe(topic: string, handler: (message: ChannelMessage) => void): () => void;
+export interface ScopableChannel {
+  scoped(prefix: string): PluginChannel;
 }
 
 /** Longest relative topic a plugin may use (bytes of UTF-8); the prefix comes on top. */
@@ -18,20 +16,22 @@ export const MAX_TOPIC_BYTES = 200;
 const TOPIC = /^[^/\s\p{Cc}]+(?:\/[^/\s\p{Cc}]+)*$/u;
 
 /**
- * The channel as plugin `name` sees it: every topic it publishes or subscribes to is prefixed
- * with `<name>/`, so plugins cannot read or write each other's topics. Delivered messages keep
- * the full topic (contract: ChannelMessage.topic).
+ * The channel as plugin `name` sees it, over a channel of full topics: every topic it publishes
+ * or subscribes to is prefixed with `<name>/`, so plugins cannot read or write each other's
+ * topics; `''` is the prefix itself (publish) or everything under it (subscribe). Delivered
+ * messages keep the full topic (contract: ChannelMessage.topic). Same rules as src/channel's
+ * `scoped`.
  */
-export function scopedChannel(channel: NodeChannel, name: string): PluginChannel {
+export function scopedChannel(channel: PluginChannel, name: string): PluginChannel {
   const prefix = `${name}/`;
   return {
     publish(topic, data) {
       try {
-        checkTopic(name, topic, false);
+        checkTopic(name, topic, true);
       } catch (error) {
         return Promise.reject(error);
       }
-      return channel.publish(prefix + topic, data);
+      return channel.publish(topic === '' ? name : prefix + topic, data);
     },
     subscribe(topic, handler) {
       checkTopic(name, topic, true);

@@ -6,13 +6,13 @@ import { container as rootContainer } from 'tsyringe';
 import { silentLogger, type Logger } from '../log/logger';
 import type { ManualClock } from '../testing/manual-clock';
 import type { Caller } from '../transport/caller-identity';
-import type { G2gPlugin, PluginContext } from './contract';
+import type { G2gPlugin, PluginChannel, PluginContext } from './contract';
 import { FakeMembershipView } from './fakes/fake-membership';
 import { FakeChannelError, FakeNetwork } from './fakes/fake-network';
 import { FakePool } from './fakes/fake-pool';
 import { FakePluginServer } from './fakes/fake-server';
 import { FAKE_CALLER, stubClient } from './fakes/stub-client';
-import { scopedChannel, type NodeChannel } from './scoped-channel';
+import { scopedChannel } from './scoped-channel';
 import { registerContext } from './tokens';
 
 /**
@@ -63,7 +63,7 @@ export interface FakeContext<Config> {
   /** The network's clock (shared by every context on it). */
   readonly clock: ManualClock;
   /** The node-level channel (full topics): publish as another plugin or watch everything. */
-  readonly nodeChannel: NodeChannel;
+  readonly nodeChannel: PluginChannel;
   readonly members: FakeMembershipView;
   readonly pool: FakePool;
   /** What the plugin added in `register`. */

@@ -102,8 +102,13 @@ export class PeerPool {
    * too slow is skipped and the next in order is tried, until `k` answers or the list is used up.
    * Partial success is a value: answers and per-peer errors.
    */
-  async fanOut<T>(k: number, call: (nodeId: string, deadline: Date) => Promise<T>, options: { deadlineMs: number }): Promise<FanOutResult<T>> {
-    const order = this.queryOrder();
+  async fanOut<T>(
+    k: number,
+    call: (nodeId: string, deadline: Date) => Promise<T>,
+    options: { deadlineMs: number; /** Only these peers are tried (e.g. those serving a plugin's service). */ eligible?: (nodeId: string) => boolean },
+  ): Promise<FanOutResult<T>> {
+    const eligible = options.eligible;
+    const order = eligible ? this.queryOrder().filter(eligible) : this.queryOrder();
     const out: FanOutResult<T> = { results: [], errors: [] };
     let next = 0;
     const worker = async (): Promise<void> => {

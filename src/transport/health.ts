@@ -8,15 +8,21 @@ import type { Server } from '@grpc/grpc-js';
 export class PortHealth {
   private readonly implementation = new HealthImplementation();
   private readonly services = new Set<string>(['']);
+  private readonly independent = new Set<string>();
 
   constructor(services: readonly string[], initial: ServingStatus = 'NOT_SERVING') {
     for (const name of services) this.services.add(name);
     this.setAll(initial);
   }
 
-  /** Adds a service name (e.g. a plugin's) with its own status. */
-  addService(name: string, status: ServingStatus): void {
-    this.services.add(name);
+  /**
+   * Adds a service name with its own status. With `followsPort` false (a plugin's service) the
+   * name is left out of `setAll`: its owner sets it, so the port going SERVING cannot report a
+   * stopped or failed plugin as serving.
+   */
+  addService(name: string, status: ServingStatus, followsPort = true): void {
+    if (followsPort) this.services.add(name);
+    else this.independent.add(name);
     this.implementation.setStatus(name, status);
   }
 
@@ -29,7 +35,7 @@ export class PortHealth {
   }
 
   serviceNames(): string[] {
-    return [...this.services];
+    return [...this.services, ...this.independent];
   }
 
   addToServer(server: Pick<Server, 'addService'>): void {

@@ -4,6 +4,9 @@ import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import { peerChannelCredentials, peerChannelOptions } from './peer-channel';
 
+/** How long a channel replaced by `refresh` stays open for calls created just before. */
+const RETIRE_GRACE_MS = 5_000;
+
 /** Where a peer's gossip port is and what proves it is that peer. */
 export interface PeerEndpoint {
   nodeId: string;
@@ -28,6 +31,8 @@ interface Entry {
  */
 export class PeerClients {
   private readonly entries = new Map<string, Entry>();
+  /** Replaced channels, open until their grace period ends (see retire). */
+  private readonly retired = new Set<GossipClient>();
   private readonly proto = g2gProto();
 
   constructor(
@@ -76,9 +81,24 @@ export class PeerClients {
   refresh(nodeId: string): void {
     const entry = this.entries.get(nodeId);
     if (!entry) return;
-    entry.client.close();
+    this.retire(entry.client);
     entry.client = this.connect(entry.endpoint, entry.addressIndex);
     entry.tokenSync = undefined;
+  }
+
+  /**
+   * Closes a replaced channel after a grace period rather than at once: grpc-js fails a call
+   * that was created on a channel but not yet started when the channel closes ("Channel closed
+   * before call started"), and callers that fetched a client just before a refresh (a plugin's
+   * fan-out during a peer's leaf rotation) must not see that. Started calls finish either way.
+   */
+  private retire(client: GossipClient): void {
+    this.retired.add(client);
+    const timer = setTimeout(() => {
+      this.retired.delete(client);
+      client.close();
+    }, RETIRE_GRACE_MS);
+    timer.unref();
   }
 
   /** Closes the peer's channel (it left, was removed or declared dead). */
@@ -94,6 +114,8 @@ export class PeerClients {
   closeAll(): void {
     for (const entry of this.entries.values()) entry.client.close();
     this.entries.clear();
+    for (const client of this.retired) client.close();
+    this.retired.clear();
   }
 
   private connect(endpoint: PeerEndpoint, addressIndex: number): GossipClient {

@@ -35,16 +35,16 @@ const CALL_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 60_000;
 const TARGETS = { throughputRatio: 0.9, p99Ratio: 1.15 };
 
-interface RoundResult {
-  target: ServerTarget;
+export interface RoundResult<T extends string = ServerTarget> {
+  target: T;
   calls: number;
   errors: number;
   elapsedMs: number;
   latenciesMs: number[];
 }
 
-interface TargetSummary {
-  target: ServerTarget;
+export interface TargetSummary<T extends string = ServerTarget> {
+  target: T;
   callsPerSecond: number;
   calls: number;
   errors: number;
@@ -96,12 +96,13 @@ async function measure(targets: ServerTarget[], rounds: number, log: (line: stri
     const levels: LevelResult[] = [];
     for (const level of LEVELS) {
       log(`host-cost: concurrency ${level.concurrency}: ${level.warmupMs} ms warm-up per target, then ${rounds} rounds × ${level.windowMs} ms per target (${targets.join(', ')}, order reversed every other round)`);
-      for (const target of targets) await runWindow(clients.get(target)!, target, level.concurrency, level.warmupMs);
+      const pinger = (target: ServerTarget) => (nonce: number) => ping(clients.get(target)!, nonce);
+      for (const target of targets) await runWindow(pinger(target), target, level.concurrency, level.warmupMs);
       const results: RoundResult[][] = [];
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 === 0 ? targets : [...targets].reverse();
         const round: RoundResult[] = [];
-        for (const target of order) round.push(await runWindow(clients.get(target)!, target, level.concurrency, level.windowMs));
+        for (const target of order) round.push(await runWindow(pinger(target), target, level.concurrency, level.windowMs));
         results.push(round);
         if ((r + 1) % 5 === 0 || r + 1 === rounds) {
           log(`  round ${r + 1}/${rounds}: ${round.map((x) => `${x.target} ${Math.round((x.calls / x.elapsedMs) * 1000)}/s`).join(', ')}`);
@@ -149,21 +150,22 @@ export function hostCostTable(r: HostCostResult): string {
   return `${table(rows)}\ntargets for host vs bare (pooled over all rounds) — ${verdict}`;
 }
 
-function summarizeTarget(target: ServerTarget, rounds: RoundResult[][]): TargetSummary {
-  const pooled = (t: ServerTarget) => {
+/** One target's figures over all rounds, and against `baseline` (pooled and round by round). */
+export function summarizeTarget<T extends string>(target: T, rounds: RoundResult<T>[][], baseline = 'bare' as T): TargetSummary<T> {
+  const pooled = (t: T) => {
     const mine = rounds.map((round) => round.find((x) => x.target === t)!);
     const calls = mine.reduce((a, x) => a + x.calls, 0);
     const ms = mine.reduce((a, x) => a + x.elapsedMs, 0);
     return { calls, errors: mine.reduce((a, x) => a + x.errors, 0), callsPerSecond: (calls / ms) * 1000, latencyMs: summarize(mine.flatMap((x) => x.latenciesMs)) };
   };
   const mine = pooled(target);
-  const bare = target === 'bare' ? mine : pooled('bare');
+  const bare = target === baseline ? mine : pooled(baseline);
   const perRound = rounds.map((round) => {
-    const rate = (t: ServerTarget) => {
+    const rate = (t: T) => {
       const x = round.find((y) => y.target === t)!;
       return x.calls / x.elapsedMs;
     };
-    return rate(target) / rate('bare');
+    return rate(target) / rate(baseline);
   });
   return {
     target,
@@ -178,7 +180,7 @@ function summarizeTarget(target: ServerTarget, rounds: RoundResult[][]): TargetS
 }
 
 /** Keeps `concurrency` calls in flight until `windowMs` has passed; failed calls are counted, not timed. */
-async function runWindow(client: grpc.Client, target: ServerTarget, concurrency: number, windowMs: number): Promise<RoundResult> {
+export async function runWindow<T extends string>(call: (nonce: number) => Promise<unknown>, target: T, concurrency: number, windowMs: number): Promise<RoundResult<T>> {
   const latenciesMs: number[] = [];
   let errors = 0;
   let nonce = 0;
@@ -188,7 +190,7 @@ async function runWindow(client: grpc.Client, target: ServerTarget, concurrency:
     while (performance.now() < stopAt) {
       const t = performance.now();
       try {
-        await ping(client, nonce++);
+        await call(nonce++);
         latenciesMs.push(performance.now() - t);
       } catch {
         errors++;

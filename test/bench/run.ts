@@ -11,9 +11,10 @@ import { round } from './stats';
 import { runSimDissemination, runSimFailure, simDisseminationTable, simFailureTable } from './sim-membership.bench';
 import { clusterTable, runCluster } from './cluster.bench';
 import { queryReachTable, runQueryReach } from './query-reach.bench';
+import { pluginOverheadTable, runPluginOverhead } from './plugin-overhead.bench';
 
 /*
- * `npm run bench` (startup, host-cost, rotation, sim-dissemination, sim-failure, query-reach) or
+ * `npm run bench` (startup, host-cost, rotation, sim-dissemination, sim-failure, query-reach, plugin-overhead) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
@@ -29,11 +30,12 @@ const BENCHMARKS = {
   'sim-dissemination': { run: runSimDissemination, table: simDisseminationTable as (r: unknown) => string, title: '5. Simulated dissemination and cost per node' },
   'sim-failure': { run: runSimFailure, table: simFailureTable as (r: unknown) => string, title: '6. Simulated failure detection' },
   'query-reach': { run: runQueryReach, table: queryReachTable as (r: unknown) => string, title: '7. Query reach of the virtual query list' },
+  'plugin-overhead': { run: runPluginOverhead, table: pluginOverheadTable as (r: unknown) => string, title: '8. Plugin call overhead' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

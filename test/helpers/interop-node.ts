@@ -28,14 +28,14 @@ export interface InteropNode {
   close(): Promise<void>;
 }
 
-export async function startInteropNode(operatorName = 'interop'): Promise<InteropNode> {
+export async function startInteropNode(operatorName = 'interop', env: NodeJS.ProcessEnv = {}): Promise<InteropNode> {
   const scratchDir = await tempDir('g2g-interop-');
   // Created here rather than by startNodeProcess so that a node that fails to start leaks no dir.
   const dataDir = path.join(scratchDir, 'data');
   let node: NodeProcess | undefined;
   try {
     await mkdir(dataDir, { mode: 0o700 });
-    node = await startNodeProcess({ dataDir, timeoutMs: 60_000 });
+    node = await startNodeProcess({ dataDir, timeoutMs: 60_000, env });
     const started = node;
     const credentialsDir = path.join(scratchDir, 'operator');
     const issued = await runCli(['credentials', '--name', operatorName, '--out', credentialsDir, '--data-dir', node.dataDir, '--ttl', '1h'], { timeoutMs: 30_000 });

@@ -68,6 +68,13 @@ describe('defaults and profiles', () => {
       join: '',
       token: '',
       services: [],
+      pluginsDir: [],
+      pluginsEnabled: [],
+      pluginsDisabled: [],
+      pluginsFailOnError: false,
+      pluginsStartTimeout: 30 * SECOND,
+      pluginsStopTimeout: 5 * SECOND,
+      plugins: { file: {}, env: {}, flags: {} },
     });
   });
 
@@ -355,7 +362,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 23);
+    assert.equal(keys.length, 29);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);
@@ -391,5 +398,40 @@ describe('schema and docs', () => {
     }
     assert.ok(md.includes('| `local` | `host` = `127.0.0.1`, `leafLifetime` = `2m`'), md);
     assert.ok(md.includes('| `caLifetime` | `G2G_CA_LIFETIME` | `--ca-lifetime` | `3650d` |'));
+  });
+});
+
+describe('plugin settings', () => {
+  test('plugin dirs are resolved, lists and booleans parse, and raw plugin settings are kept per source', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'g2g-config-plugins-'));
+    const file = path.join(dir, 'g2g.json');
+    fs.writeFileSync(file, JSON.stringify({ pluginsDisabled: ['kv'], plugins: { echo: { prefix: '> ' } } }));
+    const c = load({
+      flags: { config: file, 'plugins-dir': 'a,/abs/b', 'plugins-fail-on-error': 'yes', 'plugin-echo-prefix': '>> ' },
+      env: { G2G_PLUGINS_ENABLED: 'echo, query', G2G_PLUGIN_ECHO_PREFIX: 'env', G2G_PLUGINS_STOP_TIMEOUT: '2s', G2G_UNRELATED: 'x' },
+      cwd: dir,
+    });
+    assert.deepEqual(c.pluginsDir, [path.join(dir, 'a'), '/abs/b']);
+    assert.deepEqual(c.pluginsEnabled, ['echo', 'query']);
+    assert.deepEqual(c.pluginsDisabled, ['kv']);
+    assert.equal(c.pluginsFailOnError, true);
+    assert.equal(c.pluginsStopTimeout, 2 * SECOND);
+    assert.deepEqual(c.plugins, { file: { echo: { prefix: '> ' } }, env: { G2G_PLUGIN_ECHO_PREFIX: 'env' }, flags: { 'plugin-echo-prefix': '>> ' } });
+    const printable = printableConfig(c);
+    assert.deepEqual(printable.plugins, { file: { echo: ['prefix'] }, env: ['G2G_PLUGIN_ECHO_PREFIX'], flags: ['--plugin-echo-prefix'] }, 'names, never values');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('bad plugin settings are config problems', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'g2g-config-plugins-'));
+    const file = path.join(dir, 'g2g.json');
+    fs.writeFileSync(file, JSON.stringify({ plugins: { echo: 'loud' } }));
+    assert.deepEqual(problemsOf({ flags: { config: file } }), [`plugins.echo: must be an object of that plugin's settings in config file ${file}`]);
+    fs.writeFileSync(file, JSON.stringify({ plugins: [] }));
+    assert.match(problemsOf({ flags: { config: file } })[0]!, /^plugins: must be an object of plugin sections/);
+    assert.match(problemsOf({ flags: { 'plugins-enabled': 'Echo' } })[0]!, /pluginsEnabled .*plugin names/);
+    assert.match(problemsOf({ flags: { 'plugins-fail-on-error': 'maybe' } })[0]!, /must be true or false/);
+    assert.match(problemsOf({ flags: { 'plugins-enabled': 'echo', 'plugins-disabled': 'echo' } })[0]!, /echo also listed in pluginsEnabled/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

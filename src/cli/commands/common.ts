@@ -2,23 +2,51 @@ import { Option, type Command } from 'commander';
 import { configFlags, loadConfig, type G2gConfig } from '../../config';
 import type { AdminClient } from '../../proto/generated/g2g/v1/Admin';
 import { connectAdmin } from '../admin-client';
+import { UsageError } from '../cli-error';
 
-/** Adds every config key as a `--kebab-case` flag, with its doc and env var in the help. */
+/**
+ * Adds every config key as a `--kebab-case` flag, with its doc and env var in the help. Plugin
+ * keys (`--plugin-<name>-<key> <value>`) come from the plugins' manifests, unknown here: they
+ * are let through and collected by {@link configFromOptions}.
+ */
 export function addConfigOptions(command: Command): Command {
   for (const flag of configFlags()) {
     command.addOption(new Option(`--${flag.flag} <value>`, `${flag.doc} [env ${flag.env}; default ${flag.defaultText}]`));
   }
-  return command;
+  return command.allowUnknownOption().allowExcessArguments();
 }
 
-/** Resolves config from the command's flags and the process environment (throws ConfigError). */
-export function configFromOptions(options: Record<string, unknown>): G2gConfig {
+/**
+ * Resolves config from the command's flags (`args`: what commander did not recognise, i.e.
+ * plugin flags) and the process environment (throws ConfigError or UsageError).
+ */
+export function configFromOptions(options: Record<string, unknown>, args: readonly string[] = []): G2gConfig {
   const flags: Record<string, string | undefined> = {};
   for (const flag of configFlags()) {
     const value = options[camel(flag.flag)];
     if (typeof value === 'string') flags[flag.flag] = value;
   }
+  Object.assign(flags, pluginFlags(args));
   return loadConfig({ flags, env: process.env, cwd: process.cwd() });
+}
+
+/** `--plugin-<name>-<key> value` or `--plugin-<name>-<key>=value`; anything else is a usage error. */
+export function pluginFlags(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const match = /^--(plugin-[a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
+    if (!match) throw new UsageError(arg.startsWith('-') ? `unknown option '${arg}'` : `unexpected argument '${arg}'`);
+    const [, flag, inline] = match;
+    if (inline !== undefined) {
+      out[flag!] = inline;
+    } else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) {
+      out[flag!] = args[++i]!;
+    } else {
+      throw new UsageError(`option '--${flag}' needs a value`);
+    }
+  }
+  return out;
 }
 
 /** Options of commands that talk to a running node. */

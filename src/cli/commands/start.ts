@@ -6,8 +6,8 @@ import { addConfigOptions, configFromOptions } from './common';
 
 export function startCommand(program: Command): void {
   addConfigOptions(program.command('start').description('start a node (identity is created in the data dir on first run)')).action(
-    async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options);
+    async (options: Record<string, unknown>, command: Command) => {
+      const config = configFromOptions(options, command.args);
       const log = createLogger(config.logLevel);
       const node = new G2gNode({ config, log });
       let stopping = false;

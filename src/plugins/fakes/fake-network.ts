@@ -1,6 +1,5 @@
 import { ManualClock } from '../../testing/manual-clock';
-import type { ChannelMessage, MembershipEventView, PluginMember } from '../contract';
-import type { NodeChannel } from '../scoped-channel';
+import type { ChannelMessage, MembershipEventView, PluginChannel, PluginMember } from '../contract';
 import { topicMatches } from '../scoped-channel';
 import type { FakePluginServer } from './fake-server';
 
@@ -118,7 +117,7 @@ export class FakeNetwork {
   }
 
   /** The node-level channel of `nodeId` (full topics); the kit scopes it per plugin. */
-  channelOf(nodeId: string): NodeChannel {
+  channelOf(nodeId: string): PluginChannel {
     return {
       publish: (topic, data) => this.publish(nodeId, topic, data),
       subscribe: (filter, handler) => {

@@ -21,6 +21,9 @@ import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Ou
 import type { PeerInfo as _g2g_v1_PeerInfo, PeerInfo__Output as _g2g_v1_PeerInfo__Output } from './g2g/v1/PeerInfo';
 import type { PeersRequest as _g2g_v1_PeersRequest, PeersRequest__Output as _g2g_v1_PeersRequest__Output } from './g2g/v1/PeersRequest';
 import type { PeersResponse as _g2g_v1_PeersResponse, PeersResponse__Output as _g2g_v1_PeersResponse__Output } from './g2g/v1/PeersResponse';
+import type { PluginInfo as _g2g_v1_PluginInfo, PluginInfo__Output as _g2g_v1_PluginInfo__Output } from './g2g/v1/PluginInfo';
+import type { PluginsRequest as _g2g_v1_PluginsRequest, PluginsRequest__Output as _g2g_v1_PluginsRequest__Output } from './g2g/v1/PluginsRequest';
+import type { PluginsResponse as _g2g_v1_PluginsResponse, PluginsResponse__Output as _g2g_v1_PluginsResponse__Output } from './g2g/v1/PluginsResponse';
 import type { RegisterClient as _g2g_v1_RegisterClient, RegisterDefinition as _g2g_v1_RegisterDefinition } from './g2g/v1/Register';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from './g2g/v1/RevokeTokenRequest';
 import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from './g2g/v1/RevokeTokenResponse';
@@ -65,6 +68,9 @@ export interface ProtoGrpcType {
       PeerInfo: MessageTypeDefinition<_g2g_v1_PeerInfo, _g2g_v1_PeerInfo__Output>
       PeersRequest: MessageTypeDefinition<_g2g_v1_PeersRequest, _g2g_v1_PeersRequest__Output>
       PeersResponse: MessageTypeDefinition<_g2g_v1_PeersResponse, _g2g_v1_PeersResponse__Output>
+      PluginInfo: MessageTypeDefinition<_g2g_v1_PluginInfo, _g2g_v1_PluginInfo__Output>
+      PluginsRequest: MessageTypeDefinition<_g2g_v1_PluginsRequest, _g2g_v1_PluginsRequest__Output>
+      PluginsResponse: MessageTypeDefinition<_g2g_v1_PluginsResponse, _g2g_v1_PluginsResponse__Output>
       Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }
       RevokeTokenRequest: MessageTypeDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenRequest__Output>
       RevokeTokenResponse: MessageTypeDefinition<_g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenResponse__Output>

@@ -12,6 +12,8 @@ import type { NominateRequest as _g2g_v1_NominateRequest, NominateRequest__Outpu
 import type { NominateResponse as _g2g_v1_NominateResponse, NominateResponse__Output as _g2g_v1_NominateResponse__Output } from '../../g2g/v1/NominateResponse';
 import type { PeersRequest as _g2g_v1_PeersRequest, PeersRequest__Output as _g2g_v1_PeersRequest__Output } from '../../g2g/v1/PeersRequest';
 import type { PeersResponse as _g2g_v1_PeersResponse, PeersResponse__Output as _g2g_v1_PeersResponse__Output } from '../../g2g/v1/PeersResponse';
+import type { PluginsRequest as _g2g_v1_PluginsRequest, PluginsRequest__Output as _g2g_v1_PluginsRequest__Output } from '../../g2g/v1/PluginsRequest';
+import type { PluginsResponse as _g2g_v1_PluginsResponse, PluginsResponse__Output as _g2g_v1_PluginsResponse__Output } from '../../g2g/v1/PluginsResponse';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from '../../g2g/v1/RevokeTokenRequest';
 import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from '../../g2g/v1/RevokeTokenResponse';
 import type { RotateRequest as _g2g_v1_RotateRequest, RotateRequest__Output as _g2g_v1_RotateRequest__Output } from '../../g2g/v1/RotateRequest';
@@ -95,6 +97,21 @@ export interface AdminClient extends grpc.Client {
   peers(argument: _g2g_v1_PeersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
   peers(argument: _g2g_v1_PeersRequest, callback: grpc.requestCallback<_g2g_v1_PeersResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Every plugin found, with its state and the services it serves on this port.
+   */
+  Plugins(argument: _g2g_v1_PluginsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  Plugins(argument: _g2g_v1_PluginsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  Plugins(argument: _g2g_v1_PluginsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  Plugins(argument: _g2g_v1_PluginsRequest, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every plugin found, with its state and the services it serves on this port.
+   */
+  plugins(argument: _g2g_v1_PluginsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  plugins(argument: _g2g_v1_PluginsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  plugins(argument: _g2g_v1_PluginsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  plugins(argument: _g2g_v1_PluginsRequest, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
+  
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
@@ -170,6 +187,11 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
    */
   Peers: grpc.handleUnaryCall<_g2g_v1_PeersRequest__Output, _g2g_v1_PeersResponse>;
   
+  /**
+   * Every plugin found, with its state and the services it serves on this port.
+   */
+  Plugins: grpc.handleUnaryCall<_g2g_v1_PluginsRequest__Output, _g2g_v1_PluginsResponse>;
+  
   RevokeToken: grpc.handleUnaryCall<_g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse>;
   
   /**
@@ -192,6 +214,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   Members: MethodDefinition<_g2g_v1_MembersRequest, _g2g_v1_MembersResponse, _g2g_v1_MembersRequest__Output, _g2g_v1_MembersResponse__Output>
   Nominate: MethodDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateResponse, _g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse__Output>
   Peers: MethodDefinition<_g2g_v1_PeersRequest, _g2g_v1_PeersResponse, _g2g_v1_PeersRequest__Output, _g2g_v1_PeersResponse__Output>
+  Plugins: MethodDefinition<_g2g_v1_PluginsRequest, _g2g_v1_PluginsResponse, _g2g_v1_PluginsRequest__Output, _g2g_v1_PluginsResponse__Output>
   RevokeToken: MethodDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse__Output>
   Rotate: MethodDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateResponse, _g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse__Output>
   RotateToken: MethodDefinition<_g2g_v1_RotateTokenRequest, _g2g_v1_RotateTokenResponse, _g2g_v1_RotateTokenRequest__Output, _g2g_v1_RotateTokenResponse__Output>

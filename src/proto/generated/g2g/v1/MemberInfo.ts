@@ -31,6 +31,11 @@ export interface MemberInfo {
   'limitMs'?: (number);
   'registerPort'?: (number);
   'gossipPort'?: (number);
+  /**
+   * What its record advertises: well-known addresses it joins through (host:port) and the
+   * plugin services it runs (package.Service).
+   */
+  'services'?: (string)[];
 }
 
 /**
@@ -59,4 +64,9 @@ export interface MemberInfo__Output {
   'limitMs': (number);
   'registerPort': (number);
   'gossipPort': (number);
+  /**
+   * What its record advertises: well-known addresses it joins through (host:port) and the
+   * plugin services it runs (package.Service).
+   */
+  'services': (string)[];
 }

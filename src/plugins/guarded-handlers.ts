@@ -1,0 +1,152 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../log/logger';
+
+/** What the guard asks of the plugin it serves. */
+export interface GuardTarget {
+  name: string;
+  /** True while calls may reach the plugin (it started and is not stopping or failed). */
+  serving(): boolean;
+  /** Why not, for the status message (e.g. "stopping"). */
+  state(): string;
+  log: Logger;
+}
+
+type Handler = (...args: never[]) => unknown;
+
+/**
+ * Wraps a plugin's handlers for the gossip server:
+ *
+ * * while the plugin is not running (starting, failed, stopped) a call gets UNAVAILABLE at
+ *   once, without reaching plugin code;
+ * * a handler that throws, or returns a promise that rejects, answers INTERNAL (the error is
+ *   logged with the plugin's name; nothing of it goes on the wire) instead of crashing the node
+ *   with an uncaught exception or an unhandled rejection;
+ * * streaming calls are tracked, so that {@link CallTracker.endAll} can end whatever the plugin
+ *   left open when it stopped, with a status, before the server shuts down (grpc-js would
+ *   otherwise hold the shutdown for the drain time and then cut them).
+ *
+ * Unary calls are not tracked: they finish on their own and the server's drain covers them.
+ */
+export function guardHandlers(
+  target: GuardTarget,
+  definition: grpc.ServiceDefinition,
+  implementation: grpc.UntypedServiceImplementation,
+  tracker: CallTracker,
+): grpc.UntypedServiceImplementation {
+  const guarded: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const fn = (implementation[name] ?? (method.originalName ? implementation[method.originalName] : undefined)) as Handler | undefined;
+    if (typeof fn !== 'function') continue;
+    const handler = fn.bind(implementation) as (...args: unknown[]) => unknown;
+    const what = `${method.path} of plugin ${target.name}`;
+    if (!method.requestStream && !method.responseStream) {
+      guarded[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        if (!target.serving()) return callback(unavailable(target));
+        let answered = false;
+        const once: grpc.sendUnaryData<unknown> = (error, value, trailer, flags) => {
+          if (answered) return;
+          answered = true;
+          callback(error, value, trailer, flags);
+        };
+        invoke(() => handler(call, once), target, what, () => once(internal()));
+      };
+    } else if (method.requestStream && !method.responseStream) {
+      guarded[name] = (call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        if (!target.serving()) return callback(unavailable(target));
+        let answered = false;
+        const entry = {
+          end: (status: Partial<grpc.StatusObject>) => once(status as grpc.ServiceError),
+        };
+        const once: grpc.sendUnaryData<unknown> = (error, value, trailer, flags) => {
+          if (answered) return;
+          answered = true;
+          tracker.delete(entry);
+          callback(error, value, trailer, flags);
+        };
+        tracker.add(entry);
+        call.once('cancelled', () => tracker.delete(entry));
+        invoke(() => handler(call, once), target, what, () => once(internal()));
+      };
+    } else {
+      guarded[name] = (call: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>) => {
+        if (!target.serving()) {
+          call.emit('error', unavailable(target));
+          return;
+        }
+        let ended = false;
+        const entry = {
+          end: (status: Partial<grpc.StatusObject>) => {
+            if (ended) return;
+            ended = true;
+            // grpc-js sends a stream's status from an 'error' event carrying { code, details }.
+            call.emit('error', status);
+          },
+        };
+        const forget = () => {
+          ended = true;
+          tracker.delete(entry);
+        };
+        tracker.add(entry);
+        call.once('finish', forget);
+        call.once('close', forget);
+        call.once('cancelled', forget);
+        invoke(() => handler(call), target, what, () => entry.end(internal()));
+      };
+    }
+  }
+  return guarded;
+}
+
+/** The open streaming calls of one plugin. */
+export class CallTracker {
+  private readonly open = new Set<{ end(status: Partial<grpc.StatusObject>): void }>();
+
+  add(entry: { end(status: Partial<grpc.StatusObject>): void }): void {
+    this.open.add(entry);
+  }
+
+  delete(entry: { end(status: Partial<grpc.StatusObject>): void }): void {
+    this.open.delete(entry);
+  }
+
+  size(): number {
+    return this.open.size;
+  }
+
+  /** Ends every call still open with `status`; returns how many there were. */
+  endAll(status: Partial<grpc.StatusObject>): number {
+    const entries = [...this.open];
+    this.open.clear();
+    for (const entry of entries) entry.end(status);
+    return entries.length;
+  }
+}
+
+function invoke(run: () => unknown, target: GuardTarget, what: string, fail: () => void): void {
+  let result: unknown;
+  try {
+    result = run();
+  } catch (error) {
+    target.log.error({ err: error, method: what }, 'plugin handler threw');
+    fail();
+    return;
+  }
+  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+    (result as Promise<unknown>).then(undefined, (error: unknown) => {
+      target.log.error({ err: error, method: what }, 'plugin handler rejected');
+      fail();
+    });
+  }
+}
+
+function unavailable(target: GuardTarget): grpc.ServiceError {
+  return status(grpc.status.UNAVAILABLE, `plugin ${target.name} is ${target.state()}`);
+}
+
+function internal(): grpc.ServiceError {
+  return status(grpc.status.INTERNAL, 'internal error in a plugin');
+}
+
+function status(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}

@@ -1,0 +1,29 @@
+/**
+ * The g2g package's public surface for plugin authors (`import type { PluginContext } from 'g2g'`):
+ * the plugin contract, the injection tokens of a plugin's container, and the error codes the host
+ * reports. The testing kit is `g2g/testing` (src/plugins/testing.ts).
+ */
+export type * from './contract';
+export type { Caller } from '../transport/caller-identity';
+export type { Clock, TimerHandle } from '../util/clock';
+export type { Logger } from '../log/logger';
+export { PluginTokens } from './tokens';
+export {
+  PluginError,
+  PluginManifestError,
+  PluginFileMissingError,
+  PluginHostVersionError,
+  PluginDuplicateNameError,
+  PluginDuplicateServiceError,
+  PluginProtoClashError,
+  PluginProtoError,
+  PluginServiceUndefinedError,
+  PluginConfigError,
+  PluginNotFoundError,
+  PluginLoadError,
+  PluginLifecycleError,
+  PluginTimeoutError,
+  PluginRegisterError,
+  PluginTopicError,
+} from './errors';
+export { MANIFEST_FILE } from './manifest';

@@ -1,0 +1,81 @@
+import * as grpc from '@grpc/grpc-js';
+import type { PeerPool } from '../pool/peer-pool';
+import type { Clock } from '../util/clock';
+import type { FanOutOutcome, PeerStatsView, PluginPool } from './contract';
+
+/** What the plugin pool needs from the node. */
+export interface PoolSource {
+  /** The node's client pool; undefined before the node has joined (and after it stopped). */
+  pool(): PeerPool | undefined;
+  /** True when `nodeId` is an alive member whose record advertises `service`. */
+  serves(nodeId: string, service: string): boolean;
+}
+
+/**
+ * The pool API of one plugin (DESIGN §5) over the node's {@link PeerPool}: clients for the
+ * plugin's own services on a peer, sharing the peer's pooled mutual-TLS channel (no new
+ * connection, our current leaf presented, the peer's node CA pinned), and fan-out in the
+ * virtual query order over the peers that advertise the service.
+ */
+export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grpc.ServiceDefinition>, clock: Clock): PluginPool {
+  const first = services.keys().next().value as string | undefined;
+  const constructors = new Map<string, grpc.ServiceClientConstructor>();
+  const constructorFor = (service: string): grpc.ServiceClientConstructor => {
+    let ctor = constructors.get(service);
+    if (!ctor) {
+      const definition = services.get(service);
+      if (!definition) throw new RangeError(`${service} is not a service of this plugin (its services: ${[...services.keys()].join(', ')})`);
+      ctor = grpc.makeClientConstructor(definition, service);
+      constructors.set(service, ctor);
+    }
+    return ctor;
+  };
+  const client = <C extends grpc.Client>(nodeId: string, service = first ?? ''): C | undefined => {
+    const ctor = constructorFor(service);
+    const made = source.pool()?.client(nodeId, ctor as unknown as new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => grpc.Client);
+    if (!made) return undefined;
+    // The channel is the pool's, shared with membership: closing it is not the plugin's call.
+    made.close = () => undefined;
+    return made as C;
+  };
+  return {
+    queryOrder: (limit) => source.pool()?.queryOrder(limit) ?? [],
+    groups: () => (source.pool()?.groups() ?? []).map((g) => ({ id: g.id, labelMs: g.labelMs, members: g.members.map((m) => m.id) })),
+    stats(nodeId): PeerStatsView | undefined {
+      const s = source.pool()?.statsOf(nodeId);
+      return s && { ewmaMs: s.ewmaMs, meanMs: s.meanMs, samples: s.samples, errors: s.errors, lastSuccessMs: s.lastSuccessMs ?? undefined, inFlight: s.inFlight };
+    },
+    client,
+    async fanOut<T, C extends grpc.Client = grpc.Client>(
+      k: number,
+      call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+      options: { deadlineMs: number; service?: string },
+    ): Promise<FanOutOutcome<T>> {
+      const service = options.service ?? first ?? '';
+      constructorFor(service);
+      const pool = source.pool();
+      if (!pool) return { results: [], errors: [] };
+      return pool.fanOut(
+        k,
+        (nodeId, deadline) => {
+          const c = client<C>(nodeId, service);
+          if (!c) return Promise.reject(new Error(`${nodeId} left the pool`));
+          // The deadline is the plugin's to pass on; a call that ignores it is cut here anyway.
+          return withDeadline(call(c, nodeId, deadline), clock, options.deadlineMs, nodeId);
+        },
+        { deadlineMs: options.deadlineMs, eligible: (nodeId) => source.serves(nodeId, service) },
+      );
+    },
+  };
+}
+
+function withDeadline<T>(promise: Promise<T>, clock: Clock, ms: number, nodeId: string): Promise<T> {
+  let timer: { cancel(): void } | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => {
+      const details = `${nodeId} did not answer within ${ms} ms`;
+      reject(Object.assign(new Error(`4 DEADLINE_EXCEEDED: ${details}`), { code: grpc.status.DEADLINE_EXCEEDED, details, metadata: new grpc.Metadata() }));
+    }, ms);
+  });
+  return Promise.race([promise, expired]).finally(() => timer?.cancel());
+}
