@@ -8,7 +8,7 @@ import type { MemberClaim, RecordDigest } from './transport';
  * against protobufjs); strings are measured as UTF-8.
  */
 
-function varint(n: number): number {
+export function varint(n: number): number {
   let len = 1;
   while (n >= 128) {
     n = Math.floor(n / 128);
@@ -17,7 +17,7 @@ function varint(n: number): number {
   return len;
 }
 
-function strLen(s: string): number {
+export function strLen(s: string): number {
   // ASCII fast path: ids, addresses and PEMs are ASCII.
   let ascii = true;
   for (let i = 0; i < s.length; i++) {
@@ -30,15 +30,15 @@ function strLen(s: string): number {
 }
 
 /** A length-delimited field of `len` bytes (tag ≤ 15). */
-function lenField(len: number): number {
+export function lenField(len: number): number {
   return 1 + varint(len) + len;
 }
 
-function str(s: string): number {
+export function str(s: string): number {
   return s.length === 0 ? 0 : lenField(strLen(s));
 }
 
-function num(n: number): number {
+export function num(n: number): number {
   return n === 0 ? 0 : 1 + varint(n);
 }
 

@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { nodeIdFromPublicKey } from '../identity/node-id';
+import { createPrivateKey, sign, verify, type KeyObject } from 'node:crypto';
+import { CaPublicKeys } from '../identity/ca-public-keys';
 import { heartbeatSigningBytes, recordSigningBytes, type Heartbeat, type NodeRecord, type RecordBody } from './node-record';
 
 /**
@@ -20,11 +20,6 @@ export interface RecordAuthenticator {
   verifyHeartbeat(caCertPem: string, beat: Heartbeat): boolean;
 }
 
-interface CaKey {
-  nodeId: string;
-  key: KeyObject;
-}
-
 /**
  * The production authenticator: RSA (PKCS#1 v1.5, SHA-256) with the node CA's key, verified
  * with the public key in each record's `caCertPem`. Parsed keys are cached per CA PEM (bounded:
@@ -32,14 +27,12 @@ interface CaKey {
  */
 export class CaRecordAuthenticator implements RecordAuthenticator {
   private readonly privateKey: KeyObject | undefined;
-  private readonly keys = new Map<string, CaKey | null>();
+  private readonly keys: CaPublicKeys;
 
   /** `caKeyPem` may be omitted for a verifier that never signs. */
-  constructor(
-    caKeyPem?: string,
-    private readonly maxCachedKeys = 16_384,
-  ) {
+  constructor(caKeyPem?: string, maxCachedKeys = 16_384) {
     this.privateKey = caKeyPem === undefined ? undefined : createPrivateKey(caKeyPem);
+    this.keys = new CaPublicKeys(maxCachedKeys);
   }
 
   signBody(body: RecordBody): Uint8Array {
@@ -51,7 +44,7 @@ export class CaRecordAuthenticator implements RecordAuthenticator {
   }
 
   verifyRecord(record: NodeRecord): boolean {
-    const ca = this.caKey(record.caCertPem);
+    const ca = this.keys.get(record.caCertPem);
     if (!ca || ca.nodeId !== record.nodeId) return false;
     try {
       return (
@@ -64,7 +57,7 @@ export class CaRecordAuthenticator implements RecordAuthenticator {
   }
 
   verifyHeartbeat(caCertPem: string, beat: Heartbeat): boolean {
-    const ca = this.caKey(caCertPem);
+    const ca = this.keys.get(caCertPem);
     if (!ca || ca.nodeId !== beat.nodeId) return false;
     try {
       return verify('sha256', heartbeatSigningBytes(beat.nodeId, beat.version, beat.heartbeat), ca.key, beat.signature);
@@ -76,22 +69,5 @@ export class CaRecordAuthenticator implements RecordAuthenticator {
   private signingKey(): KeyObject {
     if (!this.privateKey) throw new TypeError('this authenticator was built without a CA key and cannot sign');
     return this.privateKey;
-  }
-
-  /** The CA's public key and the node id it implies; null (cached too) for an unusable PEM. */
-  private caKey(pem: string): CaKey | null {
-    const cached = this.keys.get(pem);
-    if (cached !== undefined) return cached;
-    let entry: CaKey | null;
-    try {
-      const cert = new X509Certificate(pem);
-      const spki = cert.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-      entry = cert.ca ? { nodeId: nodeIdFromPublicKey(spki), key: createPublicKey(spki) } : null;
-    } catch {
-      entry = null;
-    }
-    if (this.keys.size >= this.maxCachedKeys) this.keys.delete(this.keys.keys().next().value as string);
-    this.keys.set(pem, entry);
-    return entry;
   }
 }

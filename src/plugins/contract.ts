@@ -87,7 +87,12 @@ export interface ChannelMessage {
   data: Uint8Array;
   /** The member that published it (its signature was verified). */
   origin: string;
-  /** Per-origin sequence number (starts at 1; strictly increasing per origin). */
+  /**
+   * The origin's run: each start of the origin's node begins a new, higher epoch. `(origin,
+   * epoch, seq)` names a message uniquely.
+   */
+  epoch: number;
+  /** Sequence number within (origin, epoch): starts at 1, increases by 1 per message. */
   seq: number;
   /** The origin's clock when it published (ms since the epoch; informational). */
   publishedAtMs: number;

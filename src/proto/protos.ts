@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { ProtoGrpcType as AdminProto } from './generated/admin';
+import type { ProtoGrpcType as ChannelProto } from './generated/channel';
 import type { ProtoGrpcType as GossipProto } from './generated/gossip';
 import type { ProtoGrpcType as RegisterProto } from './generated/register';
 import type { ProtoGrpcType as TokenSyncProto } from './generated/token_sync';
@@ -24,9 +25,9 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_DIR],
 };
 
-export const G2G_PROTO_FILES = ['g2g/v1/node.proto', 'g2g/v1/register.proto', 'g2g/v1/gossip.proto', 'g2g/v1/admin.proto', 'g2g/v1/token_sync.proto'];
+export const G2G_PROTO_FILES = ['g2g/v1/node.proto', 'g2g/v1/register.proto', 'g2g/v1/gossip.proto', 'g2g/v1/admin.proto', 'g2g/v1/token_sync.proto', 'g2g/v1/channel.proto'];
 
-export type G2gProto = RegisterProto & GossipProto & AdminProto & TokenSyncProto;
+export type G2gProto = RegisterProto & GossipProto & AdminProto & TokenSyncProto & ChannelProto;
 
 let cached: { definition: protoLoader.PackageDefinition } | undefined;
 
@@ -54,5 +55,6 @@ export const SERVICE_NAMES = {
   gossip: 'g2g.v1.Gossip',
   admin: 'g2g.v1.Admin',
   tokenSync: 'g2g.v1.TokenSync',
+  channel: 'g2g.v1.Channel',
   health: 'grpc.health.v1.Health',
 } as const;

@@ -1,3 +1,5 @@
+import { envelopeSize } from '../channel/message';
+import type { ChannelHandler, ChannelTransport, PullRequest, PullResponse, PushResponse } from '../channel/transport';
 import { CallTimeoutError, PeerUnavailableError } from '../membership/errors';
 import { claimSize, digestSize, embedded, heartbeatSize, recordSize } from '../membership/message-size';
 import type {
@@ -24,6 +26,7 @@ export interface MemoryNetworkOptions {
 interface SimNodeState {
   id: string;
   handler: GossipHandler | undefined;
+  channel: ChannelHandler | undefined;
   paused: boolean;
   crashed: boolean;
   deferred: (() => void)[];
@@ -39,6 +42,10 @@ export interface MemoryEndpoint {
   readonly transport: Transport;
   /** Installs the node's server side (a node without a handler refuses calls, as a client-mode member does). */
   serve(handler: GossipHandler | undefined): void;
+  /** The gossip channel's calls (g2g.v1.Channel) over the same links. */
+  readonly channel: ChannelTransport;
+  /** Installs the node's channel server side (none: its channel calls are refused). */
+  serveChannel(handler: ChannelHandler | undefined): void;
 }
 
 /**
@@ -70,7 +77,7 @@ export class MemoryNetwork {
   /** Adds a node to the network and returns its endpoint. */
   endpoint(nodeId: string): MemoryEndpoint {
     if (this.nodes.has(nodeId)) throw new RangeError(`node ${nodeId} is already on the network`);
-    const state: SimNodeState = { id: nodeId, handler: undefined, paused: false, crashed: false, deferred: [], group: 0, messagesSent: 0, bytesSent: 0 };
+    const state: SimNodeState = { id: nodeId, handler: undefined, channel: undefined, paused: false, crashed: false, deferred: [], group: 0, messagesSent: 0, bytesSent: 0 };
     this.nodes.set(nodeId, state);
     const clock: Clock = {
       now: () => this.scheduler.now(),
@@ -78,12 +85,18 @@ export class MemoryNetwork {
     };
     const transport: Transport = {
       exchange: (target, request, options) =>
-        this.call(state, target, options, exchangeRequestSize(request), (h, from) => h.handleExchange(from, request), exchangeResponseSize),
-      ping: (target, request, options) => this.call<PingResponse>(state, target, options, 12, (h, from) => h.handlePing(from, request), () => 48),
+        this.call(state, target, options, exchangeRequestSize(request), gossipOf, (h, from) => h.handleExchange(from, request), exchangeResponseSize),
+      ping: (target, request, options) => this.call<GossipHandler, PingResponse>(state, target, options, 12, gossipOf, (h, from) => h.handlePing(from, request), () => 48),
       pingVia: (relay, request, options) =>
-        this.call<PingViaResponse>(state, relay, options, 64 + request.target.nodeId.length, (h, from) => h.handlePingVia(from, request), () => 16),
+        this.call<GossipHandler, PingViaResponse>(state, relay, options, 64 + request.target.nodeId.length, gossipOf, (h, from) => h.handlePingVia(from, request), () => 16),
     };
-    return { nodeId, clock, transport, serve: (handler) => (state.handler = handler) };
+    const channel: ChannelTransport = {
+      push: (target, request, options) =>
+        this.call<ChannelHandler, PushResponse>(state, target, options, messagesSize(request.messages), channelOf, (h, from) => h.handlePush(from, request), () => 4),
+      pull: (target, request, options) =>
+        this.call<ChannelHandler, PullResponse>(state, target, options, pullRequestSize(request), channelOf, (h, from) => h.handlePull(from, request), (r) => messagesSize(r.messages) + 2),
+    };
+    return { nodeId, clock, transport, serve: (handler) => (state.handler = handler), channel, serveChannel: (handler) => (state.channel = handler) };
   }
 
   /** Removes a node as if its process died: nothing it had scheduled runs, nothing reaches it. */
@@ -186,21 +199,23 @@ export class MemoryNetwork {
   private delivers(from: SimNodeState, to: SimNodeState | undefined): boolean {
     if (!to || to.crashed) return false;
     if (this.partitioned && from.group !== to.group) return false;
-    const p = this.linkLoss.get(`${from.id}|${to.id}`) ?? this.loss;
+    // (No key string per message unless some link has its own loss: this runs for every message.)
+    const p = this.linkLoss.size > 0 ? this.linkLoss.get(`${from.id}|${to.id}`) ?? this.loss : this.loss;
     return !(p > 0 && this.random.next() < p);
   }
 
   private delay(from: string, to: string): number {
-    const [min, max] = this.linkLatency.get(`${from}|${to}`) ?? this.latency;
+    const [min, max] = this.linkLatency.size > 0 ? this.linkLatency.get(`${from}|${to}`) ?? this.latency : this.latency;
     return min + Math.floor(this.random.next() * (max - min + 1));
   }
 
-  private call<Res>(
+  private call<H, Res>(
     caller: SimNodeState,
     target: GossipTarget,
     options: CallOptions,
     requestBytes: number,
-    invoke: (h: GossipHandler, from: string) => Promise<Res> | Res,
+    handlerOf: (s: SimNodeState) => H | undefined,
+    invoke: (h: H, from: string) => Promise<Res> | Res,
     responseBytes: (r: Res) => number,
   ): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
@@ -238,13 +253,14 @@ export class MemoryNetwork {
                 this.delay(callee!.id, caller.id),
               );
             };
-            if (!callee!.handler) {
+            const handler = handlerOf(callee!);
+            if (!handler) {
               answer({ ok: false, error: new PeerUnavailableError(`${target.nodeId} serves no gossip`) });
               return;
             }
             let result: Promise<Res> | Res;
             try {
-              result = invoke(callee!.handler, caller.id);
+              result = invoke(handler, caller.id);
             } catch (error) {
               answer({ ok: false, error });
               return;
@@ -258,6 +274,21 @@ export class MemoryNetwork {
       );
     });
   }
+}
+
+const gossipOf = (s: SimNodeState): GossipHandler | undefined => s.handler;
+const channelOf = (s: SimNodeState): ChannelHandler | undefined => s.channel;
+
+function messagesSize(messages: readonly Parameters<typeof envelopeSize>[0][]): number {
+  let n = 0;
+  for (const m of messages) n += embedded(envelopeSize(m));
+  return n;
+}
+
+function pullRequestSize(r: PullRequest): number {
+  let n = 2;
+  for (const d of r.origins) n += embedded(2 + d.origin.length + 8 + 4 + 5 * d.have.length);
+  return n;
 }
 
 export function exchangeRequestSize(r: ExchangeRequest): number {

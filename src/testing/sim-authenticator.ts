@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { signingBytes, type SignedMessage, type UnsignedMessage } from '../channel/message';
+import type { MessageAuthenticator } from '../channel/message-authenticator';
 import { heartbeatSigningBytes, recordSigningBytes, type Heartbeat, type NodeRecord, type RecordBody } from '../membership/node-record';
 import type { RecordAuthenticator } from '../membership/record-authenticator';
 import type { SeededRandom } from './seeded-random';
@@ -27,6 +29,7 @@ export class SimAuthority {
   private readonly pems = new Map<string, string>();
   private readonly verifiedRecords = new WeakSet<NodeRecord>();
   private readonly verifiedBeats = new WeakSet<Heartbeat>();
+  private readonly verifiedMessages = new WeakSet<SignedMessage>();
   verifications = 0;
 
   constructor(private readonly random: SeededRandom) {}
@@ -53,6 +56,26 @@ export class SimAuthority {
       verifyRecord: (record) => this.verifyRecord(record),
       verifyHeartbeat: (caCertPem, beat) => this.verifyHeartbeat(caCertPem, beat),
     };
+  }
+
+  /** The channel message authenticator of `nodeId` (signs as it, verifies anyone's messages). */
+  messageAuthenticatorFor(nodeId: string): MessageAuthenticator {
+    const secret = this.secrets.get(nodeId);
+    if (!secret) throw new RangeError(`no simulated identity ${nodeId}`);
+    return {
+      sign: (message: UnsignedMessage) => mac(secret, signingBytes(message)),
+      verify: (message, caCertPem) => this.verifyMessage(message, caCertPem),
+    };
+  }
+
+  private verifyMessage(m: SignedMessage, caCertPem: string): boolean {
+    if (this.verifiedMessages.has(m)) return this.pems.get(m.origin) === caCertPem;
+    this.verifications++;
+    const secret = this.secrets.get(m.origin);
+    if (!secret || this.pems.get(m.origin) !== caCertPem) return false;
+    const ok = equal(mac(secret, signingBytes(m)), m.signature);
+    if (ok) this.verifiedMessages.add(m);
+    return ok;
   }
 
   private verifyRecord(record: NodeRecord): boolean {

@@ -8,7 +8,9 @@ import type { MemberAuthority } from './trust-store';
 /** Methods only members may call; operators (people, tools) may call everything else. */
 export type MemberOnlyPredicate = (methodPath: string) => boolean;
 
-export const gossipServiceIsMemberOnly: MemberOnlyPredicate = (path) => path.startsWith('/g2g.v1.Gossip/') || path.startsWith('/g2g.v1.TokenSync/');
+const MEMBER_ONLY_PREFIXES = ['/g2g.v1.Gossip/', '/g2g.v1.TokenSync/', '/g2g.v1.Channel/'];
+
+export const gossipServiceIsMemberOnly: MemberOnlyPredicate = (path) => MEMBER_ONLY_PREFIXES.some((prefix) => path.startsWith(prefix));
 
 /**
  * Authorises every call on the gossip port against the live membership, not only at the TLS

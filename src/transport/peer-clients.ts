@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { g2gProto } from '../proto/protos';
+import type { ChannelClient } from '../proto/generated/g2g/v1/Channel';
 import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import { peerChannelCredentials, peerChannelOptions } from './peer-channel';
@@ -19,6 +20,7 @@ interface Entry {
   client: GossipClient;
   /** Other services on the same channel (created on first use). */
   tokenSync?: TokenSyncClient;
+  channel?: ChannelClient;
   addressIndex: number;
   endpoint: PeerEndpoint;
 }
@@ -64,6 +66,16 @@ export class PeerClients {
     return entry.tokenSync;
   }
 
+  /** A Channel client sharing the peer's channel. */
+  channel(endpoint: PeerEndpoint): ChannelClient {
+    const gossip = this.gossip(endpoint);
+    const entry = this.entries.get(endpoint.nodeId)!;
+    entry.channel ??= new this.proto.g2g.v1.Channel(gossip.getChannel().getTarget(), grpc.credentials.createInsecure(), {
+      channelOverride: gossip.getChannel(),
+    });
+    return entry.channel;
+  }
+
   /** After a failed call: the next call to this peer tries its next advertised address. */
   failed(nodeId: string): void {
     const entry = this.entries.get(nodeId);
@@ -72,6 +84,7 @@ export class PeerClients {
     entry.addressIndex = (entry.addressIndex + 1) % entry.endpoint.addresses.length;
     entry.client = this.connect(entry.endpoint, entry.addressIndex);
     entry.tokenSync = undefined;
+    entry.channel = undefined;
   }
 
   /**
@@ -84,6 +97,7 @@ export class PeerClients {
     this.retire(entry.client);
     entry.client = this.connect(entry.endpoint, entry.addressIndex);
     entry.tokenSync = undefined;
+    entry.channel = undefined;
   }
 
   /**

@@ -162,7 +162,7 @@ export class FakeNetwork {
     if (from.member.state !== 'alive') {
       return Promise.reject(new FakeChannelError('ERR_CHANNEL_NOT_RUNNING', `${origin} is ${from.member.state}`));
     }
-    const message: ChannelMessage = { topic, data: Uint8Array.from(data), origin, seq: ++from.seq, publishedAtMs: this.clock.now() };
+    const message: ChannelMessage = { topic, data: Uint8Array.from(data), origin, epoch: 1, seq: ++from.seq, publishedAtMs: this.clock.now() };
     this.log.push(message);
     for (const node of this.nodes.values()) {
       if (node.member.mode !== 'server' || node.member.state === 'dead' || node.member.state === 'left') continue;
