@@ -82,6 +82,11 @@ export interface ChannelStats {
 
 type Life = 'new' | 'running' | 'stopped';
 
+/** How long (in repair intervals) a peer whose push or pull failed is avoided. */
+const FAILED_PEER_INTERVALS = 4;
+/** Pulls in flight at once. */
+const MAX_PULLS = 2;
+
 type Counters = Omit<ChannelStats, 'queued' | 'queuedBytes' | 'inFlightBytes' | 'publishersWaiting' | 'retainedMessages' | 'retainedBytes' | 'origins'>;
 
 /**
@@ -118,11 +123,14 @@ export class Channel implements ChannelHandler, PluginChannel {
   private readonly subs = new Subscriptions();
   private readonly inFlight = new Map<string, number>();
   private inFlightBytes = 0;
+  /** Peers whose last push or pull failed, until when they are tried only if nobody else is free. */
+  private readonly failedUntil = new Map<string, number>();
   private life: Life = 'new';
   private seq = 0;
   private flushTimer: TimerHandle | undefined;
   private repairTimer: TimerHandle | undefined;
-  private pulling = false;
+  /** Pulls awaiting an answer (at most MAX_PULLS: one slow or lost pull does not stop repair). */
+  private pulls = 0;
   private lastReversePullMs = -Infinity;
   private ticks = 0;
   private digestCursor = 0;
@@ -394,10 +402,14 @@ export class Channel implements ChannelHandler, PluginChannel {
     this.counters.pushesSent++;
     this.transport
       .push(peer, { messages }, { timeoutMs: this.options.pushTimeoutMs })
-      .catch(() => {
-        // The copies are lost; the other fanout copies and repair cover them.
-        this.counters.pushesFailed++;
-      })
+      .then(
+        () => this.failedUntil.delete(id),
+        () => {
+          // The copies are lost; the other fanout copies and repair cover them.
+          this.counters.pushesFailed++;
+          this.markFailed(id);
+        },
+      )
       .finally(() => {
         this.inFlightBytes -= bytes;
         const left = (this.inFlight.get(id) ?? 1) - 1;
@@ -407,28 +419,62 @@ export class Channel implements ChannelHandler, PluginChannel {
       });
   }
 
-  /** Up to `k` distinct random peers with room for another push. */
+  /**
+   * Up to `k` distinct random peers with room for another push, preferring peers that have not
+   * failed recently (an unreachable peer costs a timeout; membership drops it soon). Failed
+   * peers fill in only when too few others are free, so a node cut off from everyone still
+   * drains its queue (its messages are then repaired by pull) rather than blocking publishers.
+   */
   private samplePeers(peers: readonly GossipTarget[], k: number): GossipTarget[] {
     const n = peers.length;
     const max = this.options.maxInFlightPerPeer;
+    const now = this.clock.now();
     const free = (p: GossipTarget): boolean => (this.inFlight.get(p.nodeId) ?? 0) < max;
+    const healthy = (p: GossipTarget): boolean => this.failedUntil.size === 0 || !((this.failedUntil.get(p.nodeId) ?? 0) > now);
     const chosen: GossipTarget[] = [];
+    const taken = new Set<number>();
     const tried = new Set<number>();
     for (let attempt = 0; chosen.length < k && attempt < 4 * k + 8; attempt++) {
       const i = Math.floor(this.random.next() * n);
       if (tried.has(i)) continue;
       tried.add(i);
-      if (free(peers[i]!)) chosen.push(peers[i]!);
+      if (free(peers[i]!) && healthy(peers[i]!)) {
+        chosen.push(peers[i]!);
+        taken.add(i);
+      }
     }
-    // Most peers busy: scan the rest from a random point rather than keep guessing.
-    if (chosen.length < k && tried.size < n) {
+    // Guessing found too few: scan from a random point, healthy peers first, then the rest.
+    for (const pass of [healthy, (_p: GossipTarget) => true]) {
+      if (chosen.length >= k) break;
       const start = Math.floor(this.random.next() * n);
       for (let j = 0; j < n && chosen.length < k; j++) {
         const i = (start + j) % n;
-        if (!tried.has(i) && free(peers[i]!)) chosen.push(peers[i]!);
+        if (!taken.has(i) && free(peers[i]!) && pass(peers[i]!)) {
+          chosen.push(peers[i]!);
+          taken.add(i);
+        }
       }
     }
     return chosen;
+  }
+
+  /** A random peer to pull from, preferring one that has not failed recently. */
+  private pickPullTarget(peers: readonly GossipTarget[]): GossipTarget {
+    const now = this.clock.now();
+    let pick = peers[Math.floor(this.random.next() * peers.length)]!;
+    for (let attempt = 0; attempt < 8 && (this.failedUntil.get(pick.nodeId) ?? 0) > now; attempt++) {
+      pick = peers[Math.floor(this.random.next() * peers.length)]!;
+    }
+    return pick;
+  }
+
+  private markFailed(nodeId: string): void {
+    this.failedUntil.set(nodeId, this.clock.now() + FAILED_PEER_INTERVALS * this.options.repairIntervalMs);
+    // Bounded by the peers: forget the expired when the map grows past them.
+    if (this.failedUntil.size > 2 * (this.peerCache?.list.length ?? 0) + 16) {
+      const now = this.clock.now();
+      for (const [id, until] of this.failedUntil) if (until <= now) this.failedUntil.delete(id);
+    }
   }
 
   private peers(): { list: readonly GossipTarget[]; byId: Map<string, GossipTarget> } {
@@ -446,26 +492,28 @@ export class Channel implements ChannelHandler, PluginChannel {
     this.retained.evict(now);
     this.counters.lost += this.seen.expireGaps(now);
     if (++this.ticks % 64 === 0) this.seen.prune(now, this.options.retentionMs, (origin) => this.members.member(origin) !== undefined);
-    if (this.pulling) return;
+    if (this.pulls >= MAX_PULLS) return;
     const { list } = this.peers();
     if (list.length === 0) return;
-    void this.pullFrom(list[Math.floor(this.random.next() * list.length)]!);
+    void this.pullFrom(this.pickPullTarget(list));
   }
 
   private async pullFrom(target: GossipTarget): Promise<void> {
-    if (this.pulling || this.life !== 'running') return;
-    this.pulling = true;
+    if (this.pulls >= MAX_PULLS || this.life !== 'running') return;
+    this.pulls++;
     this.counters.pullsSent++;
     let again = false;
     try {
       const response = await this.transport.pull(target, this.digest(), { timeoutMs: this.options.pullTimeoutMs });
+      this.failedUntil.delete(target.nodeId);
       if (this.life !== 'running') return;
       for (const m of response.messages) this.accept(m, target.nodeId, false);
       again = response.more && response.messages.length > 0;
     } catch {
       this.counters.pullsFailed++;
+      this.markFailed(target.nodeId);
     } finally {
-      this.pulling = false;
+      this.pulls--;
     }
     if (again) void this.pullFrom(target);
   }
@@ -531,7 +579,7 @@ export class Channel implements ChannelHandler, PluginChannel {
   /** Push-pull: the caller holds what we lack, so pull from it now (at most once per half interval). */
   private pullBack(from: string): void {
     const now = this.clock.now();
-    if (this.pulling || now - this.lastReversePullMs < this.options.repairIntervalMs / 2) return;
+    if (this.pulls > 0 || now - this.lastReversePullMs < this.options.repairIntervalMs / 2) return;
     const target = this.peers().byId.get(from);
     if (!target) return;
     this.lastReversePullMs = now;

@@ -69,7 +69,7 @@ const LAN: ChannelOptions = {
   retentionMessages: 10_000,
   retentionBytes: 64 * MIB,
   repairIntervalMs: 1000,
-  pullTimeoutMs: 2000,
+  pullTimeoutMs: 1000,
   maxPullBytes: MIB,
   maxDigestOrigins: 4096,
   maxHeldListed: 256,
@@ -80,7 +80,7 @@ const LAN: ChannelOptions = {
 export const CHANNEL_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readonly<ChannelOptions>>> = {
   lan: LAN,
   wan: { ...LAN, flushDelayMs: 5, pushTimeoutMs: 5000, pullTimeoutMs: 5000, repairIntervalMs: 2000, gapTimeoutMs: 240_000 },
-  local: { ...LAN, pushTimeoutMs: 1000, pullTimeoutMs: 1000, repairIntervalMs: 200, gapTimeoutMs: 30_000 },
+  local: { ...LAN, pushTimeoutMs: 1000, repairIntervalMs: 200, gapTimeoutMs: 30_000 },
 };
 
 /** Largest `maxMessageBytes` allowed: a message plus its envelope must fit one push and one pull answer (gRPC's default limit is 4 MiB). */

@@ -36,10 +36,10 @@ export function messageKey(m: Pick<ChannelMessage, 'origin' | 'epoch' | 'seq'>):
 
 /**
  * N channel nodes on one MemoryNetwork, scheduler and seed, over a converged membership: every
- * node's peers are all the other server nodes that have not crashed (what membership converges
- * to; the membership simulations show it does). Partitions and loss are the network's: a push
- * across a partition times out like a real one. For the channel over the real Membership, see
- * `attachChannel`.
+ * node's peers are the other server nodes that have not crashed and are on its side of a
+ * partition (what membership converges to; the membership simulations show it does, in about
+ * 15–20 intervals). Loss is the network's. For the channel over the real Membership protocol,
+ * with its detection delays, see `attachChannel`.
  */
 export class SimChannelCluster {
   readonly scheduler: EventScheduler;
@@ -51,6 +51,8 @@ export class SimChannelCluster {
   private readonly options: SimChannelClusterOptions;
   /** Bumped whenever the set of server peers changes, so per-node peer lists are rebuilt. */
   private generation = 0;
+  /** Partition group of each node (absent: group 0), as given to `partition`. */
+  private readonly groupOf = new Map<string, number>();
 
   constructor(options: SimChannelClusterOptions) {
     this.options = options;
@@ -116,6 +118,21 @@ export class SimChannelCluster {
     this.generation++;
   }
 
+  /** Splits the network (see MemoryNetwork.partition); each side's membership drops the other. */
+  partition(groups: readonly (readonly string[])[]): void {
+    this.network.partition(groups);
+    this.groupOf.clear();
+    groups.forEach((g, i) => g.forEach((id) => this.groupOf.set(id, i + 1)));
+    this.generation++;
+  }
+
+  /** Heals a partition; membership merges again. */
+  heal(): void {
+    this.network.heal();
+    this.groupOf.clear();
+    this.generation++;
+  }
+
   live(): SimChannelNode[] {
     return this.nodes.filter((n) => !this.network.isCrashed(n.id));
   }
@@ -162,7 +179,7 @@ export class SimChannelCluster {
     return n;
   }
 
-  /** The converged-membership view of `self`: every non-crashed server but itself. */
+  /** The converged-membership view of `self`: every non-crashed server on its side but itself. */
   private membersFor(self: string): ChannelMembers {
     let built = -1;
     let peers: GossipTarget[] = [];
@@ -171,8 +188,9 @@ export class SimChannelCluster {
         if (built !== this.generation) {
           built = this.generation;
           peers = [];
+          const side = this.groupOf.get(self) ?? 0;
           for (const n of this.nodes) {
-            if (n.id !== self && n.mode === 'server' && !this.network.isCrashed(n.id)) peers.push(n.target);
+            if (n.id !== self && n.mode === 'server' && !this.network.isCrashed(n.id) && (this.groupOf.get(n.id) ?? 0) === side) peers.push(n.target);
           }
         }
         return peers;

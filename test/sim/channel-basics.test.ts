@@ -111,7 +111,7 @@ test('backpressure: publishing waits while the queue is full and pushes are outs
   c.start();
   await c.run(10);
   // Cut the publisher off: its pushes hang until they time out.
-  c.network.partition([[a!.id]]);
+  c.network.partition([[a!.id]]); // the network only: membership has not noticed yet
   const first = await during(c, a!.channel.publish('t', new Uint8Array([1])), 5);
   assert.ok(first !== 'pending' && first.ok);
   // The first push to each peer is outstanding; two more messages fill the queue.
@@ -129,7 +129,7 @@ test('backpressure: publishing waits while the queue is full and pushes are outs
   assert.ok(after !== 'pending' && after.ok);
   assert.ok(a!.channel.stats().pushesFailed >= 2);
   // After the heal, the others repair all four by pulling.
-  c.network.heal();
+  c.heal();
   const keys = [1, 2, 3, 4].map((seq) => `${a!.id}/1/${seq}`);
   assert.ok((await c.runUntil(() => c.countComplete(keys) === 3, 20)) > 0);
   assert.deepEqual(c.deliveryProblems(keys), []);
