@@ -2,6 +2,7 @@ import { embedded } from '../membership/message-size';
 import type { NodeMode } from '../membership/node-record';
 import type { GossipTarget } from '../membership/transport';
 import type { ChannelMessage, PluginChannel } from '../plugins/contract';
+import { scopedChannel } from '../plugins/scoped-channel';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
 import { SeenMessages } from './dedup-window';
@@ -11,7 +12,6 @@ import type { MessageAuthenticator } from './message-authenticator';
 import { channelOptions, fanoutFor, type ChannelOptions } from './options';
 import { OutboundQueue } from './outbound-queue';
 import { RetentionBuffer } from './retention-buffer';
-import { scopedChannel } from './scoped-channel';
 import { Subscriptions, type ChannelHandlerFn } from './subscriptions';
 import type { ChannelHandler, ChannelMembers, ChannelTransport, OriginDigest, PullRequest, PullResponse, PushRequest, PushResponse } from './transport';
 
@@ -251,9 +251,9 @@ export class Channel implements ChannelHandler, PluginChannel {
     return this.subs.add(topic, handler as ChannelHandlerFn);
   }
 
-  /** The channel as plugin `prefix` sees it: topics under `<prefix>/` only. */
-  scoped(prefix: string): PluginChannel {
-    return scopedChannel(this, prefix);
+  /** The channel as plugin `name` sees it: topics under `<name>/` only (the plugin host's scoping rules). */
+  scoped(name: string): PluginChannel {
+    return scopedChannel(this, name);
   }
 
   stats(): ChannelStats {

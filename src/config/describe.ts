@@ -1,4 +1,4 @@
-import { formatDuration } from './formats';
+import { formatBytes, formatDuration } from './formats';
 import { profiles } from './profiles';
 import { CONFIG_KEYS, configSchema, PROFILES, type ConfigKey, type G2gConfig, type KeySchema } from './schema';
 
@@ -80,6 +80,7 @@ function defaultText(key: ConfigKey): string {
 function valueText(key: ConfigKey, value: unknown): string {
   if (value === null) return 'off';
   if (configSchema[key].format === 'g2g-duration' && typeof value === 'number') return formatDuration(value);
+  if (configSchema[key].format === 'g2g-bytes' && typeof value === 'number') return formatBytes(value);
   if (Array.isArray(value)) return value.join(',');
   return String(value);
 }

@@ -249,7 +249,38 @@ export const formats = {
       }
     },
   },
+  /** A whole number within the schema item's bounds. */
+  'g2g-integer': {
+    coerce: integerOrRaw,
+    validate(x, b) {
+      const ok = Number.isSafeInteger(x) && (b.min === undefined || (x as number) >= b.min) && (b.max === undefined || (x as number) <= b.max);
+      if (!ok) fail(`must be a whole number ${describeRange(b)}`.trimEnd());
+    },
+  },
+  /** Bytes: a whole number, or one with a unit (`512KiB`, `64MiB`, `1GiB`). */
+  'g2g-bytes': {
+    coerce: (x) => parseBytes(x) ?? x,
+    validate(x, b) {
+      if (!Number.isSafeInteger(x) || (x as number) < 0) fail('must be a size such as 4096, 512KiB, 64MiB or 1GiB');
+      if (b.min !== undefined && (x as number) < b.min) fail(`must be at least ${formatBytes(b.min)}`);
+      if (b.max !== undefined && (x as number) > b.max) fail(`must be at most ${formatBytes(b.max)}`);
+    },
+  },
 } satisfies Record<string, G2gFormat>;
+
+const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** Parses `4096`, `512KiB`, `64MiB`, `1GiB`; `undefined` for anything else. */
+export function parseBytes(text: string): number | undefined {
+  const m = /^\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*$/.exec(text);
+  return m ? safeInteger(Number(m[1]) * BYTE_UNITS[m[2] ?? 'B']!) : undefined;
+}
+
+/** Bytes in the largest exact binary unit: 262144 → `256KiB`. */
+export function formatBytes(n: number): string {
+  for (const unit of ['GiB', 'MiB', 'KiB'] as const) if (n > 0 && n % BYTE_UNITS[unit]! === 0) return `${n / BYTE_UNITS[unit]!}${unit}`;
+  return String(n);
+}
 
 export type FormatName = keyof typeof formats;
 

@@ -2,6 +2,9 @@ import type convict from 'convict';
 import type { LogLevel } from '../log/logger';
 import { DAY, HOUR, MAX_TIMER_MS, MINUTE, SECOND, type FormatBounds, type FormatName } from './formats';
 
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
 export type ProfileName = 'lan' | 'wan' | 'local';
 export type NodeMode = 'server' | 'client';
 
@@ -41,6 +44,12 @@ export interface G2gConfig {
   readonly pluginsStopTimeout: number;
   /** Raw per-plugin settings; each plugin's section is validated against its manifest's schema at start. */
   readonly plugins: PluginSettings;
+  readonly channelMaxMessageBytes: number;
+  readonly channelFanout: number;
+  readonly channelQueueMessages: number;
+  readonly channelRetention: number;
+  readonly channelRetentionMessages: number;
+  readonly channelRetentionBytes: number;
 }
 
 /**
@@ -315,6 +324,61 @@ export const configSchema: ConfigSchema = {
     default: 5 * SECOND,
     env: 'G2G_PLUGINS_STOP_TIMEOUT',
     arg: 'plugins-stop-timeout',
+  },
+  channelMaxMessageBytes: {
+    doc: 'Largest gossip-channel message (topic + data) a node publishes or accepts; publishing a larger one fails with ERR_CHANNEL_MESSAGE_TOO_LARGE. Every member must allow what any member sends: larger messages cost every node memory (queue, retention) and time on every link. At most 1MiB (one message must fit one push).',
+    format: 'g2g-bytes',
+    min: 256,
+    max: MIB,
+    default: 256 * KIB,
+    env: 'G2G_CHANNEL_MAX_MESSAGE_BYTES',
+    arg: 'channel-max-message-bytes',
+  },
+  channelFanout: {
+    doc: 'Peers each server pushes each new channel message to. 0 chooses ⌈ln N⌉ + 1 for N peers, with which push alone reaches all but about e^-fanout of the nodes and pulls repair the rest. Higher lowers latency under loss at a proportional cost in messages; lower saves bandwidth and leans on the pull repair (one repair interval later).',
+    format: 'g2g-integer',
+    min: 0,
+    max: 64,
+    default: 0,
+    defaultText: '0 (⌈ln N⌉ + 1)',
+    env: 'G2G_CHANNEL_FANOUT',
+    arg: 'channel-fanout',
+  },
+  channelQueueMessages: {
+    doc: 'Outbound gossip-channel queue, in messages (and 16MiB): publishing waits while it is full, so a node that publishes faster than the network carries slows its publishers down instead of growing memory. Larger absorbs longer bursts at the cost of memory and of latency under overload.',
+    format: 'g2g-integer',
+    min: 1,
+    max: 1_000_000,
+    default: 1024,
+    env: 'G2G_CHANNEL_QUEUE_MESSAGES',
+    arg: 'channel-queue-messages',
+  },
+  channelRetention: {
+    doc: 'How long each node keeps channel messages to repair peers that missed them (pulls after a partition, a pause or loss). A member cut off for longer than this misses what was published meanwhile (counted as lost); longer costs memory, bounded by channelRetentionMessages and channelRetentionBytes.',
+    format: 'g2g-duration',
+    min: SECOND,
+    max: MAX_TIMER_MS,
+    default: 10 * MINUTE,
+    env: 'G2G_CHANNEL_RETENTION',
+    arg: 'channel-retention',
+  },
+  channelRetentionMessages: {
+    doc: 'Most channel messages each node keeps for repair (the oldest go first). Together with channelRetentionBytes it caps the retention window at high publish rates: at 1,000 messages/s, 10,000 keep 10 s.',
+    format: 'g2g-integer',
+    min: 1,
+    max: 10_000_000,
+    default: 10_000,
+    env: 'G2G_CHANNEL_RETENTION_MESSAGES',
+    arg: 'channel-retention-messages',
+  },
+  channelRetentionBytes: {
+    doc: 'Most bytes of channel messages each node keeps for repair (the oldest go first): the bound on the retention buffer\'s memory.',
+    format: 'g2g-bytes',
+    min: MIB,
+    max: 16 * 1024 * MIB,
+    default: 64 * MIB,
+    env: 'G2G_CHANNEL_RETENTION_BYTES',
+    arg: 'channel-retention-bytes',
   },
 };
 

@@ -17,6 +17,9 @@ import { gossipHandlers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
 import { recordToWire } from '../transport/gossip-wire';
 import { NodeMembership } from './node-membership';
+import { NodeChannel } from './node-channel';
+import type { Channel } from '../channel/channel';
+import { channelHandlers } from '../channel/channel-service';
 import { PeerPool } from '../pool/peer-pool';
 import { g2gPackageDefinition, g2gProto, healthPackageDefinition, SERVICE_NAMES } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
@@ -80,6 +83,7 @@ export class G2gNode {
   private ca: NodeCa | undefined;
   private tokenStore: TokenStore | undefined;
   private network: NodeMembership | undefined;
+  private channelNode: NodeChannel | undefined;
   private registerService: RegisterService | undefined;
   private tokenSyncer: TokenSyncer | undefined;
   private pool: PeerPool | undefined;
@@ -118,6 +122,12 @@ export class G2gNode {
   get boundPorts(): BoundPorts {
     if (!this.ports) throw new NodeStateError('the node is not listening');
     return this.ports;
+  }
+
+  /** The network-wide gossip channel (DESIGN §6); plugins get it scoped (`channel.scoped(name)`). */
+  get channel(): Channel {
+    if (!this.channelNode) throw new NodeStateError('the node has not started');
+    return this.channelNode.channel;
   }
 
   currentLeaf(): Leaf {
@@ -183,6 +193,10 @@ export class G2gNode {
       config.profile,
     );
     const network = this.network;
+    this.channelNode = await NodeChannel.open(
+      { nodeId: ca.nodeId, caKeyPem: ca.keyPem, mode: config.mode, dataDir: config.dataDir, network, metrics: this.metrics, clock: this.clock, random: this.random, log: this.deps.log.child({ component: 'channel' }) },
+      config,
+    );
     this.registerService = registerService({
       nodeId: ca.nodeId,
       cluster: config.cluster,
@@ -204,7 +218,7 @@ export class G2gNode {
       hostVersion: VERSION,
       hostServices: [...Object.values(SERVICE_NAMES), ...REFLECTION_SERVICES],
       hostDefinitions: definitions,
-      channel: () => undefined,
+      channel: () => this.channelNode?.channel,
       pool: {
         pool: () => this.pool,
         serves: (nodeId, service) => {
@@ -226,6 +240,11 @@ export class G2gNode {
     this.gossip = buildPortServer({
       entries: [
         { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
+        {
+          name: SERVICE_NAMES.channel,
+          definition: proto.g2g.v1.Channel.service,
+          handlers: channelHandlers({ handler: this.channelNode.channel, log: this.deps.log.child({ component: 'channel' }), now: () => this.clock.now() }),
+        },
         {
           name: SERVICE_NAMES.tokenSync,
           definition: proto.g2g.v1.TokenSync.service,
@@ -308,6 +327,7 @@ export class G2gNode {
     await network.start({ addresses: this.addresses, registerPort, gossipPort, leaf: this.currentLeaf() });
     const joined = await network.joinAtStart({ ticket: config.join, services: config.services, token: config.token });
     this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
+    this.channelNode.start();
     this.pool = new PeerPool(
       { clients: network.peerClients, members: () => network.serverEndpoints(), clock: this.clock, log: this.deps.log.child({ component: 'pool' }) },
       { pingIntervalMs: network.options.intervalMs * POOL_PING_INTERVALS, pingTimeoutMs: network.options.probeTimeoutMs * 4 },
@@ -410,6 +430,7 @@ export class G2gNode {
     this.registerService?.stop();
     this.tokenSyncer?.stop();
     this.pool?.stop();
+    this.channelNode?.stop();
     // Tell peers we are going (they drop us at once), within the drain budget.
     await Promise.race([this.network?.leave(), new Promise((r) => setTimeout(r, this.deps.config.drainTimeout).unref())]).catch(() => undefined);
     this.network?.stop();

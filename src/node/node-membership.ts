@@ -262,6 +262,7 @@ export class NodeMembership {
     return this.membership?.members() ?? [];
   }
 
+  /** One peer as membership holds it (any state), or undefined. */
   member(nodeId: string): MemberView | undefined {
     return this.membership?.member(nodeId);
   }

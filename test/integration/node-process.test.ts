@@ -80,7 +80,7 @@ test('Admin.Status describes the node', async () => {
   assert.match(s.leaf!.fingerprint, /^sha256:[0-9a-f]{64}$/);
   assert.ok(s.leaf!.notAfterUnixMs > Date.now());
   assert.ok(s.uptimeMs >= 0);
-  assert.deepEqual([...s.services].sort(), ['g2g.v1.Admin', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health']);
+  assert.deepEqual([...s.services].sort(), ['g2g.v1.Admin', 'g2g.v1.Channel', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health']);
   assert.equal(s.caller, `operator:it@${proc.facts.nodeId}`);
 });
 

@@ -12,7 +12,7 @@ import { startInteropNode, type ClientFiles, type InteropNode } from '../helpers
 const TEST = { timeout: 60_000 };
 const REFLECTION = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'];
 const REGISTER_SERVICES = ['g2g.v1.Register', 'grpc.health.v1.Health', ...REFLECTION].sort();
-const GOSSIP_SERVICES = ['g2g.v1.Admin', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health', ...REFLECTION].sort();
+const GOSSIP_SERVICES = ['g2g.v1.Admin', 'g2g.v1.Channel', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health', ...REFLECTION].sort();
 
 let fx: InteropNode | undefined;
 

@@ -75,6 +75,12 @@ describe('defaults and profiles', () => {
       pluginsStartTimeout: 30 * SECOND,
       pluginsStopTimeout: 5 * SECOND,
       plugins: { file: {}, env: {}, flags: {} },
+      channelMaxMessageBytes: 256 * 1024,
+      channelFanout: 0,
+      channelQueueMessages: 1024,
+      channelRetention: 10 * MINUTE,
+      channelRetentionMessages: 10_000,
+      channelRetentionBytes: 64 * 1024 * 1024,
     });
   });
 
@@ -362,7 +368,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 29);
+    assert.equal(keys.length, 35);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);
