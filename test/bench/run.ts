@@ -12,9 +12,10 @@ import { runSimDissemination, runSimFailure, simDisseminationTable, simFailureTa
 import { clusterTable, runCluster } from './cluster.bench';
 import { queryReachTable, runQueryReach } from './query-reach.bench';
 import { pluginOverheadTable, runPluginOverhead } from './plugin-overhead.bench';
+import { channelTable, runChannel } from './channel.bench';
 
 /*
- * `npm run bench` (startup, host-cost, rotation, sim-dissemination, sim-failure, query-reach, plugin-overhead) or
+ * `npm run bench` (startup, host-cost, rotation, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
@@ -31,11 +32,13 @@ const BENCHMARKS = {
   'sim-failure': { run: runSimFailure, table: simFailureTable as (r: unknown) => string, title: '6. Simulated failure detection' },
   'query-reach': { run: runQueryReach, table: queryReachTable as (r: unknown) => string, title: '7. Query reach of the virtual query list' },
   'plugin-overhead': { run: runPluginOverhead, table: pluginOverheadTable as (r: unknown) => string, title: '8. Plugin call overhead' },
+  // About 2 min: 16 node processes, channel throughput, latency and memory at the maximum rate.
+  channel: { run: runChannel, table: channelTable as (r: unknown) => string, title: '9. The gossip channel on 16 node processes' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

