@@ -177,8 +177,12 @@ export async function runChannel(log: (line: string) => void): Promise<ChannelBe
     const ticket = nominated.stdout.trim();
     log(`channel: starting ${N - 1} more node processes with one ticket`);
     await Promise.all(workers.slice(1).map((w) => w.start({ join: ticket })));
-    const converged = await waitFor(async () => (await Promise.all(workers.map((w) => w.request({ type: 'peers' }, 'peers')))).every((p) => p.count === N - 1), 120_000, 250);
-    if (!converged) throw new Error('the cluster did not converge');
+    let views: number[] = [];
+    const converged = await waitFor(async () => {
+      views = (await Promise.all(workers.map((w) => w.request({ type: 'peers' }, 'peers')))).map((p) => p.count);
+      return views.every((count) => count === N - 1);
+    }, 120_000, 250);
+    if (!converged) throw new Error(`the cluster did not converge (alive server peers per node: ${views.join(',')})`);
     log('channel: cluster converged');
     const phases: PhaseResult[] = [];
     await runPhase(workers, log, { name: 'warmup', publishers: N, durationMs: 2000, pacedRate: 160 });
