@@ -5,7 +5,9 @@ const run = promisify(execFile);
 
 /**
  * Several hosts on one machine: network namespaces joined by a bridge in the root namespace,
- * each with its own address in 198.18.0.0/24 (RFC 2544 benchmarking space, reserved for tests).
+ * each with its own address in 198.18.<subnet>.0/24 (RFC 2544 benchmarking space, reserved for
+ * tests). Test files run concurrently, so each file takes its own subnet: two bridges on one
+ * subnet would route each other's packets to the wrong hosts.
  * Needs root and iproute2; `netnsUnavailable()` says why not when it cannot run.
  */
 export interface TestHosts {
@@ -38,23 +40,31 @@ async function ip(...args: string[]): Promise<void> {
   await run('ip', args, { timeout: 10_000 });
 }
 
-/** Creates `count` hosts named `<PREFIX><tag><i>` with addresses 198.18.0.(10 + i). */
-export async function createHosts(count: number, tag = String(process.pid % 1000)): Promise<TestHosts> {
-  const bridge = `${PREFIX}br${tag}`.slice(0, 15);
+/**
+ * Creates `count` hosts named `<PREFIX>s<subnet>h<i>` with addresses 198.18.<subnet>.(10 + i).
+ * Names follow from the subnet, so what a killed run left behind is removed first.
+ */
+export async function createHosts(count: number, subnet: number): Promise<TestHosts> {
+  if (!Number.isInteger(subnet) || subnet < 1 || subnet > 254) throw new Error(`subnet ${subnet}: expected 1..254`);
+  const tag = `s${subnet}`;
+  const bridge = `${PREFIX}br${tag}`;
   const names: string[] = [];
   const destroy = async () => {
     for (const name of names) await ip('netns', 'del', name).catch(() => undefined);
     await ip('link', 'del', bridge).catch(() => undefined);
   };
+  for (let i = 1; i <= count; i++) names.push(`${PREFIX}${tag}h${i}`);
+  await destroy();
+  names.length = 0;
   try {
     await ip('link', 'add', bridge, 'type', 'bridge');
-    await ip('addr', 'add', '198.18.0.1/24', 'dev', bridge);
+    await ip('addr', 'add', `198.18.${subnet}.1/24`, 'dev', bridge);
     await ip('link', 'set', bridge, 'up');
     const hosts: TestHost[] = [];
     for (let i = 1; i <= count; i++) {
       const name = `${PREFIX}${tag}h${i}`;
-      const outer = `${PREFIX}${tag}v${i}`.slice(0, 15);
-      const address = `198.18.0.${10 + i}`;
+      const outer = `${PREFIX}${tag}v${i}`;
+      const address = `198.18.${subnet}.${10 + i}`;
       await ip('netns', 'add', name);
       names.push(name);
       await ip('link', 'add', outer, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name);

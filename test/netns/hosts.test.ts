@@ -13,7 +13,7 @@ const dirs: string[] = [];
 
 before(async () => {
   skip = await netnsUnavailable();
-  if (!skip) net = await createHosts(2);
+  if (!skip) net = await createHosts(2, 1);
 });
 
 after(async () => {

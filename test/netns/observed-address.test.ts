@@ -55,7 +55,7 @@ async function view(node: (typeof nodes)[number]): Promise<MembersResponse__Outp
 
 before(async () => {
   skip = await netnsUnavailable();
-  if (!skip) net = await createHosts(3, `o${process.pid % 100}`);
+  if (!skip) net = await createHosts(3, 2);
 });
 
 after(async () => {
