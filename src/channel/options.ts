@@ -15,15 +15,22 @@ export interface ChannelOptions {
   fanout: number;
   /** How long new messages wait to share a push (ms): batching under load, latency when idle. */
   flushDelayMs: number;
-  /** Largest push batch (bytes; a single larger message still goes alone). */
+  /**
+   * Largest push batch (bytes; a single larger message still goes alone). With
+   * `maxBatchMessages` and `maxInFlightPerPeer` it bounds what waits at a busy receiver, and so
+   * the latency under overload: larger batches amortise calls, smaller ones queue less.
+   */
   maxBatchBytes: number;
-  /** Most messages per push. */
+  /** Most messages per push (see maxBatchBytes). */
   maxBatchMessages: number;
   /** Pushes to one peer in flight at once: a slow peer holds back only its own share. */
   maxInFlightPerPeer: number;
   /** Bytes of pushes in flight at once, all peers together: with the queue, what bounds memory when the network is slower than publishing. */
   maxInFlightBytes: number;
-  /** Deadline of one push (ms). */
+  /**
+   * Deadline of one push (ms). Generous: a push that times out at a busy receiver is work done
+   * for nothing and marks the peer failed; a dead peer only holds its own two slots meanwhile.
+   */
   pushTimeoutMs: number;
   /** Outbound queue (messages): publishing waits while it is full. */
   queueMessages: number;
@@ -58,19 +65,19 @@ const LAN: ChannelOptions = {
   maxMessageBytes: 256 * KIB,
   fanout: 0,
   flushDelayMs: 1,
-  maxBatchBytes: MIB,
-  maxBatchMessages: 512,
+  maxBatchBytes: 256 * KIB,
+  maxBatchMessages: 64,
   maxInFlightPerPeer: 2,
   maxInFlightBytes: 8 * MIB,
-  pushTimeoutMs: 2000,
+  pushTimeoutMs: 5000,
   queueMessages: 1024,
   queueBytes: 16 * MIB,
   retentionMs: 10 * 60_000,
   retentionMessages: 10_000,
   retentionBytes: 64 * MIB,
   repairIntervalMs: 1000,
-  pullTimeoutMs: 1000,
-  maxPullBytes: MIB,
+  pullTimeoutMs: 3000,
+  maxPullBytes: 256 * KIB,
   maxDigestOrigins: 4096,
   maxHeldListed: 256,
   gapTimeoutMs: 120_000,
@@ -79,8 +86,8 @@ const LAN: ChannelOptions = {
 
 export const CHANNEL_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readonly<ChannelOptions>>> = {
   lan: LAN,
-  wan: { ...LAN, flushDelayMs: 5, pushTimeoutMs: 5000, pullTimeoutMs: 5000, repairIntervalMs: 2000, gapTimeoutMs: 240_000 },
-  local: { ...LAN, pushTimeoutMs: 1000, repairIntervalMs: 200, gapTimeoutMs: 30_000 },
+  wan: { ...LAN, flushDelayMs: 5, pushTimeoutMs: 10_000, pullTimeoutMs: 6000, repairIntervalMs: 2000, gapTimeoutMs: 240_000 },
+  local: { ...LAN, repairIntervalMs: 200, gapTimeoutMs: 30_000 },
 };
 
 /** Largest `maxMessageBytes` allowed: a message plus its envelope must fit one push and one pull answer (gRPC's default limit is 4 MiB). */

@@ -20,7 +20,7 @@ export type WorkerCommand =
   | { type: 'stop' };
 
 export type WorkerReply =
-  | { type: 'started'; nodeId: string; pid: number }
+  | { type: 'started'; nodeId: string; pid: number; error?: string }
   | { type: 'peers'; count: number }
   | { type: 'published'; phase: string; count: number; ms: number }
   | { type: 'delivered'; phase: string; count: number; latencies: number[] }
@@ -81,7 +81,12 @@ async function handle(cmd: WorkerCommand): Promise<void> {
     case 'start': {
       const config = loadConfig({ flags: cmd.flags, env: {} });
       node = new G2gNode({ config, log: silentLogger(), keyBits: 1024 });
-      await node.start();
+      try {
+        await node.start();
+      } catch (error) {
+        send({ type: 'started', nodeId: '', pid: process.pid, error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
       node.channel.subscribe('bench', onMessage);
       send({ type: 'started', nodeId: node.nodeId, pid: process.pid });
       return;

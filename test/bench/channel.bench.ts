@@ -16,9 +16,12 @@ import { median, percentile, round } from './stats';
  * signature and every other node one verification).
  */
 
-const N = 16;
+/** Nodes (G2G_BENCH_CHANNEL_NODES overrides it, for quick looks; the README's figures use 16). */
+const N = Number(process.env.G2G_BENCH_CHANNEL_NODES ?? 16);
 const SIZE = 256;
 const WORKER = path.resolve(__dirname, 'channel-bench-worker.js');
+/** Joiners started at once (each join costs the seed a connect-back handshake). */
+const JOIN_BATCH = 4;
 
 export interface PhaseResult {
   name: string;
@@ -72,9 +75,28 @@ class Worker {
     });
   }
 
-  async start(flags: Record<string, string>): Promise<void> {
+  /** Starts the node; false if it could not (e.g. a join whose connect-back timed out on a loaded machine). */
+  async start(flags: Record<string, string>): Promise<boolean> {
     const started = await this.request({ type: 'start', flags: { profile: 'local', 'data-dir': this.dataDir, 'register-port': '0', 'gossip-port': '0', ...flags } }, 'started');
     this.nodeId = started.nodeId;
+    return started.error === undefined;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** A joined node, retried with a fresh process and data dir when a join fails. */
+async function joinedWorker(ticket: string, dirs: string[], log: (line: string) => void): Promise<Worker> {
+  for (let attempt = 1; ; attempt++) {
+    const dir = await tempDir('g2g-bench-channel-');
+    dirs.push(dir);
+    const w = new Worker(dir);
+    if (await w.start({ join: ticket })) return w;
+    w.kill();
+    if (attempt === 3) throw new Error('a node could not join in 3 attempts');
+    log(`channel: a join failed (attempt ${attempt}); retrying with a fresh node`);
   }
 }
 
@@ -168,15 +190,18 @@ async function runPhase(
 export async function runChannel(log: (line: string) => void): Promise<ChannelBenchResult> {
   const baseline = rsaBaseline();
   log(`channel: baseline RSA-2048 ${baseline.rsaSignaturesPerSecond} signatures/s, ${baseline.rsaVerificationsPerSecond} verifications/s on one thread`);
-  const dirs = await Promise.all(Array.from({ length: N }, () => tempDir('g2g-bench-channel-')));
-  const workers = dirs.map((d) => new Worker(d));
+  const dirs = [await tempDir('g2g-bench-channel-')];
+  const workers = [new Worker(dirs[0]!)];
   try {
-    await workers[0]!.start({});
+    if (!(await workers[0]!.start({}))) throw new Error('the first node did not start');
     const nominated = await runCli(['nominate', '--reusable', '--data-dir', dirs[0]!]);
     if (nominated.code !== 0) throw new Error(`nominate failed: ${nominated.stderr}`);
     const ticket = nominated.stdout.trim();
-    log(`channel: starting ${N - 1} more node processes with one ticket`);
-    await Promise.all(workers.slice(1).map((w) => w.start({ join: ticket })));
+    log(`channel: starting ${N - 1} more node processes with one ticket, ${JOIN_BATCH} at a time`);
+    while (workers.length < N) {
+      const batch = Math.min(JOIN_BATCH, N - workers.length);
+      workers.push(...(await Promise.all(Array.from({ length: batch }, () => joinedWorker(ticket, dirs, log)))));
+    }
     let views: number[] = [];
     const converged = await waitFor(async () => {
       views = (await Promise.all(workers.map((w) => w.request({ type: 'peers' }, 'peers')))).map((p) => p.count);
@@ -193,8 +218,8 @@ export async function runChannel(log: (line: string) => void): Promise<ChannelBe
     phases.push(await runPhase(workers, log, { name: 'paced-16', publishers: N, durationMs: 10_000, pacedRate: paced }));
     return { nodes: N, setup: `${N} node processes (local profile, loopback, mutual TLS), driven over IPC; ${SIZE}-byte messages`, baseline, phases };
   } finally {
-    await Promise.all(workers.map((w) => w.request({ type: 'stop' }, 'stopped', 15_000).catch(() => w.child.kill('SIGKILL'))));
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.request({ type: 'stop' }, 'stopped', 15_000).catch(() => w.kill())));
+    for (const w of workers) w.kill();
     await Promise.all(dirs.map((d) => removeDir(d)));
   }
 }
@@ -204,7 +229,7 @@ export function channelTable(r: ChannelBenchResult): string {
     `${r.setup}`,
     `baseline: RSA-2048 ${r.baseline.rsaSignaturesPerSecond} signatures/s, ${r.baseline.rsaVerificationsPerSecond} verifications/s (one thread)`,
     '',
-    'phase     publishers  offered      msg/s to all 16   × sign baseline   latency p50 / p99 / max   complete   RSS max   heap first→last (max)   retained max   queue max   waiting max',
+    'phase     publishers  offered      msg/s to all      × sign baseline   latency p50 / p99 / max   complete   RSS max   heap first→last (max)   retained max   queue max   waiting max',
   ];
   for (const p of r.phases) {
     lines.push(
