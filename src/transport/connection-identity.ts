@@ -30,11 +30,16 @@ export function connectionIdentity(call: { getAuthContext(): { sslPeerCertificat
 const cache = new WeakMap<TLSSocket, CertificateIdentity>();
 
 interface ChainLink {
+  /** A handler's call object (ServerUnaryCallImpl and kin) holds the interceptor chain here. */
+  call?: unknown;
   nextCall?: unknown;
   stream?: { session?: { socket?: unknown } };
 }
 
-/** The TLS socket under a server call, found through grpc-js internals; undefined if not found. */
+/**
+ * The TLS socket under a server call (an interceptor's call, or the call object a handler gets),
+ * found through grpc-js internals; undefined if not found.
+ */
 export function connectionSocket(call: unknown): TLSSocket | undefined {
   let link = call as ChainLink | undefined;
   for (let depth = 0; link && depth < 32; depth++) {
@@ -42,7 +47,7 @@ export function connectionSocket(call: unknown): TLSSocket | undefined {
       const socket = link.stream.session?.socket;
       return socket instanceof TLSSocket ? socket : undefined;
     }
-    link = link.nextCall as ChainLink | undefined;
+    link = (link.nextCall ?? link.call) as ChainLink | undefined;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { TLSSocket } from 'node:tls';
 import { after, before, test } from 'node:test';
 import type * as grpc from '@grpc/grpc-js';
 import type { G2gNode } from '../../src/node/g2g-node';
-import { call, healthClient } from '../helpers/clients';
+import { call, channelOptions, g2gProto, healthClient, tlsCredentials } from '../helpers/clients';
 import { materialFor, operatorCert, startInProcessNode } from '../helpers/in-process-node';
 
 let node: G2gNode;
@@ -32,6 +32,29 @@ test('authorisation reads the peer certificate once per connection, not once per
     }
     // If this fails, grpc-js changed its internals: transport/connection-identity.ts falls back to
     // getAuthContext() (still correct, but the per-call cost is back).
+    assert.equal(reads, 0);
+  } finally {
+    client.close();
+  }
+});
+
+test('handlers that ask who is calling (callerOf) read the peer certificate once per connection too', async () => {
+  const material = materialFor(node, await operatorCert(node.nodeCa));
+  const { Admin } = g2gProto().g2g.v1;
+  const client: grpc.Client = new Admin(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(material), channelOptions(node.nodeId));
+  try {
+    await call(client, 'Status', {});
+    const original = TLSSocket.prototype.getPeerCertificate;
+    let reads = 0;
+    TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
+      reads++;
+      return original.call(this, detailed as true);
+    } as typeof original;
+    try {
+      for (let i = 0; i < 20; i++) assert.match((await call<{ caller: string }>(client, 'Status', {})).caller, /^operator:/);
+    } finally {
+      TLSSocket.prototype.getPeerCertificate = original;
+    }
     assert.equal(reads, 0);
   } finally {
     client.close();
