@@ -333,6 +333,10 @@ export class G2gNode {
       { pingIntervalMs: network.options.intervalMs * POOL_PING_INTERVALS, pingTimeoutMs: network.options.probeTimeoutMs * 4 },
     );
     this.pool.start();
+    const pool = this.pool;
+    network.onEvent((event) => {
+      if (event.type === 'dead' || event.type === 'left' || event.type === 'removed') pool.membersChanged();
+    });
     if (config.mode === 'server') {
       this.tokenSyncer = new TokenSyncer(
         {

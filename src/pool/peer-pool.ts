@@ -4,8 +4,10 @@ import type { Logger } from '../log/logger';
 import type { PeerClients, PeerEndpoint } from '../transport/peer-clients';
 import type { Clock, TimerHandle } from '../util/clock';
 import { groupByLatency, type Grouping, type LatencyGroup } from './latency-groups';
+import { fanOut, healthyFirst, type FanOutCall, type FanOutOptions, type FanOutResult } from './fan-out';
 import { PeerStats, type PeerStatsSnapshot } from './peer-stats';
 import { QueryOrder } from './query-order';
+import { BorrowedChannel } from '../transport/borrowed-channel';
 
 export interface PeerPoolComponents {
   clients: PeerClients;
@@ -24,10 +26,12 @@ export interface PeerPoolOptions {
   pingTimeoutMs: number;
 }
 
-export interface FanOutResult<T> {
-  results: { nodeId: string; value: T }[];
-  errors: { nodeId: string; error: unknown }[];
-}
+export type { FanOutCall, FanOutOptions, FanOutResult } from './fan-out';
+
+/** A generated grpc-js client class (what `makeGenericClientConstructor` and proto-loader give). */
+export type ClientConstructor<C extends grpc.Client> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
+
+const INSECURE = grpc.credentials.createInsecure();
 
 /**
  * The latency-ordered client pool (DESIGN §5): per-peer statistics over the pooled channels
@@ -40,16 +44,23 @@ export class PeerPool {
   private grouping: Grouping | undefined;
   private readonly order = new QueryOrder();
   private timer: TimerHandle | undefined;
+  private running = false;
+  private changeTimer: TimerHandle | undefined;
   private readonly now: () => number;
+  /** Typed clients handed out, per peer and client class (see `client`). */
+  private readonly typedClients = new Map<string, Map<ClientConstructor<grpc.Client>, grpc.Client>>();
 
   constructor(private readonly c: PeerPoolComponents, private readonly options: PeerPoolOptions) {
     this.now = c.now ?? (() => performance.now());
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.running) return;
+    this.running = true;
     const round = () => {
       this.measure().finally(() => {
+        // Stopped while the pings were out: do not re-arm.
+        if (!this.running) return;
         this.regroup();
         this.timer = this.c.clock.setTimeout(round, this.options.pingIntervalMs);
       });
@@ -58,6 +69,9 @@ export class PeerPool {
   }
 
   stop(): void {
+    this.running = false;
+    this.changeTimer?.cancel();
+    this.changeTimer = undefined;
     this.timer?.cancel();
     this.timer = undefined;
   }
@@ -88,51 +102,67 @@ export class PeerPool {
 
   /**
    * A typed client for any service on `nodeId`, over the pooled channel (pinned to the peer's
-   * CA, presenting our current leaf). Undefined when the peer is not in the pool.
+   * CA, presenting our current leaf; no new connection). Undefined when the peer is not an alive
+   * server-mode member. The client is cached per peer and class, follows the peer's channel when
+   * it is recycled (leaf change, address failover), fails calls with UNAVAILABLE once the peer has
+   * left, and its `close()` leaves the pooled channel open.
    */
-  client<C extends grpc.Client>(nodeId: string, ctor: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C): C | undefined {
-    const endpoint = this.c.members().find((m) => m.nodeId === nodeId);
-    if (!endpoint) return undefined;
-    const channel = this.c.clients.gossip(endpoint).getChannel();
-    return new ctor(channel.getTarget(), grpc.credentials.createInsecure(), { channelOverride: channel });
+  client<C extends grpc.Client>(nodeId: string, ctor: ClientConstructor<C>): C | undefined {
+    let byClass = this.typedClients.get(nodeId);
+    const cached = byClass?.get(ctor);
+    if (cached) return cached as C;
+    let channel = this.c.clients.channelOf(nodeId);
+    if (!channel) {
+      const endpoint = this.c.members().find((m) => m.nodeId === nodeId);
+      if (!endpoint) return undefined;
+      channel = this.c.clients.gossip(endpoint).getChannel();
+    }
+    const borrowed = new BorrowedChannel(nodeId, channel, () => this.c.clients.channelOf(nodeId));
+    const client = new ctor(channel.getTarget(), INSECURE, { channelOverride: borrowed });
+    if (!byClass) this.typedClients.set(nodeId, (byClass = new Map()));
+    byClass.set(ctor, client);
+    return client;
   }
 
   /**
-   * Calls up to `k` peers in query order, each with its own deadline; a peer that fails or is
-   * too slow is skipped and the next in order is tried, until `k` answers or the list is used up.
-   * Partial success is a value: answers and per-peer errors.
+   * Asks up to `k` peers in query order (peers that keep failing last), each call with its own
+   * deadline, hedging calls slower than the peer's hedge delay with the next peer in order
+   * (see fan-out.ts). Partial success is a value: answers, per-peer errors, hedges sent.
    */
-  async fanOut<T>(
+  fanOut<T>(
     k: number,
-    call: (nodeId: string, deadline: Date) => Promise<T>,
-    options: { deadlineMs: number; /** Only these peers are tried (e.g. those serving a plugin's service). */ eligible?: (nodeId: string) => boolean },
+    call: FanOutCall<T>,
+    options: FanOutOptions & { /** Only these peers are tried (e.g. those serving a plugin's service). */ eligible?: (nodeId: string) => boolean },
   ): Promise<FanOutResult<T>> {
     const eligible = options.eligible;
     const order = eligible ? this.queryOrder().filter(eligible) : this.queryOrder();
-    const out: FanOutResult<T> = { results: [], errors: [] };
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (out.results.length < k && next < order.length) {
-        const nodeId = order[next++]!;
-        const stats = this.stats.get(nodeId);
-        stats?.begin();
-        const connected = this.isConnected(nodeId);
-        const started = this.now();
-        try {
-          const value = await call(nodeId, new Date(Date.now() + options.deadlineMs));
-          stats?.recordSuccess(this.c.clock.now());
-          if (connected) stats?.recordRtt(this.now() - started, this.c.clock.now());
-          if (out.results.length < k) out.results.push({ nodeId, value });
-        } catch (error) {
-          stats?.recordError(this.c.clock.now());
-          out.errors.push({ nodeId, error });
-        } finally {
-          stats?.end();
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(0, Math.min(k, order.length)) }, worker));
-    return out;
+    const candidates = healthyFirst(order, (id) => this.stats.get(id)?.snapshot());
+    return fanOut(
+      {
+        clock: this.c.clock,
+        now: this.now,
+        stats: (id) => this.stats.get(id),
+        connected: (id) => this.c.clients.channelOf(id)?.getConnectivityState(false) === grpc.connectivityState.READY,
+      },
+      candidates,
+      k,
+      call,
+      options,
+    );
+  }
+
+  /**
+   * Membership changed: forget peers that are no longer alive server-mode members (their
+   * channels are closed by their owner, PeerClients) and regroup now rather than at the next
+   * measurement round. New peers enter the groups once measured.
+   */
+  membersChanged(): void {
+    // Coalesced: a burst of events (a partition, a mass leave) costs one pass over the members.
+    this.changeTimer ??= this.c.clock.setTimeout(() => {
+      this.changeTimer = undefined;
+      this.prune(new Set(this.c.members().map((m) => m.nodeId)));
+      this.regroup();
+    }, 0);
   }
 
   /** Admin.Peers: groups nearest first, every peer's figures, and the current query order. */
@@ -146,16 +176,10 @@ export class PeerPool {
     };
   }
 
-  private isConnected(nodeId: string): boolean {
-    const endpoint = this.c.members().find((m) => m.nodeId === nodeId);
-    return endpoint !== undefined && this.c.clients.gossip(endpoint).getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
-  }
-
   /** One measurement round: a Ping to every peer, RTT recorded when the channel was already up. */
   private async measure(): Promise<void> {
     const members = this.c.members();
-    const present = new Set(members.map((m) => m.nodeId));
-    for (const id of this.stats.keys()) if (!present.has(id)) this.stats.delete(id);
+    this.prune(new Set(members.map((m) => m.nodeId)));
     await Promise.all(
       members.map(async (endpoint) => {
         let stats = this.stats.get(endpoint.nodeId);
@@ -165,7 +189,7 @@ export class PeerPool {
         const started = this.now();
         try {
           await new Promise<void>((resolve, reject) =>
-            client.Ping({ nonce: 0 }, { deadline: Date.now() + this.options.pingTimeoutMs }, (error) => (error ? reject(error) : resolve())),
+            client.Ping({ nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs }, (error) => (error ? reject(error) : resolve())),
           );
           stats.recordSuccess(this.c.clock.now());
           // A ping that had to open the connection measured a TLS handshake, not the path.
@@ -175,6 +199,11 @@ export class PeerPool {
         }
       }),
     );
+  }
+
+  private prune(present: ReadonlySet<string>): void {
+    for (const id of [...this.stats.keys()]) if (!present.has(id)) this.stats.delete(id);
+    for (const id of [...this.typedClients.keys()]) if (!present.has(id)) this.typedClients.delete(id);
   }
 
   private regroup(): void {

@@ -31,6 +31,8 @@ export interface PeerStatsSnapshot {
   ewmaMs: number | null;
   /** Mean RTT over the recent samples in the ring; null before the first sample. */
   meanMs: number | null;
+  /** 95th percentile (nearest rank) of the recent samples; null before the first sample. */
+  p95Ms: number | null;
   /** Samples currently in the ring (≤ its size). */
   samples: number;
   /** Samples recorded since creation (not bounded by the ring). */
@@ -116,10 +118,18 @@ export class PeerStats {
     return out;
   }
 
+  /** The q-quantile (nearest rank) of the recent samples; null before the first sample. */
+  quantile(q: number): number | null {
+    if (this.ringCount === 0) return null;
+    const sorted = this.recentSamples().sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  }
+
   snapshot(): PeerStatsSnapshot {
     return {
       ewmaMs: this.ewma,
       meanMs: this.ringCount === 0 ? null : this.ringSum / this.ringCount,
+      p95Ms: this.quantile(0.95),
       samples: this.ringCount,
       totalSamples: this.total,
       errors: this.errors,

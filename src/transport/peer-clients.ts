@@ -76,6 +76,11 @@ export class PeerClients {
     return entry.channel;
   }
 
+  /** The peer's current channel, if it has one (never creates one). */
+  channelOf(nodeId: string): grpc.ChannelInterface | undefined {
+    return this.entries.get(nodeId)?.client.getChannel();
+  }
+
   /** After a failed call: the next call to this peer tries its next advertised address. */
   failed(nodeId: string): void {
     const entry = this.entries.get(nodeId);

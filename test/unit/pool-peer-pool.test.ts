@@ -13,12 +13,14 @@ import type { PeerClients, PeerEndpoint } from '../../src/transport/peer-clients
 function fakePool(latency: Record<string, number>, connected = true) {
   let t = 0;
   let pending: { latency: number; startedAt: number; cb: (e: Error | null) => void }[] = [];
-  const members: PeerEndpoint[] = Object.keys(latency).map((nodeId) => ({ nodeId, addresses: ['127.0.0.1'], gossipPort: 1, caCertPem: '' }));
+  let members: PeerEndpoint[] = Object.keys(latency).map((nodeId) => ({ nodeId, addresses: ['127.0.0.1'], gossipPort: 1, caCertPem: '' }));
+  const channel = { getConnectivityState: () => (connected ? grpc.connectivityState.READY : grpc.connectivityState.IDLE), getTarget: () => 'fake' };
   const clients = {
     gossip: (endpoint: PeerEndpoint) => ({
-      getChannel: () => ({ getConnectivityState: () => (connected ? grpc.connectivityState.READY : grpc.connectivityState.IDLE), getTarget: () => 'fake' }),
+      getChannel: () => channel,
       Ping: (_req: object, _opts: object, cb: (e: Error | null) => void) => void pending.push({ latency: latency[endpoint.nodeId]!, startedAt: t, cb }),
     }),
+    channelOf: (nodeId: string) => (members.some((m) => m.nodeId === nodeId) ? channel : undefined),
   } as unknown as PeerClients;
   const clock = new ManualClock();
   const pool = new PeerPool({ clients, members: () => members, clock, log: silentLogger(), now: () => t }, { pingIntervalMs: 1000, pingTimeoutMs: 500 });
@@ -39,7 +41,8 @@ function fakePool(latency: Record<string, number>, connected = true) {
       }
     }
   };
-  return { pool, rounds };
+  const remove = (nodeId: string) => (members = members.filter((m) => m.nodeId !== nodeId));
+  return { pool, rounds, clock, remove };
 }
 
 test('pings become RTT samples, peers are grouped by latency and ordered far, near, far, near', async () => {
@@ -77,4 +80,48 @@ test('fan-out asks k peers in query order, skips failures, and reports them', as
   assert.deepEqual(result.errors.map((e) => e.nodeId), [first]);
   assert.ok(!result.results.some((r) => r.nodeId === first));
   assert.equal(pool.statsOf(first)!.errors, 1);
+});
+
+test('a peer that keeps failing is asked after the healthy ones, which keep their query order', async () => {
+  const { pool, rounds } = fakePool({ a1: 1, a2: 1, b1: 80, b2: 80 });
+  pool.start();
+  await rounds(3);
+  pool.stop();
+  const broken = 'a2';
+  const fanOutRound = async () => {
+    const expected = pool.peekOrder();
+    const asked: string[] = [];
+    await pool.fanOut(4, async (id) => {
+      asked.push(id);
+      if (id === broken) throw new Error('down');
+      return id;
+    }, { deadlineMs: 100, hedgeMs: 'off' });
+    return { expected, asked };
+  };
+  for (let i = 0; i < 3; i++) {
+    const { expected, asked } = await fanOutRound();
+    assert.deepEqual(asked, expected, 'in query order while it has failed fewer than 3 times in a row');
+  }
+  for (let i = 0; i < 4; i++) {
+    const { expected, asked } = await fanOutRound();
+    assert.deepEqual(asked, [...expected.filter((id) => id !== broken), broken]);
+  }
+  assert.equal(pool.statsOf(broken)!.consecutiveErrors, 7);
+});
+
+test('typed clients are cached per peer and class, and forgotten with the peer; a peer that left leaves the groups at once', async () => {
+  const { pool, rounds, clock, remove } = fakePool({ a1: 1, b1: 80 });
+  pool.start();
+  await rounds(2);
+  pool.stop();
+  const Ctor = grpc.makeGenericClientConstructor({}, 'Test');
+  const c1 = pool.client('a1', Ctor)!;
+  assert.equal(pool.client('a1', Ctor), c1);
+  assert.equal(pool.client('nobody', Ctor), undefined);
+  remove('a1');
+  pool.membersChanged();
+  clock.advance(0);
+  assert.deepEqual(pool.groups().flatMap((g) => g.members.map((m) => m.id)), ['b1']);
+  assert.equal(pool.statsOf('a1'), undefined);
+  assert.equal(pool.client('a1', Ctor), undefined);
 });

@@ -6,6 +6,7 @@ test('a new peer has no latency figures, no errors and nothing in flight', () =>
   assert.deepEqual(new PeerStats().snapshot(), {
     ewmaMs: null,
     meanMs: null,
+    p95Ms: null,
     samples: 0,
     totalSamples: 0,
     errors: 0,
@@ -91,4 +92,14 @@ test('invalid samples and options are refused', () => {
   assert.throws(() => new PeerStats({ alpha: 1.5 }), RangeError);
   assert.throws(() => new PeerStats({ ringSize: 0 }), RangeError);
   assert.throws(() => new PeerStats({ ringSize: 2.5 }), RangeError);
+});
+
+test('p95 is the nearest-rank 95th percentile of the recent samples', () => {
+  const s = new PeerStats({ ringSize: 20 });
+  for (let i = 1; i <= 20; i++) s.recordRtt(i, i);
+  assert.equal(s.snapshot().p95Ms, 19);
+  assert.equal(s.quantile(1), 20);
+  assert.equal(s.quantile(0), 1);
+  for (let i = 0; i < 20; i++) s.recordRtt(3, 100); // the ring forgets the old ones
+  assert.equal(s.snapshot().p95Ms, 3);
 });

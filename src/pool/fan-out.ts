@@ -1,0 +1,184 @@
+import type { Clock, TimerHandle } from '../util/clock';
+import { FanOutDoneError, PeerDeadlineError, PeerSupersededError } from './errors';
+import type { PeerStats, PeerStatsSnapshot } from './peer-stats';
+
+/**
+ * Fan-out over the pool (DESIGN §5): ask k peers in query order, each call with its own deadline,
+ * hedging slow peers and skipping failing ones, and return what came back — partial success is a
+ * value (STYLE 8).
+ *
+ * Hedging (Dean & Barroso, "The Tail at Scale", CACM 2013): when a call has not answered within
+ * its peer's hedge delay, the next peer in order is asked as well; the slow call keeps running
+ * and whichever answers counts. The pool itself enforces each call's deadline with the injected
+ * clock (the call is aborted through its signal and the peer reported), so a call function that
+ * ignores its deadline cannot hold the fan-out. Once k answers are in, every call still running
+ * is aborted.
+ *
+ * Skipping: a peer whose last FAILING_AFTER calls or pings all failed is moved to the end of the
+ * order (still asked if the others are not enough), so a dead-but-not-yet-declared peer does not
+ * cost every fan-out a deadline.
+ */
+
+/**
+ * Hedge delay of the automatic policy: HEDGE_P95_FACTOR × the peer's p95 RTT, at least
+ * HEDGE_MIN_MS. The samples are mostly pings, which measure the path but not the service time
+ * of a plugin call, hence the factor and the floor: a call to a near peer that takes more than
+ * 10 ms is hedged, one to a 40 ms peer after 80 ms. Lower values cut the tail sooner at the cost
+ * of more duplicate calls; for services much slower than the network pass `hedgeMs` explicitly.
+ */
+export const HEDGE_P95_FACTOR = 2;
+export const HEDGE_MIN_MS = 10;
+/** Consecutive errors after which a peer is asked only when the others are not enough. */
+export const FAILING_AFTER = 3;
+
+export interface FanOutOptions {
+  /** Deadline of each call (ms): a peer that has not answered by then is given up on. */
+  deadlineMs: number;
+  /**
+   * When to ask the next peer as well while a call is still running (ms), `'auto'` (the default:
+   * from the peer's own RTT figures, see HEDGE_P95_FACTOR) or `'off'`. A delay at or above the
+   * deadline never hedges.
+   */
+  hedgeMs?: number | 'auto' | 'off';
+}
+
+/** A call to one peer. Abort the underlying RPC when `signal` fires (the pool no longer waits). */
+export type FanOutCall<T> = (nodeId: string, deadline: Date, signal: AbortSignal) => Promise<T>;
+
+export interface FanOutResult<T> {
+  /** Answers in arrival order, at most k. */
+  results: { nodeId: string; value: T }[];
+  /** Peers that failed, missed their deadline or were superseded by a hedge, with why. */
+  errors: { nodeId: string; error: unknown }[];
+  /** Calls started because an earlier one was slower than its hedge delay. */
+  hedges: number;
+}
+
+export interface FanOutComponents {
+  clock: Clock;
+  /** High-resolution time (ms) for RTT samples. */
+  now(): number;
+  stats(nodeId: string): PeerStats | undefined;
+  /** Whether the peer's channel is connected now (a call on a new connection measures a handshake). */
+  connected(nodeId: string): boolean;
+}
+
+/** The hedge delay for a peer with `stats` under `option` (Infinity: never hedge). */
+export function hedgeDelayMs(stats: Pick<PeerStatsSnapshot, 'p95Ms'> | undefined, option: FanOutOptions['hedgeMs'] = 'auto'): number {
+  if (option === 'off') return Infinity;
+  if (typeof option === 'number') {
+    if (!(option >= 0)) throw new RangeError(`hedgeMs must be ≥ 0, got ${option}`);
+    return option;
+  }
+  const p95 = stats?.p95Ms ?? null;
+  return p95 === null ? Infinity : Math.max(HEDGE_MIN_MS, HEDGE_P95_FACTOR * p95);
+}
+
+/** Peers that keep failing go last; the rest keep their query order (a stable partition). */
+export function healthyFirst(order: readonly string[], stats: (nodeId: string) => Pick<PeerStatsSnapshot, 'consecutiveErrors'> | undefined): string[] {
+  const failing = (id: string) => (stats(id)?.consecutiveErrors ?? 0) >= FAILING_AFTER;
+  return [...order.filter((id) => !failing(id)), ...order.filter(failing)];
+}
+
+interface Attempt {
+  nodeId: string;
+  controller: AbortController;
+  /** It passed its hedge delay (another peer was asked in its place). */
+  slow: boolean;
+  connected: boolean;
+  startedAt: number;
+  timers: TimerHandle[];
+}
+
+/** Asks up to k of `candidates` (in order) as described above. */
+export function fanOut<T>(c: FanOutComponents, candidates: readonly string[], k: number, call: FanOutCall<T>, options: FanOutOptions): Promise<FanOutResult<T>> {
+  if (!(options.deadlineMs > 0)) throw new RangeError(`deadlineMs must be > 0, got ${options.deadlineMs}`);
+  const out: FanOutResult<T> = { results: [], errors: [], hedges: 0 };
+  if (k <= 0 || candidates.length === 0) return Promise.resolve(out);
+  return new Promise((resolve) => {
+    const live = new Set<Attempt>();
+    let next = 0;
+    let done = false;
+
+    const release = (a: Attempt): void => {
+      live.delete(a);
+      for (const t of a.timers) t.cancel();
+      c.stats(a.nodeId)?.end();
+    };
+
+    const finish = (): void => {
+      done = true;
+      for (const a of [...live]) {
+        release(a);
+        if (a.slow) out.errors.push({ nodeId: a.nodeId, error: new PeerSupersededError(`peer ${a.nodeId} was slower than its hedge delay and was not needed`) });
+        a.controller.abort(new FanOutDoneError('the fan-out has its answers'));
+      }
+      resolve(out);
+    };
+
+    /** Starts calls while fewer than k answers are in or expected, then finishes when nothing is left. */
+    const pump = (): void => {
+      if (done) return;
+      let expected = 0;
+      for (const a of live) if (!a.slow) expected++;
+      while (next < candidates.length && out.results.length + expected < k) {
+        launch(candidates[next++]!);
+        expected++;
+      }
+      if (out.results.length >= k || live.size === 0) finish();
+    };
+
+    const settle = (a: Attempt, outcome: { value: T } | { error: unknown }): void => {
+      if (done || !live.has(a)) return;
+      release(a);
+      const stats = c.stats(a.nodeId);
+      if ('value' in outcome) {
+        stats?.recordSuccess(c.clock.now());
+        if (a.connected) stats?.recordRtt(c.now() - a.startedAt, c.clock.now());
+        out.results.push({ nodeId: a.nodeId, value: outcome.value });
+      } else {
+        stats?.recordError(c.clock.now());
+        out.errors.push({ nodeId: a.nodeId, error: outcome.error });
+      }
+      pump();
+    };
+
+    const launch = (nodeId: string): void => {
+      const stats = c.stats(nodeId);
+      const a: Attempt = { nodeId, controller: new AbortController(), slow: false, connected: c.connected(nodeId), startedAt: c.now(), timers: [] };
+      live.add(a);
+      stats?.begin();
+      a.timers.push(
+        c.clock.setTimeout(() => {
+          const error = new PeerDeadlineError(`peer ${nodeId} did not answer within ${options.deadlineMs} ms`);
+          settle(a, { error });
+          a.controller.abort(error);
+        }, options.deadlineMs),
+      );
+      const hedge = hedgeDelayMs(stats?.snapshot(), options.hedgeMs);
+      if (hedge < options.deadlineMs) {
+        a.timers.push(
+          c.clock.setTimeout(() => {
+            if (done || !live.has(a)) return;
+            a.slow = true;
+            const before = next;
+            pump();
+            out.hedges += next - before;
+          }, hedge),
+        );
+      }
+      let pending: Promise<T>;
+      try {
+        pending = call(nodeId, new Date(c.clock.now() + options.deadlineMs), a.controller.signal);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (value) => settle(a, { value }),
+        (error: unknown) => settle(a, { error }),
+      );
+    };
+
+    pump();
+  });
+}
