@@ -42,6 +42,8 @@ function poolInfo(view: ReturnType<PeerPool['describe']> | undefined): PeersResp
       errors: stats.errors,
       lastSuccessUnixMs: stats.lastSuccessMs ?? 0,
       inFlight: stats.inFlight,
+      latencyMs: stats.latencyMs ?? 0,
+      p95Ms: stats.p95Ms ?? 0,
     })),
     queryOrder: view.queryOrder,
   };

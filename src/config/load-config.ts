@@ -271,6 +271,11 @@ function crossKeyProblems(c: Omit<G2gConfig, 'plugins'>): string[] {
     if (both.length > 0) problems.push(`${keyLabel('pluginsDisabled')}: ${both.join(', ')} also listed in pluginsEnabled; list each plugin in one of them`);
   }
 
+  // 0 asks the OS for a port to listen on; nobody can dial it.
+  if (valid('advertiseGossipPort') && c.advertiseGossipPort === 0) {
+    problems.push(`${keyLabel('advertiseGossipPort')}: must be a port 1-65535 (or "off"), got 0`);
+  }
+
   problems.push(...portClashes(c, valid));
   return problems;
 }

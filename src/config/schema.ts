@@ -21,6 +21,7 @@ export interface G2gConfig {
   readonly registerPort: number;
   readonly gossipPort: number;
   readonly advertise: string[];
+  readonly advertiseGossipPort: number | null;
   readonly healthPort: number | null;
   readonly healthHost: string;
   readonly metricsPort: number | null;
@@ -158,6 +159,15 @@ export const configSchema: ConfigSchema = {
     defaultText: 'all non-internal interface addresses',
     env: 'G2G_ADVERTISE',
     arg: 'advertise',
+  },
+  advertiseGossipPort: {
+    doc: 'Gossip port other nodes should dial, when it differs from the port the node listens on (a port mapping in front of it: NAT, a container port, a proxy). It goes into the node record, so every member and the connect-back of a join dial it; a wrong value makes the node unreachable for the others. "off" advertises the bound gossip port.',
+    format: 'g2g-optional-port',
+    nullable: true,
+    default: null,
+    defaultText: 'off (the bound gossip port)',
+    env: 'G2G_ADVERTISE_GOSSIP_PORT',
+    arg: 'advertise-gossip-port',
   },
   healthPort: {
     doc: 'Plain-text (no TLS) port serving only the gRPC health service, for Kubernetes probes, which cannot present a client certificate. It reveals nothing but liveness; still, keep it on an internal address. "off" disables it, 0 lets the OS choose.',

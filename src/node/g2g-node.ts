@@ -130,6 +130,11 @@ export class G2gNode {
     return this.channelNode.channel;
   }
 
+  /** The latency-ordered client pool (DESIGN §5); undefined until the node has joined. */
+  get peerPool(): PeerPool | undefined {
+    return this.pool;
+  }
+
   currentLeaf(): Leaf {
     const leaf = this.rotator?.current();
     if (!leaf) throw new NodeStateError('the node has no leaf yet');
@@ -324,7 +329,8 @@ export class G2gNode {
       startedAt: new Date(this.startedAt).toISOString(),
       version: VERSION,
     });
-    await network.start({ addresses: this.addresses, registerPort, gossipPort, leaf: this.currentLeaf() });
+    // Peers dial what the record says: the advertised port when a mapping or proxy sits in front.
+    await network.start({ addresses: this.addresses, registerPort, gossipPort: config.advertiseGossipPort ?? gossipPort, leaf: this.currentLeaf() });
     const joined = await network.joinAtStart({ ticket: config.join, services: config.services, token: config.token });
     this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
     this.channelNode.start();

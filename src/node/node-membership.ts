@@ -298,10 +298,14 @@ export class NodeMembership {
       .map((m) => m.nodeId);
   }
 
-  /** Where to reach every alive server-mode peer, for the client pool. */
+  /**
+   * Where to reach every live server-mode peer, for the client pool. Suspects stay in: they may
+   * only be slow, and dropping them would throw away their latency figures on every false alarm
+   * (the pool asks peers that keep failing last).
+   */
   serverEndpoints(): PeerEndpoint[] {
     return this.members()
-      .filter((m) => m.state === 'alive' && m.mode === 'server')
+      .filter((m) => (m.state === 'alive' || m.state === 'suspect') && m.mode === 'server')
       .map((m) => ({ ...targetOf(m.record), caCertPem: m.record.caCertPem }));
   }
 

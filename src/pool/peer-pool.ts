@@ -5,13 +5,13 @@ import type { PeerClients, PeerEndpoint } from '../transport/peer-clients';
 import type { Clock, TimerHandle } from '../util/clock';
 import { groupByLatency, type Grouping, type LatencyGroup } from './latency-groups';
 import { fanOut, healthyFirst, type FanOutCall, type FanOutOptions, type FanOutResult } from './fan-out';
-import { PeerStats, type PeerStatsSnapshot } from './peer-stats';
+import { LATENCY_QUANTILE, PeerStats, type PeerStatsSnapshot } from './peer-stats';
 import { QueryOrder } from './query-order';
 import { BorrowedChannel } from '../transport/borrowed-channel';
 
 export interface PeerPoolComponents {
   clients: PeerClients;
-  /** The peers the pool serves: alive server-mode members (never client-mode ones). */
+  /** The peers the pool serves: live (alive or suspect) server-mode members, never client-mode ones. */
   members(): PeerEndpoint[];
   clock: Clock;
   log: Logger;
@@ -124,6 +124,11 @@ export class PeerPool {
     return client;
   }
 
+  /** The peer's pooled channel while it has one (diagnostics; use `client` to make calls). */
+  channel(nodeId: string): grpc.ChannelInterface | undefined {
+    return this.c.clients.channelOf(nodeId);
+  }
+
   /**
    * Asks up to `k` peers in query order (peers that keep failing last), each call with its own
    * deadline, hedging calls slower than the peer's hedge delay with the next peer in order
@@ -208,7 +213,7 @@ export class PeerPool {
 
   private regroup(): void {
     const peers = [...this.stats]
-      .map(([id, s]) => ({ id, latencyMs: s.snapshot().ewmaMs }))
+      .map(([id, s]) => ({ id, latencyMs: s.quantile(LATENCY_QUANTILE) }))
       .filter((p): p is { id: string; latencyMs: number } => p.latencyMs !== null);
     this.grouping = groupByLatency(peers, this.grouping);
   }

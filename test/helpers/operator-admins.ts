@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { readNodeCaFiles } from '../../src/identity/identity-store';
 import { issueOperatorCertificate } from '../../src/identity/leaf';
 import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
+import type { PeersResponse__Output } from '../../src/proto/generated/g2g/v1/PeersResponse';
 import { call, channelOptions, g2gProto, tlsCredentials } from './clients';
 import type { NodeProcess } from './node-process';
 
@@ -27,6 +28,11 @@ export class OperatorAdmins {
 
   async members(node: NodeProcess): Promise<MembersResponse__Output> {
     return call<MembersResponse__Output>(await this.of(node), 'Members', {}, 5000);
+  }
+
+  /** The node's client pool: latency groups, per-peer figures, query order (Admin.Peers). */
+  async peers(node: NodeProcess): Promise<PeersResponse__Output> {
+    return call<PeersResponse__Output>(await this.of(node), 'Peers', {}, 5000);
   }
 
   close(): void {

@@ -54,6 +54,7 @@ describe('defaults and profiles', () => {
       registerPort: 7400,
       gossipPort: 7401,
       advertise: [],
+      advertiseGossipPort: null,
       healthPort: null,
       healthHost: '127.0.0.1',
       metricsPort: null,
@@ -368,7 +369,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 35);
+    assert.equal(keys.length, 36);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);
@@ -439,5 +440,15 @@ describe('plugin settings', () => {
     assert.match(problemsOf({ flags: { 'plugins-fail-on-error': 'maybe' } })[0]!, /must be true or false/);
     assert.match(problemsOf({ flags: { 'plugins-enabled': 'echo', 'plugins-disabled': 'echo' } })[0]!, /echo also listed in pluginsEnabled/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('advertiseGossipPort', () => {
+  test('a port to publish instead of the bound one; off by default; 0 (nobody can dial it) is refused', () => {
+    assert.equal(load({ flags: { 'advertise-gossip-port': '17401' } }).advertiseGossipPort, 17401);
+    assert.equal(load({ env: { G2G_ADVERTISE_GOSSIP_PORT: 'off' } }).advertiseGossipPort, null);
+    const problems = problemsOf({ flags: { 'advertise-gossip-port': '0' } });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^advertiseGossipPort \(G2G_ADVERTISE_GOSSIP_PORT \/ --advertise-gossip-port\): must be a port 1-65535/);
   });
 });

@@ -7,18 +7,24 @@ import { ManualClock } from '../../src/testing/manual-clock';
 import type { PeerClients, PeerEndpoint } from '../../src/transport/peer-clients';
 
 /**
- * A pool over fake channels. Pings are held until `deliver()`, which answers them in latency
- * order on a fake high-resolution clock, so every sample is exactly `latency[id]`.
+ * A pool over fake channels. Pings are held until the round ends, then answered in latency
+ * order on a fake high-resolution clock, so every sample is exactly `latency[id]` (or, for a
+ * list, its entry for the round, cycling).
  */
-function fakePool(latency: Record<string, number>, connected = true) {
+function fakePool(latency: Record<string, number | number[]>, connected = true) {
   let t = 0;
+  let round = 0;
+  const latencyOf = (id: string) => {
+    const l = latency[id]!;
+    return typeof l === 'number' ? l : l[round % l.length]!;
+  };
   let pending: { latency: number; startedAt: number; cb: (e: Error | null) => void }[] = [];
   let members: PeerEndpoint[] = Object.keys(latency).map((nodeId) => ({ nodeId, addresses: ['127.0.0.1'], gossipPort: 1, caCertPem: '' }));
   const channel = { getConnectivityState: () => (connected ? grpc.connectivityState.READY : grpc.connectivityState.IDLE), getTarget: () => 'fake' };
   const clients = {
     gossip: (endpoint: PeerEndpoint) => ({
       getChannel: () => channel,
-      Ping: (_req: object, _opts: object, cb: (e: Error | null) => void) => void pending.push({ latency: latency[endpoint.nodeId]!, startedAt: t, cb }),
+      Ping: (_req: object, _opts: object, cb: (e: Error | null) => void) => void pending.push({ latency: latencyOf(endpoint.nodeId), startedAt: t, cb }),
     }),
     channelOf: (nodeId: string) => (members.some((m) => m.nodeId === nodeId) ? channel : undefined),
   } as unknown as PeerClients;
@@ -39,6 +45,7 @@ function fakePool(latency: Record<string, number>, connected = true) {
         p.cb(null);
         await flush();
       }
+      round++;
     }
   };
   const remove = (nodeId: string) => (members = members.filter((m) => m.nodeId !== nodeId));
@@ -55,6 +62,19 @@ test('pings become RTT samples, peers are grouped by latency and ordered far, ne
   assert.deepEqual(order.map((id) => id[0]), ['b', 'a', 'b', 'a']);
   assert.ok(pool.statsOf('b1')!.samples >= 2);
   assert.equal(pool.statsOf('b1')!.ewmaMs, 80);
+});
+
+test('groups are cut on the minimum of the recent samples: spikes that inflate the mean and the EWMA do not move a peer', async () => {
+  // A busy event loop adds 60–150 ms to a third of the near peers' samples; the far ones are 40 ms away.
+  const { pool, rounds } = fakePool({ n1: [1, 1, 90, 1.2, 1, 150], n2: [1.5, 120, 1.1, 1, 60, 1], f1: [41, 42, 140, 41], f2: 40 });
+  pool.start();
+  for (let i = 0; i < 4; i++) {
+    await rounds(6);
+    assert.deepEqual(pool.groups().map((g) => g.members.map((m) => m.id).sort()), [['n1', 'n2'], ['f1', 'f2']], `after ${6 * (i + 1)} rounds`);
+  }
+  pool.stop();
+  assert.ok(pool.statsOf('n1')!.ewmaMs! > pool.statsOf('f2')!.ewmaMs! || pool.statsOf('n1')!.meanMs! > 20, 'the averages alone would have mixed the tiers');
+  assert.equal(pool.statsOf('n1')!.latencyMs, 1);
 });
 
 test('a ping that had to open the connection is not an RTT sample (it measured a handshake)', async () => {

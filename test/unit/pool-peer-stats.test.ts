@@ -6,6 +6,7 @@ test('a new peer has no latency figures, no errors and nothing in flight', () =>
   assert.deepEqual(new PeerStats().snapshot(), {
     ewmaMs: null,
     meanMs: null,
+    latencyMs: null,
     p95Ms: null,
     samples: 0,
     totalSamples: 0,
@@ -98,6 +99,7 @@ test('p95 is the nearest-rank 95th percentile of the recent samples', () => {
   const s = new PeerStats({ ringSize: 20 });
   for (let i = 1; i <= 20; i++) s.recordRtt(i, i);
   assert.equal(s.snapshot().p95Ms, 19);
+  assert.equal(s.snapshot().latencyMs, 1, 'latency: the minimum of the window');
   assert.equal(s.quantile(1), 20);
   assert.equal(s.quantile(0), 1);
   for (let i = 0; i < 20; i++) s.recordRtt(3, 100); // the ring forgets the old ones

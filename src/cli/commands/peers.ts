@@ -15,13 +15,17 @@ export function peersCommand(program: Command): void {
   );
 }
 
+const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(2)} ms`);
+
 export function formatPeers(r: PeersResponse__Output): string {
   const lines: string[] = [];
   for (const g of r.groups) {
     lines.push(`group ${g.id}  ~${g.labelMs.toFixed(2)} ms  (${g.members.length} peer${g.members.length === 1 ? '' : 's'})`);
     for (const id of g.members) {
       const p = r.peers.find((x) => x.nodeId === id);
-      lines.push(`  ${id}  ewma ${p?.ewmaMs.toFixed(2) ?? '-'} ms  mean ${p?.meanMs.toFixed(2) ?? '-'} ms  samples ${p?.samples ?? 0}  errors ${p?.errors ?? 0}  in flight ${p?.inFlight ?? 0}`);
+      lines.push(
+        `  ${id}  latency ${ms(p?.latencyMs)}  p95 ${ms(p?.p95Ms)}  ewma ${ms(p?.ewmaMs)}  mean ${ms(p?.meanMs)}  samples ${p?.samples ?? 0}  errors ${p?.errors ?? 0}  in flight ${p?.inFlight ?? 0}`,
+      );
     }
   }
   if (r.groups.length === 0) lines.push('no peers measured yet');

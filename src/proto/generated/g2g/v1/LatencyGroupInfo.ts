@@ -2,7 +2,7 @@
 
 
 /**
- * Peers cut at natural gaps of latency, labelled by their mean.
+ * Peers cut at natural gaps of latency, labelled by the mean latency of their members.
  */
 export interface LatencyGroupInfo {
   'id'?: (number);
@@ -11,7 +11,7 @@ export interface LatencyGroupInfo {
 }
 
 /**
- * Peers cut at natural gaps of latency, labelled by their mean.
+ * Peers cut at natural gaps of latency, labelled by the mean latency of their members.
  */
 export interface LatencyGroupInfo__Output {
   'id': (number);

@@ -20,6 +20,15 @@ export interface PeerInfo {
    * Id of its latency group (see PeersResponse.groups).
    */
   'groupId'?: (number);
+  /**
+   * The figure groups are cut on: the minimum of the recent samples (the path delay; scheduling
+   * and queueing delays, which inflate the mean and the EWMA, only add to it).
+   */
+  'latencyMs'?: (number | string);
+  /**
+   * 95th percentile of the recent samples (fan-out hedges after twice this).
+   */
+  'p95Ms'?: (number | string);
 }
 
 /**
@@ -40,4 +49,13 @@ export interface PeerInfo__Output {
    * Id of its latency group (see PeersResponse.groups).
    */
   'groupId': (number);
+  /**
+   * The figure groups are cut on: the minimum of the recent samples (the path delay; scheduling
+   * and queueing delays, which inflate the mean and the EWMA, only add to it).
+   */
+  'latencyMs': (number);
+  /**
+   * 95th percentile of the recent samples (fan-out hedges after twice this).
+   */
+  'p95Ms': (number);
 }

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { PeersResponse__Output } from '../../src/proto/generated/g2g/v1/PeersResponse';
+import type { RuntimeFacts } from '../../src/node/runtime-file';
+import { DelayProxy } from '../helpers/delay-proxy';
+import { eventually } from '../helpers/eventually';
+import { removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
+import { OperatorAdmins } from '../helpers/operator-admins';
+import { TCP_ESTABLISHED, tcpConnections } from '../helpers/proc-sockets';
+
+/*
+ * Six node processes on loopback; three of them are "far": each sits behind a delaying TCP proxy
+ * (tc netem is not available here) and advertises the proxy's port (--advertise-gossip-port), so
+ * every member that dials it pays DELAY_MS each way. Far nodes dial the near ones directly, so a
+ * far node sees the near ones as near and the other far ones as far.
+ */
+const DELAY_MS = 20; // each way: a round trip of ~40 ms through the proxy
+
+const admins = new OperatorAdmins('pool-latency-test');
+const near: NodeProcess[] = [];
+const far: NodeProcess[] = [];
+const proxies: DelayProxy[] = [];
+const id = (n: NodeProcess) => n.facts.nodeId;
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+before(async () => {
+  near.push(await startNodeProcess());
+  const nominated = await runCli(['nominate', '--reusable', '--data-dir', near[0]!.dataDir]);
+  assert.equal(nominated.code, 0, nominated.stderr);
+  const ticket = nominated.stdout.trim();
+  const farNode = async () => {
+    const dataDir = await tempDir();
+    // The node's gossip port is chosen by the OS after the proxy must exist (the node advertises
+    // the proxy's port): resolve it per connection from the node's runtime file.
+    const proxy = await DelayProxy.start(async () => {
+      const facts = JSON.parse(await readFile(path.join(dataDir, 'runtime.json'), 'utf8')) as RuntimeFacts;
+      return { host: '127.0.0.1', port: facts.gossipPort };
+    }, DELAY_MS);
+    proxies.push(proxy);
+    return startNodeProcess({ dataDir, args: ['--advertise-gossip-port', String(proxy.port)], env: { G2G_JOIN: ticket } });
+  };
+  const started = await Promise.all([
+    ...[0, 1].map(() => startNodeProcess({ env: { G2G_JOIN: ticket } })),
+    ...[0, 1, 2].map(() => farNode()),
+  ]);
+  near.push(...started.slice(0, 2));
+  far.push(...started.slice(2));
+});
+
+after(async () => {
+  admins.close();
+  for (const node of [...near, ...far]) {
+    await node.stop('SIGKILL');
+    await removeDir(node.dataDir);
+  }
+  for (const proxy of proxies) await proxy.stop();
+});
+
+/** Whether `view` has exactly two groups, nearest first: `nearIds` then `farIds`. */
+function groupedAs(view: PeersResponse__Output, nearIds: string[], farIds: string[]): boolean {
+  return view.groups.length === 2 && sameSet(view.groups[0]!.members, nearIds) && sameSet(view.groups[1]!.members, farIds);
+}
+
+test('a near node groups its peers into near and far, shows it in g2g peers (and --json), and its query order alternates far/near', async () => {
+  const observer = near[0]!;
+  const nearIds = near.slice(1).map(id);
+  const farIds = far.map(id);
+  let view: PeersResponse__Output | undefined;
+  await eventually('the near node recovers the two tiers', async () => {
+    view = await admins.peers(observer);
+    return groupedAs(view, nearIds, farIds);
+  }, 90_000, 250);
+
+  // Stable under real jitter: the grouping holds over the next three measurement rounds.
+  const samplesOf = (v: PeersResponse__Output) => Math.min(...v.peers.map((p) => p.samples));
+  const start = samplesOf(view!);
+  await eventually('three more measurement rounds', async () => {
+    const next = await admins.peers(observer);
+    assert.ok(groupedAs(next, nearIds, farIds), `the grouping changed: ${JSON.stringify(next.groups)}`);
+    view = next;
+    return samplesOf(next) >= Math.min(32, start + 3);
+  }, 60_000, 250);
+
+  const [nearGroup, farGroup] = view!.groups;
+  // A lower bound the proxy guarantees (every sample crossed it twice), not a timing target.
+  assert.ok(farGroup!.labelMs >= 2 * DELAY_MS * 0.9, `far label ${farGroup!.labelMs} ms`);
+  assert.ok(farGroup!.labelMs > nearGroup!.labelMs);
+
+  const json = await runCli(['peers', '--json', '--data-dir', observer.dataDir]);
+  assert.equal(json.code, 0, json.stderr);
+  const fromCli = JSON.parse(json.stdout) as PeersResponse__Output;
+  assert.ok(groupedAs(fromCli, nearIds, farIds), json.stdout);
+  assert.equal(fromCli.queryOrder.length, 5);
+  // Far, near, far, near, far: one peer per group per pass, most distant first.
+  fromCli.queryOrder.forEach((peer, i) => assert.ok((i % 2 === 0 ? farIds : nearIds).includes(peer), `position ${i}: ${fromCli.queryOrder.join(' ')}`));
+  assert.ok(sameSet(fromCli.queryOrder, [...nearIds, ...farIds]));
+
+  const table = await runCli(['peers', '--data-dir', observer.dataDir]);
+  assert.equal(table.code, 0, table.stderr);
+  const [nearBlock, farBlock] = table.stdout.split(/^(?=group )/m).filter((b) => b.startsWith('group '));
+  assert.match(nearBlock!, /\(2 peers\)/);
+  assert.match(farBlock!, /\(3 peers\)/);
+  for (const peer of nearIds) assert.ok(nearBlock!.includes(peer), table.stdout);
+  for (const peer of farIds) assert.ok(farBlock!.includes(peer), table.stdout);
+  assert.match(table.stdout, /^query order: /m);
+});
+
+test('a far node sees the near nodes as near and the other far nodes as far', async () => {
+  const observer = far[0]!;
+  await eventually('the far node recovers the two tiers', async () =>
+    groupedAs(await admins.peers(observer), near.map(id), far.slice(1).map(id)), 90_000, 250);
+});
+
+test('a node that leaves is dropped from the pools and the connections to it are closed', async () => {
+  const observer = near[0]!;
+  const leaving = far[2]!;
+  const proxyPort = proxies[2]!.port;
+  const connectedToLeaving = async () =>
+    (await tcpConnections(observer.child.pid!)).some((c) => c.remotePort === proxyPort && c.state === TCP_ESTABLISHED);
+  await eventually('the observer holds a connection to the leaving node', connectedToLeaving, 30_000);
+  assert.equal(await leaving.stop('SIGTERM'), 0);
+  for (const node of [observer, far[0]!]) {
+    await eventually(`${id(node)} drops the node that left`, async () => {
+      const view = await admins.peers(node);
+      return !view.peers.some((p) => p.nodeId === id(leaving)) && !view.queryOrder.includes(id(leaving)) && !view.groups.some((g) => g.members.includes(id(leaving)));
+    }, 30_000);
+  }
+  const acceptedAtLeave = proxies[2]!.accepted;
+  await eventually('no connection to the node that left', async () => {
+    const open = (await tcpConnections(observer.child.pid!)).filter((c) => c.remotePort === proxyPort);
+    if (open.length > 0) throw new Error(`still open: ${JSON.stringify(open)}; the proxy accepted ${proxies[2]!.accepted - acceptedAtLeave} connections since the leave`);
+    return true;
+  }, 30_000);
+});
