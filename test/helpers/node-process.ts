@@ -17,6 +17,33 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
+/**
+ * Every process spawned here dies with the test process. A test file that times out is sent
+ * SIGTERM by the test runner and its `after` hooks never run; without this its node processes
+ * would be orphaned and keep gossiping, loading the machine for every later test (SIGKILL of the
+ * test process itself cannot be caught, so that case still orphans them).
+ */
+const spawned = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+function killWithUs(child: ChildProcess): void {
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  const killAll = () => {
+    for (const c of spawned) c.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      // The handler is gone now: the default action (termination by this signal) applies.
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
@@ -29,6 +56,7 @@ export async function startNodeProcess(options: { dataDir?: string; args?: strin
   const dataDir = options.dataDir ?? (await tempDir());
   const args = [CLI, 'start', '--profile', 'local', '--data-dir', dataDir, '--register-port', '0', '--gossip-port', '0', '--log-level', 'warn', ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  killWithUs(child);
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -72,6 +100,7 @@ export async function startNodeProcess(options: { dataDir?: string; args?: strin
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    killWithUs(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
