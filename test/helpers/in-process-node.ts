@@ -26,6 +26,20 @@ export async function startInProcessNode(flags: Record<string, string> = {}): Pr
   };
 }
 
+/**
+ * A node in this process on `dataDir` (kept when it stops), so the same identity can leave and
+ * come back: a second start joins through the peers the first one knew.
+ */
+export async function startInProcessNodeIn(dataDir: string, flags: Record<string, string> = {}): Promise<G2gNode> {
+  const config = loadConfig({
+    flags: { profile: 'local', 'data-dir': dataDir, 'register-port': '0', 'gossip-port': '0', ...flags },
+    env: {},
+  });
+  const node = new G2gNode({ config, log: silentLogger(), keyBits: 1024 });
+  await node.start();
+  return node;
+}
+
 /** A node CA that belongs to no node process: another member, or a stranger. */
 export async function makeCa(): Promise<NodeCa> {
   return createNodeCa({ keyPair: await generateRsaKeyPair(1024), now: new Date(), lifetimeMs: 24 * 3600_000 });

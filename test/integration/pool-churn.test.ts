@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import type { G2gNode } from '../../src/node/g2g-node';
+import { eventually } from '../helpers/eventually';
+import { startInProcessNode, startInProcessNodeIn } from '../helpers/in-process-node';
+import { removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
+import { openFdCount, TCP_ESTABLISHED, tcpConnections } from '../helpers/proc-sockets';
+
+/*
+ * 200 joins and leaves against an observing node process, whose file descriptors are counted
+ * before and after. The joiners are nodes in this process that keep their data dirs, so each
+ * comes back with the same identity through the peers it knew (no key generation but a leaf,
+ * no ticket); JOINERS of them cycle at once to keep the test bounded. A second observer lives
+ * in this process, so the channel it held to a leaver can be checked to be closed, not just gone.
+ */
+const CYCLES = 200;
+const JOINERS = 4;
+/** Descriptors the observer may hold beyond its baseline at the end (transient sockets, files). */
+const FD_SLACK = 6;
+
+let observer: NodeProcess;
+let inProcess: { node: G2gNode; close(): Promise<void> };
+let ticket = '';
+const joinerDirs: string[] = [];
+const joinerIds = new Set<string>();
+
+before(async () => {
+  observer = await startNodeProcess();
+  const nominated = await runCli(['nominate', '--reusable', '--data-dir', observer.dataDir]);
+  assert.equal(nominated.code, 0, nominated.stderr);
+  ticket = nominated.stdout.trim();
+  inProcess = await startInProcessNode({ join: ticket });
+  for (let i = 0; i < JOINERS; i++) joinerDirs.push(await tempDir('g2g-joiner-'));
+});
+
+after(async () => {
+  await inProcess?.close();
+  await observer?.stop('SIGKILL');
+  for (const dir of [observer?.dataDir, ...joinerDirs]) if (dir) await removeDir(dir);
+});
+
+/** Whether the observer process holds an established TCP connection to `port`. */
+async function observerConnectedTo(port: number): Promise<boolean> {
+  return (await tcpConnections(observer.child.pid!)).some((c) => c.remotePort === port && c.state === TCP_ESTABLISHED);
+}
+
+/**
+ * One join and leave of the identity in `dataDir`: it joins, both observers dial it, it leaves;
+ * the observer process must have closed its connection, and the in-process observer its channel
+ * (SHUTDOWN, not merely unreferenced) and its pool entry.
+ */
+const phases: Record<string, number> = { start: 0, dialled: 0, stop: 0, closed: 0 };
+async function cycle(dataDir: string, checkPool: boolean): Promise<void> {
+  let t = Date.now();
+  const lap = (name: string) => {
+    phases[name]! += Date.now() - t;
+    t = Date.now();
+  };
+  const node = await startInProcessNodeIn(dataDir, { join: ticket });
+  lap('start');
+  const nodeId = node.nodeId;
+  joinerIds.add(nodeId);
+  const pool = inProcess.node.peerPool!;
+  let channel: grpc.ChannelInterface | undefined;
+  try {
+    await eventually(`both observers dial ${nodeId}`, async () => {
+      channel ??= pool.channel(nodeId);
+      return channel !== undefined && (await observerConnectedTo(node.boundPorts.gossip)) && (!checkPool || pool.statsOf(nodeId) !== undefined);
+    }, 30_000, 50);
+    lap('dialled');
+  } finally {
+    await node.stop();
+    lap('stop');
+  }
+  await eventually(`the observer process closes its connection to ${nodeId}`, async () => !(await observerConnectedTo(node.boundPorts.gossip)), 30_000, 50);
+  await eventually(`the in-process observer closes its channel to ${nodeId}`, async () =>
+    channel!.getConnectivityState(false) === grpc.connectivityState.SHUTDOWN && pool.channel(nodeId) === undefined, 30_000, 50);
+  await eventually(`${nodeId} is out of the pool`, async () =>
+    pool.statsOf(nodeId) === undefined && !pool.groups().some((g) => g.members.some((m) => m.id === nodeId)) && !pool.peekOrder().includes(nodeId), 30_000, 50);
+  lap('closed');
+}
+
+test(`no descriptor growth on an observing node across ${CYCLES} joins and leaves; each leaver's channel is closed`, async (t) => {
+  // Warm-up: every identity joins once (first time through the ticket) and is seen in the pool.
+  await Promise.all(joinerDirs.map((dir) => cycle(dir, true)));
+  const baseline = await openFdCount(observer.child.pid!);
+
+  const started = Date.now();
+  let done = JOINERS;
+  await Promise.all(
+    joinerDirs.map(async (dir) => {
+      while (done < CYCLES) {
+        done++;
+        await cycle(dir, false);
+      }
+    }),
+  );
+  const churnMs = Date.now() - started;
+
+  let last = 0;
+  await eventually(`the observer's descriptors return to within ${FD_SLACK} of ${baseline}`, async () => {
+    last = await openFdCount(observer.child.pid!);
+    return last <= baseline + FD_SLACK;
+  }, 30_000, 200);
+  // Nothing dialled a leaver again afterwards (a channel re-created for a peer that left would
+  // never be closed: PeerClients closes on the membership event, which has passed).
+  for (const nodeId of joinerIds) assert.equal(inProcess.node.peerPool!.channel(nodeId), undefined, `a channel to ${nodeId} after it left`);
+  t.diagnostic(`phases (ms summed over all cycles): ${JSON.stringify(phases)}`);
+  t.diagnostic(`${CYCLES - JOINERS} joins and leaves in ${(churnMs / 1000).toFixed(1)} s (${JOINERS} identities at a time); observer fds ${baseline} → ${last}`);
+});
