@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../util/clock';
 import { FanOutDoneError, PeerDeadlineError, PeerSupersededError } from './errors';
-import type { PeerStats, PeerStatsSnapshot } from './peer-stats';
+import type { PeerStats } from './peer-stats';
 
 /**
  * Fan-out over the pool (DESIGN §5): ask k peers in query order, each call with its own deadline,
@@ -10,9 +10,11 @@ import type { PeerStats, PeerStatsSnapshot } from './peer-stats';
  * Hedging (Dean & Barroso, "The Tail at Scale", CACM 2013): when a call has not answered within
  * its peer's hedge delay, the next peer in order is asked as well; the slow call keeps running
  * and whichever answers counts. The pool itself enforces each call's deadline with the injected
- * clock (the call is aborted through its signal and the peer reported), so a call function that
- * ignores its deadline cannot hold the fan-out. Once k answers are in, every call still running
- * is aborted.
+ * clock (the peer is reported and the next one asked), so a call function that ignores its
+ * deadline cannot hold the fan-out. When the fan-out ends — k answers in, or nobody left to ask —
+ * the signal every call was given is aborted, cancelling whatever still runs. One signal per
+ * fan-out rather than per call: creating an AbortSignal costs Node 20 a few microseconds, which
+ * per call was a measurable share of a loopback fan-out (benchmark 8).
  *
  * Skipping: a peer whose last FAILING_AFTER calls or pings all failed is moved to the end of the
  * order (still asked if the others are not enough), so a dead-but-not-yet-declared peer does not
@@ -42,7 +44,7 @@ export interface FanOutOptions {
   hedgeMs?: number | 'auto' | 'off';
 }
 
-/** A call to one peer. Abort the underlying RPC when `signal` fires (the pool no longer waits). */
+/** A call to one peer. Cancel the underlying RPC when `signal` fires (the fan-out has ended). */
 export type FanOutCall<T> = (nodeId: string, deadline: Date, signal: AbortSignal) => Promise<T>;
 
 export interface FanOutResult<T> {
@@ -63,26 +65,27 @@ export interface FanOutComponents {
   connected(nodeId: string): boolean;
 }
 
-/** The hedge delay for a peer with `stats` under `option` (Infinity: never hedge). */
-export function hedgeDelayMs(stats: Pick<PeerStatsSnapshot, 'p95Ms'> | undefined, option: FanOutOptions['hedgeMs'] = 'auto'): number {
+/** The hedge delay for a peer whose recent p95 RTT is `p95Ms()` under `option` (Infinity: never hedge). */
+export function hedgeDelayMs(p95Ms: () => number | null | undefined, option: FanOutOptions['hedgeMs'] = 'auto'): number {
   if (option === 'off') return Infinity;
   if (typeof option === 'number') {
     if (!(option >= 0)) throw new RangeError(`hedgeMs must be ≥ 0, got ${option}`);
     return option;
   }
-  const p95 = stats?.p95Ms ?? null;
+  const p95 = p95Ms() ?? null;
   return p95 === null ? Infinity : Math.max(HEDGE_MIN_MS, HEDGE_P95_FACTOR * p95);
 }
 
 /** Peers that keep failing go last; the rest keep their query order (a stable partition). */
-export function healthyFirst(order: readonly string[], stats: (nodeId: string) => Pick<PeerStatsSnapshot, 'consecutiveErrors'> | undefined): string[] {
-  const failing = (id: string) => (stats(id)?.consecutiveErrors ?? 0) >= FAILING_AFTER;
-  return [...order.filter((id) => !failing(id)), ...order.filter(failing)];
+export function healthyFirst(order: readonly string[], errorStreak: (nodeId: string) => number | undefined): string[] {
+  const healthy: string[] = [];
+  const failing: string[] = [];
+  for (const id of order) ((errorStreak(id) ?? 0) >= FAILING_AFTER ? failing : healthy).push(id);
+  return healthy.concat(failing);
 }
 
 interface Attempt {
   nodeId: string;
-  controller: AbortController;
   /** It passed its hedge delay (another peer was asked in its place). */
   slow: boolean;
   connected: boolean;
@@ -96,9 +99,12 @@ export function fanOut<T>(c: FanOutComponents, candidates: readonly string[], k:
   const out: FanOutResult<T> = { results: [], errors: [], hedges: 0 };
   if (k <= 0 || candidates.length === 0) return Promise.resolve(out);
   return new Promise((resolve) => {
+    const ended = new AbortController();
     const live = new Set<Attempt>();
     let next = 0;
     let done = false;
+    /** A call was given up on at its deadline and may still be running. */
+    let timedOut = false;
 
     const release = (a: Attempt): void => {
       live.delete(a);
@@ -108,11 +114,13 @@ export function fanOut<T>(c: FanOutComponents, candidates: readonly string[], k:
 
     const finish = (): void => {
       done = true;
+      const running = live.size > 0;
       for (const a of [...live]) {
         release(a);
         if (a.slow) out.errors.push({ nodeId: a.nodeId, error: new PeerSupersededError(`peer ${a.nodeId} was slower than its hedge delay and was not needed`) });
-        a.controller.abort(new FanOutDoneError('the fan-out has its answers'));
       }
+      // Only when something may still run: an aborted signal with no listener is wasted work.
+      if (running || timedOut) ended.abort(new FanOutDoneError('the fan-out has ended'));
       resolve(out);
     };
 
@@ -145,17 +153,16 @@ export function fanOut<T>(c: FanOutComponents, candidates: readonly string[], k:
 
     const launch = (nodeId: string): void => {
       const stats = c.stats(nodeId);
-      const a: Attempt = { nodeId, controller: new AbortController(), slow: false, connected: c.connected(nodeId), startedAt: c.now(), timers: [] };
+      const a: Attempt = { nodeId, slow: false, connected: c.connected(nodeId), startedAt: c.now(), timers: [] };
       live.add(a);
       stats?.begin();
       a.timers.push(
         c.clock.setTimeout(() => {
-          const error = new PeerDeadlineError(`peer ${nodeId} did not answer within ${options.deadlineMs} ms`);
-          settle(a, { error });
-          a.controller.abort(error);
+          timedOut = true;
+          settle(a, { error: new PeerDeadlineError(`peer ${nodeId} did not answer within ${options.deadlineMs} ms`) });
         }, options.deadlineMs),
       );
-      const hedge = hedgeDelayMs(stats?.snapshot(), options.hedgeMs);
+      const hedge = hedgeDelayMs(() => stats?.quantile(0.95), options.hedgeMs);
       if (hedge < options.deadlineMs) {
         a.timers.push(
           c.clock.setTimeout(() => {
@@ -169,7 +176,7 @@ export function fanOut<T>(c: FanOutComponents, candidates: readonly string[], k:
       }
       let pending: Promise<T>;
       try {
-        pending = call(nodeId, new Date(c.clock.now() + options.deadlineMs), a.controller.signal);
+        pending = call(nodeId, new Date(c.clock.now() + options.deadlineMs), ended.signal);
       } catch (error) {
         pending = Promise.reject(error);
       }

@@ -141,7 +141,7 @@ export class PeerPool {
   ): Promise<FanOutResult<T>> {
     const eligible = options.eligible;
     const order = eligible ? this.queryOrder().filter(eligible) : this.queryOrder();
-    const candidates = healthyFirst(order, (id) => this.stats.get(id)?.snapshot());
+    const candidates = healthyFirst(order, (id) => this.stats.get(id)?.errorStreak);
     return fanOut(
       {
         clock: this.c.clock,

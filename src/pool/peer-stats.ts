@@ -78,6 +78,8 @@ export class PeerStats {
   private lastErrorMs: number | null = null;
   private lastSampleMs: number | null = null;
   private inFlight = 0;
+  /** The ring's samples, kept sorted (its first ringCount entries) for quantiles. */
+  private readonly sorted: Float64Array;
 
   constructor(options: PeerStatsOptions = {}) {
     const alpha = options.alpha ?? DEFAULT_EWMA_ALPHA;
@@ -86,6 +88,7 @@ export class PeerStats {
     if (!(Number.isInteger(ringSize) && ringSize >= 1)) throw new RangeError(`ringSize must be an integer ≥ 1, got ${ringSize}`);
     this.alpha = alpha;
     this.ring = new Float64Array(ringSize);
+    this.sorted = new Float64Array(ringSize);
   }
 
   /** One RTT sample (ms) measured at `nowMs`. */
@@ -93,8 +96,16 @@ export class PeerStats {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`RTT must be a finite number ≥ 0, got ${ms}`);
     // The first sample seeds the EWMA; starting from 0 would make every new peer look near.
     this.ewma = this.ewma === null ? ms : this.alpha * ms + (1 - this.alpha) * this.ewma;
-    if (this.ringCount === this.ring.length) this.ringSum -= this.ring[this.ringNext]!;
-    else this.ringCount++;
+    // The fan-out reads a quantile on every call it starts and records one sample per call:
+    // keep a sorted copy up to date in O(ring size) rather than sorting per read.
+    if (this.ringCount === this.ring.length) {
+      const old = this.ring[this.ringNext]!;
+      this.ringSum -= old;
+      this.sortedRemove(old);
+    } else {
+      this.ringCount++;
+    }
+    this.sortedInsert(ms, this.ringCount - 1);
     this.ring[this.ringNext] = ms;
     this.ringSum += ms;
     this.ringNext = (this.ringNext + 1) % this.ring.length;
@@ -134,11 +145,28 @@ export class PeerStats {
     return out;
   }
 
+  /** Errors since the last success (or creation): how long the peer has been failing. */
+  get errorStreak(): number {
+    return this.consecutiveErrors;
+  }
+
   /** The q-quantile (nearest rank) of the recent samples; null before the first sample. */
   quantile(q: number): number | null {
     if (this.ringCount === 0) return null;
-    const sorted = this.recentSamples().sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+    return this.sorted[Math.min(this.ringCount - 1, Math.max(0, Math.ceil(q * this.ringCount) - 1))]!;
+  }
+
+  /** Removes one occurrence of `value` from the sorted prefix of length ringCount. */
+  private sortedRemove(value: number): void {
+    let i = lowerBound(this.sorted, this.ringCount, value);
+    for (; i < this.ringCount - 1; i++) this.sorted[i] = this.sorted[i + 1]!;
+  }
+
+  /** Inserts `value` into the sorted prefix of length `count` (which has room for it). */
+  private sortedInsert(value: number, count: number): void {
+    const at = lowerBound(this.sorted, count, value);
+    for (let i = count; i > at; i--) this.sorted[i] = this.sorted[i - 1]!;
+    this.sorted[at] = value;
   }
 
   snapshot(): PeerStatsSnapshot {
@@ -157,4 +185,16 @@ export class PeerStats {
       inFlight: this.inFlight,
     };
   }
+}
+
+/** The first index in the sorted prefix `a[0..n)` whose value is ≥ `value`. */
+function lowerBound(a: Float64Array, n: number, value: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,8 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as grpc from '@grpc/grpc-js';
 import { channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
+import { forkReady, stopForked } from './forked';
 import { SERVER_TARGETS, type HostCostServers, type ServerTarget } from './host-cost-server';
 import { median, round, summarize, table, type Summary } from './stats';
 
@@ -120,7 +121,7 @@ async function measure(targets: ServerTarget[], rounds: number, log: (line: stri
     };
   } finally {
     for (const client of clients.values()) client.close();
-    await stopServers(child);
+    await stopForked(child);
   }
 }
 
@@ -212,29 +213,6 @@ function ping(client: grpc.Client, nonce: number): Promise<{ nonce: number | str
 }
 
 async function startServers(): Promise<{ child: ChildProcess; servers: HostCostServers }> {
-  const child = fork(path.join(__dirname, 'host-cost-server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const servers = await new Promise<HostCostServers>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the host-cost servers were not ready within ${READY_TIMEOUT_MS} ms`));
-    }, READY_TIMEOUT_MS);
-    child.once('message', (message: { ready: HostCostServers }) => {
-      clearTimeout(timer);
-      resolve(message.ready);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the host-cost servers exited with ${code}`));
-    });
-  });
-  return { child, servers };
-}
-
-async function stopServers(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  const { child, ready } = await forkReady<HostCostServers>(path.join(__dirname, 'host-cost-server.js'), 'the host-cost servers', READY_TIMEOUT_MS);
+  return { child, servers: ready };
 }

@@ -14,9 +14,10 @@ import { queryReachTable, runQueryReach } from './query-reach.bench';
 import { pluginOverheadTable, runPluginOverhead } from './plugin-overhead.bench';
 import { channelTable, runChannel } from './channel.bench';
 import { channelSimTable, runChannelSim } from './channel-sim.bench';
+import { poolOverheadTable, runPoolOverhead } from './pool-overhead.bench';
 
 /*
- * `npm run bench` (startup, host-cost, rotation, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim) or
+ * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
@@ -37,11 +38,12 @@ const BENCHMARKS = {
   channel: { run: runChannel, table: channelTable as (r: unknown) => string, title: '9. The gossip channel on 16 node processes' },
   // About 1 min: the channel's dissemination on 1,000 simulated nodes.
   'channel-sim': { run: runChannelSim, table: channelSimTable as (r: unknown) => string, title: '10. Simulated channel dissemination' },
+  'pool-overhead': { run: runPoolOverhead, table: poolOverheadTable as (r: unknown) => string, title: '11. Pool overhead: a fan-out to 8 peers through the pool vs hand-made channels' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

@@ -105,3 +105,16 @@ test('p95 is the nearest-rank 95th percentile of the recent samples', () => {
   for (let i = 0; i < 20; i++) s.recordRtt(3, 100); // the ring forgets the old ones
   assert.equal(s.snapshot().p95Ms, 3);
 });
+
+test('quantiles kept incrementally equal those of a sort of the window, across many laps of the ring', () => {
+  const s = new PeerStats({ ringSize: 7 });
+  let x = 12345;
+  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) % 1000) / 10; // repeats values too
+  for (let i = 0; i < 200; i++) {
+    s.recordRtt(next(), i);
+    const window = s.recentSamples().sort((a, b) => a - b);
+    for (const q of [0, 0.25, 0.5, 0.95, 1]) {
+      assert.equal(s.quantile(q), window[Math.min(window.length - 1, Math.max(0, Math.ceil(q * window.length) - 1))], `q ${q} after ${i + 1} samples`);
+    }
+  }
+});

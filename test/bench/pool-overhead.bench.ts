@@ -1,0 +1,217 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type * as grpc from '@grpc/grpc-js';
+import { silentLogger } from '../../src/log/logger';
+import { PeerPool } from '../../src/pool/peer-pool';
+import type { GossipClient } from '../../src/proto/generated/g2g/v1/Gossip';
+import { g2gProto } from '../../src/proto/protos';
+import { peerChannelCredentials, peerChannelOptions } from '../../src/transport/peer-channel';
+import { PeerClients, type PeerEndpoint } from '../../src/transport/peer-clients';
+import { PushCertificateProvider } from '../../src/transport/push-certificate-provider';
+import { systemClock } from '../../src/util/clock';
+import { forkReady, stopForked } from './forked';
+import { PEERS, type PoolOverheadPeers } from './pool-overhead-server';
+import { median, round, summarize, table, type Summary } from './stats';
+
+/*
+ * Pool overhead: one unary call (Gossip.Ping) fanned out to 8 peers through the pool —
+ * `pool.fanOut(8, …)` in query order, with typed clients on the pooled channels, per-call
+ * deadlines enforced by the pool, automatic hedge timers, AbortSignals wired to call.cancel(),
+ * statistics and RTT samples — against the same 8 calls on 8 hand-made grpc-js clients
+ * (`Promise.all`), in the same run. Both sides use the same channel credentials (pinned to each
+ * peer's CA, presenting our leaf), so the difference is the pool. The peers are 8 grpc-js mTLS
+ * servers in a child process (pool-overhead-server.ts).
+ *
+ * As in host-cost: fixed time windows per side, ROUNDS rounds alternating the order (ABBA), a
+ * warm-up per side first; ratios are pooled over all rounds and also given round by round. Client
+ * CPU per fan-out (process.cpuUsage over each window) shows the pool's own cost even when the
+ * peers' process, not the caller, limits throughput.
+ */
+
+type Side = 'pool' | 'channels';
+const SIDES: Side[] = ['pool', 'channels'];
+const LEVELS = [
+  { concurrency: 1, warmupMs: 1_000, windowMs: 300 },
+  { concurrency: 8, warmupMs: 1_500, windowMs: 500 },
+];
+const ROUNDS = 30;
+const CALL_TIMEOUT_MS = 10_000;
+const TARGET_THROUGHPUT_RATIO = 0.95;
+
+interface Window {
+  side: Side;
+  fanOuts: number;
+  failed: number;
+  elapsedMs: number;
+  cpuUs: number;
+  latenciesMs: number[];
+}
+
+interface SideSummary {
+  side: Side;
+  fanOutsPerSecond: number;
+  fanOuts: number;
+  failed: number;
+  cpuUsPerFanOut: number;
+  latencyMs: Summary;
+  /** Against the hand-made channels, pooled over all rounds (latency: lower is better). */
+  vsChannels: { throughput: number; cpu: number; p50: number; p99: number };
+  throughputVsChannelsPerRound: { median: number; min: number; max: number };
+}
+
+export interface PoolOverheadResult {
+  peers: number;
+  target: { throughputRatio: number };
+  levels: { concurrency: number; rounds: number; windowMs: number; sides: SideSummary[] }[];
+  verdict: { concurrency: number; throughputMet: boolean }[];
+}
+
+type FanOut = () => Promise<boolean>;
+
+export async function runPoolOverhead(log: (line: string) => void): Promise<PoolOverheadResult> {
+  const { child, ready } = await forkReady<PoolOverheadPeers>(path.join(__dirname, 'pool-overhead-server.js'), 'the pool-overhead peers');
+  const identity = new PushCertificateProvider();
+  identity.setIdentity(ready.callerCertPem, ready.callerKeyPem);
+  const clients = new PeerClients(identity);
+  const endpoints: PeerEndpoint[] = ready.peers.map((p) => ({ nodeId: p.nodeId, addresses: ['127.0.0.1'], gossipPort: p.port, caCertPem: p.caPem }));
+  const pool = new PeerPool({ clients, members: () => endpoints, clock: systemClock, log: silentLogger() }, { pingIntervalMs: 100, pingTimeoutMs: CALL_TIMEOUT_MS });
+  const Gossip = g2gProto().g2g.v1.Gossip;
+  const handMade = ready.peers.map((p) => {
+    const target = { nodeId: p.nodeId, caCertPem: p.caPem, address: `127.0.0.1:${p.port}` };
+    return new Gossip(target.address, peerChannelCredentials(target, identity), peerChannelOptions(target));
+  });
+  try {
+    // The pool needs RTT figures before it can order peers: measure until every peer is grouped.
+    pool.start();
+    const deadline = Date.now() + 60_000;
+    while (pool.groups().reduce((n, g) => n + g.members.length, 0) < PEERS) {
+      if (Date.now() > deadline) throw new Error('the pool did not measure every peer within 60 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    pool.stop();
+    log(`pool-overhead: ${PEERS} peers in ${pool.groups().length} latency group(s); query order ${pool.peekOrder().length} long`);
+
+    let nonce = 0;
+    const sides: Record<Side, FanOut> = {
+      pool: async () => {
+        const result = await pool.fanOut(PEERS, (nodeId, deadline, signal) => ping(pool.client(nodeId, Gossip)!, nonce++, deadline, signal), { deadlineMs: CALL_TIMEOUT_MS });
+        return result.results.length === PEERS;
+      },
+      channels: async () => {
+        const deadline = new Date(Date.now() + CALL_TIMEOUT_MS);
+        const results = await Promise.allSettled(handMade.map((client) => ping(client, nonce++, deadline)));
+        return results.every((r) => r.status === 'fulfilled');
+      },
+    };
+    for (const side of SIDES) if (!(await sides[side]())) throw new Error(`a first fan-out through ${side} failed`);
+
+    const levels: PoolOverheadResult['levels'] = [];
+    for (const level of LEVELS) {
+      log(`pool-overhead: ${level.concurrency} fan-out(s) of ${PEERS} calls in flight: ${level.warmupMs} ms warm-up per side, then ${ROUNDS} rounds × ${level.windowMs} ms per side (order reversed every other round)`);
+      for (const side of SIDES) await runWindow(side, sides[side], level.concurrency, level.warmupMs);
+      const rounds: Window[][] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
+        const round: Window[] = [];
+        for (const side of order) round.push(await runWindow(side, sides[side], level.concurrency, level.windowMs));
+        rounds.push(round);
+        if ((r + 1) % 10 === 0) log(`  round ${r + 1}/${ROUNDS}: ${round.map((w) => `${w.side} ${Math.round((w.fanOuts / w.elapsedMs) * 1000)}/s`).join(', ')}`);
+      }
+      levels.push({ concurrency: level.concurrency, rounds: ROUNDS, windowMs: level.windowMs, sides: SIDES.map((s) => summarizeSide(s, rounds)) });
+    }
+    return {
+      peers: PEERS,
+      target: { throughputRatio: TARGET_THROUGHPUT_RATIO },
+      levels,
+      verdict: levels.map((l) => ({ concurrency: l.concurrency, throughputMet: l.sides.find((s) => s.side === 'pool')!.vsChannels.throughput >= TARGET_THROUGHPUT_RATIO })),
+    };
+  } finally {
+    pool.stop();
+    for (const client of handMade) client.close();
+    clients.closeAll();
+    await stopForked(child);
+  }
+}
+
+export function poolOverheadTable(r: PoolOverheadResult): string {
+  const rows: (string | number)[][] = [['fan-out of 1 unary call to 8 peers', 'fan-outs/s', 'client CPU µs/fan-out', 'p50 ms', 'p99 ms', 'failed', 'thr ×channels', 'per-round (median, range)', 'CPU ×channels', 'p99 ×channels']];
+  for (const l of r.levels) {
+    for (const s of l.sides) {
+      rows.push([
+        `c=${l.concurrency} ${s.side === 'pool' ? 'through the pool (fanOut)' : 'hand-made channels (Promise.all)'}`,
+        Math.round(s.fanOutsPerSecond),
+        Math.round(s.cpuUsPerFanOut),
+        round(s.latencyMs.median, 3),
+        round(s.latencyMs.p99, 3),
+        s.failed,
+        s.vsChannels.throughput.toFixed(3),
+        `${s.throughputVsChannelsPerRound.median.toFixed(3)} (${s.throughputVsChannelsPerRound.min.toFixed(2)}–${s.throughputVsChannelsPerRound.max.toFixed(2)})`,
+        s.vsChannels.cpu.toFixed(3),
+        s.vsChannels.p99.toFixed(3),
+      ]);
+    }
+  }
+  const verdict = r.verdict.map((v) => `c=${v.concurrency}: ${v.throughputMet ? 'met' : 'NOT met'}`).join('; ');
+  return `${table(rows)}\ntarget: pool throughput ≥ ${r.target.throughputRatio}× the hand-made channels (pooled over all rounds) — ${verdict}`;
+}
+
+function summarizeSide(side: Side, rounds: Window[][]): SideSummary {
+  const pooled = (s: Side) => {
+    const mine = rounds.map((round) => round.find((w) => w.side === s)!);
+    const fanOuts = mine.reduce((a, w) => a + w.fanOuts, 0);
+    const ms = mine.reduce((a, w) => a + w.elapsedMs, 0);
+    return {
+      fanOuts,
+      failed: mine.reduce((a, w) => a + w.failed, 0),
+      fanOutsPerSecond: (fanOuts / ms) * 1000,
+      cpuUsPerFanOut: mine.reduce((a, w) => a + w.cpuUs, 0) / Math.max(1, fanOuts),
+      latencyMs: summarize(mine.flatMap((w) => w.latenciesMs)),
+    };
+  };
+  const mine = pooled(side);
+  const base = side === 'channels' ? mine : pooled('channels');
+  const perRound = rounds.map((round) => {
+    const rate = (s: Side) => {
+      const w = round.find((x) => x.side === s)!;
+      return w.fanOuts / w.elapsedMs;
+    };
+    return rate(side) / rate('channels');
+  });
+  return {
+    side,
+    ...mine,
+    vsChannels: {
+      throughput: round(mine.fanOutsPerSecond / base.fanOutsPerSecond, 3),
+      cpu: round(mine.cpuUsPerFanOut / base.cpuUsPerFanOut, 3),
+      p50: round(mine.latencyMs.median / base.latencyMs.median, 3),
+      p99: round(mine.latencyMs.p99 / base.latencyMs.p99, 3),
+    },
+    throughputVsChannelsPerRound: { median: round(median(perRound), 3), min: round(Math.min(...perRound), 3), max: round(Math.max(...perRound), 3) },
+  };
+}
+
+/** Keeps `concurrency` fan-outs in flight until `windowMs` has passed; a fan-out with any failed call is counted as failed, not timed. */
+async function runWindow(side: Side, fanOut: FanOut, concurrency: number, windowMs: number): Promise<Window> {
+  const latenciesMs: number[] = [];
+  let failed = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const stopAt = started + windowMs;
+  const worker = async () => {
+    while (performance.now() < stopAt) {
+      const t = performance.now();
+      if (await fanOut().catch(() => false)) latenciesMs.push(performance.now() - t);
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const used = process.cpuUsage(cpu);
+  return { side, fanOuts: latenciesMs.length, failed, elapsedMs: performance.now() - started, cpuUs: used.user + used.system, latenciesMs };
+}
+
+function ping(client: GossipClient | grpc.Client, nonce: number, deadline: Date, signal?: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const call = (client as GossipClient).Ping({ nonce }, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));
+    signal?.addEventListener('abort', () => call.cancel(), { once: true });
+  });
+}
