@@ -61,6 +61,8 @@ export function virtualQueryList(groups: readonly (readonly string[])[], offsets
  */
 export class QueryOrder {
   private readonly cursors = new Map<number, number>();
+  /** Member ids per group (sorted), for the last `groups` seen: a fan-out asks for the order on every call. */
+  private memo: { groups: readonly QueryGroup[]; ids: string[][] } | undefined;
 
   /**
    * The query order for `groups` (nearest first), up to `limit` peers. Each call advances every
@@ -68,11 +70,14 @@ export class QueryOrder {
    * group k times. Cursors of groups no longer present are forgotten.
    */
   next(groups: readonly QueryGroup[], limit?: number): string[] {
-    const ids = groups.map((g) => g.members.map((m) => m.id).sort());
+    const changed = this.memo?.groups !== groups;
+    const ids = this.idsOf(groups);
     const offsets = groups.map((g) => this.cursors.get(g.id) ?? 0);
     const list = virtualQueryList(ids, offsets, limit);
-    const present = new Set(groups.map((g) => g.id));
-    for (const id of [...this.cursors.keys()]) if (!present.has(id)) this.cursors.delete(id);
+    if (changed) {
+      const present = new Set(groups.map((g) => g.id));
+      for (const id of [...this.cursors.keys()]) if (!present.has(id)) this.cursors.delete(id);
+    }
     groups.forEach((g, i) => {
       const n = g.members.length;
       this.cursors.set(g.id, n === 0 ? 0 : (offsets[i]! + 1) % n);
@@ -83,9 +88,15 @@ export class QueryOrder {
   /** The order the next call would give, without advancing. */
   peek(groups: readonly QueryGroup[], limit?: number): string[] {
     return virtualQueryList(
-      groups.map((g) => g.members.map((m) => m.id).sort()),
+      this.idsOf(groups),
       groups.map((g) => this.cursors.get(g.id) ?? 0),
       limit,
     );
+  }
+
+  /** Groups are immutable once made (a regrouping makes new ones), so their ids are cached by identity. */
+  private idsOf(groups: readonly QueryGroup[]): string[][] {
+    if (this.memo?.groups !== groups) this.memo = { groups, ids: groups.map((g) => g.members.map((m) => m.id).sort()) };
+    return this.memo.ids;
   }
 }

@@ -38,7 +38,7 @@ const BENCHMARKS = {
   channel: { run: runChannel, table: channelTable as (r: unknown) => string, title: '9. The gossip channel on 16 node processes' },
   // About 1 min: the channel's dissemination on 1,000 simulated nodes.
   'channel-sim': { run: runChannelSim, table: channelSimTable as (r: unknown) => string, title: '10. Simulated channel dissemination' },
-  'pool-overhead': { run: runPoolOverhead, table: poolOverheadTable as (r: unknown) => string, title: '11. Pool overhead: a fan-out to 8 peers through the pool vs hand-made channels' },
+  'pool-overhead': { run: runPoolOverhead, table: poolOverheadTable as (r: unknown) => string, title: '11. Pool overhead: a fan-out to 8 peers through the pool vs plain grpc-js clients' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
