@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/log/logger';
 import { PeerPool } from '../../src/pool/peer-pool';
 import type { GossipClient } from '../../src/proto/generated/g2g/v1/Gossip';
 import { g2gProto } from '../../src/proto/protos';
+import { peerChannelCredentials, peerChannelOptions } from '../../src/transport/peer-channel';
 import { PeerClients, type PeerEndpoint } from '../../src/transport/peer-clients';
 import { PushCertificateProvider } from '../../src/transport/push-certificate-provider';
 import { systemClock } from '../../src/util/clock';
@@ -17,16 +18,17 @@ import { median, round, summarize, table, type Summary } from './stats';
  * `pool.fanOut(8, …)` in query order, with typed clients borrowed from the pool, per-call
  * deadlines enforced by the pool, hedge timers, the fan-out's AbortSignal wired to call.cancel(),
  * statistics and RTT samples — against the same 8 calls made with plain grpc-js clients
- * (`Promise.all`), in the same run. The plain clients ride the very channels the pool holds
- * (`channelOverride`): a channel made by hand is the same code (grpc-js, pinned credentials) but
- * its own TCP connections, and which connections a run happens to get moved throughput by ±10 %
- * here, more than what is measured; over the same connections the difference is the pool's code.
+ * (`Promise.all`), in the same run. The baseline's plain clients ride the very channels the pool
+ * holds (`channelOverride`). A third side makes the calls on hand-made channels of their own (same
+ * grpc-js code and pinned credentials, other TCP connections), for reference: which connections a
+ * run happens to get moved throughput by up to ±10 % here, more than what is measured, so the
+ * target is judged over the same connections, where the difference is the pool's code.
  * The peers are 8 grpc-js mTLS servers in a child process (pool-overhead-server.ts).
  *
- * One fan-out in flight: PAIRS pairs of single fan-outs, pool and channels back to back in ABBA
- * order, each timed (wall and process CPU) on its own: the two sides of a pair see the same load
- * from the rest of the machine, which on the shared development machine swings throughput by ±50 %
- * from one 300 ms window to the next. Several fan-outs in flight: as in host-cost, fixed time
+ * One fan-out in flight: PAIRS rounds of one fan-out per side back to back (order reversed every
+ * other round), each timed (wall and process CPU) on its own: the sides of a round see the same
+ * load from the rest of the machine, which on the shared development machine swings throughput
+ * by ±50 % from one 300 ms window to the next. Several fan-outs in flight: as in host-cost, fixed time
  * windows per side, ROUNDS rounds alternating the order (ABBA) after a warm-up per side. Ratios
  * are pooled over everything and also given per pair or round (median and range). Client CPU per
  * fan-out shows the pool's own cost even when the peers' process limits throughput.
@@ -34,8 +36,9 @@ import { median, round, summarize, table, type Summary } from './stats';
 
 const INSECURE = grpc.credentials.createInsecure();
 
-type Side = 'pool' | 'channels';
-const SIDES: Side[] = ['pool', 'channels'];
+/** `channels`: plain clients on the pool's channels (the baseline); `hand-made`: on channels of their own (for reference). */
+type Side = 'pool' | 'channels' | 'hand-made';
+const SIDES: Side[] = ['pool', 'channels', 'hand-made'];
 const PAIRS = 3_000;
 const WARMUP_PAIRS = 300;
 const LEVELS = [{ concurrency: 8, warmupMs: 1_500, windowMs: 500 }];
@@ -82,6 +85,7 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
   const endpoints: PeerEndpoint[] = ready.peers.map((p) => ({ nodeId: p.nodeId, addresses: ['127.0.0.1'], gossipPort: p.port, caCertPem: p.caPem }));
   const pool = new PeerPool({ clients, members: () => endpoints, clock: systemClock, log: silentLogger() }, { pingIntervalMs: 100, pingTimeoutMs: CALL_TIMEOUT_MS });
   const Gossip = g2gProto().g2g.v1.Gossip;
+  const handMade: GossipClient[] = [];
   try {
     // The pool needs RTT figures before it can order peers: measure until every peer is grouped.
     pool.start();
@@ -93,6 +97,12 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
     pool.stop();
     // Never closed: closing a client closes its channel, which the pool owns (closeAll below).
     const plain = ready.peers.map((p) => new Gossip(p.nodeId, INSECURE, { channelOverride: clients.channelOf(p.nodeId)! }));
+    handMade.push(
+      ...ready.peers.map((p) => {
+        const target = { nodeId: p.nodeId, caCertPem: p.caPem, address: `127.0.0.1:${p.port}` };
+        return new Gossip(target.address, peerChannelCredentials(target, identity), peerChannelOptions(target));
+      }),
+    );
     log(`pool-overhead: ${PEERS} peers in ${pool.groups().length} latency group(s); query order ${pool.peekOrder().length} long`);
 
     let nonce = 0;
@@ -106,11 +116,16 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
         const results = await Promise.allSettled(plain.map((client) => ping(client, nonce++, deadline)));
         return results.every((r) => r.status === 'fulfilled');
       },
+      'hand-made': async () => {
+        const deadline = new Date(Date.now() + CALL_TIMEOUT_MS);
+        const results = await Promise.allSettled(handMade.map((client) => ping(client, nonce++, deadline)));
+        return results.every((r) => r.status === 'fulfilled');
+      },
     };
     for (const side of SIDES) if (!(await sides[side]())) throw new Error(`a first fan-out through ${side} failed`);
 
     const levels: PoolOverheadResult['levels'] = [];
-    log(`pool-overhead: one fan-out of ${PEERS} calls at a time: ${WARMUP_PAIRS} warm-up pairs, then ${PAIRS} pairs, pool and channels back to back (ABBA)`);
+    log(`pool-overhead: one fan-out of ${PEERS} calls at a time: ${WARMUP_PAIRS} warm-up rounds, then ${PAIRS} rounds of one fan-out per side back to back (order reversed every other round)`);
     for (let i = 0; i < WARMUP_PAIRS; i++) for (const side of SIDES) await sides[side]();
     const pairs: Window[][] = [];
     for (let i = 0; i < PAIRS; i++) {
@@ -141,17 +156,24 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
     };
   } finally {
     pool.stop();
+    for (const client of handMade) client.close();
     clients.closeAll();
     await stopForked(child);
   }
 }
+
+const LABELS: Record<Side, string> = {
+  pool: 'through the pool (fanOut)',
+  channels: 'plain clients, same channels (Promise.all)',
+  'hand-made': 'plain clients, own channels (Promise.all)',
+};
 
 export function poolOverheadTable(r: PoolOverheadResult): string {
   const rows: (string | number)[][] = [['fan-out of 1 unary call to 8 peers', 'fan-outs/s', 'client CPU µs/fan-out', 'p50 ms', 'p99 ms', 'failed', 'thr ×channels', 'per pair or round (median, range)', 'CPU ×channels', 'p99 ×channels']];
   for (const l of r.levels) {
     for (const s of l.sides) {
       rows.push([
-        `c=${l.concurrency} ${s.side === 'pool' ? 'through the pool (fanOut)' : 'plain grpc-js clients (Promise.all)'}`,
+        `c=${l.concurrency} ${LABELS[s.side]}`,
         Math.round(s.fanOutsPerSecond),
         Math.round(s.cpuUsPerFanOut),
         round(s.latencyMs.median, 3),
