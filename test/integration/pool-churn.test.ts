@@ -73,11 +73,13 @@ async function cycle(dataDir: string, checkPool: boolean): Promise<void> {
     await node.stop();
     lap('stop');
   }
-  await eventually(`the observer process closes its connection to ${nodeId}`, async () => !(await observerConnectedTo(node.boundPorts.gossip)), 30_000, 50);
-  await eventually(`the in-process observer closes its channel to ${nodeId}`, async () =>
-    channel!.getConnectivityState(false) === grpc.connectivityState.SHUTDOWN && pool.channel(nodeId) === undefined, 30_000, 50);
-  await eventually(`${nodeId} is out of the pool`, async () =>
-    pool.statsOf(nodeId) === undefined && !pool.groups().some((g) => g.members.some((m) => m.id === nodeId)) && !pool.peekOrder().includes(nodeId), 30_000, 50);
+  // One wait for all three (each failure names what was still open).
+  await eventually(`${nodeId} is let go`, async () => {
+    if (channel!.getConnectivityState(false) !== grpc.connectivityState.SHUTDOWN || pool.channel(nodeId) !== undefined) throw new Error('the in-process observer has not closed its channel');
+    if (pool.statsOf(nodeId) !== undefined || pool.groups().some((g) => g.members.some((m) => m.id === nodeId)) || pool.peekOrder().includes(nodeId)) throw new Error('still in the pool');
+    if (await observerConnectedTo(node.boundPorts.gossip)) throw new Error('the observer process still holds a connection');
+    return true;
+  }, 30_000, 50);
   lap('closed');
 }
 
