@@ -655,6 +655,16 @@ export class Membership implements GossipHandler {
     if (callerEntry && (callerEntry.state === 'suspect' || callerEntry.state === 'dead') && callerEntry.record.version === request.sender.version) {
       claims.push({ nodeId: from, version: callerEntry.record.version, state: callerEntry.state, from: callerEntry.suspectedBy ?? this.nodeId });
     }
+    // The caller is behind on its own record: it restarted without its last version (a leave it
+    // could not save before exiting, a crash right after a change). Hand it what we hold, so that
+    // it takes a newer version and is heard again; otherwise its new records lose to the old one
+    // and, once that one is removed, to its tombstone, for the tombstone's whole life.
+    if (callerEntry && behind(request.sender, callerEntry)) {
+      addRecord(currentRecord(callerEntry));
+    } else if (!callerEntry) {
+      const stone = this.table.tombstoneOf(from, this.clock.now());
+      if (stone && !stone.forced && request.sender.version <= stone.version) claims.push({ nodeId: from, version: stone.version, state: 'dead', from: this.nodeId });
+    }
     const listed = request.digestsComplete ? new Set<string>() : undefined;
     for (const d of request.digests) {
       listed?.add(d.nodeId);
@@ -1068,3 +1078,8 @@ export class Membership implements GossipHandler {
 }
 
 const STATE_RANK: Record<MemberState, number> = { alive: 0, suspect: 1, dead: 2, left: 3 };
+
+/** Whether `sender`, a node's own record, is older than our copy of it (by version, then heartbeat). */
+function behind(sender: NodeRecord, e: PeerEntry): boolean {
+  return sender.version < e.record.version || (sender.version === e.record.version && sender.heartbeat < e.beat.heartbeat);
+}

@@ -327,8 +327,12 @@ export class NodeMembership {
 
   /** Graceful leave (peers drop us at once), bounded by the caller's drain. */
   async leave(): Promise<void> {
-    await this.membership?.leave();
+    // leave() takes the new ('left') version at once and then tells a few peers. Save that
+    // version first: telling peers can outlast the shutdown's drain, and a node that comes back
+    // at the version its peers hold as left is not heard (membership repairs it, a round later).
+    const leaving = this.membership?.leave();
     await this.persist();
+    await leaving;
     this.shutdown();
   }
 

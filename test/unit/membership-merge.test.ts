@@ -69,3 +69,73 @@ test('a node that hears a newer record of its own (it restarted and forgot) jump
   assert.equal(restarted.admit(old), 'self');
   assert.ok(restarted.localRecord().version > old.version, 'the restarted node must publish a version above what the network holds');
 });
+
+/** Membership instances that reach each other directly (exchanges only), on one manual clock. */
+function linkedPair(seed: number) {
+  const authority = new SimAuthority(new SeededRandom(seed));
+  const clock = new ManualClock(1_000_000);
+  const nodes = new Map<string, Membership>();
+  const transportOf = (self: string): Transport => ({
+    exchange: (target, request) => nodes.get(target.nodeId)!.handleExchange(self, request),
+    ping: () => Promise.reject(new Error('offline')),
+    pingVia: () => Promise.reject(new Error('offline')),
+  });
+  const make = (id: SimIdentity, version?: number) => {
+    const m = new Membership(
+      { clock, random: new SeededRandom(seed), transport: transportOf(id.nodeId), authenticator: id.authenticator },
+      { nodeId: id.nodeId, cluster: 'c', mode: 'server', addresses: ['10.0.0.1'], registerPort: 1, gossipPort: 2, caCertPem: id.caCertPem, leaf: { fingerprint: 'sha256:00', notAfterMs: 0 }, version },
+      { tombstoneTtlMs: 3_600_000, leftRetentionMs: 10_000 },
+    );
+    nodes.set(id.nodeId, m);
+    return m;
+  };
+  return { authority, clock, make, nodes };
+}
+
+test('a node that comes back at the version its peers hold as left (its leave was not saved) is told, and is heard again at a newer one', async () => {
+  const { authority, clock, make } = linkedPair(7);
+  const [o, j] = [authority.createIdentity(), authority.createIdentity()];
+  const observer = make(o);
+  observer.start();
+  const before = make(j);
+  await before.join([observer.localRecord()]);
+  assert.equal(observer.member(j.nodeId)?.state, 'alive');
+  before.start();
+  clock.advance(5_000); // a few heartbeats: the copy the observer holds is ahead of a fresh start
+  await before.leave();
+  const left = before.localRecord();
+  assert.equal(observer.member(j.nodeId)?.state, 'left');
+
+  const again = make(j, left.version); // restarted from a save made before the leave
+  again.start();
+  const first = await again.join([observer.localRecord()]);
+  assert.deepEqual(first.joined, [o.nodeId]);
+  assert.ok(again.localRecord().version > left.version, 'told of its own newer record, it jumps past it');
+  await again.join([observer.localRecord()]);
+  assert.equal(observer.member(j.nodeId)?.state, 'alive');
+  assert.equal(observer.member(j.nodeId)?.version, again.localRecord().version);
+  for (const m of [observer, before, again]) m.stop();
+});
+
+test('a node that comes back at the version of its tombstone is told, and is heard again at a newer one', async () => {
+  const { authority, clock, make } = linkedPair(8);
+  const [o, j] = [authority.createIdentity(), authority.createIdentity()];
+  const observer = make(o);
+  observer.start();
+  const before = make(j);
+  await before.join([observer.localRecord()]);
+  await before.leave();
+  const left = before.localRecord();
+  clock.advance(20_000); // past leftRetentionMs: removed, tombstoned at the left version
+  assert.equal(observer.member(j.nodeId), undefined);
+
+  const again = make(j, left.version);
+  again.start(); // as a node does before it joins: a claim is refuted only while running
+  const refused = await again.join([observer.localRecord()]);
+  assert.equal(observer.member(j.nodeId), undefined, 'its record is refused at the tombstoned version…');
+  assert.ok(refused.joined.length + refused.failures.length === 1);
+  assert.ok(again.localRecord().version > left.version, '…but it is told, and takes a newer one');
+  await again.join([observer.localRecord()]);
+  assert.equal(observer.member(j.nodeId)?.state, 'alive');
+  for (const m of [observer, before, again]) m.stop();
+});
