@@ -33,6 +33,11 @@ export interface MembershipComponents {
   authenticator: RecordAuthenticator;
   /** Optional structured log sink (a pino logger fits). */
   log?: MembershipLog;
+  /**
+   * Distance to a peer for spatial gossip (`spatialShare`): its RTT in ms (the client pool's
+   * EWMA), or undefined when not measured. Without it every partner is picked uniformly.
+   */
+  distance?: (nodeId: string) => number | undefined;
 }
 
 export interface MembershipLog {
@@ -132,6 +137,7 @@ export class Membership implements GossipHandler {
   private readonly transport: Transport;
   private readonly auth: RecordAuthenticator;
   private readonly log: MembershipLog | undefined;
+  private readonly distance: ((nodeId: string) => number | undefined) | undefined;
   private readonly table: PeerTable;
   private readonly rumours = new RumourQueue<Rumour>();
   private readonly listeners = new Set<(e: MembershipEvent) => void>();
@@ -164,6 +170,7 @@ export class Membership implements GossipHandler {
     this.transport = components.transport;
     this.auth = components.authenticator;
     this.log = components.log;
+    this.distance = components.distance;
     this.nodeId = local.nodeId;
     this.table = new PeerTable(local.nodeId, this.options.maxPeers, this.random);
     const body: RecordBody = {
@@ -452,11 +459,19 @@ export class Membership implements GossipHandler {
     return e.record.mode === 'server' && (e.state === 'alive' || e.state === 'suspect');
   }
 
-  /** Round-robin over a shuffled cycle of the table (budget per interval), plus random picks, plus now and then a dead peer. */
+  /**
+   * Spatial picks (by distance), round-robin over a shuffled cycle of the table (budget per
+   * interval), random picks, and now and then a dead peer. Spatial picks take the place of random
+   * picks first, then of round-robin ones, never of all of them (see `spatialShare`). They come
+   * first, so that the last target, which gets a due full sync, is a uniform one.
+   */
   private pickTargets(now: number): GossipTarget[] {
     const o = this.options;
     const chosen = new Map<string, GossipTarget>();
-    let budget = o.exchangeBudget;
+    const spatial = this.spatialPicks(this.spatialCount());
+    for (const e of spatial) chosen.set(e.record.nodeId, targetOf(e.record));
+    const insteadOfRandom = Math.min(spatial.length, o.randomExchanges);
+    let budget = o.exchangeBudget - (spatial.length - insteadOfRandom);
     let scanned = 0;
     while (budget > 0 && scanned < this.table.size + 1) {
       if (this.roundRobinAt >= this.roundRobin.length) {
@@ -470,7 +485,7 @@ export class Membership implements GossipHandler {
       chosen.set(id, targetOf(e.record));
       budget--;
     }
-    for (const e of this.table.sample(o.randomExchanges, (x) => this.isExchangeTarget(x), new Set(chosen.keys()))) {
+    for (const e of this.table.sample(o.randomExchanges - insteadOfRandom, (x) => this.isExchangeTarget(x), new Set(chosen.keys()))) {
       chosen.set(e.record.nodeId, targetOf(e.record));
     }
     if (now - this.lastReconnectMs >= o.reconnectIntervalMs) {
@@ -479,6 +494,62 @@ export class Membership implements GossipHandler {
       if (dead) chosen.set(dead.record.nodeId, targetOf(dead.record));
     }
     return [...chosen.values()];
+  }
+
+  /** How many of this interval's partners to pick by distance: `spatialShare` of them on average, never all. */
+  private spatialCount(): number {
+    const o = this.options;
+    if (this.distance === undefined || o.spatialShare <= 0) return 0;
+    const slots = o.exchangeBudget + o.randomExchanges;
+    // Rounded so that 1/3 of 3 slots is exactly 1 and costs no random draw.
+    const expected = Math.round(o.spatialShare * slots * 1e9) / 1e9;
+    let k = Math.floor(expected);
+    if (expected > k && this.random.next() < expected - k) k++;
+    return Math.min(k, slots - 1);
+  }
+
+  /**
+   * Up to `k` distinct exchange targets drawn with probability ∝ 1/max(d, spatialFloorMs)²
+   * (spatial gossip). A peer with no distance weighs as the mean of the measured ones (as all
+   * peers do when none is measured), so it is neither favoured nor starved. O(table · k).
+   */
+  private spatialPicks(k: number): PeerEntry[] {
+    if (k <= 0) return [];
+    const floor = this.options.spatialFloorMs;
+    const entries: PeerEntry[] = [];
+    const weights: number[] = [];
+    let measured = 0;
+    let measuredSum = 0;
+    for (const e of this.table.values()) {
+      if (!this.isExchangeTarget(e)) continue;
+      const d = this.distance!(e.record.nodeId);
+      const w = d !== undefined && d >= 0 && Number.isFinite(d) ? 1 / Math.max(d, floor) ** 2 : -1;
+      if (w >= 0) {
+        measured++;
+        measuredSum += w;
+      }
+      entries.push(e);
+      weights.push(w);
+    }
+    const unmeasured = measured > 0 ? measuredSum / measured : 1;
+    for (let i = 0; i < weights.length; i++) if (weights[i]! < 0) weights[i] = unmeasured;
+    const out: PeerEntry[] = [];
+    while (out.length < k && out.length < entries.length) {
+      let total = 0;
+      for (const w of weights) total += w;
+      let x = this.random.next() * total;
+      let pick = -1;
+      for (let i = 0; i < weights.length; i++) {
+        if (weights[i] === 0) continue;
+        pick = i;
+        x -= weights[i]!;
+        if (x < 0) break;
+      }
+      if (pick < 0) break;
+      out.push(entries[pick]!);
+      weights[pick] = 0;
+    }
+    return out;
   }
 
   private reshuffle(): void {

@@ -19,6 +19,27 @@ export interface MembershipOptions {
   /** Additional exchanges per interval with a peer picked uniformly at random (mixing). */
   randomExchanges: number;
   /**
+   * Spatial gossip (Kempe, Kleinberg & Demers 2001): the expected share of each interval's
+   * partners (exchangeBudget + randomExchanges) picked by distance, with probability ∝ 1/d², d
+   * the measured RTT to the peer (the client pool's EWMA). Spatial picks replace the uniform random
+   * picks first, then round-robin ones, but never all of them: at least one partner per interval
+   * stays uniform (a round-robin or random pick), so far groups are never starved and every peer
+   * is still contacted once per (longer) round-robin cycle; the full sync (`pushPullIntervalMs`)
+   * always goes to a uniform partner. So with 2 + 1 partners at most 2/3 is spatial. Higher keeps
+   * more bytes on near links (a WAN's inter-region links are slow and billed) at the cost of news
+   * crossing to far groups somewhat later; 0 is uniform gossip. Peers not measured yet weigh as
+   * the average measured peer; with no distance source every pick is uniform.
+   */
+  spatialShare: number;
+  /**
+   * Floor on d in the 1/d² weight (ms). Without it a peer at 0.1 ms would outweigh one at 1 ms a
+   * hundredfold although both are next door, and a near-zero RTT would take every spatial pick.
+   * Below the floor, differences are host load and scheduler noise rather than distance (the
+   * latency groups' absolute floor is the same 2 ms), so peers below it weigh the same: on one LAN
+   * spatial picks are uniform.
+   */
+  spatialFloorMs: number;
+  /**
    * λ: each rumour is sent λ·⌈log10(N+1)⌉ times by every node that learnt it (N: estimated network
    * size). Higher reaches everyone more surely under loss, at more bytes per message; anti-entropy
    * catches what rumours miss.
@@ -94,6 +115,8 @@ const LAN: MembershipOptions = {
   intervalMs: 1000,
   exchangeBudget: 2,
   randomExchanges: 1,
+  spatialShare: 1 / 3,
+  spatialFloorMs: 2,
   retransmitMult: 4,
   maxRumoursPerMessage: 64,
   maxDigests: 256,
@@ -121,6 +144,8 @@ export const MEMBERSHIP_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readon
   wan: {
     ...LAN,
     intervalMs: 2000,
+    // Between regions links are slow and billed: two of the three partners by distance.
+    spatialShare: 2 / 3,
     exchangeTimeoutMs: 1500,
     probeTimeoutMs: 1000,
     limitFloorIntervals: 6,
@@ -143,10 +168,11 @@ export const MEMBERSHIP_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readon
 /** The options of `preset` with `overrides` applied, checked. */
 export function membershipOptions(overrides: Partial<MembershipOptions> = {}, preset: keyof typeof MEMBERSHIP_PRESETS = 'lan'): MembershipOptions {
   const o = { ...MEMBERSHIP_PRESETS[preset], ...overrides };
-  const positive: (keyof MembershipOptions)[] = ['intervalMs', 'exchangeTimeoutMs', 'probeTimeoutMs', 'maxPeers', 'maxMessageBytes', 'limitFloorIntervals', 'initialLimitIntervals', 'suspicionMult'];
+  const positive: (keyof MembershipOptions)[] = ['spatialFloorMs', 'intervalMs', 'exchangeTimeoutMs', 'probeTimeoutMs', 'maxPeers', 'maxMessageBytes', 'limitFloorIntervals', 'initialLimitIntervals', 'suspicionMult'];
   for (const k of positive) if (!(o[k] > 0)) throw new RangeError(`membership option ${k} must be > 0, got ${o[k]}`);
   const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs'];
   for (const k of nonNegative) if (!(o[k] >= 0)) throw new RangeError(`membership option ${k} must be >= 0, got ${o[k]}`);
+  if (!(o.spatialShare >= 0 && o.spatialShare <= 1)) throw new RangeError(`membership option spatialShare must be in [0, 1], got ${o.spatialShare}`);
   if (o.suspicionMaxMult < 1) throw new RangeError(`membership option suspicionMaxMult must be >= 1, got ${o.suspicionMaxMult}`);
   if (o.exchangeBudget + o.randomExchanges < 1) throw new RangeError('membership needs at least one exchange per interval (exchangeBudget + randomExchanges >= 1)');
   return o;

@@ -194,6 +194,8 @@ export class G2gNode {
         clock: this.clock,
         random: this.random,
         log: this.deps.log.child({ component: 'membership' }),
+        // The pool starts after membership (it needs the members): read it lazily.
+        distance: (nodeId) => this.pool?.rttOf(nodeId),
       },
       config.profile,
     );

@@ -36,6 +36,8 @@ export interface NodeMembershipComponents {
   clock: Clock;
   random: Random;
   log: Logger;
+  /** RTT to a peer (ms) for spatial gossip, e.g. the client pool's EWMA; undefined when not measured. */
+  distance?: (nodeId: string) => number | undefined;
 }
 
 export interface JoinSettings {
@@ -97,7 +99,7 @@ export class NodeMembership {
     this.persisted = known.peers;
     const transport = new GrpcGossipTransport({ clients: this.clients, caOf: (id) => this.caOf(id) });
     this.membership = new Membership(
-      { clock: this.c.clock, random: this.c.random, transport, authenticator: this.auth, log: this.log },
+      { clock: this.c.clock, random: this.c.random, transport, authenticator: this.auth, log: this.log, distance: this.c.distance },
       {
         nodeId: this.c.ca.nodeId,
         cluster: this.c.cluster,

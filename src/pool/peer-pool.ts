@@ -3,10 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger';
 import type { PeerClients, PeerEndpoint } from '../transport/peer-clients';
 import type { Clock, TimerHandle } from '../util/clock';
-import { groupByLatency, type Grouping, type LatencyGroup } from './latency-groups';
+import type { LatencyGroup } from './latency-groups';
 import { fanOut, healthyFirst, type FanOutCall, type FanOutOptions, type FanOutResult } from './fan-out';
-import { LATENCY_QUANTILE, PeerStats, type PeerStatsSnapshot } from './peer-stats';
-import { QueryOrder } from './query-order';
+import { PeerLatencies } from './peer-latencies';
+import type { PeerStatsSnapshot } from './peer-stats';
 import { BorrowedChannel } from '../transport/borrowed-channel';
 
 export interface PeerPoolComponents {
@@ -40,9 +40,7 @@ const INSECURE = grpc.credentials.createInsecure();
  * list, refreshed every measurement round.
  */
 export class PeerPool {
-  private readonly stats = new Map<string, PeerStats>();
-  private grouping: Grouping | undefined;
-  private readonly order = new QueryOrder();
+  private readonly latencies = new PeerLatencies();
   private timer: TimerHandle | undefined;
   private running = false;
   private changeTimer: TimerHandle | undefined;
@@ -78,26 +76,31 @@ export class PeerPool {
 
   /** The latency groups, nearest first. */
   groups(): LatencyGroup[] {
-    return this.grouping?.groups ?? [];
+    return this.latencies.groups();
   }
 
   /** The next virtual query list (far, near, second far, …), rotating within groups. */
   queryOrder(limit?: number): string[] {
-    return this.order.next(this.groups(), limit);
+    return this.latencies.nextOrder(limit);
   }
 
   /** The current order without advancing the rotation. */
   peekOrder(limit?: number): string[] {
-    return this.order.peek(this.groups(), limit);
+    return this.latencies.peekOrder(limit);
   }
 
   statsOf(nodeId: string): PeerStatsSnapshot | undefined {
-    return this.stats.get(nodeId)?.snapshot();
+    return this.latencies.snapshotOf(nodeId);
+  }
+
+  /** The latency of `nodeId` (ms; see PeerLatencies.latencyOf), undefined when not measured: the distance for spatial gossip. */
+  rttOf(nodeId: string): number | undefined {
+    return this.latencies.latencyOf(nodeId);
   }
 
   /** Statistics of every peer in the pool. */
   allStats(): { nodeId: string; stats: PeerStatsSnapshot }[] {
-    return [...this.stats].map(([nodeId, s]) => ({ nodeId, stats: s.snapshot() }));
+    return this.latencies.all();
   }
 
   /**
@@ -141,12 +144,12 @@ export class PeerPool {
   ): Promise<FanOutResult<T>> {
     const eligible = options.eligible;
     const order = eligible ? this.queryOrder().filter(eligible) : this.queryOrder();
-    const candidates = healthyFirst(order, (id) => this.stats.get(id)?.errorStreak);
+    const candidates = healthyFirst(order, (id) => this.latencies.get(id)?.errorStreak);
     return fanOut(
       {
         clock: this.c.clock,
         now: this.now,
-        stats: (id) => this.stats.get(id),
+        stats: (id) => this.latencies.get(id),
         connected: (id) => this.c.clients.channelOf(id)?.getConnectivityState(false) === grpc.connectivityState.READY,
       },
       candidates,
@@ -187,8 +190,7 @@ export class PeerPool {
     this.prune(new Set(members.map((m) => m.nodeId)));
     await Promise.all(
       members.map(async (endpoint) => {
-        let stats = this.stats.get(endpoint.nodeId);
-        if (!stats) this.stats.set(endpoint.nodeId, (stats = new PeerStats()));
+        const stats = this.latencies.track(endpoint.nodeId);
         const client = this.c.clients.gossip(endpoint);
         const connected = client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY;
         const started = this.now();
@@ -207,14 +209,11 @@ export class PeerPool {
   }
 
   private prune(present: ReadonlySet<string>): void {
-    for (const id of [...this.stats.keys()]) if (!present.has(id)) this.stats.delete(id);
+    this.latencies.retain(present);
     for (const id of [...this.typedClients.keys()]) if (!present.has(id)) this.typedClients.delete(id);
   }
 
   private regroup(): void {
-    const peers = [...this.stats]
-      .map(([id, s]) => ({ id, latencyMs: s.quantile(LATENCY_QUANTILE) }))
-      .filter((p): p is { id: string; latencyMs: number } => p.latencyMs !== null);
-    this.grouping = groupByLatency(peers, this.grouping);
+    this.latencies.regroup();
   }
 }

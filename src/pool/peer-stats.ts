@@ -137,6 +137,11 @@ export class PeerStats {
     this.inFlight--;
   }
 
+  /** The EWMA of RTT (ms), null before the first sample; cheaper than a snapshot for hot paths. */
+  get ewmaMs(): number | null {
+    return this.ewma;
+  }
+
   /** The recent RTT samples, oldest first. */
   recentSamples(): number[] {
     const out: number[] = [];

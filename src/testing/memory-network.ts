@@ -21,7 +21,25 @@ export interface MemoryNetworkOptions {
   latencyMs?: [number, number];
   /** Probability that any one message is lost. */
   loss?: number;
+  /**
+   * One-way latency range of the link from → to, for topologies too large for `setLinkLatency`
+   * (one entry per pair): e.g. racks, zones and regions computed from the node ids. A link set
+   * with `setLinkLatency` overrides it; undefined falls back to `latencyMs`.
+   */
+  latencyModel?: LatencyModel;
 }
+
+/** One-way latency range (ms) of the link from → to, or undefined for the network default. */
+export type LatencyModel = (from: string, to: string) => [number, number] | undefined;
+
+/** The call a message belongs to. */
+export type MessageKind = 'exchange' | 'ping' | 'pingVia' | 'push' | 'pull';
+
+/**
+ * Sees every message put on a link (lost ones included: they were sent), with its protobuf size,
+ * its call kind, and whether it is the callee's answer (false: the caller's request).
+ */
+export type TrafficObserver = (from: string, to: string, bytes: number, kind: MessageKind, answer: boolean) => void;
 
 interface SimNodeState {
   id: string;
@@ -64,6 +82,8 @@ export class MemoryNetwork {
   private latency: [number, number];
   private loss: number;
   private partitioned = false;
+  private readonly latencyModel: LatencyModel | undefined;
+  private observer: TrafficObserver | undefined;
 
   constructor(
     readonly scheduler: EventScheduler,
@@ -72,6 +92,7 @@ export class MemoryNetwork {
   ) {
     this.latency = options.latencyMs ?? [1, 5];
     this.loss = options.loss ?? 0;
+    this.latencyModel = options.latencyModel;
   }
 
   /** Adds a node to the network and returns its endpoint. */
@@ -85,16 +106,16 @@ export class MemoryNetwork {
     };
     const transport: Transport = {
       exchange: (target, request, options) =>
-        this.call(state, target, options, exchangeRequestSize(request), gossipOf, (h, from) => h.handleExchange(from, request), exchangeResponseSize),
-      ping: (target, request, options) => this.call<GossipHandler, PingResponse>(state, target, options, 12, gossipOf, (h, from) => h.handlePing(from, request), () => 48),
+        this.call(state, target, options, 'exchange', exchangeRequestSize(request), gossipOf, (h, from) => h.handleExchange(from, request), exchangeResponseSize),
+      ping: (target, request, options) => this.call<GossipHandler, PingResponse>(state, target, options, 'ping', 12, gossipOf, (h, from) => h.handlePing(from, request), () => 48),
       pingVia: (relay, request, options) =>
-        this.call<GossipHandler, PingViaResponse>(state, relay, options, 64 + request.target.nodeId.length, gossipOf, (h, from) => h.handlePingVia(from, request), () => 16),
+        this.call<GossipHandler, PingViaResponse>(state, relay, options, 'pingVia', 64 + request.target.nodeId.length, gossipOf, (h, from) => h.handlePingVia(from, request), () => 16),
     };
     const channel: ChannelTransport = {
       push: (target, request, options) =>
-        this.call<ChannelHandler, PushResponse>(state, target, options, messagesSize(request.messages), channelOf, (h, from) => h.handlePush(from, request), () => 4),
+        this.call<ChannelHandler, PushResponse>(state, target, options, 'push', messagesSize(request.messages), channelOf, (h, from) => h.handlePush(from, request), () => 4),
       pull: (target, request, options) =>
-        this.call<ChannelHandler, PullResponse>(state, target, options, pullRequestSize(request), channelOf, (h, from) => h.handlePull(from, request), (r) => messagesSize(r.messages) + 2),
+        this.call<ChannelHandler, PullResponse>(state, target, options, 'pull', pullRequestSize(request), channelOf, (h, from) => h.handlePull(from, request), (r) => messagesSize(r.messages) + 2),
     };
     return { nodeId, clock, transport, serve: (handler) => (state.handler = handler), channel, serveChannel: (handler) => (state.channel = handler) };
   }
@@ -159,6 +180,11 @@ export class MemoryNetwork {
     this.linkLoss.set(`${a}|${b}`, p);
   }
 
+  /** Installs (or, with undefined, removes) the observer of every message sent. */
+  observeTraffic(observer: TrafficObserver | undefined): void {
+    this.observer = observer;
+  }
+
   /** Messages and bytes sent so far by each node. */
   traffic(nodeId: string): { messages: number; bytes: number } {
     const s = this.node(nodeId);
@@ -205,7 +231,7 @@ export class MemoryNetwork {
   }
 
   private delay(from: string, to: string): number {
-    const [min, max] = this.linkLatency.size > 0 ? this.linkLatency.get(`${from}|${to}`) ?? this.latency : this.latency;
+    const [min, max] = (this.linkLatency.size > 0 ? this.linkLatency.get(`${from}|${to}`) : undefined) ?? this.latencyModel?.(from, to) ?? this.latency;
     return min + Math.floor(this.random.next() * (max - min + 1));
   }
 
@@ -213,6 +239,7 @@ export class MemoryNetwork {
     caller: SimNodeState,
     target: GossipTarget,
     options: CallOptions,
+    kind: MessageKind,
     requestBytes: number,
     handlerOf: (s: SimNodeState) => H | undefined,
     invoke: (h: H, from: string) => Promise<Res> | Res,
@@ -238,6 +265,7 @@ export class MemoryNetwork {
       };
       caller.messagesSent++;
       caller.bytesSent += requestBytes;
+      this.observer?.(caller.id, target.nodeId, requestBytes, kind, false);
       const callee = this.nodes.get(target.nodeId);
       if (!this.delivers(caller, callee)) return;
       this.scheduler.setTimeout(
@@ -245,8 +273,10 @@ export class MemoryNetwork {
           this.runOn(callee!, () => {
             const answer = (outcome: { ok: true; value: Res } | { ok: false; error: unknown }): void => {
               if (callee!.crashed) return;
+              const bytes = outcome.ok ? responseBytes(outcome.value) : 16;
               callee!.messagesSent++;
-              callee!.bytesSent += outcome.ok ? responseBytes(outcome.value) : 16;
+              callee!.bytesSent += bytes;
+              this.observer?.(callee!.id, caller.id, bytes, kind, true);
               if (!this.delivers(callee!, caller)) return;
               this.scheduler.setTimeout(
                 () => this.runOn(caller, () => settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)))),

@@ -52,13 +52,13 @@ export class SimCluster {
   }
 
   /** Creates and starts a node (it knows nobody until it joins or is bootstrapped). */
-  addNode(opts: { mode?: NodeMode; membership?: Partial<MembershipOptions> } = {}): SimNode {
+  addNode(opts: { mode?: NodeMode; membership?: Partial<MembershipOptions>; distance?: (nodeId: string) => number | undefined } = {}): SimNode {
     const identity = this.authority.createIdentity();
     const endpoint = this.network.endpoint(identity.nodeId);
     const mode = opts.mode ?? 'server';
     const index = this.nodes.length;
     const membership = new Membership(
-      { clock: endpoint.clock, random: this.random.fork(), transport: endpoint.transport, authenticator: identity.authenticator },
+      { clock: endpoint.clock, random: this.random.fork(), transport: endpoint.transport, authenticator: identity.authenticator, distance: opts.distance },
       {
         nodeId: identity.nodeId,
         cluster: this.options.cluster ?? 'sim',

@@ -15,9 +15,10 @@ import { pluginOverheadTable, runPluginOverhead } from './plugin-overhead.bench'
 import { channelTable, runChannel } from './channel.bench';
 import { channelSimTable, runChannelSim } from './channel-sim.bench';
 import { poolOverheadTable, runPoolOverhead } from './pool-overhead.bench';
+import { runSpatialGossip, spatialGossipTable } from './spatial-gossip.bench';
 
 /*
- * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead) or
+ * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
@@ -39,11 +40,13 @@ const BENCHMARKS = {
   // About 1 min: the channel's dissemination on 1,000 simulated nodes.
   'channel-sim': { run: runChannelSim, table: channelSimTable as (r: unknown) => string, title: '10. Simulated channel dissemination' },
   'pool-overhead': { run: runPoolOverhead, table: poolOverheadTable as (r: unknown) => string, title: '11. Pool overhead: a fan-out to 8 peers through the pool vs plain grpc-js clients' },
+  // About 5 min of CPU: N = 1,000 in simulation, four arms (seven runs).
+  'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

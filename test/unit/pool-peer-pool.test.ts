@@ -62,6 +62,9 @@ test('pings become RTT samples, peers are grouped by latency and ordered far, ne
   assert.deepEqual(order.map((id) => id[0]), ['b', 'a', 'b', 'a']);
   assert.ok(pool.statsOf('b1')!.samples >= 2);
   assert.equal(pool.statsOf('b1')!.ewmaMs, 80);
+  // The distance spatial gossip reads.
+  assert.equal(pool.rttOf('b1'), 80);
+  assert.equal(pool.rttOf('nobody'), undefined);
 });
 
 test('groups are cut on the minimum of the recent samples: spikes that inflate the mean and the EWMA do not move a peer', async () => {
@@ -83,6 +86,7 @@ test('a ping that had to open the connection is not an RTT sample (it measured a
   await rounds(2);
   pool.stop();
   assert.equal(pool.statsOf('a1')!.samples, 0);
+  assert.equal(pool.rttOf('a1'), undefined);
   assert.ok(pool.statsOf('a1')!.lastSuccessMs !== null);
 });
 
