@@ -63,7 +63,7 @@ export async function runSpatialTrial(cfg: SpatialConfig): Promise<SpatialTrial>
   for (let i = 0; i < topology.capacity; i++) {
     const latencies = new PeerLatencies();
     let self = '';
-    const node = c.addNode({ distance: cfg.distance === 'true' ? (id) => topology.rttMs(self, id) : (id) => latencies.ewmaOf(id) });
+    const node = c.addNode({ distance: cfg.distance === 'true' ? (id) => topology.rttMs(self, id) : (id) => latencies.latencyOf(id) });
     self = node.id;
     topology.place(node.id);
     if (cfg.distance === 'measured') {

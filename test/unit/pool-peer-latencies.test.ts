@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PeerLatencies } from '../../src/pool/peer-latencies';
 
-test('PeerLatencies: a peer's latency is the minimum of its recent samples, measured peers are grouped, the order alternates far/near and rotates', () => {
+test('PeerLatencies: the latency of a peer is the minimum of its recent samples, measured peers are grouped, the order alternates far/near and rotates', () => {
   const l = new PeerLatencies();
   const rtt: Record<string, number> = { a1: 1, a2: 1.1, b1: 40, b2: 44, c1: 160 };
   for (let round = 1; round <= 3; round++) for (const [id, ms] of Object.entries(rtt)) l.track(id).recordRtt(ms, round);
