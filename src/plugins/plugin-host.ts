@@ -99,6 +99,8 @@ interface Runtime {
   /** Services added in register, in order. */
   entries: PluginServiceEntry[];
   calls: CallTracker;
+  /** Unsubscribe functions of the plugin's channel and membership listeners, run when it stops. */
+  listeners: Set<() => void>;
 }
 
 /**
@@ -162,6 +164,7 @@ export class PluginHost {
         log: this.c.log.child({ component: `plugin:${name}`, plugin: name }),
         entries: [],
         calls: new CallTracker(),
+        listeners: new Set(),
       };
       this.runtimes.push(runtime);
       if (runtime.error) this.log.error({ plugin: name, code: runtime.error.code, dir: validated.dir }, runtime.error.message);
@@ -234,6 +237,7 @@ export class PluginHost {
         runtime.error = error as PluginError;
         runtime.log.error({ code: (error as PluginError).code }, (error as Error).message);
       }
+      for (const unsubscribe of [...runtime.listeners]) unsubscribe();
       const ended = runtime.calls.endAll({ code: grpc.status.UNAVAILABLE, details: `plugin ${runtime.validated.name} stopped` });
       if (ended > 0) runtime.log.warn({ streams: ended }, 'ended streams the plugin left open');
       if (!wasFailed) runtime.state = 'stopped';
@@ -321,15 +325,28 @@ export class PluginHost {
     const container = this.container.createChildContainer();
     runtime.container = container;
     const channel = this.scopedChannel(plugin.name);
+    const members = membershipView(this.c.nodeId, this.c.members, (error) => runtime.log.error({ err: error }, 'membership listener threw'));
+    // Listeners a plugin leaves behind are removed when it stops: no plugin code runs after its stop.
+    const tracked = (unsubscribe: () => void): (() => void) => {
+      const once = () => {
+        runtime.listeners.delete(once);
+        unsubscribe();
+      };
+      runtime.listeners.add(once);
+      return once;
+    };
     const context: PluginContext = {
       name: plugin.name,
       nodeId: this.c.nodeId,
       config: deepFreeze(plugin.config),
       log: runtime.log,
       dataDir,
-      channel,
+      channel: {
+        publish: (topic, data) => channel.publish(topic, data),
+        subscribe: (topic, handler) => tracked(channel.subscribe(topic, handler)),
+      },
       pool: pluginPool(this.c.pool, plugin.protos.services, this.c.clock),
-      members: membershipView(this.c.nodeId, this.c.members, (error) => runtime.log.error({ err: error }, 'membership listener threw')),
+      members: { self: members.self, list: () => members.list(), get: (id) => members.get(id), onChange: (listener) => tracked(members.onChange(listener)) },
       clock: this.c.clock,
       signal: runtime.controller.signal,
       container,
@@ -390,6 +407,7 @@ export class PluginHost {
     runtime.log.error({ code: runtime.error.code }, runtime.error.message);
     runtime.controller.abort(error);
     this.setHealth(runtime, 'NOT_SERVING');
+    for (const unsubscribe of [...runtime.listeners]) unsubscribe();
     // A plugin whose start failed may hold what it opened so far; give it its stop to let go.
     if (wasStarted && runtime.instance?.stop) {
       await this.bounded(runtime, 'stop', this.c.settings.pluginsStopTimeout, () => runtime.instance!.stop?.()).catch((e: PluginError) =>

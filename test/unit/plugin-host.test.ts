@@ -251,5 +251,8 @@ describe('plugin host: calls, context and containers', () => {
     assert.deepEqual(atNode, ['talker/hello']);
     assert.deepEqual(inPlugin, ['talker/hello'], "another plugin's topic does not reach it");
     await h.stop();
+    await nodeChannel.publish('talker/after-stop', new Uint8Array([3]));
+    await network.settle();
+    assert.deepEqual(inPlugin, ['talker/hello'], 'the subscription a plugin left open is removed when it stops');
   });
 });
