@@ -8,8 +8,8 @@ import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/M
 import type { PluginsResponse__Output } from '../../src/proto/generated/g2g/v1/PluginsResponse';
 import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentials, type TlsMaterial } from '../helpers/clients';
 import { materialFor, operatorCert, startInProcessNode } from '../helpers/in-process-node';
-import { runCli } from '../helpers/node-process';
-import { ECHO_SERVICE, FIXTURE_PLUGINS_DIR } from '../helpers/plugin-folders';
+import { removeDir, runCli, tempDir } from '../helpers/node-process';
+import { ECHO_SERVICE, FIXTURE_PLUGINS_DIR, writePlugin } from '../helpers/plugin-folders';
 import { listServices } from '../helpers/reflection-client';
 
 const ECHO_DIR = path.join(FIXTURE_PLUGINS_DIR, 'echo');
@@ -98,5 +98,20 @@ describe('plugin host in a node', () => {
     const ended = await status;
     assert.equal(ended.code, grpc.status.OK, `the stream ended with ${grpc.status[ended.code]}: ${ended.details}`);
     assert.deepEqual(node.pluginInfo().map((p) => p.state), ['stopped']);
+  });
+
+  test('g2g start refuses to start when a plugin fails and pluginsFailOnError is set, naming the plugin and the problem', async () => {
+    const dir = await tempDir('g2g-plugin-start-');
+    try {
+      await writePlugin(`${dir}/plugins`, 'future', { manifest: { host: '>=9.0.0' } });
+      const result = await runCli(
+        ['start', '--profile', 'local', '--data-dir', `${dir}/data`, '--register-port', '0', '--gossip-port', '0', '--plugins-dir', `${dir}/plugins`, '--plugins-fail-on-error', 'true'],
+        { timeoutMs: 60_000 },
+      );
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /g2g: plugins failed \(pluginsFailOnError is set\):\n {2}- ERR_PLUGIN_HOST_VERSION: plugin future: needs g2g >=9\.0\.0/);
+    } finally {
+      await removeDir(dir);
+    }
   });
 });
