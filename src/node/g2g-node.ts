@@ -228,9 +228,10 @@ export class G2gNode {
       channel: () => this.channelNode?.channel,
       pool: {
         pool: () => this.pool,
+        // A suspect may well answer (fan-out skips it if not); dead and departed members cannot.
         serves: (nodeId, service) => {
           const member = network.member(nodeId);
-          return member !== undefined && member.state === 'alive' && member.record.services.includes(service);
+          return member !== undefined && (member.state === 'alive' || member.state === 'suspect') && member.record.services.includes(service);
         },
       },
       members: network,

@@ -7,7 +7,7 @@ import type { FanOutOutcome, PeerStatsView, PluginPool } from './contract';
 export interface PoolSource {
   /** The node's client pool; undefined before the node has joined (and after it stopped). */
   pool(): PeerPool | undefined;
-  /** True when `nodeId` is an alive member whose record advertises `service`. */
+  /** True when `nodeId` is a live (alive or suspect) member whose record advertises `service`. */
   serves(nodeId: string, service: string): boolean;
 }
 
