@@ -14,6 +14,8 @@ import { FakePluginServer } from './fakes/fake-server';
 import { FAKE_CALLER, stubClient } from './fakes/stub-client';
 import { scopedChannel } from './scoped-channel';
 import { registerContext } from './tokens';
+import { readManifest } from './manifest';
+import { resolvePluginConfig } from './plugin-config';
 
 /**
  * The plugin testing kit: a {@link PluginContext} with everything in memory, so a plugin's unit
@@ -37,14 +39,20 @@ import { registerContext } from './tokens';
  * `network.heal()` delivers them. Membership lists the other members of the network.
  */
 export interface FakeContextOptions<Config> {
-  /** The plugin's name (topic prefix, logger field); default `test`. */
+  /**
+   * The plugin's folder: its `g2g-plugin.json` supplies the name, the services and the config
+   * schema, and `config` is then validated against the schema with its defaults filled in, as
+   * the host does (a bad value throws ERR_PLUGIN_CONFIG).
+   */
+  pluginDir?: string;
+  /** The plugin's name (topic prefix, logger field); default `test` (or the manifest's). */
   name?: string;
   /** This fake node's id; default `node-1`, `node-2`, … in the network. */
   nodeId?: string;
-  /** The services the plugin's manifest declares (first = default for pool clients). */
+  /** The services the plugin's manifest declares (first = default for pool clients); default the manifest's. */
   services?: readonly string[];
-  /** The plugin's config section, as the host would hand it over after validation. */
-  config?: Config;
+  /** The plugin's config section: as the host would hand it over, or (with `pluginDir`) settings to validate. */
+  config?: Partial<Config>;
   /** Share one network between several contexts (nodes); default a new one. */
   network?: FakeNetwork;
   mode?: 'server' | 'client';
@@ -79,7 +87,9 @@ export interface FakeContext<Config> {
 let unnamed = 0;
 
 export function createFakeContext<Config = Record<string, unknown>>(options: FakeContextOptions<Config> = {}): FakeContext<Config> {
-  const name = options.name ?? 'test';
+  const manifest = options.pluginDir === undefined ? undefined : readManifest(options.pluginDir);
+  const name = options.name ?? manifest?.name ?? 'test';
+  const config = (manifest ? resolvePluginConfig(manifest, { file: { [manifest.name]: { ...options.config } }, env: {}, flags: {} }) : { ...options.config }) as Config;
   const network = options.network ?? new FakeNetwork();
   let nodeId = options.nodeId;
   if (nodeId === undefined) {
@@ -87,7 +97,7 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
     while (network.has(`node-${n}`)) n++;
     nodeId = `node-${n}`;
   }
-  const services = options.services ?? [];
+  const services = options.services ?? manifest?.services ?? [];
   network.addMember({ nodeId, mode: options.mode, services });
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `g2g-plugin-${name}-${++unnamed}-`));
@@ -95,13 +105,13 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
   const nodeChannel = network.channelOf(nodeId);
   const members = new FakeMembershipView(network, nodeId);
   const pool = new FakePool(network, nodeId, services);
-  const server = new FakePluginServer(name, options.services);
+  const server = new FakePluginServer(name, options.services ?? manifest?.services);
   network.attachServer(nodeId, server);
   const container = rootContainer.createChildContainer();
   const context: PluginContext<Config> = {
     name,
     nodeId,
-    config: Object.freeze({ ...(options.config ?? ({} as Config)) }),
+    config: Object.freeze(config),
     log: (options.log ?? silentLogger()).child({ plugin: name }),
     dataDir,
     channel: scopedChannel(nodeChannel, name),

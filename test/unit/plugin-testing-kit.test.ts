@@ -7,6 +7,9 @@ import { inject, injectable } from 'tsyringe';
 import type { ChannelMessage, G2gPlugin, MembershipEventView, PluginContext, PluginServer } from '../../src/plugins/contract';
 import { createFakeContext, FakeNetwork } from '../../src/plugins/testing';
 import { PluginTokens } from '../../src/plugins/tokens';
+import EchoPlugin, { type EchoConfig } from '../fixtures/plugins/echo/index';
+import { ECHO_SERVICE, FIXTURE_PLUGINS_DIR } from '../helpers/plugin-folders';
+import path from 'node:path';
 
 const SERVICE = 'echo.v1.Echo';
 
@@ -174,5 +177,26 @@ describe('plugin testing kit', () => {
     assert.equal(plugin.stopped, true);
     assert.equal(existsSync(a.context.dataDir), false);
     assert.throws(() => (a.context.config as { prefix?: string }).prefix = 'x', TypeError, 'config is frozen');
+  });
+
+  test("with pluginDir the manifest gives name, services and config defaults, and config is validated", async () => {
+    const dir = path.join(FIXTURE_PLUGINS_DIR, 'echo');
+    const network = new FakeNetwork();
+    const a = createFakeContext<EchoConfig>({ pluginDir: dir, network, config: { prefix: 'a:' } });
+    const b = createFakeContext<EchoConfig>({ pluginDir: dir, network, config: { prefix: 'b:' } });
+    assert.equal(a.context.name, 'echo');
+    assert.deepEqual(a.context.config, { prefix: 'a:', fanOutDeadline: 5000 });
+    assert.throws(() => createFakeContext({ pluginDir: dir, config: { prefix: 7 } as never }), { code: 'ERR_PLUGIN_CONFIG' });
+    // The fixture plugin itself, fanning out to its peer through the kit's pool.
+    await a.start(EchoPlugin);
+    await b.start(EchoPlugin);
+    assert.deepEqual(b.server.serviceNames(), [ECHO_SERVICE]);
+    const sayOnPeers = a.server.implementation(ECHO_SERVICE)!.SayOnPeers as Function;
+    const answer = await new Promise<{ answers: { nodeId: string; response: { text: string; servedBy: string; caller: string } }[] }>((resolve, reject) =>
+      sayOnPeers({ request: { text: 'hi', count: 1 } }, (error: unknown, value: never) => (error ? reject(error) : resolve(value))),
+    );
+    assert.deepEqual(answer.answers, [{ nodeId: b.nodeId, response: { text: 'b:hi', servedBy: b.nodeId, caller: `member:${a.nodeId}` } }]);
+    await a.dispose();
+    await b.dispose();
   });
 });
