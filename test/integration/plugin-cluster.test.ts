@@ -111,6 +111,18 @@ test('each node reaches the same service on its peers through the pool, calling 
   }
 });
 
+test("a plugin's channel reaches the same plugin on every node, under its prefix and signed by the origin", async () => {
+  const origin = nodes[1]!;
+  const shouted = await call<{ topic: string }>(origin.echo, 'Shout', { text: 'hello everyone' });
+  assert.equal(shouted.topic, 'echo/said');
+  for (const node of nodes) {
+    await eventually(`${node.id} hears it`, async () => {
+      const heard = await call<{ messages?: { text: string; origin: string; topic: string }[] }>(node.echo, 'Heard', {});
+      return (heard.messages ?? []).some((m) => m.text === 'hello everyone' && m.origin === origin.id && m.topic === 'echo/said');
+    });
+  }
+});
+
 test('calls from a non-member are refused', async () => {
   const node = nodes[0]!;
   const address = `127.0.0.1:${node.process.facts.gossipPort}`;
