@@ -1,0 +1,217 @@
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../src/identity/atomic-file';
+import type { KvEntry } from './entry';
+
+/** What survives a restart besides the entries. */
+export interface KvMeta {
+  /** Local wall time (ms) of the last complete anti-entropy round with a peer; 0 if never. */
+  lastSyncMs: number;
+}
+
+export interface EntryLogOptions {
+  /** fdatasync each batch of appends before acknowledging it (a write then survives power loss). */
+  fsync: boolean;
+  /** Appended records after which the log is folded into a new snapshot. */
+  compactAfter: number;
+}
+
+export interface LoadedState {
+  entries: KvEntry[];
+  meta: KvMeta;
+  /** Log lines that could not be read (a torn last line after a crash, or corruption). */
+  skippedRecords: number;
+}
+
+/** One entry as a JSON line: short names, the value in base64. */
+interface EntryRecord {
+  k: string;
+  v: string;
+  d?: 1;
+  w: number;
+  c: number;
+  n: string;
+}
+
+interface SnapshotFile {
+  format: 1;
+  entries: EntryRecord[];
+}
+
+export const SNAPSHOT_FILE = 'snapshot.json';
+export const LOG_FILE = 'entries.log';
+export const META_FILE = 'meta.json';
+const FILE_MODE = 0o600;
+
+/**
+ * The store on disk: a snapshot (replaced atomically) plus an append-only log of the writes
+ * since. Appends are group-committed: writes that arrive while a batch is being flushed go out
+ * together in the next one, so one fsync covers many writes. When the log grows past
+ * `compactAfter` records it is folded into a new snapshot and truncated; a crash between the two
+ * steps only replays writes the snapshot already holds, which merging makes harmless.
+ */
+export class EntryLog {
+  private handle: FileHandle | undefined;
+  private pending: { line: string; done: (error?: unknown) => void }[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  private appended = 0;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly options: EntryLogOptions,
+    /** The current contents, for compaction. */
+    private readonly snapshotSource: () => Iterable<KvEntry>,
+  ) {}
+
+  /**
+   * Reads the snapshot and replays the log. The caller merges the entries, then calls `open`,
+   * which folds everything into a fresh snapshot (so a torn tail is never appended to).
+   */
+  async load(): Promise<LoadedState> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const out: LoadedState = { entries: [], meta: { lastSyncMs: 0 }, skippedRecords: 0 };
+    const snapshotText = await readIfExists(path.join(this.dir, SNAPSHOT_FILE));
+    if (snapshotText !== undefined) {
+      const snapshot = JSON.parse(snapshotText) as SnapshotFile;
+      if (snapshot.format !== 1) throw new Error(`unknown snapshot format ${String(snapshot.format)} in ${SNAPSHOT_FILE}`);
+      for (const r of snapshot.entries) out.entries.push(fromRecord(r));
+    }
+    const metaText = await readIfExists(path.join(this.dir, META_FILE));
+    if (metaText !== undefined) {
+      try {
+        out.meta = { lastSyncMs: Number((JSON.parse(metaText) as Partial<KvMeta>).lastSyncMs) || 0 };
+      } catch {
+        // A lost sync time only makes the next round more careful (see anti-entropy's stale rule).
+      }
+    }
+    const logText = await readIfExists(path.join(this.dir, LOG_FILE));
+    if (logText !== undefined) {
+      for (const line of logText.split('\n')) {
+        if (line.length === 0) continue;
+        try {
+          out.entries.push(fromRecord(JSON.parse(line) as EntryRecord));
+        } catch {
+          out.skippedRecords++;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Writes a snapshot of the loaded state, starts an empty log and accepts appends. */
+  async open(): Promise<void> {
+    await this.writeSnapshot();
+    // Append mode, so that after a compaction's truncate the next write lands at offset 0.
+    this.handle = await open(path.join(this.dir, LOG_FILE), 'a', FILE_MODE);
+    await this.handle.truncate(0);
+  }
+
+  /** Resolves once the entry is on disk (fsynced when configured). */
+  append(entry: KvEntry): Promise<void> {
+    if (this.closed || !this.handle) return Promise.reject(new Error('entry log is not open'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line: `${JSON.stringify(toRecord(entry))}\n`, done: (e) => (e ? reject(e) : resolve()) });
+      if (!this.flushQueued) {
+        // Appends arriving while this flush waits its turn (or while an earlier one runs) join it.
+        this.flushQueued = true;
+        void this.exclusive(() => {
+          this.flushQueued = false;
+          return this.flush();
+        });
+      }
+    });
+  }
+
+  /** Records the metadata (a small file of its own, replaced atomically). */
+  saveMeta(meta: KvMeta): Promise<void> {
+    return this.exclusive(() => writeFileAtomic(path.join(this.dir, META_FILE), JSON.stringify(meta), FILE_MODE));
+  }
+
+  /**
+   * Folds the log into a snapshot of the current contents now. Needed after an entry was dropped
+   * without a newer write replacing it (the log would otherwise bring it back on restart).
+   */
+  compactNow(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.handle) await this.compact();
+    });
+  }
+
+  /** Flushes what is pending, writes a final snapshot and closes the log. Idempotent. */
+  close(): Promise<void> {
+    if (this.closed) return this.tail;
+    this.closed = true;
+    return this.exclusive(async () => {
+      await this.flush();
+      if (!this.handle) return;
+      await this.handle.close();
+      this.handle = undefined;
+      await this.writeSnapshot();
+    });
+  }
+
+  /** Runs disk operations one at a time, in call order: a snapshot never races a truncation. */
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      const handle = this.handle!;
+      await handle.write(batch.map((p) => p.line).join(''));
+      if (this.options.fsync) await handle.datasync();
+      this.appended += batch.length;
+      if (this.appended >= this.options.compactAfter) await this.compact();
+      for (const p of batch) p.done();
+    } catch (error) {
+      for (const p of batch) p.done(error);
+    }
+  }
+
+  private async compact(): Promise<void> {
+    await this.writeSnapshot();
+    await this.handle!.truncate(0);
+    this.appended = 0;
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const records: EntryRecord[] = [];
+    for (const e of this.snapshotSource()) records.push(toRecord(e));
+    const snapshot: SnapshotFile = { format: 1, entries: records };
+    await writeFileAtomic(path.join(this.dir, SNAPSHOT_FILE), JSON.stringify(snapshot), FILE_MODE);
+  }
+}
+
+function toRecord(e: KvEntry): EntryRecord {
+  const r: EntryRecord = { k: e.key, v: Buffer.from(e.value).toString('base64'), w: e.version.wallMs, c: e.version.counter, n: e.version.nodeId };
+  if (e.deleted) r.d = 1;
+  return r;
+}
+
+function fromRecord(r: EntryRecord): KvEntry {
+  if (typeof r.k !== 'string' || typeof r.n !== 'string' || !Number.isSafeInteger(r.w) || !Number.isSafeInteger(r.c)) {
+    throw new Error('malformed entry record');
+  }
+  return {
+    key: r.k,
+    value: r.d ? new Uint8Array(0) : new Uint8Array(Buffer.from(r.v ?? '', 'base64')),
+    deleted: r.d === 1,
+    version: { wallMs: r.w, counter: r.c, nodeId: r.n },
+  };
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
