@@ -55,7 +55,7 @@ export function entryFromWire(m: WireEntry): KvEntry {
 export function versionFromWire(v: WireVersion | null | undefined): KvEntry['version'] {
   const wallMs = Number(v?.wallMs);
   const counter = Number(v?.counter ?? 0);
-  if (!v || !Number.isSafeInteger(wallMs) || wallMs <= 0 || !Number.isSafeInteger(counter) || counter < 0 || typeof v.nodeId !== 'string' || v.nodeId.length === 0) {
+  if (!v || !Number.isSafeInteger(wallMs) || wallMs < 0 || !Number.isSafeInteger(counter) || counter < 0 || typeof v.nodeId !== 'string' || v.nodeId.length === 0) {
     throw new Error('entry has no valid version');
   }
   return { wallMs, counter, nodeId: v.nodeId };

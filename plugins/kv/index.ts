@@ -69,7 +69,7 @@ export default class KvPlugin implements G2gPlugin {
         candidates: () => this.syncCandidates(),
         peer: (nodeId) => {
           const client = ctx.pool.client<KeyValueSyncClient>(nodeId, KEY_VALUE_SYNC_SERVICE);
-          return client ? grpcSyncPeer(client, config.syncTimeout) : undefined;
+          return client ? grpcSyncPeer(client, config.syncTimeout, () => ctx.clock.now()) : undefined;
         },
       },
       { intervalMs: config.syncInterval, tombstoneRetentionMs: config.tombstoneRetention, soonMs: SOON_MS },

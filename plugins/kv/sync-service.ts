@@ -67,11 +67,11 @@ export interface KeyValueSyncClient extends grpc.Client {
 }
 
 /** A {@link SyncPeer} over a pooled gRPC client; every call gets its own deadline. */
-export function grpcSyncPeer(client: KeyValueSyncClient, timeoutMs: number): SyncPeer {
+export function grpcSyncPeer(client: KeyValueSyncClient, timeoutMs: number, now: () => number = Date.now): SyncPeer {
   const call = <Res>(method: 'Digest' | 'Versions' | 'Fetch' | 'Push', req: object): Promise<Res> =>
     new Promise((resolve, reject) => {
       const fn = client[method] as (req: object, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
-      fn.call(client, req, { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response!)));
+      fn.call(client, req, { deadline: now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response!)));
     });
   return {
     async digest(buckets) {

@@ -85,7 +85,8 @@ export default class QueryPlugin implements G2gPlugin {
         new Promise((resolve, reject) =>
           client.Answer({ facts: wanted }, { deadline }, (error, response) => (error ? reject(error) : resolve(response?.facts ?? []))),
         ),
-      { perPeerMs: config.peerTimeout, totalMs, service: QUERY_SERVICE },
+      // The pool's deadlines are on the context's clock (real time on a node, the kit's clock in tests).
+      { perPeerMs: config.peerTimeout, totalMs, service: QUERY_SERVICE, now: () => this.ctx.clock.now() },
     );
     const answers = [
       ...(selfAnswer ? [selfAnswer] : []),

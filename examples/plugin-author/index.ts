@@ -1,0 +1,89 @@
+// Types only: at run time this plugin needs nothing from g2g or grpc-js, so it loads into any
+// g2g whose version matches the manifest's "host" range.
+import type * as grpc from '@grpc/grpc-js';
+import type { ChannelMessage, G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
+
+/** `plugins.greeter.*`, validated by the host against the schema in g2g-plugin.json. */
+export interface GreeterConfig {
+  greeting: string;
+  keepHeard: number;
+  peerTimeout: number;
+}
+
+const SERVICE = 'example.greeter.v1.Greeter';
+const SHOUTS = 'shouts'; // a topic under this plugin's prefix: `greeter/shouts` on the wire
+const INVALID_ARGUMENT = 3; // gRPC status codes are part of the protocol and never change
+const MAX_SHOUT_BYTES = 1024;
+
+/** The client the pool hands us for a peer (grpc-js generates it from greeter.proto). */
+interface GreeterClient extends grpc.Client {
+  Hello(request: object, options: grpc.CallOptions, callback: grpc.requestCallback<{ message: string }>): grpc.ClientUnaryCall;
+}
+
+export default class Greeter implements G2gPlugin {
+  private readonly heard: { nodeId: string; text: string }[] = [];
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly ctx: PluginContext<GreeterConfig>) {}
+
+  /** Adds the service; runs before the gossip port listens. */
+  register(server: PluginServer): void {
+    server.addService(SERVICE, {
+      Hello: (call: grpc.ServerUnaryCall<object, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        // The host has already refused anyone who is not a member or an operator.
+        const caller = this.ctx.callerOf(call);
+        const who = caller?.kind === 'operator' ? `operator ${caller.name}` : `member ${caller?.nodeId ?? 'unknown'}`;
+        callback(null, { message: `${this.ctx.config.greeting}, ${who}, from ${this.ctx.nodeId}` });
+      },
+
+      HelloPeers: (call: grpc.ServerUnaryCall<{ count: number }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const count = call.request.count || 3;
+        // Peers in the pool's query order (far, near, second far, …), each with its deadline;
+        // a failed or slow peer is replaced by the next. Partial results are a value.
+        this.ctx.pool
+          .fanOut<string, GreeterClient>(
+            count,
+            (client, _nodeId, deadline) =>
+              new Promise((resolve, reject) => client.Hello({}, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply!.message)))),
+            { deadlineMs: this.ctx.config.peerTimeout },
+          )
+          .then((outcome) =>
+            callback(null, {
+              hellos: outcome.results.map((r) => ({ nodeId: r.nodeId, message: r.value })),
+              failures: outcome.errors.map((e) => ({ nodeId: e.nodeId, error: (e.error as Error).message })),
+            }),
+          );
+      },
+
+      Shout: (call: grpc.ServerUnaryCall<{ text: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const bytes = new TextEncoder().encode(call.request.text ?? '');
+        if (bytes.length === 0 || bytes.length > MAX_SHOUT_BYTES) {
+          callback({ code: INVALID_ARGUMENT, details: `text must be 1-${MAX_SHOUT_BYTES} bytes` });
+          return;
+        }
+        this.ctx.channel.publish(SHOUTS, bytes).then(
+          (message) => callback(null, { seq: message.seq }),
+          (error: Error) => callback(error),
+        );
+      },
+
+      Heard: (_call: grpc.ServerUnaryCall<object, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        callback(null, { shouts: this.heard });
+      },
+    });
+  }
+
+  /** Starts listening to the channel; runs after the port listens and the node has joined. */
+  start(): void {
+    this.unsubscribe = this.ctx.channel.subscribe(SHOUTS, (message: ChannelMessage) => {
+      // `origin` is the member that signed the message: relays cannot forge it.
+      this.heard.push({ nodeId: message.origin, text: new TextDecoder().decode(message.data) });
+      if (this.heard.length > this.ctx.config.keepHeard) this.heard.shift();
+    });
+  }
+
+  /** Runs on shutdown (the context's abort signal has fired already). */
+  stop(): void {
+    this.unsubscribe?.();
+  }
+}
