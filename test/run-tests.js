@@ -14,6 +14,8 @@ const path = require('node:path');
 const SUITES = ['unit', 'sim', 'integration', 'interop', 'netns'];
 const DEFAULT_FLAGS = ['--test-concurrency=2', '--test-timeout=180000'];
 const root = path.resolve(__dirname, '..', 'dist', 'test');
+// Tests that live beside what they test, outside test/ (the plugin author's guide's example).
+const EXTRA_DIRS = { unit: [path.resolve(__dirname, '..', 'dist', 'examples')] };
 
 const argv = process.argv.slice(2);
 const dashes = argv.indexOf('--');
@@ -35,7 +37,7 @@ function testFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
-const files = (names.length > 0 ? names : SUITES).flatMap((suite) => testFiles(path.join(root, suite)));
+const files = (names.length > 0 ? names : SUITES).flatMap((suite) => [path.join(root, suite), ...(EXTRA_DIRS[suite] ?? [])].flatMap(testFiles));
 if (files.length === 0) {
   console.error(`run-tests: no compiled tests under ${root} (run \`npm run build\` first)`);
   process.exit(1);
