@@ -1,5 +1,6 @@
 import type { ChannelMessage, G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
 import { systemRandom, type Random } from '../../src/util/random';
+import type { SyncLimits } from './anti-entropy';
 import { grpcSyncPeer, KEY_VALUE_SYNC_SERVICE, syncHandlers, type KeyValueSyncClient } from './sync-service';
 import { decodeEntry, encodeEntry } from './entry-codec';
 import { KEY_VALUE_SERVICE, keyValueHandlers } from './key-value-service';
@@ -17,6 +18,15 @@ export interface KvConfig {
   compactAfter: number;
   watchQueueLimit: number;
   clockOffset: number;
+}
+
+/**
+ * Bounds on a sync round's messages, well under grpc-js's 4 MiB receive limit: key versions per
+ * `Versions` answer by the longest key (about 2 MiB), 1 MiB of values per `Push`, and keys per
+ * `Fetch` request (its answer is bounded by the responder).
+ */
+export function syncLimits(config: Pick<KvConfig, 'maxKeyBytes'>): SyncLimits {
+  return { maxVersionsPerCall: Math.max(100, Math.floor((2 << 20) / (config.maxKeyBytes + 64))), maxKeysPerFetch: 256, maxPushBytes: 1 << 20 };
 }
 
 /** The channel topic (under the plugin's prefix, so `kv/entries` on the wire). */
@@ -72,7 +82,7 @@ export default class KvPlugin implements G2gPlugin {
           return client ? grpcSyncPeer(client, config.syncTimeout, () => ctx.clock.now()) : undefined;
         },
       },
-      { intervalMs: config.syncInterval, tombstoneRetentionMs: config.tombstoneRetention, soonMs: SOON_MS },
+      { intervalMs: config.syncInterval, tombstoneRetentionMs: config.tombstoneRetention, soonMs: SOON_MS, limits: syncLimits(config) },
     );
   }
 

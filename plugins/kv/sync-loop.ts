@@ -1,7 +1,7 @@
 import type { Logger } from '../../src/log/logger';
 import type { Clock, TimerHandle } from '../../src/util/clock';
 import type { Random } from '../../src/util/random';
-import { syncWith, type SyncOutcome, type SyncPeer } from './anti-entropy';
+import { syncWith, type SyncLimits, type SyncOutcome, type SyncPeer } from './anti-entropy';
 import type { Replica } from './replica';
 
 export interface SyncLoopComponents {
@@ -21,6 +21,8 @@ export interface SyncLoopOptions {
   tombstoneRetentionMs: number;
   /** Delay before a round with a member that just came back (lets its connection settle). */
   soonMs: number;
+  /** Message-size bounds of a round. */
+  limits: SyncLimits;
 }
 
 /**
@@ -92,7 +94,7 @@ export class SyncLoop {
         state: this.c.replica.state,
         apply: (entries) => this.c.replica.applyRemote(entries, target).then(() => undefined),
         forget: (keys) => this.c.replica.forget(keys),
-      }, stale ? { staleBeforeMs: last } : {});
+      }, { limits: this.options.limits, ...(stale ? { staleBeforeMs: last } : {}) });
       await this.c.replica.recordSync(started);
       if (outcome.differingBuckets > 0) this.c.log.debug({ peer: target, ...outcome }, 'anti-entropy round');
       if (outcome.forgotten > 0) this.c.log.info({ peer: target, forgotten: outcome.forgotten }, 'dropped entries deleted while this node was away');
