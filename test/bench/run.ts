@@ -16,6 +16,7 @@ import { channelTable, runChannel } from './channel.bench';
 import { channelSimTable, runChannelSim } from './channel-sim.bench';
 import { poolOverheadTable, runPoolOverhead } from './pool-overhead.bench';
 import { runSpatialGossip, spatialGossipTable } from './spatial-gossip.bench';
+import { kvStoreTable, runKvStore } from './kv-store.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip) or
@@ -42,6 +43,8 @@ const BENCHMARKS = {
   'pool-overhead': { run: runPoolOverhead, table: poolOverheadTable as (r: unknown) => string, title: '11. Pool overhead: a fan-out to 8 peers through the pool vs plain grpc-js clients' },
   // About 5 min of CPU: N = 1,000 in simulation, four arms (seven runs).
   'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
+  // Opt-in (about 1 min): the kv plugin's durable writes and anti-entropy cost, in one process.
+  'kv-store': { run: runKvStore, table: kvStoreTable as (r: unknown) => string, title: '13. The kv store: durable writes and anti-entropy cost' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
