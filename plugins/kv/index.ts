@@ -103,7 +103,12 @@ export default class KvPlugin implements G2gPlugin {
 
   /** Follows the channel and the membership, and catches up from a peer at once. */
   start(): void {
-    this.unsubscribers.push(this.ctx.channel.subscribe(ENTRIES_TOPIC, (m) => this.onMessage(m)));
+    try {
+      this.unsubscribers.push(this.ctx.channel.subscribe(ENTRIES_TOPIC, (m) => this.onMessage(m)));
+    } catch (error) {
+      // Without the channel the store still converges, by anti-entropy alone (every syncInterval).
+      this.ctx.log.warn({ err: error }, 'the gossip channel is unavailable: writes spread by anti-entropy only');
+    }
     this.unsubscribers.push(
       this.ctx.members.onChange((event) => {
         // A member that joins or comes back may hold writes we missed, or miss ours.
