@@ -93,7 +93,7 @@ export class Replica {
 
   /**
    * Merges entries from peers (channel or sync); persists those that changed the state. Returns
-   * how many did.
+   * how many did (an expired tombstone counts).
    */
   async applyRemote(entries: readonly KvEntry[], from: string): Promise<number> {
     this.checkOpen();
@@ -104,7 +104,10 @@ export class Replica {
         this.warnedSkew.add(entry.version.nodeId);
         this.c.log.warn({ writer: entry.version.nodeId, from, aheadMs: ahead }, 'a write is stamped ahead of this node\'s clock (one of the two clocks is wrong); ordering stays consistent');
       }
-      if (this.state.merge(entry) === 'applied') writes.push(this.store.append(entry));
+      const outcome = this.state.merge(entry);
+      // An expired tombstone may have removed an older value: log it too, or a restart would
+      // bring the value back (replaying it removes the value again, and it is never stored).
+      if (outcome === 'applied' || outcome === 'expired') writes.push(this.store.append(entry));
     }
     await this.persist(writes);
     return writes.length;

@@ -117,3 +117,30 @@ test('metadata survives a restart, and compactNow makes a dropped entry stay dro
     await removeDir(dir);
   }
 });
+
+test('a replica that applies an expired tombstone over an old value does not get the value back after a restart', async () => {
+  const { Replica } = await import('../../plugins/kv/replica');
+  const { silentLogger } = await import('../../src/log/logger');
+  const dir = await tempDir('g2g-kv-');
+  const DAY = 86_400_000;
+  const now = { ms: 10 * DAY };
+  const open = async () => {
+    const r = new Replica({ nodeId: 'me', dir, wallClock: () => now.ms, publish: async () => undefined, log: silentLogger() }, { maxKeyBytes: 64, maxValueBytes: 64, tombstoneRetentionMs: DAY, fsync: false, compactAfter: 1000, skewWarningMs: 60_000 });
+    await r.load();
+    return r;
+  };
+  try {
+    const a = await open();
+    await a.applyRemote([put('old', 'v', 1 * DAY)], 'peer');
+    // A tombstone from day 2 arrives on day 10 (long collected elsewhere): it still deletes.
+    await a.applyRemote([{ key: 'old', value: new Uint8Array(0), deleted: true, version: { wallMs: 2 * DAY, counter: 0, nodeId: 'n2' } }], 'peer');
+    assert.equal(a.state.get('old'), undefined);
+    // Crash: no close. The restarted replica must not serve the value again.
+    const b = await open();
+    assert.equal(b.state.get('old'), undefined);
+    assert.equal(b.state.totalEntries, 0);
+    await b.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
