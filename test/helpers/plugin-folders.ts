@@ -6,6 +6,11 @@ import { REPO_ROOT } from './interop-exec';
 export const FIXTURE_PLUGINS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'plugins');
 export const ECHO_SERVICE = 'echo.v1.Echo';
 
+/** The services of the plugins shipped in the package's plugins/ (kv, query), which every node runs. */
+export const SHIPPED_PLUGIN_SERVICES = ['g2g.kv.v1.KeyValue', 'g2g.kv.v1.KeyValueSync', 'g2g.query.v1.Query'];
+/** The shipped plugins, in discovery order. */
+export const SHIPPED_PLUGINS = ['kv', 'query'];
+
 export interface PluginFolderOptions {
   /** Manifest fields to change (undefined deletes the field). */
   manifest?: Record<string, unknown>;

@@ -12,6 +12,7 @@ import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/St
 import type { WhoAmIResponse__Output } from '../../src/proto/generated/g2g/v1/WhoAmIResponse';
 import { call, channelOptions, g2gProto, healthClient, tlsCredentials, type TlsMaterial } from '../helpers/clients';
 import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { SHIPPED_PLUGIN_SERVICES } from '../helpers/plugin-folders';
 
 let proc: NodeProcess;
 let caPem: string;
@@ -80,7 +81,7 @@ test('Admin.Status describes the node', async () => {
   assert.match(s.leaf!.fingerprint, /^sha256:[0-9a-f]{64}$/);
   assert.ok(s.leaf!.notAfterUnixMs > Date.now());
   assert.ok(s.uptimeMs >= 0);
-  assert.deepEqual([...s.services].sort(), ['g2g.v1.Admin', 'g2g.v1.Channel', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health']);
+  assert.deepEqual([...s.services].sort(), ['g2g.v1.Admin', 'g2g.v1.Channel', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health', ...SHIPPED_PLUGIN_SERVICES].sort());
   assert.equal(s.caller, `operator:it@${proc.facts.nodeId}`);
 });
 

@@ -9,7 +9,7 @@ import type { PluginsResponse__Output } from '../../src/proto/generated/g2g/v1/P
 import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentials, type TlsMaterial } from '../helpers/clients';
 import { materialFor, operatorCert, startInProcessNode } from '../helpers/in-process-node';
 import { removeDir, runCli, tempDir } from '../helpers/node-process';
-import { ECHO_SERVICE, FIXTURE_PLUGINS_DIR, writePlugin } from '../helpers/plugin-folders';
+import { ECHO_SERVICE, FIXTURE_PLUGINS_DIR, SHIPPED_PLUGINS, writePlugin } from '../helpers/plugin-folders';
 import { listServices } from '../helpers/reflection-client';
 
 const ECHO_DIR = path.join(FIXTURE_PLUGINS_DIR, 'echo');
@@ -57,14 +57,17 @@ describe('plugin host in a node', () => {
     const admin = new (g2gProto().g2g.v1.Admin)(gossip, tlsCredentials(material), channelOptions(node.nodeId));
     closers.push(() => admin.close());
     const plugins = await call<PluginsResponse__Output>(admin, 'Plugins', {});
-    assert.deepEqual(plugins.plugins.map((p) => [p.name, p.version, p.state, p.services, p.error]), [['echo', '1.0.0', 'running', [ECHO_SERVICE], '']]);
+    // The package's own plugins (kv, query) are found first, then pluginsDir's.
+    assert.deepEqual(plugins.plugins.map((p) => p.name), [...SHIPPED_PLUGINS, 'echo']);
+    assert.deepEqual(plugins.plugins.filter((p) => p.name === 'echo').map((p) => [p.name, p.version, p.state, p.services, p.error]), [['echo', '1.0.0', 'running', [ECHO_SERVICE], '']]);
     const members = await call<MembersResponse__Output>(admin, 'Members', {});
     assert.ok(members.self?.services.includes(ECHO_SERVICE), 'the node record advertises the running plugin service');
     assert.ok((node.status().services ?? []).includes(ECHO_SERVICE));
 
     const cli = await runCli(['plugins', '--data-dir', started.dataDir]);
     assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stdout, /^PLUGIN\s+VERSION\s+STATE\s+SERVICES\necho\s+1\.0\.0\s+running\s+echo\.v1\.Echo\n$/);
+    assert.match(cli.stdout, /^PLUGIN\s+VERSION\s+STATE\s+SERVICES\n/);
+    assert.match(cli.stdout, /^echo\s+1\.0\.0\s+running\s+echo\.v1\.Echo$/m);
   });
 
   test('a disabled plugin is absent from the server, reflection and health', async () => {
@@ -80,7 +83,7 @@ describe('plugin host in a node', () => {
     const health = healthClient(gossip, material);
     closers.push(() => health.close());
     assert.equal(await failureCode(call(health, 'Check', { service: ECHO_SERVICE })), grpc.status.NOT_FOUND);
-    assert.deepEqual(node.pluginInfo().map((p) => [p.name, p.state]), [['echo', 'disabled']]);
+    assert.deepEqual(node.pluginInfo().filter((p) => p.name === 'echo').map((p) => [p.name, p.state]), [['echo', 'disabled']]);
     assert.equal((node.status().services ?? []).includes(ECHO_SERVICE), false);
   });
 
@@ -97,7 +100,7 @@ describe('plugin host in a node', () => {
     await started.close();
     const ended = await status;
     assert.equal(ended.code, grpc.status.OK, `the stream ended with ${grpc.status[ended.code]}: ${ended.details}`);
-    assert.deepEqual(node.pluginInfo().map((p) => p.state), ['stopped']);
+    assert.deepEqual(node.pluginInfo().map((p) => p.state), [...SHIPPED_PLUGINS, 'echo'].map(() => 'stopped'));
   });
 
   test('g2g start refuses to start when a plugin fails and pluginsFailOnError is set, naming the plugin and the problem', async () => {

@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { bufCurl, errorJson, lines, responseJson, type BufCurlOptions } from '../helpers/interop-buf';
 import { describeResult, REPO_ROOT, type ExecResult } from '../helpers/interop-exec';
 import { startInteropNode, type ClientFiles, type InteropNode } from '../helpers/interop-node';
+import { SHIPPED_PLUGIN_SERVICES } from '../helpers/plugin-folders';
 
 const TEST = { timeout: 60_000 };
 const REFLECTION = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'];
 const REGISTER_SERVICES = ['g2g.v1.Register', 'grpc.health.v1.Health', ...REFLECTION].sort();
-const GOSSIP_SERVICES = ['g2g.v1.Admin', 'g2g.v1.Channel', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health', ...REFLECTION].sort();
+// The shipped plugins run on every node: Go clients must accept their descriptors too.
+const GOSSIP_SERVICES = ['g2g.v1.Admin', 'g2g.v1.Channel', 'g2g.v1.Gossip', 'g2g.v1.TokenSync', 'grpc.health.v1.Health', ...REFLECTION, ...SHIPPED_PLUGIN_SERVICES].sort();
 
 let fx: InteropNode | undefined;
 
@@ -80,7 +82,7 @@ for (const protocol of ['grpc-v1', 'grpc-v1alpha']) {
     assert.deepEqual(lines(r).sort(), REGISTER_SERVICES);
   });
 
-  test(`gossip port: reflection (${protocol}) lists exactly Gossip, Admin, Health and reflection`, TEST, async () => {
+  test(`gossip port: reflection (${protocol}) lists exactly Gossip, Admin, TokenSync, Health, reflection and the shipped plugins`, TEST, async () => {
     const r = ok(await onGossip(gossipUrl(), { args: ['--list-services', '--reflect-protocol', protocol] }));
     assert.deepEqual(lines(r).sort(), GOSSIP_SERVICES);
   });
