@@ -38,6 +38,7 @@ export class Replica {
   private meta: KvMeta = { lastSyncMs: 0 };
   private open = false;
   private readonly warnedSkew = new Set<string>();
+  private readonly warnedPublish = new Set<string>();
 
   constructor(
     private readonly c: ReplicaComponents,
@@ -143,8 +144,13 @@ export class Replica {
     try {
       await this.c.publish(entry);
     } catch (error) {
-      // The write stands here and is durable; anti-entropy carries it to the others.
-      this.c.log.warn({ err: error, key: entry.key }, 'could not publish a write on the channel; it will spread by anti-entropy');
+      // The write stands here and is durable; anti-entropy carries it to the others. Logged once
+      // per error code: a client-mode node, which may not publish, would otherwise log every write.
+      const code = String((error as { code?: unknown }).code ?? 'unknown');
+      if (!this.warnedPublish.has(code)) {
+        this.warnedPublish.add(code);
+        this.c.log.warn({ err: error, code }, 'could not publish a write on the channel; writes spread by anti-entropy (logged once per error code)');
+      }
     }
     return entry;
   }

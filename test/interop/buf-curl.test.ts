@@ -82,7 +82,7 @@ for (const protocol of ['grpc-v1', 'grpc-v1alpha']) {
     assert.deepEqual(lines(r).sort(), REGISTER_SERVICES);
   });
 
-  test(`gossip port: reflection (${protocol}) lists exactly Gossip, Admin, TokenSync, Health, reflection and the shipped plugins`, TEST, async () => {
+  test(`gossip port: reflection (${protocol}) lists exactly the node's services (Gossip, Admin, TokenSync, Channel, Health, reflection) and the shipped plugins`, TEST, async () => {
     const r = ok(await onGossip(gossipUrl(), { args: ['--list-services', '--reflect-protocol', protocol] }));
     assert.deepEqual(lines(r).sort(), GOSSIP_SERVICES);
   });
