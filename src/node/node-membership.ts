@@ -64,6 +64,9 @@ const PERSIST_INTERVALS = 10;
  * is dropped, so that it can come back through its known peers), admission of newcomers on the
  * register port (with connect-back), joining at start, and what survives a restart.
  */
+/** Gossip intervals between sweeps of channels to departed peers. */
+const SWEEP_INTERVALS = 5;
+
 export class NodeMembership {
   readonly options: MembershipOptions;
   private membership: Membership | undefined;
@@ -73,6 +76,7 @@ export class NodeMembership {
   private readonly pendingCas = new Map<string, string>();
   private readonly untrustTimers = new Map<string, TimerHandle>();
   private persistTimer: TimerHandle | undefined;
+  private sweepTimer: TimerHandle | undefined;
   private persisted: NodeRecord[] = [];
   private readonly log: Logger;
   private readonly listeners = new Set<(event: MembershipEvent) => void>();
@@ -118,6 +122,7 @@ export class NodeMembership {
     this.membership.onEvent((event) => this.reactTo(event));
     this.membership.start();
     this.schedulePersist();
+    this.scheduleSweep();
   }
 
   /**
@@ -344,7 +349,25 @@ export class NodeMembership {
     this.shutdown();
   }
 
+  /**
+   * Every SWEEP_INTERVALS gossip intervals, closes channels to peers that left or were removed
+   * (see PeerClients.sweep). Dead peers keep theirs: membership still tries to reconnect to them.
+   */
+  private scheduleSweep(): void {
+    this.sweepTimer = this.c.clock.setTimeout(() => {
+      const membership = this.membership;
+      if (!membership) return;
+      const closed = this.clients.sweep((nodeId) => {
+        const state = membership.stateOf(nodeId);
+        return state === 'left' || (state === undefined && membership.isTombstoned(nodeId));
+      });
+      if (closed > 0) this.log.debug({ closed }, 'closed channels to departed peers');
+      this.scheduleSweep();
+    }, SWEEP_INTERVALS * this.options.intervalMs);
+  }
+
   private shutdown(): void {
+    this.sweepTimer?.cancel();
     this.persistTimer?.cancel();
     for (const timer of this.untrustTimers.values()) timer.cancel();
     this.untrustTimers.clear();

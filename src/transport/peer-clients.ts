@@ -126,6 +126,21 @@ export class PeerClients {
     this.entries.delete(nodeId);
   }
 
+  /**
+   * Closes the channel of every peer `gone(nodeId)` says is gone. A call made after a peer's
+   * departure was handled (one started from a peer list read earlier) creates its channel again,
+   * and no later event would close it; the owner sweeps now and then.
+   */
+  sweep(gone: (nodeId: string) => boolean): number {
+    let closed = 0;
+    for (const nodeId of [...this.entries.keys()]) {
+      if (!gone(nodeId)) continue;
+      this.drop(nodeId);
+      closed++;
+    }
+    return closed;
+  }
+
   size(): number {
     return this.entries.size;
   }
