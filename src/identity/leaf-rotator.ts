@@ -42,6 +42,8 @@ export interface LeafRotatorStats {
   rotations: number;
   /** Issuances that failed or produced a leaf that failed validation. */
   failures: number;
+  /** Failures since the last leaf was installed (0 when the last attempt succeeded). */
+  consecutiveFailures: number;
   lastError?: string;
   /** Epoch ms of the next scheduled renewal or retry. */
   nextRenewalAt?: number;
@@ -80,6 +82,7 @@ export class LeafRotator {
   private nextAt: number | undefined;
   private rotations = 0;
   private failures = 0;
+  private consecutiveFailures = 0;
   private lastError: string | undefined;
 
   constructor(opts: LeafRotatorOptions) {
@@ -152,6 +155,7 @@ export class LeafRotator {
     return {
       rotations: this.rotations,
       failures: this.failures,
+      consecutiveFailures: this.consecutiveFailures,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       ...(this.nextAt !== undefined ? { nextRenewalAt: this.nextAt } : {}),
     };
@@ -214,6 +218,7 @@ export class LeafRotator {
 
     this.leaf = leaf;
     this.rotations++;
+    this.consecutiveFailures = 0;
     this.schedule(issuedAt + this.renewalDelay(leaf, issuedAt));
     this.log.info(
       {
@@ -239,6 +244,7 @@ export class LeafRotator {
 
   private recordFailure(reason: string, err: unknown): void {
     this.failures++;
+    this.consecutiveFailures++;
     // The message only: an error object may carry arbitrary properties, and keys must never reach a log.
     this.lastError = err instanceof Error ? err.message : String(err);
     if (!this.leaf) {

@@ -5,6 +5,7 @@ import { NodeStateError } from '../errors';
 import { loadOrCreateNodeCa } from '../identity/identity-store';
 import type { Leaf } from '../identity/leaf';
 import { LeafRotator } from '../identity/leaf-rotator';
+import { LeafExpiryGuard } from '../identity/leaf-expiry-guard';
 import type { NodeCa } from '../identity/node-ca';
 import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
@@ -89,6 +90,7 @@ export class G2gNode {
   private pool: PeerPool | undefined;
   private plugins: PluginHost | undefined;
   private rotator: LeafRotator | undefined;
+  private expiryGuard: LeafExpiryGuard | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
   private plainHealth: grpc.Server | undefined;
@@ -177,6 +179,13 @@ export class G2gNode {
       ips: () => leafIpAddresses(this.addresses),
       dnsNames: () => leafDnsNames(this.addresses),
       keyBits: this.deps.keyBits,
+    });
+    this.expiryGuard = new LeafExpiryGuard({
+      clock: this.clock,
+      log: this.deps.log.child({ component: 'leaf-expiry' }),
+      marginMs: config.maxConnectionAge,
+      onExpiring: () => this.withdrawLeaf(),
+      onRecovered: () => this.setHealth(this.state === 'running' ? 'SERVING' : 'NOT_SERVING'),
     });
     this.rotator.onLeaf((leaf) => this.installLeaf(leaf));
     await this.rotator.start();
@@ -361,8 +370,7 @@ export class G2gNode {
       );
       this.tokenSyncer.start();
     }
-    this.register.health.setAll('SERVING');
-    this.gossip.health.setAll('SERVING');
+    this.setHealth(this.expiryGuard.expiring() ? 'NOT_SERVING' : 'SERVING');
     // After the port listens and the node has joined; each plugin's services go SERVING as it
     // starts, and the record advertises the ones that run.
     await this.plugins.start();
@@ -374,9 +382,26 @@ export class G2gNode {
   /** Validated leaves only reach here (the rotator checks them); the provider checks the pair again. */
   private installLeaf(leaf: Leaf): void {
     this.identity.setIdentity(leaf.certPem, leaf.keyPem);
+    this.expiryGuard?.track(leaf);
     this.metrics.setLeafNotAfter(leaf.notAfter);
     this.network?.leafChanged(leaf);
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+  }
+
+  /**
+   * Expiry safety: the leaf is about to expire and renewal keeps failing. New handshakes on both
+   * ports (and our channels to peers) stop presenting it; connections opened before are closed
+   * by maxConnectionAge no later than its expiry. Health says NOT_SERVING, so load balancers and
+   * probes move away; the rotator keeps retrying, and the next leaf restores both.
+   */
+  private withdrawLeaf(): void {
+    this.identity.clearIdentity();
+    this.setHealth('NOT_SERVING');
+  }
+
+  private setHealth(status: 'SERVING' | 'NOT_SERVING'): void {
+    this.register?.health.setAll(status);
+    this.gossip?.health.setAll(status);
   }
 
   /** Sets the health of one service on the gossip port (tests; plugins' health is the plugin host's). */
@@ -418,6 +443,10 @@ export class G2gNode {
       healthPort: ports.health ?? 0,
       metricsPort: ports.metrics ?? 0,
       lastRotationError: stats?.lastError ?? '',
+      consecutiveRotationFailures: stats?.consecutiveFailures ?? 0,
+      nextRenewalUnixMs: stats?.nextRenewalAt ?? 0,
+      leafExpiring: this.expiryGuard?.expiring() ?? false,
+      expiryMarginMs: this.deps.config.maxConnectionAge,
     };
   }
 
@@ -448,6 +477,7 @@ export class G2gNode {
     await Promise.race([this.network?.leave(), new Promise((r) => setTimeout(r, this.deps.config.drainTimeout).unref())]).catch(() => undefined);
     this.network?.stop();
     this.rotator?.stop();
+    this.expiryGuard?.stop();
     const drainMs = this.deps.config.drainTimeout;
     const results = await Promise.all([
       this.gossip ? shutdownServer(this.gossip.server, drainMs) : undefined,

@@ -27,6 +27,17 @@ export class PushCertificateProvider implements CertificateProvider {
     for (const listener of this.identityListeners) listener(this.identity);
   }
 
+  /**
+   * Withdraws the identity: servers then refuse new connections and channels cannot complete
+   * new handshakes, while open connections continue (expiry safety: a leaf about to expire with
+   * no successor is no longer offered). The next setIdentity restores both.
+   */
+  clearIdentity(): void {
+    if (this.identity === null) return;
+    this.identity = null;
+    for (const listener of this.identityListeners) listener(null);
+  }
+
   /** Installs the trust bundle; PEMs are joined with newlines (grpc-js ignores the rest otherwise). */
   setCaCertificates(pems: readonly string[]): void {
     this.ca = { caCertificate: Buffer.from(joinPemBundle([...pems])) };

@@ -71,7 +71,7 @@ test('start issues a validated leaf, notifies listeners and schedules renewal at
     assert.deepEqual(seen, [leaf]);
     assert.equal(rotator.current(), leaf);
     assert.ok(verifyIssuedBy(leaf.certPem, ca.certPem));
-    assert.deepEqual(rotator.stats(), { rotations: 1, failures: 0, nextRenewalAt: T0 + expected });
+    assert.deepEqual(rotator.stats(), { rotations: 1, failures: 0, consecutiveFailures: 0, nextRenewalAt: T0 + expected });
     rotator.stop();
   }
 });
@@ -171,11 +171,12 @@ test('a failed renewal keeps the current leaf, counts the failure and retries af
   assert.equal(calls.length, 2);
   assert.equal(rotator.current(), first);
   assert.deepEqual(seen, [first]);
-  assert.deepEqual(rotator.stats(), { rotations: 1, failures: 1, lastError: 'injected issuance failure', nextRenewalAt: due + 5_000 });
+  assert.deepEqual(rotator.stats(), { rotations: 1, failures: 1, consecutiveFailures: 1, lastError: 'injected issuance failure', nextRenewalAt: due + 5_000 });
 
   // rotateNow reports the failure to its caller too.
   await assert.rejects(rotator.rotateNow('manual'), /injected issuance failure/);
   assert.equal(rotator.stats().failures, 2);
+  assert.equal(rotator.stats().consecutiveFailures, 2);
   assert.equal(rotator.current(), first);
 
   control.fail = false;
@@ -185,6 +186,7 @@ test('a failed renewal keeps the current leaf, counts the failure and retries af
   assert.equal(rotator.current(), second);
   assert.equal(rotator.stats().rotations, 2);
   assert.equal(rotator.stats().failures, 2);
+  assert.equal(rotator.stats().consecutiveFailures, 0, 'a success resets the run of failures');
   rotator.stop();
 });
 

@@ -26,6 +26,8 @@ export function formatStatus(s: StatusResponse__Output): string {
     `node CA    ${s.caFingerprint}`,
     `leaf       ${s.leaf?.fingerprint ?? 'none'} (expires ${expires})`,
     `rotations  ${s.rotations} (${s.rotationFailures} failed${s.lastRotationError ? `: ${s.lastRotationError}` : ''})`,
+    ...(s.consecutiveRotationFailures > 0 ? [`renewal    FAILING (${s.consecutiveRotationFailures} in a row; next try ${new Date(Number(s.nextRenewalUnixMs)).toISOString()})`] : []),
+    ...(s.leafExpiring ? [`serving    NOT_SERVING: the leaf expires within ${Math.round(Number(s.expiryMarginMs) / 1000)}s and was withdrawn`] : []),
     `services   ${s.services.join(', ')}`,
     `you are    ${s.caller}`,
     '',

@@ -40,6 +40,23 @@ export interface StatusResponse {
    * Why the last renewal failed, if it did.
    */
   'lastRotationError'?: (string);
+  /**
+   * Renewal failures since the last leaf was installed (0: the last attempt succeeded).
+   */
+  'consecutiveRotationFailures'?: (number | string | Long);
+  /**
+   * When the next renewal (or retry) is due, milliseconds since the Unix epoch; 0 if none.
+   */
+  'nextRenewalUnixMs'?: (number | string | Long);
+  /**
+   * Expiry safety: the leaf is within `expiry_margin_ms` of its expiry and renewal has not
+   * succeeded, so it is no longer offered on new connections and health is NOT_SERVING.
+   */
+  'leafExpiring'?: (boolean);
+  /**
+   * How long before expiry an unrenewed leaf is withdrawn (the node's maxConnectionAge).
+   */
+  'expiryMarginMs'?: (number | string | Long);
 }
 
 export interface StatusResponse__Output {
@@ -78,4 +95,21 @@ export interface StatusResponse__Output {
    * Why the last renewal failed, if it did.
    */
   'lastRotationError': (string);
+  /**
+   * Renewal failures since the last leaf was installed (0: the last attempt succeeded).
+   */
+  'consecutiveRotationFailures': (number);
+  /**
+   * When the next renewal (or retry) is due, milliseconds since the Unix epoch; 0 if none.
+   */
+  'nextRenewalUnixMs': (number);
+  /**
+   * Expiry safety: the leaf is within `expiry_margin_ms` of its expiry and renewal has not
+   * succeeded, so it is no longer offered on new connections and health is NOT_SERVING.
+   */
+  'leafExpiring': (boolean);
+  /**
+   * How long before expiry an unrenewed leaf is withdrawn (the node's maxConnectionAge).
+   */
+  'expiryMarginMs': (number);
 }
