@@ -3,7 +3,9 @@ import type { AdminHandlers } from '../proto/generated/g2g/v1/Admin';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
 import type { Logger } from '../log/logger';
-import { describeCaller } from '../transport/caller-identity';
+import { describeCaller, type Caller } from '../transport/caller-identity';
+import { isNodeId } from '../identity/node-id';
+import type { RemoveResponse } from '../proto/generated/g2g/v1/RemoveResponse';
 import { callerOf } from '../transport/connection-identity';
 import { toServiceError } from '../transport/status-mapping';
 import type { MemberView } from '../membership/membership';
@@ -53,9 +55,10 @@ function selfInfo(r: NodeRecord): MemberInfo {
   return { ...recordInfo(r), state: 'MEMBER_STATE_ALIVE' };
 }
 
-function memberInfo(m: MemberView): MemberInfo {
+function memberInfo(m: MemberView, verifiedLeaf: string | undefined): MemberInfo {
   return {
     ...recordInfo(m.record),
+    verifiedLeafFingerprint: verifiedLeaf ?? '',
     state: STATE[m.state],
     lastHeardUnixMs: m.lastHeardMs,
     suspectedBy: m.suspectedBy ?? '',
@@ -71,25 +74,46 @@ export interface AdminServiceComponents {
   pool(): ReturnType<PeerPool['describe']> | undefined;
   /** Every peer in the membership table, and our own record. */
   members(): { self: NodeRecord | undefined; peers: MemberView[] };
+  /** The leaf our pooled channel to a peer verified at its latest handshake. */
+  verifiedLeaf?(nodeId: string): string | undefined;
   /** A snapshot of the node's state, without the caller field. */
   status(): Omit<StatusResponse, 'caller'>;
   /** Issues and installs a new leaf now; resolves to the leaf before and after. */
   rotate(reason: string): Promise<{ previous: LeafInfo; current: LeafInfo }>;
+  /** Removes a member from the network (throws a G2gError when this node may not). */
+  remove(nodeId: string, reason: string): RemoveResponse;
+  /** Refuses callers that may not remove members (client-mode members); undefined to allow. */
+  authorizeRemoval(caller: Caller | undefined): string | undefined;
   log: Logger;
 }
 
-/** Operating a node: read its status, rotate its leaf. */
-export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers' | 'Plugins'> {
+/** Operating a node: read its status, rotate its leaf, list members and plugins, remove a member. */
+export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers' | 'Plugins' | 'Remove'> {
   return {
     Plugins(_call, callback) {
       callback(null, { plugins: components.plugins() });
+    },
+    Remove(call, callback) {
+      const caller = callerOf(call);
+      const denied = components.authorizeRemoval(caller);
+      if (denied) return callback({ code: grpc.status.PERMISSION_DENIED, details: denied });
+      const nodeId = call.request.nodeId;
+      if (!isNodeId(nodeId)) return callback({ code: grpc.status.INVALID_ARGUMENT, details: `not a node id: ${JSON.stringify(nodeId.slice(0, 80))}` });
+      const reason = call.request.reason || `requested by ${describeCaller(caller)}`;
+      try {
+        const result = components.remove(nodeId, reason);
+        components.log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
+        callback(null, result);
+      } catch (error) {
+        callback(toServiceError(error, components.log));
+      }
     },
     Peers(_call, callback) {
       callback(null, poolInfo(components.pool()));
     },
     Members(_call, callback) {
       const { self, peers } = components.members();
-      callback(null, { self: self ? selfInfo(self) : null, members: peers.map(memberInfo) });
+      callback(null, { self: self ? selfInfo(self) : null, members: peers.map((m) => memberInfo(m, components.verifiedLeaf?.(m.nodeId))) });
     },
     Status(call, callback) {
       callback(null, { ...components.status(), caller: describeCaller(callerOf(call)) });

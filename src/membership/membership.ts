@@ -2,11 +2,12 @@ import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
 import { MembershipStateError, SenderMismatchError } from './errors';
 import { suspicionBounds, suspicionTimeout } from './failure-detector';
-import { claimSize, digestSize, embedded, heartbeatSize, recordSize } from './message-size';
+import { claimSize, digestSize, embedded, heartbeatSize, recordSize, removalSize } from './message-size';
 import { PROTOCOL_VERSION, type Heartbeat, type NodeMode, type NodeRecord, type RecordBody, type RecordLeaf, type RecordTag } from './node-record';
 import { membershipOptions, type MembershipOptions } from './options';
 import { currentRecord, digestOf, newEntry, PeerTable, type PeerEntry } from './peer-table';
 import type { RecordAuthenticator } from './record-authenticator';
+import { removalSigningBytes, supersedes, type Removal } from './removal';
 import { retransmitLimit, RumourQueue } from './rumour-queue';
 import {
   EMPTY_RESPONSE,
@@ -108,7 +109,13 @@ export interface JoinResult {
 export type AdmitOutcome = 'added' | 'updated' | 'heartbeat' | 'stale' | 'rejected' | 'tombstoned' | 'invalid' | 'self';
 
 /** A rumour: a record (with a version change) or a claim about a node. */
-type Rumour = { kind: 'record'; record: NodeRecord } | { kind: 'claim'; claim: MemberClaim };
+type Rumour = { kind: 'record'; record: NodeRecord } | { kind: 'claim'; claim: MemberClaim } | { kind: 'removal'; removal: Removal };
+
+/** A removal (or reinstatement) this node holds, with the local time it is enforced until. */
+export interface HeldRemoval {
+  removal: Removal;
+  untilMs: number;
+}
 
 type LifeState = 'new' | 'running' | 'leaving' | 'stopped';
 
@@ -118,6 +125,8 @@ const PROTECT_INTERVALS = 10;
 const STALL_INTERVALS = 2;
 /** Recently rumoured (id → version) remembered for ids not in the table (bounded table). */
 const SEEN_CACHE = 8192;
+/** Removals held at most (they are rare; the oldest goes first). */
+const MAX_REMOVALS = 4096;
 
 /**
  * The membership protocol of one node (DESIGN §4): its peer table, periodic push-pull exchanges
@@ -147,6 +156,9 @@ export class Membership implements GossipHandler {
   private readonly wantedRumours = new Map<string, number>();
   /** id → "version:state" of the last claim relayed about a peer not in the table. */
   private readonly relayedClaims = new Map<string, string>();
+  /** Removed (or reinstated) id → the latest statement about it. */
+  private readonly removalsById = new Map<string, HeldRemoval>();
+  private readonly removalListeners = new Set<(r: Removal) => void>();
   private self: NodeRecord;
   /** Our heartbeat as one object per value, so that relays and verifier caches can share it. */
   private selfBeat: Heartbeat;
@@ -396,14 +408,130 @@ export class Membership implements GossipHandler {
     return result;
   }
 
-  /** Operator removal (e.g. a revoked member): dropped now and refused whatever its version until the tombstone expires. */
-  remove(nodeId: string): boolean {
-    const entry = this.table.get(nodeId);
-    this.table.tombstone(nodeId, { version: entry?.record.version ?? 0, untilMs: this.clock.now() + this.options.tombstoneTtlMs, forced: true });
-    if (!entry) return false;
-    this.table.delete(nodeId);
-    this.emit('removed', entry);
+  // ---------------------------------------------------------------- removal of members
+
+  /**
+   * Removes `nodeId` from the network (`g2g remove`): signs a removal as this node, applies it and
+   * gossips it. Only a running server-mode member may; removing itself is a leave, not a removal.
+   */
+  remove(nodeId: string): Removal {
+    return this.issueRemoval(nodeId, false);
+  }
+
+  /**
+   * Lifts a removal of `nodeId` (a newer ticket admitted it again): signed, applied and gossiped
+   * like a removal. Undefined when no removal of it is held.
+   */
+  reinstate(nodeId: string): Removal | undefined {
+    if (!this.removalOf(nodeId)) return undefined;
+    return this.issueRemoval(nodeId, true);
+  }
+
+  /** The removal in force against `nodeId`, if any (not lifted, not expired). */
+  removalOf(nodeId: string): Removal | undefined {
+    const held = this.heldRemoval(nodeId);
+    return held && !held.removal.reinstated ? held.removal : undefined;
+  }
+
+  /** Every removal and reinstatement held, with its local expiry (to persist across restarts). */
+  removals(): HeldRemoval[] {
+    const now = this.clock.now();
+    return [...this.removalsById.values()].filter((h) => h.untilMs > now);
+  }
+
+  /** Takes back what `removals()` returned in an earlier run; each is verified again. */
+  restoreRemovals(held: readonly HeldRemoval[]): void {
+    for (const h of held) this.applyRemoval(h.removal, false, h.untilMs);
+  }
+
+  /** Calls `listener` with every removal or reinstatement newly applied here (ours included). */
+  onRemoval(listener: (removal: Removal) => void): () => void {
+    this.removalListeners.add(listener);
+    return () => this.removalListeners.delete(listener);
+  }
+
+  private issueRemoval(nodeId: string, reinstated: boolean): Removal {
+    if (this.life !== 'running') throw new MembershipStateError('membership is not running');
+    if (this.self.mode !== 'server') throw new MembershipStateError('only a server-mode member may remove members');
+    if (nodeId === this.nodeId) throw new MembershipStateError('a node cannot remove itself (stop it: it leaves gracefully)');
+    const held = this.heldRemoval(nodeId);
+    // Strictly later than what we hold, even if our clock is behind its issuer's.
+    const issuedAtMs = Math.max(this.clock.now(), held ? held.removal.issuedAtMs + 1 : 0);
+    const unsigned = { nodeId, remover: this.self, issuedAtMs, reinstated };
+    const removal: Removal = { ...unsigned, signature: this.auth.signStatement(removalSigningBytes(unsigned)) };
+    this.applyRemoval(removal, true);
+    return removal;
+  }
+
+  private heldRemoval(nodeId: string): HeldRemoval | undefined {
+    const held = this.removalsById.get(nodeId);
+    if (held && held.untilMs <= this.clock.now()) {
+      this.removalsById.delete(nodeId);
+      return undefined;
+    }
+    return held;
+  }
+
+  /**
+   * Applies a removal or reinstatement that supersedes what we hold about its id, after checking
+   * who ordered it: a server-mode member of our cluster, not itself removed, whose record and
+   * signature verify. Returns false when it was not applied (old news, or refused).
+   */
+  private applyRemoval(r: Removal, relay: boolean, untilMs = this.clock.now() + this.options.removalTtlMs): boolean {
+    const held = this.heldRemoval(r.nodeId);
+    if (held && !supersedes(r, held.removal)) return false;
+    if (untilMs <= this.clock.now() || !this.verifyRemoval(r)) return false;
+    const id = r.nodeId;
+    this.removalsById.delete(id);
+    this.removalsById.set(id, { removal: r, untilMs });
+    if (this.removalsById.size > MAX_REMOVALS) this.removalsById.delete(this.removalsById.keys().next().value as string);
+    if (id === this.nodeId) {
+      this.log?.warn({ by: r.remover.nodeId, reinstated: r.reinstated }, r.reinstated ? 'this node was reinstated' : 'this node was removed from the network by a member; it needs a new ticket to rejoin');
+    } else if (r.reinstated) {
+      this.table.liftTombstone(id);
+    } else {
+      const entry = this.table.get(id);
+      if (entry) {
+        this.table.delete(id);
+        this.emit('removed', entry);
+      }
+      this.table.tombstone(id, { version: Math.max(entry?.record.version ?? 0, this.seen.get(id) ?? 0), untilMs, forced: true });
+      this.rumours.delete(`r:${id}`);
+      this.rumours.delete(`c:${id}`);
+      this.log?.info({ nodeId: id, by: r.remover.nodeId }, 'member removed');
+    }
+    if (relay && id !== this.nodeId) this.enqueue({ kind: 'removal', removal: r });
+    for (const listener of this.removalListeners) {
+      try {
+        listener(r);
+      } catch (error) {
+        this.log?.warn({ err: error }, 'removal listener threw');
+      }
+    }
     return true;
+  }
+
+  private verifyRemoval(r: Removal): boolean {
+    const by = r.remover;
+    const ok =
+      by.nodeId !== r.nodeId &&
+      by.mode === 'server' &&
+      !by.left &&
+      this.removalOf(by.nodeId) === undefined &&
+      (by === this.self || this.verify(by)) &&
+      this.auth.verifyStatement(by, removalSigningBytes(r), r.signature);
+    if (!ok) this.log?.debug({ nodeId: r.nodeId, by: by.nodeId }, 'refused a removal that failed verification');
+    return ok;
+  }
+
+  /** Removals of the given ids that we hold in force (to teach a peer that still lists them). */
+  private removalsFor(ids: Iterable<string>): Removal[] {
+    const out: Removal[] = [];
+    for (const id of ids) {
+      const r = this.removalOf(id);
+      if (r && !out.includes(r)) out.push(r);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- the interval loop
@@ -436,7 +564,10 @@ export class Membership implements GossipHandler {
     }
     for (const e of expired) this.removeEntry(e);
     for (const e of overdue) void this.probe(e);
-    if (this.random.next() < 0.01) this.table.expireTombstones(now);
+    if (this.random.next() < 0.01) {
+      this.table.expireTombstones(now);
+      for (const [id, held] of this.removalsById) if (held.untilMs <= now) this.removalsById.delete(id);
+    }
 
     const targets = this.pickTargets(now);
     let full = false;
@@ -572,14 +703,14 @@ export class Membership implements GossipHandler {
     for (const d of digests) budget -= embedded(digestSize(d));
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records
     // it lacks in its answer and gets them in the follow-up, so a record crosses each link once.
-    const { records: rumoured, claims } = this.takeRumours(budget, target.nodeId, true);
+    const { records: rumoured, claims, removals } = this.takeRumours(budget, target.nodeId, true);
     const records: NodeRecord[] = [];
     const rumourDigests: RecordDigest[] = [];
     for (const r of rumoured) {
       if (r.left) records.push(r);
       else rumourDigests.push({ nodeId: r.nodeId, version: r.version, heartbeat: r.heartbeat, state: 'alive' });
     }
-    const request: ExchangeRequest = { sender: this.self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests, joining };
+    const request: ExchangeRequest = { sender: this.self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests, joining, ...(removals.length > 0 ? { removals } : {}) };
     this.counters.exchangesSent++;
     let response: ExchangeResponse;
     try {
@@ -592,14 +723,14 @@ export class Membership implements GossipHandler {
     this.touchDirect(target.nodeId);
     // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
     if (complete && response.records.length >= o.maxRecordsPerMessage) this.resyncWith = target;
-    this.absorb(response.records, response.heartbeats, response.claims, target.nodeId);
+    this.absorb(response.records, response.heartbeats, response.claims, target.nodeId, response.removals);
     for (const r of response.rumours) this.mergeRecord(r, target.nodeId, true);
-    if (response.wants.length + response.wantHeartbeats.length > 0) {
-      const follow = this.answerWants(response.wants, response.wantHeartbeats);
-      if (follow.records.length + follow.heartbeats.length > 0) {
-        const followUp: ExchangeRequest = { sender: this.self, records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [] };
-        this.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
-      }
+    const follow = response.wants.length + response.wantHeartbeats.length > 0 ? this.answerWants(response.wants, response.wantHeartbeats) : { records: [], heartbeats: [] };
+    // It offered us records of members we know to be removed: tell it why we refuse them.
+    const teach = this.removalsFor([...response.records, ...response.rumours].map((r) => r.nodeId));
+    if (follow.records.length + follow.heartbeats.length + teach.length > 0) {
+      const followUp: ExchangeRequest = { sender: this.self, records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
+      this.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
     }
   }
 
@@ -623,26 +754,28 @@ export class Membership implements GossipHandler {
     return { digests, complete: false };
   }
 
-  private takeRumours(budgetBytes: number, recipient: string, asDigests = false): { records: NodeRecord[]; claims: MemberClaim[] } {
+  private takeRumours(budgetBytes: number, recipient: string, asDigests = false): { records: NodeRecord[]; claims: MemberClaim[]; removals: Removal[] } {
     const limit = retransmitLimit(this.options.retransmitMult, this.table.networkSize());
     let left = budgetBytes;
     // As digests, rumours cost ~1/25 of a record each, and the callee pulls only what it lacks.
     const max = asDigests ? 4 * this.options.maxRumoursPerMessage : this.options.maxRumoursPerMessage;
     const taken = this.rumours.take(max, limit, (r) => {
       // Do not tell a node its own news, and keep under the size limit.
-      if (r.kind === 'record' ? r.record.nodeId === recipient : false) return false;
-      const size = embedded(r.kind === 'record' ? (asDigests ? 48 : recordSize(r.record)) : claimSize(r.claim));
+      if (r.kind === 'record' ? r.record.nodeId === recipient : r.kind === 'removal' ? r.removal.nodeId === recipient : false) return false;
+      const size = embedded(r.kind === 'record' ? (asDigests ? 48 : recordSize(r.record)) : r.kind === 'claim' ? claimSize(r.claim) : removalSize(r.removal));
       if (size > left) return false;
       left -= size;
       return true;
     });
     const records: NodeRecord[] = [];
     const claims: MemberClaim[] = [];
+    const removals: Removal[] = [];
     for (const r of taken) {
       if (r.kind === 'record') records.push(r.record);
-      else claims.push(r.claim);
+      else if (r.kind === 'claim') claims.push(r.claim);
+      else removals.push(r.removal);
     }
-    return { records, claims };
+    return { records, claims, removals };
   }
 
   private answerWants(wants: readonly string[], wantHeartbeats: readonly string[]): { records: NodeRecord[]; heartbeats: Heartbeat[] } {
@@ -686,7 +819,9 @@ export class Membership implements GossipHandler {
     if (this.life !== 'running' && this.life !== 'leaving') throw new MembershipStateError('membership is not running');
     if (this.self.mode !== 'server') throw new MembershipStateError('a client-mode member serves no gossip');
     if (request.sender.nodeId !== from) throw new SenderMismatchError(`exchange from ${from} carries the record of ${request.sender.nodeId}`);
+    if (this.removalOf(from)) throw new MembershipStateError(`node ${from} was removed from the network`);
     this.counters.exchangesServed++;
+    for (const r of request.removals ?? []) this.applyRemoval(r, true);
     this.mergeRecord(request.sender, from, request.joining === true);
     this.touchDirect(from);
     const callerEntry = this.table.get(from);
@@ -737,8 +872,14 @@ export class Membership implements GossipHandler {
       if (stone && !stone.forced && request.sender.version <= stone.version) claims.push({ nodeId: from, version: stone.version, state: 'dead', from: this.nodeId });
     }
     const listed = request.digestsComplete ? new Set<string>() : undefined;
+    // Ids the caller still lists that we know were removed: it gets the removals with our answer.
+    const teach: string[] = [];
     for (const d of request.digests) {
       listed?.add(d.nodeId);
+      if (this.removalsById.has(d.nodeId) && this.removalOf(d.nodeId)) {
+        teach.push(d.nodeId);
+        continue;
+      }
       if (d.nodeId === this.nodeId) {
         this.checkOwnDigest(d);
         if (d.version < this.self.version) addRecord(this.self);
@@ -785,7 +926,9 @@ export class Membership implements GossipHandler {
     }
     const rumours = this.takeRumours(left, from);
     claims.push(...rumours.claims);
-    return { records, heartbeats, claims, wants, wantHeartbeats, rumours: rumours.records };
+    const removals = this.removalsFor(teach);
+    for (const r of rumours.removals) if (!removals.includes(r)) removals.push(r);
+    return { records, heartbeats, claims, wants, wantHeartbeats, rumours: rumours.records, ...(removals.length > 0 ? { removals } : {}) };
   }
 
   /**
@@ -825,7 +968,9 @@ export class Membership implements GossipHandler {
 
   // ---------------------------------------------------------------- merging
 
-  private absorb(records: readonly NodeRecord[], heartbeats: readonly Heartbeat[], claims: readonly MemberClaim[], from: string): void {
+  private absorb(records: readonly NodeRecord[], heartbeats: readonly Heartbeat[], claims: readonly MemberClaim[], from: string, removals: readonly Removal[] = []): void {
+    // Removals first: a record of a removed member in the same message is then refused.
+    for (const r of removals) this.applyRemoval(r, true);
     for (const r of records) this.mergeRecord(r, from);
     for (const h of heartbeats) this.mergeHeartbeat(h);
     for (const c of claims) this.applyClaim(c);
@@ -968,7 +1113,7 @@ export class Membership implements GossipHandler {
   private enqueue(r: Rumour): void {
     // Client-mode members never relay gossip: they only publish their own news.
     if (this.self.mode !== 'server' && !(r.kind === 'record' && r.record.nodeId === this.nodeId)) return;
-    this.rumours.push(r.kind === 'record' ? `r:${r.record.nodeId}` : `c:${r.claim.nodeId}`, r);
+    this.rumours.push(r.kind === 'record' ? `r:${r.record.nodeId}` : r.kind === 'claim' ? `c:${r.claim.nodeId}` : `x:${r.removal.nodeId}`, r);
   }
 
   // ---------------------------------------------------------------- failure detection

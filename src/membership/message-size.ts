@@ -1,4 +1,5 @@
 import type { Heartbeat, NodeRecord } from './node-record';
+import type { Removal } from './removal';
 import type { MemberClaim, RecordDigest } from './transport';
 
 /**
@@ -76,6 +77,11 @@ export function digestSize(d: RecordDigest): number {
 
 export function claimSize(c: MemberClaim): number {
   return str(c.nodeId) + num(c.version) + num(STATE_NUMBER[c.state]) + str(c.from);
+}
+
+/** g2g.v1.Removal: node_id, remover (a record), issued_at_unix_ms, signature, reinstated. */
+export function removalSize(r: Removal): number {
+  return str(r.nodeId) + lenField(recordSize(r.remover)) + num(r.issuedAtMs) + (r.signature.length > 0 ? lenField(r.signature.length) : 0) + (r.reinstated ? 2 : 0);
 }
 
 /** Size of one element of a repeated message field. */

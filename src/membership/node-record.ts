@@ -136,7 +136,8 @@ export function heartbeatSigningBytes(nodeId: string, version: number, heartbeat
   return w.bytes();
 }
 
-class CanonicalWriter {
+/** Length-prefixed, fixed-order bytes for signatures (see recordSigningBytes). */
+export class CanonicalWriter {
   private readonly parts: Buffer[] = [];
 
   str(s: string): void {

@@ -109,6 +109,14 @@ export interface MembershipOptions {
   tombstoneTtlMs: number;
   /** How long a left peer stays listed as left before it is removed (ms). */
   leftRetentionMs: number;
+  /**
+   * How long a removal (`g2g remove`) is enforced and gossiped (ms): the removed id is refused
+   * whatever its version, its CA stays out of the trust bundle, and the removal is handed to any
+   * member that still lists it. Far longer than `tombstoneTtlMs`, and persisted, so a member that
+   * was offline for weeks still cannot bring the removed node back; after it, the id is forgotten
+   * (its old tokens have long expired or been revoked, one hopes).
+   */
+  removalTtlMs: number;
 }
 
 const LAN: MembershipOptions = {
@@ -137,6 +145,7 @@ const LAN: MembershipOptions = {
   reconnectIntervalMs: 10_000,
   tombstoneTtlMs: 24 * 3600_000,
   leftRetentionMs: 60_000,
+  removalTtlMs: 30 * 24 * 3600_000,
 };
 
 export const MEMBERSHIP_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readonly<MembershipOptions>>> = {
@@ -170,7 +179,7 @@ export function membershipOptions(overrides: Partial<MembershipOptions> = {}, pr
   const o = { ...MEMBERSHIP_PRESETS[preset], ...overrides };
   const positive: (keyof MembershipOptions)[] = ['spatialFloorMs', 'intervalMs', 'exchangeTimeoutMs', 'probeTimeoutMs', 'maxPeers', 'maxMessageBytes', 'limitFloorIntervals', 'initialLimitIntervals', 'suspicionMult'];
   for (const k of positive) if (!(o[k] > 0)) throw new RangeError(`membership option ${k} must be > 0, got ${o[k]}`);
-  const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs'];
+  const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs', 'removalTtlMs'];
   for (const k of nonNegative) if (!(o[k] >= 0)) throw new RangeError(`membership option ${k} must be >= 0, got ${o[k]}`);
   if (!(o.spatialShare >= 0 && o.spatialShare <= 1)) throw new RangeError(`membership option spatialShare must be in [0, 1], got ${o.spatialShare}`);
   if (o.suspicionMaxMult < 1) throw new RangeError(`membership option suspicionMaxMult must be >= 1, got ${o.suspicionMaxMult}`);

@@ -215,6 +215,11 @@ export class PeerTable {
     this.tombstones.set(id, { ...stone, version: Math.max(stone.version, old?.version ?? 0) });
   }
 
+  /** Forgets `id`'s tombstone (a removed member reinstated by a newer ticket). */
+  liftTombstone(id: string): void {
+    this.tombstones.delete(id);
+  }
+
   tombstoneOf(id: string, nowMs: number): Tombstone | undefined {
     const t = this.tombstones.get(id);
     if (t && nowMs >= t.untilMs) {

@@ -18,6 +18,10 @@ export interface RecordAuthenticator {
   verifyRecord(record: NodeRecord): boolean;
   /** True when `beat` was signed by the key of `caCertPem`'s owner, for `beat.nodeId`. */
   verifyHeartbeat(caCertPem: string, beat: Heartbeat): boolean;
+  /** Signs other canonical bytes (a removal) as the local node. */
+  signStatement(bytes: Buffer): Uint8Array;
+  /** True when `signature` over `bytes` was made by the CA key of `signer`, a record that already verified. */
+  verifyStatement(signer: NodeRecord, bytes: Buffer, signature: Uint8Array): boolean;
 }
 
 /**
@@ -61,6 +65,20 @@ export class CaRecordAuthenticator implements RecordAuthenticator {
     if (!ca || ca.nodeId !== beat.nodeId) return false;
     try {
       return verify('sha256', heartbeatSigningBytes(beat.nodeId, beat.version, beat.heartbeat), ca.key, beat.signature);
+    } catch {
+      return false;
+    }
+  }
+
+  signStatement(bytes: Buffer): Uint8Array {
+    return sign('sha256', bytes, this.signingKey());
+  }
+
+  verifyStatement(signer: NodeRecord, bytes: Buffer, signature: Uint8Array): boolean {
+    const ca = this.keys.get(signer.caCertPem);
+    if (!ca) return false;
+    try {
+      return verify('sha256', bytes, ca.key, signature);
     } catch {
       return false;
     }

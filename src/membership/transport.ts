@@ -1,4 +1,5 @@
 import type { Heartbeat, NodeRecord } from './node-record';
+import type { Removal } from './removal';
 
 /**
  * The narrowest RPC surface membership needs (g2g.v1.Gossip: Exchange, Ping, PingVia). Every
@@ -69,6 +70,8 @@ export interface ExchangeRequest {
   readonly rumourDigests: readonly RecordDigest[];
   /** The caller is joining: the callee announces it as a new member (absent = false). */
   readonly joining?: boolean;
+  /** Removals of members (and reinstatements): rumours, and answers to stale digests (absent = none). */
+  readonly removals?: readonly Removal[];
 }
 
 /** g2g.v1.ExchangeResponse */
@@ -82,6 +85,8 @@ export interface ExchangeResponse {
   readonly wantHeartbeats: readonly string[];
   /** Records spread as rumours (news); `records` is anti-entropy . */
   readonly rumours: readonly NodeRecord[];
+  /** Removals the caller should know: rumours, and removals of ids its digests still list (absent = none). */
+  readonly removals?: readonly Removal[];
 }
 
 /** g2g.v1.PingRequest */

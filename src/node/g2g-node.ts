@@ -25,6 +25,7 @@ import { PeerPool } from '../pool/peer-pool';
 import { g2gPackageDefinition, g2gProto, healthPackageDefinition, SERVICE_NAMES } from '../proto/protos';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo__Output as LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
+import { ActiveCalls } from '../transport/active-calls';
 import { authorizationInterceptor } from '../transport/authorization-interceptor';
 import { metricsInterceptor } from '../transport/metrics-interceptor';
 import { PushCertificateProvider } from '../transport/push-certificate-provider';
@@ -76,6 +77,8 @@ export class G2gNode {
   /** The gossip port's trust bundle: member node CAs (only our own until membership lands). */
   readonly trust: TrustStore;
   private readonly trustProvider = new PushCertificateProvider();
+  /** Calls in progress on the gossip port by member, so an untrusted member's open calls end at once. */
+  readonly activeCalls = new ActiveCalls();
   private readonly clock: Clock;
   private readonly random: Random;
   private state: State = 'new';
@@ -109,6 +112,10 @@ export class G2gNode {
       rotationStats: () => this.rotator?.stats() ?? { rotations: 0, failures: 0 },
     });
     this.trust = new TrustStore(this.trustProvider, { clock: this.clock, debounceMs: TRUST_DEBOUNCE_MS });
+    this.trust.onRemoved((nodeId) => {
+      const ended = this.activeCalls.end(nodeId, `node ${nodeId} is no longer a member`);
+      if (ended > 0) this.log.info({ nodeId, ended }, 'ended the open calls of a member that is no longer trusted');
+    });
   }
 
   get nodeId(): string {
@@ -275,8 +282,16 @@ export class G2gNode {
               status: () => this.status(),
               rotate: (reason) => this.rotate(reason),
               members: () => ({ self: network.localRecord(), peers: network.members() }),
+              verifiedLeaf: (nodeId) => network.peerClients.verifiedLeaf(nodeId),
               pool: () => this.pool?.describe(),
               plugins: () => this.plugins?.describe() ?? [],
+              remove: (nodeId) => {
+                const { removal, wasKnown } = network.remove(nodeId);
+                return { nodeId, removedBy: ca.nodeId, issuedAtUnixMs: removal.issuedAtMs, wasKnown };
+              },
+              // Removal is for people and server-mode members; applications (client mode) may not.
+              authorizeRemoval: (caller) =>
+                caller?.kind === 'member' && network.modeOf(caller.nodeId) !== 'server' ? `member ${caller.nodeId} is not a server-mode member and may not remove members` : undefined,
               log: this.log,
             }),
             ...tokenAdminHandlers({
@@ -304,7 +319,7 @@ export class G2gNode {
       // sees the status of calls that authorisation (outermost) refuses.
       interceptors: [
         metricsInterceptor(this.metrics, 'gossip'),
-        authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.deps.log.child({ component: 'authz' }) }),
+        authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.deps.log.child({ component: 'authz' }), calls: this.activeCalls }),
       ],
       channelOptions: { 'grpc.max_connection_age_ms': config.maxConnectionAge },
     });

@@ -2,6 +2,7 @@ import type { NodeCa } from '../identity/node-ca';
 import type { Leaf } from '../identity/leaf';
 import type { Logger } from '../log/logger';
 import { Membership, type MemberView, type MembershipEvent } from '../membership/membership';
+import type { Removal } from '../membership/removal';
 import type { NodeMode, NodeRecord } from '../membership/node-record';
 import { membershipOptions, type MembershipOptions } from '../membership/options';
 import { CaRecordAuthenticator } from '../membership/record-authenticator';
@@ -120,6 +121,8 @@ export class NodeMembership {
       this.options,
     );
     this.membership.onEvent((event) => this.reactTo(event));
+    this.membership.onRemoval((removal) => this.onRemoval(removal));
+    this.membership.restoreRemovals(known.removals ?? []);
     this.membership.start();
     this.schedulePersist();
     this.scheduleSweep();
@@ -133,7 +136,7 @@ export class NodeMembership {
   async joinAtStart(settings: JoinSettings): Promise<{ via: string; failures: string[] }> {
     const failures: string[] = [];
     const membership = this.running();
-    const known = this.persisted.filter((r) => r.nodeId !== this.c.ca.nodeId && r.cluster === this.c.cluster);
+    const known = this.persisted.filter((r) => r.nodeId !== this.c.ca.nodeId && r.cluster === this.c.cluster && !membership.removalOf(r.nodeId));
     if (known.length > 0) {
       for (const record of known) this.c.trust.set(record.nodeId, record.caCertPem);
       this.c.trust.flush();
@@ -206,6 +209,20 @@ export class NodeMembership {
     const membership = this.running();
     const record = recordFromWire(request.record);
     if (!this.auth.verifyRecord(record)) return { refused: new AdmissionRefusedError("the newcomer's record is not signed by its node CA") };
+    const removal = membership.removalOf(record.nodeId);
+    if (removal) {
+      // A removed node rejoins only with a ticket issued after its removal: its old tokens are refused.
+      if (!(request.tokenIssuedAtMs > removal.issuedAtMs)) {
+        return {
+          refused: new AdmissionRefusedError(
+            `node ${record.nodeId} was removed from the network by ${removal.remover.nodeId} at ${new Date(removal.issuedAtMs).toISOString()}; ` +
+              'it can rejoin only with a ticket issued after that',
+          ),
+        };
+      }
+      membership.reinstate(record.nodeId);
+      this.log.info({ nodeId: record.nodeId, tokenId: request.tokenId }, 'a removed node was admitted again with a newer ticket: reinstated');
+    }
     if (membership.isTombstoned(record.nodeId, record.version)) {
       return { refused: new AdmissionRefusedError(`node ${record.nodeId} was removed from the network`) };
     }
@@ -258,6 +275,17 @@ export class NodeMembership {
     } finally {
       transport.close();
     }
+  }
+
+  /**
+   * Removes a member from the network (`g2g remove`): signed by us, applied here at once (its CA
+   * untrusted, its open calls ended) and gossiped. Throws MembershipStateError for a client-mode
+   * node or for our own id.
+   */
+  remove(nodeId: string): { removal: Removal; wasKnown: boolean } {
+    const membership = this.running();
+    const wasKnown = membership.member(nodeId) !== undefined;
+    return { removal: membership.remove(nodeId), wasKnown };
   }
 
   /** Our leaf changed: publish its fingerprint and expiry (peers recycle their channels to us). */
@@ -394,7 +422,8 @@ export class NodeMembership {
         this.untrustTimers.delete(nodeId);
         this.pendingCas.delete(nodeId);
         this.c.trust.set(nodeId, record.caCertPem);
-        if (event.type === 'updated') this.clients.refresh(nodeId);
+        // A rotated leaf: our channel to it moves to a fresh connection that verifies it.
+        if (event.type === 'updated') this.clients.leafChanged(nodeId, record.leaf.fingerprint);
         break;
       case 'dead':
       case 'left':
@@ -424,6 +453,18 @@ export class NodeMembership {
     }
   }
 
+  /** A removal arrived (or we made one): the member is untrusted now, not after the tombstone time. */
+  private onRemoval(removal: Removal): void {
+    const id = removal.nodeId;
+    if (id === this.c.ca.nodeId || removal.reinstated) return;
+    this.untrustTimers.get(id)?.cancel();
+    this.untrustTimers.delete(id);
+    this.pendingCas.delete(id);
+    this.clients.drop(id);
+    this.c.trust.remove(id);
+    void this.persist();
+  }
+
   private schedulePersist(): void {
     this.persistTimer = this.c.clock.setTimeout(() => {
       this.persist().finally(() => this.membership?.running && this.schedulePersist());
@@ -437,7 +478,7 @@ export class NodeMembership {
       .members()
       .filter((m) => m.state === 'alive' || m.state === 'suspect')
       .map((m) => m.record);
-    await writeKnownPeers(this.c.dataDir, { version: membership.localRecord().version, peers }).catch((error: unknown) =>
+    await writeKnownPeers(this.c.dataDir, { version: membership.localRecord().version, peers, removals: membership.removals() }).catch((error: unknown) =>
       this.log.warn({ err: (error as Error).message }, 'could not save known peers'),
     );
   }

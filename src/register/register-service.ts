@@ -40,6 +40,8 @@ export interface AdmitRequest {
   /** The mode it asked for; its token allows it. */
   mode: TokenMode;
   tokenId: string;
+  /** When the token's current secret was made (created or rotated): a removed node needs a newer one. */
+  tokenIssuedAtMs: number;
   /** Aborted when the newcomer goes away or the node stops: stop connecting back. */
   signal: AbortSignal;
 }
@@ -178,6 +180,7 @@ export function registerService(components: RegisterComponents, options: Registe
 
     const admit = async (newcomer: AuthenticatedNewcomer) => {
       tokenId = newcomer.tokenId;
+      const tokenIssuedAtMs = components.tokens.usable(newcomer.tokenId).info.updatedAt;
       // Single-use tokens are spent on the first proof that verifies, before admission: a
       // newcomer that admission then refuses needs a new ticket, but no token admits twice.
       lease = components.tokens.reserve(newcomer.tokenId);
@@ -189,6 +192,7 @@ export function registerService(components: RegisterComponents, options: Registe
         observedAddress,
         mode: newcomer.mode,
         tokenId: newcomer.tokenId,
+        tokenIssuedAtMs,
         signal: abort.signal,
       });
       if ('refused' in outcome) throw outcome.refused;

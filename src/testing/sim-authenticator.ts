@@ -55,6 +55,11 @@ export class SimAuthority {
       signHeartbeat: (id, version, heartbeat) => mac(secret, heartbeatSigningBytes(id, version, heartbeat)),
       verifyRecord: (record) => this.verifyRecord(record),
       verifyHeartbeat: (caCertPem, beat) => this.verifyHeartbeat(caCertPem, beat),
+      signStatement: (bytes) => mac(secret, bytes),
+      verifyStatement: (signer, bytes, signature) => {
+        const key = this.secrets.get(signer.nodeId);
+        return key !== undefined && this.pems.get(signer.nodeId) === signer.caCertPem && equal(mac(key, bytes), signature);
+      },
     };
   }
 

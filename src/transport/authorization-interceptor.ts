@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../log/logger';
-import { callerAt, type CertificateIdentity } from './caller-identity';
+import type { ActiveCalls } from './active-calls';
+import { callerAt, type CallerResult } from './caller-identity';
 import { connectionIdentity } from './connection-identity';
 import type { MemberAuthority } from './trust-store';
 
@@ -21,26 +22,46 @@ export function authorizationInterceptor(deps: {
   clock: Clock;
   log: Logger;
   memberOnly?: MemberOnlyPredicate;
+  /** Where accepted calls are registered, so that a removed member's open calls can be ended. */
+  calls?: ActiveCalls;
 }): grpc.ServerInterceptor {
   const memberOnly = deps.memberOnly ?? gossipServiceIsMemberOnly;
-  return (method, call) =>
-    new grpc.ServerInterceptingCall(call, {
+  return (method, call) => {
+    let untrack: (() => void) | undefined;
+    const done = () => {
+      untrack?.();
+      untrack = undefined;
+    };
+    const intercepting: grpc.ServerInterceptingCall = new grpc.ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, proceed) => {
-            const refusal = refuse(method.path, connectionIdentity(call));
+            const identity = callerAt(connectionIdentity(call), deps.clock.now());
+            const refusal = refuse(method.path, identity);
             if (refusal === undefined) {
+              if (deps.calls && identity.ok) {
+                untrack = deps.calls.track(identity.caller.nodeId, (status) => {
+                  done();
+                  intercepting.sendStatus({ ...status, metadata: new grpc.Metadata() });
+                });
+              }
               proceed(metadata);
               return;
             }
             deps.log.debug({ method: method.path, peer: call.getPeer(), reason: refusal.details }, 'call refused');
             call.sendStatus({ ...refusal, metadata: new grpc.Metadata() });
           },
+          onCancel: done,
         }),
+      sendStatus: (status, next) => {
+        done();
+        next(status);
+      },
     });
+    return intercepting;
+  };
 
-  function refuse(path: string, proven: CertificateIdentity): { code: grpc.status; details: string } | undefined {
-    const identity = callerAt(proven, deps.clock.now());
+  function refuse(path: string, identity: CallerResult): { code: grpc.status; details: string } | undefined {
     if (!identity.ok) return { code: grpc.status.UNAUTHENTICATED, details: identity.reason };
     const { caller } = identity;
     if (!deps.authority.isMember(caller.nodeId)) {

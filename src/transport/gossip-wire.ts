@@ -5,6 +5,8 @@ import type { Heartbeat__Output } from '../proto/generated/g2g/v1/Heartbeat';
 import type { MemberClaim__Output } from '../proto/generated/g2g/v1/MemberClaim';
 import type { RecordDigest__Output } from '../proto/generated/g2g/v1/RecordDigest';
 import type { PingViaRequest as PingViaIn, PingViaRequest__Output } from '../proto/generated/g2g/v1/PingViaRequest';
+import type { Removal as RemovalIn, Removal__Output } from '../proto/generated/g2g/v1/Removal';
+import type { Removal } from '../membership/removal';
 import type { Heartbeat, NodeRecord } from '../membership/node-record';
 import type { ExchangeRequest, ExchangeResponse, MemberClaim, MemberState, PingViaRequest, RecordDigest } from '../membership/transport';
 
@@ -92,6 +94,7 @@ export function exchangeRequestToWire(r: ExchangeRequest): ExchangeRequestIn {
     digestsComplete: r.digestsComplete,
     followUp: r.followUp,
     joining: r.joining ?? false,
+    removals: (r.removals ?? []).map(removalToWire),
   };
 }
 
@@ -108,6 +111,7 @@ export function exchangeRequestFromWire(r: ExchangeRequest__Output): ExchangeReq
     digestsComplete: r.digestsComplete,
     followUp: r.followUp,
     ...(r.joining ? { joining: true } : {}),
+    ...removalsFromWire(r.removals),
   };
 }
 
@@ -119,6 +123,7 @@ export function exchangeResponseToWire(r: ExchangeResponse): ExchangeResponseIn 
     claims: r.claims.map(claimToWire),
     wants: [...r.wants],
     wantHeartbeats: [...r.wantHeartbeats],
+    removals: (r.removals ?? []).map(removalToWire),
   };
 }
 
@@ -130,7 +135,23 @@ export function exchangeResponseFromWire(r: ExchangeResponse__Output): ExchangeR
     claims: r.claims.map(claimFromWire).filter((c): c is MemberClaim => c !== undefined),
     wants: r.wants,
     wantHeartbeats: r.wantHeartbeats,
+    ...removalsFromWire(r.removals),
   };
+}
+
+export function removalToWire(r: Removal): RemovalIn {
+  return { nodeId: r.nodeId, remover: recordToWire(r.remover), issuedAtUnixMs: r.issuedAtMs, signature: Buffer.from(r.signature), reinstated: r.reinstated };
+}
+
+/** Undefined for a removal without the remover's record (it cannot be verified). */
+export function removalFromWire(r: Removal__Output): Removal | undefined {
+  if (!r.remover) return undefined;
+  return { nodeId: r.nodeId, remover: recordFromWire(r.remover), issuedAtMs: Number(r.issuedAtUnixMs), signature: r.signature, reinstated: r.reinstated };
+}
+
+function removalsFromWire(list: Removal__Output[] | undefined): { removals?: Removal[] } {
+  const removals = (list ?? []).map(removalFromWire).filter((r): r is Removal => r !== undefined);
+  return removals.length > 0 ? { removals } : {};
 }
 
 export function pingViaToWire(r: PingViaRequest): PingViaIn {

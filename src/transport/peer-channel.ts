@@ -1,5 +1,6 @@
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { derFingerprint } from '../identity/cert-info';
 import { first, sanDnsNames } from './caller-identity';
 import { PushCertificateProvider } from './push-certificate-provider';
 
@@ -34,11 +35,19 @@ export function checkPeerIdentity(expectedNodeId: string, cert: PeerCertificate)
  * `ourIdentity` at each handshake, so our own rotation needs no new channel) and check the leaf
  * names the peer's nodeId.
  */
-export function peerChannelCredentials(target: PeerTarget, ourIdentity: grpc.experimental.CertificateProvider): grpc.ChannelCredentials {
+export function peerChannelCredentials(
+  target: PeerTarget,
+  ourIdentity: grpc.experimental.CertificateProvider,
+  onVerified?: (leafFingerprint: string) => void,
+): grpc.ChannelCredentials {
   const pinned = new PushCertificateProvider();
   pinned.setCaCertificates([target.caCertPem]);
   return grpc.experimental.createCertificateProviderChannelCredentials(pinned, ourIdentity, {
-    checkServerIdentity: (_host, cert) => checkPeerIdentity(target.nodeId, cert),
+    checkServerIdentity: (_host, cert) => {
+      const error = checkPeerIdentity(target.nodeId, cert);
+      if (!error && onVerified && cert.raw) onVerified(derFingerprint(cert.raw));
+      return error;
+    },
   });
 }
 

@@ -4,9 +4,7 @@ import type { ChannelClient } from '../proto/generated/g2g/v1/Channel';
 import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import { peerChannelCredentials, peerChannelOptions } from './peer-channel';
-
-/** How long a channel replaced by `refresh` stays open for calls created just before. */
-const RETIRE_GRACE_MS = 5_000;
+import { RecyclingChannel } from './recycling-channel';
 
 /** Where a peer's gossip port is and what proves it is that peer. */
 export interface PeerEndpoint {
@@ -17,24 +15,28 @@ export interface PeerEndpoint {
 }
 
 interface Entry {
+  /** Stable for the life of the entry: recycled underneath, so clients made on it stay valid. */
+  channel: RecyclingChannel;
   client: GossipClient;
   /** Other services on the same channel (created on first use). */
   tokenSync?: TokenSyncClient;
-  channel?: ChannelClient;
+  gossipChannel?: ChannelClient;
   addressIndex: number;
   endpoint: PeerEndpoint;
+  /** `sha256:<hex>` of the leaf the peer presented at this channel's latest verified handshake. */
+  verifiedLeaf?: string;
 }
 
 /**
- * One gRPC channel per peer (keyed by nodeId), reused by every call to it: pinned to the peer's
- * node CA, presenting our current leaf (from `identity`, consulted at each handshake). A channel
- * is replaced when the peer's CA or addresses change, moved to the peer's next address after a
- * connection failure, and closed when the peer is dropped.
+ * One channel per peer (keyed by nodeId), reused by every call to it: pinned to the peer's
+ * node CA, presenting our current leaf (from `identity`, consulted at each handshake). The
+ * channel is recycled (a fresh connection for later calls, running calls finish on the old one)
+ * when the peer's CA or addresses change, when it presents a leaf other than the one its record
+ * names (it rotated), and onto the peer's next address after a connection failure; it is closed
+ * when the peer is dropped. Clients made on `gossip(…).getChannel()` stay valid throughout.
  */
 export class PeerClients {
   private readonly entries = new Map<string, Entry>();
-  /** Replaced channels, open until their grace period ends (see retire). */
-  private readonly retired = new Set<GossipClient>();
   private readonly proto = g2gProto();
 
   constructor(
@@ -42,38 +44,37 @@ export class PeerClients {
     private readonly channelOptions: grpc.ChannelOptions = {},
   ) {}
 
-  /** The Gossip client for `endpoint`, creating or replacing its channel as needed. */
+  /** The Gossip client for `endpoint`, creating its channel or recycling it onto a changed endpoint. */
   gossip(endpoint: PeerEndpoint): GossipClient {
     let entry = this.entries.get(endpoint.nodeId);
     if (entry && !sameEndpoint(entry.endpoint, endpoint)) {
-      entry.client.close();
-      entry = undefined;
+      entry.endpoint = endpoint;
+      entry.addressIndex = 0;
+      entry.channel.recycle();
     }
     if (!entry) {
-      entry = { client: this.connect(endpoint, 0), addressIndex: 0, endpoint };
-      this.entries.set(endpoint.nodeId, entry);
+      const created: Entry = { endpoint, addressIndex: 0 } as Entry;
+      created.channel = new RecyclingChannel(() => this.connect(created));
+      created.client = new this.proto.g2g.v1.Gossip(created.channel.getTarget(), grpc.credentials.createInsecure(), { channelOverride: created.channel });
+      this.entries.set(endpoint.nodeId, (entry = created));
     }
     return entry.client;
   }
 
   /** A TokenSync client sharing the peer's channel. */
   tokenSync(endpoint: PeerEndpoint): TokenSyncClient {
-    const gossip = this.gossip(endpoint);
+    this.gossip(endpoint);
     const entry = this.entries.get(endpoint.nodeId)!;
-    entry.tokenSync ??= new this.proto.g2g.v1.TokenSync(gossip.getChannel().getTarget(), grpc.credentials.createInsecure(), {
-      channelOverride: gossip.getChannel(),
-    });
+    entry.tokenSync ??= new this.proto.g2g.v1.TokenSync(entry.channel.getTarget(), grpc.credentials.createInsecure(), { channelOverride: entry.channel });
     return entry.tokenSync;
   }
 
-  /** A Channel client sharing the peer's channel. */
+  /** A client of the gossip channel service (g2g.v1.Channel) sharing the peer's channel. */
   channel(endpoint: PeerEndpoint): ChannelClient {
-    const gossip = this.gossip(endpoint);
+    this.gossip(endpoint);
     const entry = this.entries.get(endpoint.nodeId)!;
-    entry.channel ??= new this.proto.g2g.v1.Channel(gossip.getChannel().getTarget(), grpc.credentials.createInsecure(), {
-      channelOverride: gossip.getChannel(),
-    });
-    return entry.channel;
+    entry.gossipChannel ??= new this.proto.g2g.v1.Channel(entry.channel.getTarget(), grpc.credentials.createInsecure(), { channelOverride: entry.channel });
+    return entry.gossipChannel;
   }
 
   /** The peer's current channel, if it has one (never creates one). */
@@ -85,44 +86,35 @@ export class PeerClients {
   failed(nodeId: string): void {
     const entry = this.entries.get(nodeId);
     if (!entry || entry.endpoint.addresses.length < 2) return;
-    entry.client.close();
     entry.addressIndex = (entry.addressIndex + 1) % entry.endpoint.addresses.length;
-    entry.client = this.connect(entry.endpoint, entry.addressIndex);
-    entry.tokenSync = undefined;
-    entry.channel = undefined;
+    entry.channel.recycle();
   }
 
   /**
-   * The peer changed its record (e.g. a new leaf): the next call opens a fresh connection, so
-   * its new certificate is verified promptly instead of when the old connection ages out.
+   * The peer's record names leaf `fingerprint` (e.g. it rotated): if our channel verified another
+   * leaf, later calls open a fresh connection, so the new certificate is verified promptly
+   * instead of when the old connection ages out. Returns whether it recycled.
    */
-  refresh(nodeId: string): void {
+  leafChanged(nodeId: string, fingerprint: string): boolean {
     const entry = this.entries.get(nodeId);
-    if (!entry) return;
-    this.retire(entry.client);
-    entry.client = this.connect(entry.endpoint, entry.addressIndex);
-    entry.tokenSync = undefined;
-    entry.channel = undefined;
+    if (!entry || entry.verifiedLeaf === undefined || entry.verifiedLeaf === fingerprint) return false;
+    entry.channel.recycle();
+    return true;
   }
 
-  /**
-   * Closes a replaced channel after a grace period rather than at once: grpc-js fails a call
-   * that was created on a channel but not yet started when the channel closes ("Channel closed
-   * before call started"), and callers that fetched a client just before a refresh (a plugin's
-   * fan-out during a peer's leaf rotation) must not see that. Started calls finish either way.
-   */
-  private retire(client: GossipClient): void {
-    this.retired.add(client);
-    const timer = setTimeout(() => {
-      this.retired.delete(client);
-      client.close();
-    }, RETIRE_GRACE_MS);
-    timer.unref();
+  /** Later calls to the peer open a fresh connection (running calls finish on the old one). */
+  refresh(nodeId: string): void {
+    this.entries.get(nodeId)?.channel.recycle();
+  }
+
+  /** The fingerprint of the leaf the peer presented at our channel's latest handshake. */
+  verifiedLeaf(nodeId: string): string | undefined {
+    return this.entries.get(nodeId)?.verifiedLeaf;
   }
 
   /** Closes the peer's channel (it left, was removed or declared dead). */
   drop(nodeId: string): void {
-    this.entries.get(nodeId)?.client.close();
+    this.entries.get(nodeId)?.channel.close();
     this.entries.delete(nodeId);
   }
 
@@ -146,17 +138,19 @@ export class PeerClients {
   }
 
   closeAll(): void {
-    for (const entry of this.entries.values()) entry.client.close();
+    for (const entry of this.entries.values()) entry.channel.close();
     this.entries.clear();
-    for (const client of this.retired) client.close();
-    this.retired.clear();
   }
 
-  private connect(endpoint: PeerEndpoint, addressIndex: number): GossipClient {
-    const host = endpoint.addresses[addressIndex] ?? '127.0.0.1';
+  private connect(entry: Entry): grpc.Channel {
+    const { endpoint } = entry;
+    const host = endpoint.addresses[entry.addressIndex] ?? '127.0.0.1';
     const address = `${host.includes(':') ? `[${host}]` : host}:${endpoint.gossipPort}`;
     const target = { nodeId: endpoint.nodeId, caCertPem: endpoint.caCertPem, address };
-    return new this.proto.g2g.v1.Gossip(address, peerChannelCredentials(target, this.identity), peerChannelOptions(target, this.channelOptions));
+    const onVerified = (fingerprint: string) => {
+      if (this.entries.get(endpoint.nodeId) === entry) entry.verifiedLeaf = fingerprint;
+    };
+    return new grpc.Channel(address, peerChannelCredentials(target, this.identity, onVerified), peerChannelOptions(target, this.channelOptions));
   }
 }
 

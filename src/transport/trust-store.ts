@@ -20,6 +20,7 @@ export class TrustStore implements MemberAuthority {
   private timer: TimerHandle | undefined;
   private waiters: Array<() => void> = [];
   private pushes = 0;
+  private readonly removedListeners = new Set<(nodeId: string) => void>();
 
   constructor(
     private readonly provider: PushCertificateProvider,
@@ -33,10 +34,23 @@ export class TrustStore implements MemberAuthority {
     this.schedulePush();
   }
 
+  /**
+   * Untrusts a member: `isMember` answers no at once, its CA leaves the bundle with the next
+   * push, and `onRemoved` listeners run (the node ends the member's open calls).
+   */
   remove(nodeId: string): boolean {
     const removed = this.cas.delete(nodeId);
-    if (removed) this.schedulePush();
+    if (removed) {
+      this.schedulePush();
+      for (const listener of this.removedListeners) listener(nodeId);
+    }
     return removed;
+  }
+
+  /** Calls `listener` with every member untrusted from now on. */
+  onRemoved(listener: (nodeId: string) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
   }
 
   isMember(nodeId: string): boolean {

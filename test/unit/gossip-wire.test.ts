@@ -50,6 +50,7 @@ test('an exchange request survives the wire with every field (a field membership
     digestsComplete: true,
     followUp: true,
     joining: true,
+    removals: [{ nodeId: 'd', remover: record('a'), issuedAtMs: 1_700_000_000_000, reinstated: true, signature: new Uint8Array([9, 8]) }],
   };
   const back = exchangeRequestFromWire(throughTheWire('Exchange', 'request', exchangeRequestToWire(request)))!;
   assert.deepEqual(Object.keys(back).sort(), Object.keys(request).sort());
@@ -64,6 +65,7 @@ test('an exchange response and a PingVia request survive the wire', () => {
     claims: [{ nodeId: 'c', version: 5, state: 'suspect', from: 'a' }],
     wants: ['d'],
     wantHeartbeats: ['e'],
+    removals: [{ nodeId: 'f', remover: record('b'), issuedAtMs: 5, reinstated: false, signature: new Uint8Array([1]) }],
   };
   const back = exchangeResponseFromWire(throughTheWire('Exchange', 'response', exchangeResponseToWire(response)));
   assert.deepEqual(Object.keys(back).sort(), Object.keys(response).sort());

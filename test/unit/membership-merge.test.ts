@@ -17,7 +17,7 @@ function node(authority: SimAuthority, clock: ManualClock, id: SimIdentity, clus
   return new Membership(
     { clock, random: new SeededRandom(1), transport: silentTransport, authenticator: id.authenticator },
     { nodeId: id.nodeId, cluster, mode: 'server', addresses: ['10.0.0.1'], registerPort: 1, gossipPort: 2, caCertPem: id.caCertPem, leaf: { fingerprint: 'sha256:00', notAfterMs: 0 } },
-    { tombstoneTtlMs: 60_000 },
+    { tombstoneTtlMs: 60_000, removalTtlMs: 120_000 },
   );
 }
 
@@ -49,11 +49,17 @@ test('merge rules: newer (version, heartbeat) from the owner wins; replays, forg
   assert.equal(observer.admit(foreign.localRecord()), 'invalid');
   assert.equal(observer.member(c.nodeId), undefined);
 
-  // Removed by an operator: refused whatever the version, until the tombstone expires.
-  assert.ok(observer.remove(b.nodeId));
+  // Removed by an operator: refused whatever the version, until the removal expires (it outlives
+  // an ordinary tombstone).
+  observer.start();
+  assert.equal(observer.remove(b.nodeId).nodeId, b.nodeId);
   assert.equal(observer.admit(owner.updateLocal({ tags: [{ key: 'k', value: 'v' }] })), 'tombstoned');
   clock.advance(60_001);
+  assert.equal(observer.admit(owner.updateLocal({ tags: [{ key: 'k', value: 'w' }] })), 'tombstoned');
+  clock.advance(60_000);
+  assert.equal(observer.removalOf(b.nodeId), undefined);
   assert.equal(observer.admit(owner.updateLocal({ tags: [] })), 'added');
+  observer.stop();
   assert.deepEqual(events.map((e) => e.type), ['joined', 'updated', 'removed', 'joined']);
 });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 import { generateRsaKeyPair } from '../../src/identity/keygen';
 import { createNodeCa, type NodeCa } from '../../src/identity/node-ca';
-import { claimSize, digestSize, heartbeatSize, recordSize } from '../../src/membership/message-size';
+import { claimSize, digestSize, heartbeatSize, recordSize, removalSize } from '../../src/membership/message-size';
+import { recordToWire } from '../../src/transport/gossip-wire';
 import { compareVersions, heartbeatOf, isNewer, PROTOCOL_VERSION, recordSigningBytes, withHeartbeat, type NodeRecord, type RecordBody } from '../../src/membership/node-record';
 import { CaRecordAuthenticator } from '../../src/membership/record-authenticator';
 
@@ -111,4 +112,14 @@ test('message sizes match protobuf encoding (proto/g2g/v1)', () => {
   assert.equal(digestSize(digest), DigestT.encode(DigestT.fromObject({ ...digest, state: 2 })).finish().length);
   const claim = { nodeId: ca.nodeId, version: 5, state: 'dead' as const, from: other.nodeId };
   assert.equal(claimSize(claim), ClaimT.encode(ClaimT.fromObject({ ...claim, state: 3 })).finish().length);
+  const RemovalT = root.lookupType('g2g.v1.Removal');
+  const remover = signed(auth, body(ca));
+  for (const reinstated of [false, true]) {
+    const removal = { nodeId: other.nodeId, remover, issuedAtMs: 1_750_000_000_123, reinstated, signature: new Uint8Array(256) };
+    const wireRemover = { ...recordToWire(remover), mode: 1 } as Record<string, unknown>;
+    delete wireRemover.left;
+    const plain: Record<string, unknown> = { nodeId: removal.nodeId, remover: wireRemover, issuedAtUnixMs: removal.issuedAtMs, signature: Buffer.from(removal.signature) };
+    if (reinstated) plain.reinstated = true;
+    assert.equal(removalSize(removal), RemovalT.encode(RemovalT.fromObject(plain)).finish().length);
+  }
 });

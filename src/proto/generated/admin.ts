@@ -25,6 +25,8 @@ import type { PluginInfo as _g2g_v1_PluginInfo, PluginInfo__Output as _g2g_v1_Pl
 import type { PluginsRequest as _g2g_v1_PluginsRequest, PluginsRequest__Output as _g2g_v1_PluginsRequest__Output } from './g2g/v1/PluginsRequest';
 import type { PluginsResponse as _g2g_v1_PluginsResponse, PluginsResponse__Output as _g2g_v1_PluginsResponse__Output } from './g2g/v1/PluginsResponse';
 import type { RegisterClient as _g2g_v1_RegisterClient, RegisterDefinition as _g2g_v1_RegisterDefinition } from './g2g/v1/Register';
+import type { RemoveRequest as _g2g_v1_RemoveRequest, RemoveRequest__Output as _g2g_v1_RemoveRequest__Output } from './g2g/v1/RemoveRequest';
+import type { RemoveResponse as _g2g_v1_RemoveResponse, RemoveResponse__Output as _g2g_v1_RemoveResponse__Output } from './g2g/v1/RemoveResponse';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from './g2g/v1/RevokeTokenRequest';
 import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from './g2g/v1/RevokeTokenResponse';
 import type { RotateRequest as _g2g_v1_RotateRequest, RotateRequest__Output as _g2g_v1_RotateRequest__Output } from './g2g/v1/RotateRequest';
@@ -72,6 +74,8 @@ export interface ProtoGrpcType {
       PluginsRequest: MessageTypeDefinition<_g2g_v1_PluginsRequest, _g2g_v1_PluginsRequest__Output>
       PluginsResponse: MessageTypeDefinition<_g2g_v1_PluginsResponse, _g2g_v1_PluginsResponse__Output>
       Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }
+      RemoveRequest: MessageTypeDefinition<_g2g_v1_RemoveRequest, _g2g_v1_RemoveRequest__Output>
+      RemoveResponse: MessageTypeDefinition<_g2g_v1_RemoveResponse, _g2g_v1_RemoveResponse__Output>
       RevokeTokenRequest: MessageTypeDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenRequest__Output>
       RevokeTokenResponse: MessageTypeDefinition<_g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenResponse__Output>
       RotateRequest: MessageTypeDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateRequest__Output>

@@ -13,6 +13,7 @@ import type { PingResponse as _g2g_v1_PingResponse, PingResponse__Output as _g2g
 import type { PingViaRequest as _g2g_v1_PingViaRequest, PingViaRequest__Output as _g2g_v1_PingViaRequest__Output } from './g2g/v1/PingViaRequest';
 import type { PingViaResponse as _g2g_v1_PingViaResponse, PingViaResponse__Output as _g2g_v1_PingViaResponse__Output } from './g2g/v1/PingViaResponse';
 import type { RecordDigest as _g2g_v1_RecordDigest, RecordDigest__Output as _g2g_v1_RecordDigest__Output } from './g2g/v1/RecordDigest';
+import type { Removal as _g2g_v1_Removal, Removal__Output as _g2g_v1_Removal__Output } from './g2g/v1/Removal';
 import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from './g2g/v1/Tag';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -36,6 +37,7 @@ export interface ProtoGrpcType {
       PingViaRequest: MessageTypeDefinition<_g2g_v1_PingViaRequest, _g2g_v1_PingViaRequest__Output>
       PingViaResponse: MessageTypeDefinition<_g2g_v1_PingViaResponse, _g2g_v1_PingViaResponse__Output>
       RecordDigest: MessageTypeDefinition<_g2g_v1_RecordDigest, _g2g_v1_RecordDigest__Output>
+      Removal: MessageTypeDefinition<_g2g_v1_Removal, _g2g_v1_Removal__Output>
       Tag: MessageTypeDefinition<_g2g_v1_Tag, _g2g_v1_Tag__Output>
     }
   }

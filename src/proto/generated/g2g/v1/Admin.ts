@@ -14,6 +14,8 @@ import type { PeersRequest as _g2g_v1_PeersRequest, PeersRequest__Output as _g2g
 import type { PeersResponse as _g2g_v1_PeersResponse, PeersResponse__Output as _g2g_v1_PeersResponse__Output } from '../../g2g/v1/PeersResponse';
 import type { PluginsRequest as _g2g_v1_PluginsRequest, PluginsRequest__Output as _g2g_v1_PluginsRequest__Output } from '../../g2g/v1/PluginsRequest';
 import type { PluginsResponse as _g2g_v1_PluginsResponse, PluginsResponse__Output as _g2g_v1_PluginsResponse__Output } from '../../g2g/v1/PluginsResponse';
+import type { RemoveRequest as _g2g_v1_RemoveRequest, RemoveRequest__Output as _g2g_v1_RemoveRequest__Output } from '../../g2g/v1/RemoveRequest';
+import type { RemoveResponse as _g2g_v1_RemoveResponse, RemoveResponse__Output as _g2g_v1_RemoveResponse__Output } from '../../g2g/v1/RemoveResponse';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from '../../g2g/v1/RevokeTokenRequest';
 import type { RevokeTokenResponse as _g2g_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _g2g_v1_RevokeTokenResponse__Output } from '../../g2g/v1/RevokeTokenResponse';
 import type { RotateRequest as _g2g_v1_RotateRequest, RotateRequest__Output as _g2g_v1_RotateRequest__Output } from '../../g2g/v1/RotateRequest';
@@ -112,6 +114,25 @@ export interface AdminClient extends grpc.Client {
   plugins(argument: _g2g_v1_PluginsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
   plugins(argument: _g2g_v1_PluginsRequest, callback: grpc.requestCallback<_g2g_v1_PluginsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Removes a member from the network (`g2g remove`): this node signs the removal and gossips it;
+   * every member untrusts its CA, refuses its calls (open streams are ended) and keeps it out.
+   * Only a server-mode member may remove, at the request of an operator or a server-mode member.
+   */
+  Remove(argument: _g2g_v1_RemoveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  Remove(argument: _g2g_v1_RemoveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  Remove(argument: _g2g_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  Remove(argument: _g2g_v1_RemoveRequest, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Removes a member from the network (`g2g remove`): this node signs the removal and gossips it;
+   * every member untrusts its CA, refuses its calls (open streams are ended) and keeps it out.
+   * Only a server-mode member may remove, at the request of an operator or a server-mode member.
+   */
+  remove(argument: _g2g_v1_RemoveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _g2g_v1_RemoveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _g2g_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _g2g_v1_RemoveRequest, callback: grpc.requestCallback<_g2g_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
   RevokeToken(argument: _g2g_v1_RevokeTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_RevokeTokenResponse__Output>): grpc.ClientUnaryCall;
@@ -192,6 +213,13 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
    */
   Plugins: grpc.handleUnaryCall<_g2g_v1_PluginsRequest__Output, _g2g_v1_PluginsResponse>;
   
+  /**
+   * Removes a member from the network (`g2g remove`): this node signs the removal and gossips it;
+   * every member untrusts its CA, refuses its calls (open streams are ended) and keeps it out.
+   * Only a server-mode member may remove, at the request of an operator or a server-mode member.
+   */
+  Remove: grpc.handleUnaryCall<_g2g_v1_RemoveRequest__Output, _g2g_v1_RemoveResponse>;
+  
   RevokeToken: grpc.handleUnaryCall<_g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse>;
   
   /**
@@ -215,6 +243,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   Nominate: MethodDefinition<_g2g_v1_NominateRequest, _g2g_v1_NominateResponse, _g2g_v1_NominateRequest__Output, _g2g_v1_NominateResponse__Output>
   Peers: MethodDefinition<_g2g_v1_PeersRequest, _g2g_v1_PeersResponse, _g2g_v1_PeersRequest__Output, _g2g_v1_PeersResponse__Output>
   Plugins: MethodDefinition<_g2g_v1_PluginsRequest, _g2g_v1_PluginsResponse, _g2g_v1_PluginsRequest__Output, _g2g_v1_PluginsResponse__Output>
+  Remove: MethodDefinition<_g2g_v1_RemoveRequest, _g2g_v1_RemoveResponse, _g2g_v1_RemoveRequest__Output, _g2g_v1_RemoveResponse__Output>
   RevokeToken: MethodDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenResponse, _g2g_v1_RevokeTokenRequest__Output, _g2g_v1_RevokeTokenResponse__Output>
   Rotate: MethodDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateResponse, _g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse__Output>
   RotateToken: MethodDefinition<_g2g_v1_RotateTokenRequest, _g2g_v1_RotateTokenResponse, _g2g_v1_RotateTokenRequest__Output, _g2g_v1_RotateTokenResponse__Output>

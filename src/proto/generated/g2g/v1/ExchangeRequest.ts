@@ -4,6 +4,7 @@ import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_No
 import type { RecordDigest as _g2g_v1_RecordDigest, RecordDigest__Output as _g2g_v1_RecordDigest__Output } from '../../g2g/v1/RecordDigest';
 import type { Heartbeat as _g2g_v1_Heartbeat, Heartbeat__Output as _g2g_v1_Heartbeat__Output } from '../../g2g/v1/Heartbeat';
 import type { MemberClaim as _g2g_v1_MemberClaim, MemberClaim__Output as _g2g_v1_MemberClaim__Output } from '../../g2g/v1/MemberClaim';
+import type { Removal as _g2g_v1_Removal, Removal__Output as _g2g_v1_Removal__Output } from '../../g2g/v1/Removal';
 
 export interface ExchangeRequest {
   /**
@@ -42,6 +43,10 @@ export interface ExchangeRequest {
    * new member. Otherwise a caller the callee did not know is not news (bounded tables).
    */
   'joining'?: (boolean);
+  /**
+   * Removals of members (rumours), and in a follow-up the removals of members the callee offered.
+   */
+  'removals'?: (_g2g_v1_Removal)[];
 }
 
 export interface ExchangeRequest__Output {
@@ -81,4 +86,8 @@ export interface ExchangeRequest__Output {
    * new member. Otherwise a caller the callee did not know is not news (bounded tables).
    */
   'joining': (boolean);
+  /**
+   * Removals of members (rumours), and in a follow-up the removals of members the callee offered.
+   */
+  'removals': (_g2g_v1_Removal__Output)[];
 }

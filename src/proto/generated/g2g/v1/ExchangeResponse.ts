@@ -3,6 +3,7 @@
 import type { NodeRecord as _g2g_v1_NodeRecord, NodeRecord__Output as _g2g_v1_NodeRecord__Output } from '../../g2g/v1/NodeRecord';
 import type { Heartbeat as _g2g_v1_Heartbeat, Heartbeat__Output as _g2g_v1_Heartbeat__Output } from '../../g2g/v1/Heartbeat';
 import type { MemberClaim as _g2g_v1_MemberClaim, MemberClaim__Output as _g2g_v1_MemberClaim__Output } from '../../g2g/v1/MemberClaim';
+import type { Removal as _g2g_v1_Removal, Removal__Output as _g2g_v1_Removal__Output } from '../../g2g/v1/Removal';
 
 export interface ExchangeResponse {
   /**
@@ -24,6 +25,10 @@ export interface ExchangeResponse {
    * Records the callee spreads as rumours (news), as opposed to `records` (anti-entropy).
    */
   'rumours'?: (_g2g_v1_NodeRecord)[];
+  /**
+   * Removals: rumours, and those of members the caller's digests still list.
+   */
+  'removals'?: (_g2g_v1_Removal)[];
 }
 
 export interface ExchangeResponse__Output {
@@ -46,4 +51,8 @@ export interface ExchangeResponse__Output {
    * Records the callee spreads as rumours (news), as opposed to `records` (anti-entropy).
    */
   'rumours': (_g2g_v1_NodeRecord__Output)[];
+  /**
+   * Removals: rumours, and those of members the caller's digests still list.
+   */
+  'removals': (_g2g_v1_Removal__Output)[];
 }

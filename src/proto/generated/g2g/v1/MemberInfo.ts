@@ -36,6 +36,12 @@ export interface MemberInfo {
    * plugin services it runs (package.Service).
    */
   'services'?: (string)[];
+  /**
+   * "sha256:<hex>" of the leaf the peer presented at the latest handshake of this node's pooled
+   * channel to it: equal to `leaf.fingerprint` once this node has verified the peer's current
+   * leaf; empty while it has no connection to it.
+   */
+  'verifiedLeafFingerprint'?: (string);
 }
 
 /**
@@ -69,4 +75,10 @@ export interface MemberInfo__Output {
    * plugin services it runs (package.Service).
    */
   'services': (string)[];
+  /**
+   * "sha256:<hex>" of the leaf the peer presented at the latest handshake of this node's pooled
+   * channel to it: equal to `leaf.fingerprint` once this node has verified the peer's current
+   * leaf; empty while it has no connection to it.
+   */
+  'verifiedLeafFingerprint': (string);
 }

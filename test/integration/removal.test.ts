@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { readNodeCaFiles } from '../../src/identity/identity-store';
+import { issueLeaf, type Leaf } from '../../src/identity/leaf';
+import type { NodeCa } from '../../src/identity/node-ca';
+import { PROTOCOL_VERSION, type RecordBody } from '../../src/membership/node-record';
+import { CaRecordAuthenticator } from '../../src/membership/record-authenticator';
+import { joinWithTicket } from '../../src/register/join-client';
+import { caSigner } from '../../src/register/join-handshake';
+import { recordToWire } from '../../src/transport/gossip-wire';
+import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentials } from '../helpers/clients';
+import { eventually } from '../helpers/eventually';
+import { OperatorAdmins } from '../helpers/operator-admins';
+import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+
+/*
+ * `g2g remove` on real processes: the removal is gossiped; every member untrusts the removed
+ * node's CA, ends its open streams and refuses its next call; it stays out although it keeps
+ * running and gossiping; its old (reusable) ticket cannot register it again; a ticket issued
+ * after the removal can.
+ */
+
+const admins = new OperatorAdmins('removal-test');
+const nodes: NodeProcess[] = [];
+let ticket = '';
+
+before(async () => {
+  nodes.push(await startNodeProcess());
+  const nominated = await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir]);
+  assert.equal(nominated.code, 0, nominated.stderr);
+  ticket = nominated.stdout.trim();
+  nodes.push(...(await Promise.all(Array.from({ length: 3 }, () => startNodeProcess({ env: { G2G_JOIN: ticket } })))));
+  const ids = nodes.map((n) => n.facts.nodeId);
+  for (const node of nodes) {
+    await eventually(`${node.facts.nodeId} sees everyone`, async () => {
+      const alive = (await admins.members(node)).members.filter((m) => m.state === 'MEMBER_STATE_ALIVE').map((m) => m.nodeId);
+      return ids.every((id) => id === node.facts.nodeId || alive.includes(id));
+    });
+  }
+});
+
+after(async () => {
+  admins.close();
+  for (const node of nodes) {
+    await node.stop('SIGKILL');
+    await removeDir(node.dataDir);
+  }
+});
+
+/** A client speaking as member `ca` (a leaf of its node CA, as its own process would present) to `node`. */
+function asMember(node: NodeProcess, nodeCa: NodeCa, leaf: Leaf, caPem: string) {
+  const material = { caPem, nodeId: node.facts.nodeId, certPem: leaf.certPem, keyPem: leaf.keyPem };
+  return {
+    admin: new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.facts.gossipPort}`, tlsCredentials(material), channelOptions(node.facts.nodeId)),
+    health: healthClient(`127.0.0.1:${node.facts.gossipPort}`, material),
+    nodeCa,
+  };
+}
+
+test('a removed member: open streams ended and next call refused on every node, no comeback through gossip, old ticket refused, a new ticket readmits it', async () => {
+  const [, remover, , victim] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
+  const others = nodes.filter((n) => n !== victim);
+  const victimCa = await readNodeCaFiles(victim.dataDir);
+  const leaf = await issueLeaf(victimCa, { now: new Date(), lifetimeMs: 600_000, ips: ['127.0.0.1'], keyBits: 1024 });
+  const sessions = await Promise.all(others.map(async (n) => asMember(n, victimCa, leaf, (await readNodeCaFiles(n.dataDir)).certPem)));
+
+  // Before: the victim calls every other node, and holds a long stream open on each.
+  const streams = sessions.map(({ health }) => {
+    const watch = (health as unknown as { Watch(req: object): grpc.ClientReadableStream<unknown> }).Watch({ service: '' });
+    const first = new Promise<void>((resolve) => watch.once('data', () => resolve()));
+    const ended = new Promise<grpc.ServiceError | undefined>((resolve) => {
+      watch.on('error', (e: grpc.ServiceError) => resolve(e));
+      watch.on('end', () => resolve(undefined));
+      watch.on('data', () => undefined);
+    });
+    return { first, ended };
+  });
+  for (const { admin } of sessions) assert.equal((await call<{ caller: string }>(admin, 'Status', {})).caller, `member:${victim.facts.nodeId}`);
+  await Promise.all(streams.map((s) => s.first));
+
+  const removed = await runCli(['remove', victim.facts.nodeId, '--reason', 'test', '--data-dir', remover.dataDir]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stdout, new RegExp(`removed ${victim.facts.nodeId}`));
+
+  // Every member ends the victim's open stream (a clear status) and refuses its next call on the
+  // connection it already has.
+  const endings = await Promise.all(streams.map((s) => s.ended));
+  for (const error of endings) {
+    assert.equal(error?.code, grpc.status.UNAUTHENTICATED, `stream ended with ${error?.code}: ${error?.details}`);
+    assert.match(error!.details, /no longer a member/);
+  }
+  for (const { admin } of sessions) {
+    const code = await failureCode(call(admin, 'Status', {}));
+    assert.ok(code === grpc.status.UNAUTHENTICATED || code === grpc.status.UNAVAILABLE, `next call: ${grpc.status[code]}`);
+  }
+  for (const node of others) {
+    const view = await admins.members(node);
+    assert.ok(!view.members.some((m) => m.nodeId === victim.facts.nodeId), `${node.facts.nodeId} still lists the removed node`);
+  }
+
+  // The victim process still runs and gossips: nobody takes it back (it keeps bumping its heartbeat).
+  await new Promise((r) => setTimeout(r, 3000));
+  for (const node of others) {
+    const view = await admins.members(node);
+    assert.ok(!view.members.some((m) => m.nodeId === victim.facts.nodeId), `${node.facts.nodeId} took the removed node back`);
+  }
+
+  // Its old ticket is refused with a reason; a restart through its known peers is refused too.
+  const auth = new CaRecordAuthenticator(victimCa.keyPem);
+  const body: RecordBody = {
+    nodeId: victimCa.nodeId,
+    cluster: 'default',
+    mode: 'server',
+    addresses: ['127.0.0.1'],
+    registerPort: victim.facts.registerPort,
+    gossipPort: victim.facts.gossipPort,
+    caCertPem: victimCa.certPem,
+    leaf: { fingerprint: leaf.fingerprint, notAfterMs: leaf.notAfter.getTime() },
+    version: 1_000_000,
+    services: [],
+    tags: [],
+    protocolVersion: PROTOCOL_VERSION,
+    left: false,
+  };
+  const record = { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, body.version, 0) };
+  const options = { cluster: 'default', record: recordToWire(record), sign: caSigner(victimCa.keyPem), attemptTimeoutMs: 20_000 };
+  await assert.rejects(joinWithTicket(ticket, options), (e: Error) => /was removed from the network/.test(e.message) && /ticket issued after/.test(e.message));
+  for (const s of sessions) {
+    s.admin.close();
+    s.health.close();
+  }
+
+  // A ticket made after the removal readmits it: the reinstatement is gossiped and every member
+  // lists it again.
+  await victim.stop('SIGKILL');
+  const fresh = await runCli(['nominate', '--data-dir', nodes[2]!.dataDir]);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const back = await startNodeProcess({ dataDir: victim.dataDir, env: { G2G_JOIN: fresh.stdout.trim() } });
+  nodes[3] = back;
+  for (const node of others) {
+    await eventually(`${node.facts.nodeId} lists the readmitted node alive`, async () => {
+      const entry = (await admins.members(node)).members.find((m) => m.nodeId === victim.facts.nodeId);
+      return entry?.state === 'MEMBER_STATE_ALIVE';
+    });
+  }
+});
