@@ -80,6 +80,8 @@ export interface AdminServiceComponents {
   status(): Omit<StatusResponse, 'caller'>;
   /** Issues and installs a new leaf now; resolves to the leaf before and after. */
   rotate(reason: string): Promise<{ previous: LeafInfo; current: LeafInfo }>;
+  /** Starts a node-CA rotation now. */
+  rotateCa?(reason: string): Promise<{ previousFingerprint: string; fingerprint: string; switchAtMs: number; retireAtMs: number }>;
   /** Removes a member from the network (throws a G2gError when this node may not). */
   remove(nodeId: string, reason: string): RemoveResponse;
   /** Refuses callers that may not remove members (client-mode members); undefined to allow. */
@@ -121,6 +123,17 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
     Rotate(call, callback) {
       const who = describeCaller(callerOf(call));
       const reason = call.request.reason || `requested by ${who}`;
+      if (call.request.ca) {
+        // Like removal, a CA rotation is for people and server-mode members, not applications.
+        const denied = components.authorizeRemoval(callerOf(call));
+        if (denied) return callback({ code: grpc.status.PERMISSION_DENIED, details: denied.replace('remove members', 'rotate the node CA') });
+        if (!components.rotateCa) return callback({ code: grpc.status.UNIMPLEMENTED, details: 'this node cannot rotate its CA' });
+        components.rotateCa(reason).then(
+          (r) => callback(null, { previousCaFingerprint: r.previousFingerprint, caFingerprint: r.fingerprint, caSwitchUnixMs: r.switchAtMs, caRetireUnixMs: r.retireAtMs }),
+          (error: unknown) => callback(toServiceError(error, components.log)),
+        );
+        return;
+      }
       components.rotate(reason).then(
         (result) => callback(null, result),
         (error: unknown) => callback(toServiceError(error, components.log, grpc.status.UNAVAILABLE)),

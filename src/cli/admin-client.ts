@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { NodeUnreachableError } from '../errors';
 import { issueOperatorCertificate } from '../identity/leaf';
-import { readNodeCaFiles } from '../identity/identity-store';
+import { readNodeCaFiles, readPreviousCaCert } from '../identity/identity-store';
+import { joinPemBundle } from '../identity/cert-info';
 import { subjectCommonName, parseCert } from '../identity/cert-info';
 import { readRuntimeFacts } from '../node/runtime-file';
 import type { AdminClient } from '../proto/generated/g2g/v1/Admin';
@@ -51,9 +52,11 @@ async function fromDataDir(dataDir: string, addr: string | undefined): Promise<C
   }
   const ca = await readNodeCaFiles(dataDir);
   const operator = await issueOperatorCertificate(ca, { name: `cli-${os.userInfo().username}`, now: new Date(), lifetimeMs: 5 * 60_000 });
+  // During a node-CA rotation the node may still present a leaf of its previous CA.
+  const previous = await readPreviousCaCert(dataDir);
   const host = !facts || facts.host === '0.0.0.0' || facts.host === '::' ? '127.0.0.1' : facts.host;
   return {
-    caPem: ca.certPem,
+    caPem: previous ? joinPemBundle([ca.certPem, previous]) : ca.certPem,
     certPem: operator.certPem,
     keyPem: operator.keyPem,
     nodeId: ca.nodeId,

@@ -276,6 +276,14 @@ function crossKeyProblems(c: Omit<G2gConfig, 'plugins'>): string[] {
     problems.push(`${keyLabel('advertiseGossipPort')}: must be a port 1-65535 (or "off"), got 0`);
   }
 
+  // Leaves switch to a rotated CA maxConnectionAge before the grace period ends, so connections
+  // that carry a leaf of the old CA have aged out before it leaves the trust bundles; the time
+  // before the switch is what the gossiped new CA has to reach every member.
+  if (valid('caRotationGrace', 'maxConnectionAge') && c.caRotationGrace <= c.maxConnectionAge) {
+    problems.push(`${keyLabel('caRotationGrace')}: must exceed maxConnectionAge (${formatDuration(c.maxConnectionAge)}), `
+      + `so connections opened with a leaf of the old CA close before it stops being trusted, got ${formatDuration(c.caRotationGrace)}`);
+  }
+
   problems.push(...portClashes(c, valid));
   return problems;
 }

@@ -21,6 +21,8 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     // Reconnecting costs several round trips of TLS handshake at WAN latency, so recycle less
     // often; 1h is still well inside the 3h the old leaf remains valid after rotation.
     maxConnectionAge: HOUR,
+    // Leaves switch to a new CA 1h (maxConnectionAge) before the end: 5h for it to spread.
+    caRotationGrace: 6 * HOUR,
     // In-flight calls over high-latency, lossy links take longer to finish.
     drainTimeout: 30 * SECOND,
   },
@@ -33,6 +35,8 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     leafLifetime: 2 * MINUTE,
     // Must stay under 2m × (1 − 0.5) = 60s so connections move onto the new leaf in time.
     maxConnectionAge: 30 * SECOND,
+    // Leaves switch to a new CA after 60s, 30s (maxConnectionAge) before the old one retires.
+    caRotationGrace: 90 * SECOND,
     // Ctrl-C and test teardown should not wait for slow calls.
     drainTimeout: 2 * SECOND,
   },

@@ -31,6 +31,7 @@ export interface G2gConfig {
   readonly leafRenewFraction: number;
   readonly leafRenewJitter: number;
   readonly caLifetime: number;
+  readonly caRotationGrace: number;
   readonly maxConnectionAge: number;
   readonly drainTimeout: number;
   readonly join: string;
@@ -242,6 +243,15 @@ export const configSchema: ConfigSchema = {
     default: 3650 * DAY,
     env: 'G2G_CA_LIFETIME',
     arg: 'ca-lifetime',
+  },
+  caRotationGrace: {
+    doc: 'Grace period of a node-CA rotation (g2g rotate --ca, or automatic when the CA has less than max(2 × this, caLifetime / 10) left): the new CA, endorsed by the old one, is gossiped at once; leaves switch to it maxConnectionAge before the end, when every member has had time to learn it; the old CA stays trusted by every member until the end. Longer tolerates members that are offline or partitioned for longer; shorter retires a possibly exposed CA sooner. Must exceed maxConnectionAge.',
+    format: 'g2g-duration',
+    min: 10 * SECOND,
+    max: MAX_TIMER_MS,
+    default: HOUR,
+    env: 'G2G_CA_ROTATION_GRACE',
+    arg: 'ca-rotation-grace',
   },
   maxConnectionAge: {
     doc: 'Connections older than this are closed gracefully and re-dialled, which is what moves them onto a renewed leaf. Shorter bounds how long an old certificate stays in use; longer means fewer reconnects. Must be less than leafLifetime × (1 − leafRenewFraction × (1 + leafRenewJitter)), so a connection never outlives the leaf it was opened with.',

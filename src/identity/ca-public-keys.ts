@@ -1,9 +1,13 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { subjectCommonName } from './cert-info';
 import { nodeIdFromPublicKey } from './node-id';
 
 /** A node CA's public key and the node id it implies. */
 export interface CaPublicKey {
+  /** The id its own key derives (for a rotated CA, not its node's id: see ca-lineage.ts). */
   readonly nodeId: string;
+  /** Its subject CN is `<nodeId> CA` for that derived id: a never-rotated node CA of that node. */
+  readonly named: boolean;
   readonly key: KeyObject;
 }
 
@@ -24,7 +28,8 @@ export class CaPublicKeys {
     try {
       const cert = new X509Certificate(pem);
       const spki = cert.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-      entry = cert.ca ? { nodeId: nodeIdFromPublicKey(spki), key: createPublicKey(spki) } : null;
+      const nodeId = nodeIdFromPublicKey(spki);
+      entry = cert.ca ? { nodeId, named: subjectCommonName(cert) === `${nodeId} CA`, key: createPublicKey(spki) } : null;
     } catch {
       entry = null;
     }

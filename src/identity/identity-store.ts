@@ -6,6 +6,8 @@ import type { Logger } from '../log/logger';
 import { writeFileAtomic } from './atomic-file';
 import { generateRsaKeyPair } from './keygen';
 import { createNodeCa, nodeCaFromPem, type NodeCa } from './node-ca';
+import { readLineage, readPreviousKey, type CaRotationState } from './ca-rotation-store';
+import type { CaEndorsement } from './ca-lineage';
 
 /**
  * The node CA on disk: `<dataDir>/identity/node-ca.pem` (0644) and `node-ca-key.pem` (0600) in a
@@ -41,7 +43,7 @@ const CA_EXPIRY_WARNING_MS = 30 * 24 * 3600_000;
 export async function loadOrCreateNodeCa(
   dataDir: string,
   opts: LoadOrCreateOptions,
-): Promise<{ ca: NodeCa; created: boolean }> {
+): Promise<{ ca: NodeCa; created: boolean; rotation?: CaRotationState }> {
   const { log } = opts;
   const paths = identityPaths(dataDir);
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
@@ -52,10 +54,61 @@ export async function loadOrCreateNodeCa(
     const ca = await create(paths, opts, log);
     return { ca, created: true };
   }
-  const ca = parseFiles(paths, certPem, keyPem);
+  const { ca, rotation } = await withLineage(dataDir, paths, certPem, keyPem, log);
   await warnIfExposed(paths.keyPath, 0o077, 'node CA private key', log);
   warnIfExpiring(ca, opts.now, log);
-  return { ca, created: false };
+  return { ca, created: false, ...(rotation ? { rotation } : {}) };
+}
+
+/**
+ * The CA pair plus what a CA rotation left (ca-rotation-store.ts): its lineage, and while the
+ * rotation's grace period lasts, the previous CA with its key. Repairs what a crash in the middle
+ * of writing a rotation left (see the writing order there).
+ */
+async function withLineage(
+  dataDir: string,
+  paths: IdentityPaths,
+  certPem: string | undefined,
+  keyPem: string | undefined,
+  log?: Logger,
+): Promise<{ ca: NodeCa; rotation?: CaRotationState }> {
+  const stored = await readLineage(dataDir);
+  if (!stored || stored.lineage.length === 0) return { ca: parseFiles(paths, certPem, keyPem) };
+  let lineage: CaEndorsement[] = stored.lineage;
+  let cert = certPem;
+  const last = lineage[lineage.length - 1]!.caCertPem;
+  if (cert !== undefined && keyPem !== undefined && cert !== last && keyMatches(last, keyPem)) {
+    // The new key was written but not the new certificate: finish the swap.
+    log?.warn({ path: paths.certPath }, 'completing a node CA rotation interrupted before its certificate was written');
+    await writeFileAtomic(paths.certPath, last, 0o644);
+    cert = last;
+  } else if (cert !== undefined && cert !== last) {
+    // The rotation stopped before its key was written: it did not happen.
+    const at = lineage.findIndex((e) => e.caCertPem === cert);
+    lineage = at >= 0 ? lineage.slice(0, at + 1) : [];
+    log?.warn({ path: paths.certPath }, 'ignoring a node CA rotation that was interrupted before its key was written');
+  }
+  const ca = parseFiles(paths, cert, keyPem, lineage.length > 1 ? lineage : undefined);
+  if (!stored.rotation || ca.certPem !== last) return { ca };
+  const previousKey = await readPreviousKey(dataDir);
+  if (previousKey === undefined) return { ca };
+  return {
+    ca,
+    rotation: {
+      previous: { certPem: stored.rotation.previousCertPem, keyPem: previousKey },
+      startedAtMs: stored.rotation.startedAtMs,
+      switchAtMs: stored.rotation.switchAtMs,
+      retireAtMs: stored.rotation.retireAtMs,
+    },
+  };
+}
+
+function keyMatches(certPem: string, keyPem: string): boolean {
+  try {
+    return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -68,7 +121,12 @@ export async function readNodeCaFiles(dataDir: string): Promise<NodeCa> {
   if (certPem === undefined && keyPem === undefined) {
     throw new IdentityMissingError(`no node identity in ${paths.dir} (has a node been started with data dir ${dataDir}?)`);
   }
-  return parseFiles(paths, certPem, keyPem);
+  return (await withLineage(dataDir, paths, certPem, keyPem)).ca;
+}
+
+/** The previous CA certificate while a rotation's grace period lasts (what the CLI must also trust). */
+export async function readPreviousCaCert(dataDir: string): Promise<string | undefined> {
+  return (await readLineage(dataDir))?.rotation?.previousCertPem;
 }
 
 async function create(paths: IdentityPaths, opts: LoadOrCreateOptions, log: Logger): Promise<NodeCa> {
@@ -102,7 +160,7 @@ function creationFailed(path: string, err: unknown): Error {
   return err as Error;
 }
 
-function parseFiles(paths: IdentityPaths, certPem: string | undefined, keyPem: string | undefined): NodeCa {
+function parseFiles(paths: IdentityPaths, certPem: string | undefined, keyPem: string | undefined, lineage?: CaEndorsement[]): NodeCa {
   const startOver =
     `To abandon this identity instead, delete both ${paths.certPath} and ${paths.keyPath} and restart: ` +
     'the node gets a NEW node id and must be admitted to the network again.';
@@ -137,7 +195,7 @@ function parseFiles(paths: IdentityPaths, certPem: string | undefined, keyPem: s
     );
   }
   try {
-    return nodeCaFromPem(certPem, keyPem);
+    return nodeCaFromPem(certPem, keyPem, lineage);
   } catch (err) {
     throw new IdentityCorruptError(
       `${paths.certPath} and ${paths.keyPath} are not a valid node CA: ${(err as Error).message}. ` +

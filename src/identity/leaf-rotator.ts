@@ -84,6 +84,8 @@ export class LeafRotator {
   private failures = 0;
   private consecutiveFailures = 0;
   private lastError: string | undefined;
+  /** The issuing CA (changes when a node-CA rotation switches leaves to the new CA). */
+  private ca: NodeCa;
 
   constructor(opts: LeafRotatorOptions) {
     const { lifetimeMs, renewFraction: f, jitterFraction: j, retryMs } = opts;
@@ -93,6 +95,7 @@ export class LeafRotator {
     if (!(f * (1 + j) < 1)) throw new RangeError(`renewFraction × (1 + jitterFraction) must be below 1, got ${f * (1 + j)}`);
     if (retryMs !== undefined && !(retryMs > 0)) throw new RangeError(`retryMs must be positive, got ${retryMs}`);
     this.opts = opts;
+    this.ca = opts.ca;
     this.log = opts.log;
     this.issue = opts.issue ?? issueLeaf;
   }
@@ -135,6 +138,11 @@ export class LeafRotator {
   rotateNow(reason: string): Promise<Leaf> {
     if (!this.running) return Promise.reject(new NodeStateError('the leaf rotator is not running'));
     return this.rotateShared(reason);
+  }
+
+  /** Issues later leaves from `ca` (a rotated node CA); the current leaf stays until then. */
+  setCa(ca: NodeCa): void {
+    this.ca = ca;
   }
 
   current(): Leaf | undefined {
@@ -194,9 +202,10 @@ export class LeafRotator {
 
   private async rotate(reason: string, epoch: number, flight: symbol): Promise<Leaf> {
     const issuedAt = this.opts.clock.now();
+    const ca = this.ca;
     let leaf: Leaf;
     try {
-      leaf = await this.issue(this.opts.ca, {
+      leaf = await this.issue(ca, {
         now: new Date(issuedAt),
         lifetimeMs: this.opts.lifetimeMs,
         ips: this.opts.ips(),
@@ -206,7 +215,7 @@ export class LeafRotator {
       // Issuing, validating and installing are each a few milliseconds of synchronous work;
       // yielding between them keeps any one event-loop stall short (test/bench rotation).
       await yieldToEventLoop();
-      validateLeaf(this.opts.ca, leaf, new Date(this.opts.clock.now()));
+      validateLeaf(ca, leaf, new Date(this.opts.clock.now()));
       await yieldToEventLoop();
     } catch (err) {
       this.land(flight);

@@ -56,6 +56,9 @@ export interface LocalRecordInit {
   registerPort: number;
   gossipPort: number;
   caCertPem: string;
+  /** After a node-CA rotation: the lineage and, during the grace period, the previous CA. */
+  caLineage?: RecordBody['caLineage'];
+  previousCaCertPem?: string;
   leaf: RecordLeaf;
   services?: readonly string[];
   tags?: readonly RecordTag[];
@@ -68,7 +71,7 @@ export interface LocalRecordInit {
 }
 
 /** The fields an owner may change (each change bumps the version and is gossiped). */
-export type LocalRecordChanges = Partial<Pick<RecordBody, 'addresses' | 'registerPort' | 'gossipPort' | 'leaf' | 'services' | 'tags'>>;
+export type LocalRecordChanges = Partial<Pick<RecordBody, 'addresses' | 'registerPort' | 'gossipPort' | 'leaf' | 'services' | 'tags' | 'caCertPem' | 'caLineage' | 'previousCaCertPem'>>;
 
 export type MembershipEventType = 'joined' | 'updated' | 'suspect' | 'alive' | 'dead' | 'left' | 'removed';
 
@@ -199,6 +202,8 @@ export class Membership implements GossipHandler {
       tags: [...(local.tags ?? [])],
       protocolVersion: PROTOCOL_VERSION,
       left: false,
+      ...(local.caLineage?.length ? { caLineage: local.caLineage } : {}),
+      ...(local.previousCaCertPem ? { previousCaCertPem: local.previousCaCertPem } : {}),
     };
     this.self = this.signed(body, 0);
     this.selfBeat = { nodeId: this.nodeId, version: this.self.version, heartbeat: 0, signature: this.self.heartbeatSignature };
@@ -255,7 +260,10 @@ export class Membership implements GossipHandler {
     return this.self.heartbeat;
   }
 
-  /** Changes our record (leaf rotation, addresses, services, tags): version bump, gossiped as a rumour. */
+  /**
+   * Changes our record (leaf rotation, addresses, services, tags; a node-CA rotation, after the
+   * authenticator signs with the new CA key): version bump, gossiped as a rumour.
+   */
   updateLocal(changes: LocalRecordChanges): NodeRecord {
     this.bumpSelf(changes);
     return this.self;

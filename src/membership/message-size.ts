@@ -63,6 +63,12 @@ export function recordSize(r: NodeRecord): number {
   if (r.signature.length > 0) n += lenField(r.signature.length);
   if (r.heartbeatSignature.length > 0) n += lenField(r.heartbeatSignature.length);
   if (r.left) n += 3; // field 16: two-byte tag + one byte
+  // Fields 17 (lineage entries) and 18 (previous CA) have two-byte tags.
+  for (const e of r.caLineage ?? []) {
+    const inner = str(e.caCertPem) + (e.signature.length > 0 ? lenField(e.signature.length) : 0);
+    n += 1 + lenField(inner);
+  }
+  if (r.previousCaCertPem) n += 1 + lenField(strLen(r.previousCaCertPem));
   recordSizes.set(r, n);
   return n;
 }

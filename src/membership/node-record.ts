@@ -12,6 +12,8 @@
  * verify: a forged record fails verification, a replayed or out-of-order one is not newer.
  */
 
+import type { CaEndorsement } from '../identity/ca-lineage';
+
 export type NodeMode = 'server' | 'client';
 
 export interface RecordTag {
@@ -44,6 +46,13 @@ export interface RecordBody {
   readonly protocolVersion: number;
   /** Set by an owner that leaves gracefully (with a version bump). */
   readonly left: boolean;
+  /**
+   * After a node-CA rotation: every CA the node has had, oldest first, each endorsed by the one
+   * before (identity/ca-lineage.ts); the last is `caCertPem`. Absent or empty: never rotated.
+   */
+  readonly caLineage?: readonly CaEndorsement[];
+  /** The CA before `caCertPem`, still trusted during the rotation's grace period ('' or absent: none). */
+  readonly previousCaCertPem?: string;
 }
 
 /** A heartbeat advance: proof that the owner's loop ran, bound to one version of its record. */
@@ -123,6 +132,15 @@ export function recordSigningBytes(body: RecordBody): Buffer {
   }
   w.num(body.protocolVersion);
   w.num(body.left ? 1 : 0);
+  // Appended only when present, so the bytes of a never-rotated node's record are unchanged.
+  if ((body.caLineage?.length ?? 0) > 0 || body.previousCaCertPem) {
+    w.num(body.caLineage?.length ?? 0);
+    for (const e of body.caLineage ?? []) {
+      w.str(e.caCertPem);
+      w.bytes_(e.signature);
+    }
+    w.str(body.previousCaCertPem ?? '');
+  }
   return w.bytes();
 }
 
@@ -144,6 +162,11 @@ export class CanonicalWriter {
     const b = Buffer.from(s, 'utf8');
     this.num(b.length);
     this.parts.push(b);
+  }
+
+  bytes_(b: Uint8Array): void {
+    this.num(b.length);
+    this.parts.push(Buffer.from(b));
   }
 
   list(items: readonly string[]): void {
@@ -185,5 +208,7 @@ export function bodyOf(record: NodeRecord): RecordBody {
     tags: record.tags,
     protocolVersion: record.protocolVersion,
     left: record.left,
+    ...(record.caLineage?.length ? { caLineage: record.caLineage } : {}),
+    ...(record.previousCaCertPem ? { previousCaCertPem: record.previousCaCertPem } : {}),
   };
 }

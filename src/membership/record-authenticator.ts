@@ -1,4 +1,5 @@
 import { createPrivateKey, sign, verify, type KeyObject } from 'node:crypto';
+import { lineageValid } from '../identity/ca-lineage';
 import { CaPublicKeys } from '../identity/ca-public-keys';
 import { heartbeatSigningBytes, recordSigningBytes, type Heartbeat, type NodeRecord, type RecordBody } from './node-record';
 
@@ -30,11 +31,16 @@ export interface RecordAuthenticator {
  * the oldest entry goes first), since parsing a certificate costs far more than verifying.
  */
 export class CaRecordAuthenticator implements RecordAuthenticator {
-  private readonly privateKey: KeyObject | undefined;
+  private privateKey: KeyObject | undefined;
   private readonly keys: CaPublicKeys;
+  /** Rotated CA PEM → the node id its lineage proved (verified once per CA, not per record). */
+  private readonly proven = new Map<string, string>();
 
   /** `caKeyPem` may be omitted for a verifier that never signs. */
-  constructor(caKeyPem?: string, maxCachedKeys = 16_384) {
+  constructor(
+    caKeyPem?: string,
+    private readonly maxCachedKeys = 16_384,
+  ) {
     this.privateKey = caKeyPem === undefined ? undefined : createPrivateKey(caKeyPem);
     this.keys = new CaPublicKeys(maxCachedKeys);
   }
@@ -47,22 +53,54 @@ export class CaRecordAuthenticator implements RecordAuthenticator {
     return sign('sha256', heartbeatSigningBytes(nodeId, version, heartbeat), this.signingKey());
   }
 
+  /** Signs with another key from now on: the new node CA after a CA rotation. */
+  useSigningKey(caKeyPem: string): void {
+    this.privateKey = createPrivateKey(caKeyPem);
+  }
+
   verifyRecord(record: NodeRecord): boolean {
-    const ca = this.keys.get(record.caCertPem);
-    if (!ca || ca.nodeId !== record.nodeId) return false;
+    const key = this.keyOf(record);
+    if (!key) return false;
     try {
       return (
-        verify('sha256', recordSigningBytes(record), ca.key, record.signature) &&
-        verify('sha256', heartbeatSigningBytes(record.nodeId, record.version, record.heartbeat), ca.key, record.heartbeatSignature)
+        verify('sha256', recordSigningBytes(record), key, record.signature) &&
+        verify('sha256', heartbeatSigningBytes(record.nodeId, record.version, record.heartbeat), key, record.heartbeatSignature)
       );
     } catch {
       return false;
     }
   }
 
+  /**
+   * The key of `record.caCertPem` if that CA is proven to be `record.nodeId`'s: never rotated
+   * (its own key derives the id and it is named `<id> CA`), or endorsed by a lineage that starts
+   * from such a CA (ca-lineage.ts). A CA no key of the node endorsed is never accepted.
+   */
+  private keyOf(record: NodeRecord): KeyObject | undefined {
+    const ca = this.keys.get(record.caCertPem);
+    if (!ca) return undefined;
+    const lineage = record.caLineage ?? [];
+    if (lineage.length === 0) return !record.previousCaCertPem && ca.named && ca.nodeId === record.nodeId ? ca.key : undefined;
+    if (this.proven.get(record.caCertPem) === record.nodeId) {
+      const previous = record.previousCaCertPem ?? '';
+      return previous === '' || lineage[lineage.length - 2]?.caCertPem === previous ? ca.key : undefined;
+    }
+    if (!lineageValid(record.nodeId, record.caCertPem, lineage, record.previousCaCertPem ?? '')) return undefined;
+    if (this.proven.size >= this.maxCachedKeys) this.proven.delete(this.proven.keys().next().value as string);
+    this.proven.set(record.caCertPem, record.nodeId);
+    return ca.key;
+  }
+
+  /** The node id `caCertPem` speaks for: proven by a lineage, or derived from a never-rotated CA. */
+  nodeIdOf(caCertPem: string): string | undefined {
+    const ca = this.keys.get(caCertPem);
+    if (!ca) return undefined;
+    return this.proven.get(caCertPem) ?? (ca.named ? ca.nodeId : undefined);
+  }
+
   verifyHeartbeat(caCertPem: string, beat: Heartbeat): boolean {
     const ca = this.keys.get(caCertPem);
-    if (!ca || ca.nodeId !== beat.nodeId) return false;
+    if (!ca || this.nodeIdOf(caCertPem) !== beat.nodeId) return false;
     try {
       return verify('sha256', heartbeatSigningBytes(beat.nodeId, beat.version, beat.heartbeat), ca.key, beat.signature);
     } catch {

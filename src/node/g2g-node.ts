@@ -6,6 +6,8 @@ import { loadOrCreateNodeCa } from '../identity/identity-store';
 import type { Leaf } from '../identity/leaf';
 import { LeafRotator } from '../identity/leaf-rotator';
 import { LeafExpiryGuard } from '../identity/leaf-expiry-guard';
+import { CaRotator, type CaRotationResult } from '../identity/ca-rotator';
+import { certFingerprint, certNotAfter, joinPemBundle } from '../identity/cert-info';
 import type { NodeCa } from '../identity/node-ca';
 import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
@@ -94,6 +96,7 @@ export class G2gNode {
   private plugins: PluginHost | undefined;
   private rotator: LeafRotator | undefined;
   private expiryGuard: LeafExpiryGuard | undefined;
+  private caRotator: CaRotator | undefined;
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
   private plainHealth: grpc.Server | undefined;
@@ -165,7 +168,7 @@ export class G2gNode {
     this.state = 'starting';
     const { config } = this.deps;
     await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const { ca, created } = await loadOrCreateNodeCa(config.dataDir, {
+    const { ca, created, rotation } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),
       caLifetimeMs: config.caLifetime,
       log: this.deps.log.child({ component: 'identity' }),
@@ -174,9 +177,23 @@ export class G2gNode {
     this.log.info({ nodeId: ca.nodeId, created, caFingerprint: ca.fingerprint }, created ? 'created node identity' : 'loaded node identity');
     this.addresses = advertisedAddresses(config.host, config.advertise);
     this.tokenStore = await TokenStore.open({ dataDir: config.dataDir, origin: ca.nodeId, clock: this.clock, log: this.deps.log.child({ component: 'tokens' }) });
+    this.caRotator = new CaRotator(ca, rotation, {
+      dataDir: config.dataDir,
+      clock: this.clock,
+      log: this.deps.log.child({ component: 'ca-rotator' }),
+      caLifetimeMs: config.caLifetime,
+      graceMs: config.caRotationGrace,
+      switchBeforeEndMs: config.maxConnectionAge,
+      renewBeforeMs: Math.max(2 * config.caRotationGrace, config.caLifetime / 10),
+      keyBits: this.deps.keyBits,
+      onStarted: (next, previous) => this.caRotationStarted(next, previous.certPem),
+      onSwitched: (current) => this.caRotationSwitched(current),
+      onRetired: (current) => this.caRotationRetired(current),
+    });
+    const caRotator = this.caRotator;
 
     this.rotator = new LeafRotator({
-      ca,
+      ca: caRotator.issuing(),
       clock: this.clock,
       random: this.random,
       log: this.deps.log.child({ component: 'leaf-rotator' }),
@@ -196,7 +213,7 @@ export class G2gNode {
     });
     this.rotator.onLeaf((leaf) => this.installLeaf(leaf));
     await this.rotator.start();
-    this.trust.set(ca.nodeId, ca.certPem);
+    this.trust.set(ca.nodeId, selfPins(ca.certPem, caRotator.previousCertPem()));
     this.trust.flush();
     this.network = new NodeMembership(
       {
@@ -223,7 +240,8 @@ export class G2gNode {
     this.registerService = registerService({
       nodeId: ca.nodeId,
       cluster: config.cluster,
-      caCertPem: ca.certPem,
+      caCertPem: () => caRotator.issuing().certPem,
+      caLineage: () => caRotator.current().lineage ?? [],
       selfRecord: () => recordToWire(network.localRecord()!),
       tokens: this.tokenStore,
       currentLeafFingerprint: () => this.currentLeaf().fingerprint,
@@ -281,6 +299,7 @@ export class G2gNode {
             ...adminHandlers({
               status: () => this.status(),
               rotate: (reason) => this.rotate(reason),
+              rotateCa: (reason) => this.rotateCa(reason),
               members: () => ({ self: network.localRecord(), peers: network.members() }),
               verifiedLeaf: (nodeId) => network.peerClients.verifiedLeaf(nodeId),
               pool: () => this.pool?.describe(),
@@ -298,7 +317,7 @@ export class G2gNode {
               tokens: this.tokenStore,
               ticketFacts: () => ({
                 addresses: this.addresses.map((host) => ({ host, port: this.boundPorts.register })),
-                caFingerprint: ca.fingerprint,
+                caFingerprint: this.nodeCa.fingerprint,
                 cluster: config.cluster,
               }),
               // Applications (client-mode members) must not mint tokens; people and servers may.
@@ -357,7 +376,9 @@ export class G2gNode {
       version: VERSION,
     });
     // Peers dial what the record says: the advertised port when a mapping or proxy sits in front.
-    await network.start({ addresses: this.addresses, registerPort, gossipPort: config.advertiseGossipPort ?? gossipPort, leaf: this.currentLeaf() });
+    const previousCaCertPem = caRotator.previousCertPem();
+    await network.start({ addresses: this.addresses, registerPort, gossipPort: config.advertiseGossipPort ?? gossipPort, leaf: this.currentLeaf(), ...(previousCaCertPem ? { previousCaCertPem } : {}) });
+    caRotator.start();
     const joined = await network.joinAtStart({ ticket: config.join, services: config.services, token: config.token });
     this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
     this.channelNode.start();
@@ -401,6 +422,33 @@ export class G2gNode {
     this.metrics.setLeafNotAfter(leaf.notAfter);
     this.network?.leafChanged(leaf);
     this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+  }
+
+  /** A node-CA rotation began: publish the new CA (endorsed) and trust both; leaves stay on the old one for now. */
+  private caRotationStarted(next: NodeCa, previousCertPem: string): void {
+    this.ca = next;
+    this.trust.set(next.nodeId, selfPins(next.certPem, previousCertPem));
+    this.network?.caChanged(next, previousCertPem);
+  }
+
+  /** maxConnectionAge before the grace period ends: every member has had time to learn the new CA; issue leaves from it. */
+  private caRotationSwitched(current: NodeCa): void {
+    this.rotator?.setCa(current);
+    this.rotator?.rotateNow('node CA rotation: leaves move to the new CA').catch((error: unknown) =>
+      this.log.error({ err: (error as Error).message }, 'could not issue a leaf from the new node CA; retrying on schedule'),
+    );
+  }
+
+  /** The grace period ended: the previous CA is no longer published or trusted. */
+  private caRotationRetired(current: NodeCa): void {
+    this.trust.set(current.nodeId, current.certPem);
+    this.network?.caChanged(current, undefined);
+  }
+
+  /** Starts a node-CA rotation now (`g2g rotate --ca`). */
+  async rotateCa(reason: string): Promise<CaRotationResult> {
+    if (this.state !== 'running' || !this.caRotator) throw new NodeStateError('the node is not running');
+    return this.caRotator.rotate(reason);
   }
 
   /**
@@ -459,6 +507,8 @@ export class G2gNode {
       metricsPort: ports.metrics ?? 0,
       lastRotationError: stats?.lastError ?? '',
       consecutiveRotationFailures: stats?.consecutiveFailures ?? 0,
+      previousCaFingerprint: certFingerprintOrEmpty(this.caRotator?.previousCertPem()),
+      caNotAfterUnixMs: certNotAfter(ca.certPem).getTime(),
       nextRenewalUnixMs: stats?.nextRenewalAt ?? 0,
       leafExpiring: this.expiryGuard?.expiring() ?? false,
       expiryMarginMs: this.deps.config.maxConnectionAge,
@@ -492,6 +542,7 @@ export class G2gNode {
     await Promise.race([this.network?.leave(), new Promise((r) => setTimeout(r, this.deps.config.drainTimeout).unref())]).catch(() => undefined);
     this.network?.stop();
     this.rotator?.stop();
+    this.caRotator?.stop();
     this.expiryGuard?.stop();
     const drainMs = this.deps.config.drainTimeout;
     const results = await Promise.all([
@@ -508,4 +559,13 @@ export class G2gNode {
 
 function leafInfo(leaf: Leaf): LeafInfo {
   return { fingerprint: leaf.fingerprint, notAfterUnixMs: leaf.notAfter.getTime() };
+}
+
+/** Our own CA, plus the previous one during a CA rotation's grace period, as one trust entry. */
+function selfPins(certPem: string, previousCertPem: string | undefined): string {
+  return previousCertPem ? joinPemBundle([certPem, previousCertPem]) : certPem;
+}
+
+function certFingerprintOrEmpty(pem: string | undefined): string {
+  return pem ? certFingerprint(pem) : '';
 }

@@ -12,6 +12,7 @@ import { caSigner } from '../register/join-handshake';
 import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
 import { NodeStateError } from '../errors';
 import { isServiceAddress } from '../config/formats';
+import { joinPemBundle } from '../identity/cert-info';
 import { GrpcGossipTransport } from '../transport/gossip-transport';
 import { recordFromWire, recordToWire } from '../transport/gossip-wire';
 import type { PushCertificateProvider } from '../transport/push-certificate-provider';
@@ -83,12 +84,15 @@ export class NodeMembership {
   private readonly listeners = new Set<(event: MembershipEvent) => void>();
   /** Plugin services this node serves, published in its record after the well-known addresses. */
   private advertised: readonly string[] = [];
+  /** Our current node CA (a CA rotation replaces it; the node id never changes). */
+  private ca: NodeCa;
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
     this.options = membershipOptions(overrides, profile);
     this.log = c.log;
     this.clients = new PeerClients(c.identity);
     this.auth = new CaRecordAuthenticator(c.ca.keyPem);
+    this.ca = c.ca;
   }
 
   /** Serves the gossip port before membership exists (it answers UNAVAILABLE-style refusals until then). */
@@ -99,7 +103,7 @@ export class NodeMembership {
   };
 
   /** Creates and starts membership with our record; restores what the last run knew. */
-  async start(local: { addresses: string[]; registerPort: number; gossipPort: number; leaf: Leaf }): Promise<void> {
+  async start(local: { addresses: string[]; registerPort: number; gossipPort: number; leaf: Leaf; previousCaCertPem?: string }): Promise<void> {
     const known = await readKnownPeers(this.c.dataDir);
     this.persisted = known.peers;
     const transport = new GrpcGossipTransport({ clients: this.clients, caOf: (id) => this.caOf(id) });
@@ -112,7 +116,9 @@ export class NodeMembership {
         addresses: local.addresses,
         registerPort: local.registerPort,
         gossipPort: local.gossipPort,
-        caCertPem: this.c.ca.certPem,
+        caCertPem: this.ca.certPem,
+        ...(this.ca.lineage ? { caLineage: this.ca.lineage } : {}),
+        ...(local.previousCaCertPem ? { previousCaCertPem: local.previousCaCertPem } : {}),
         leaf: { fingerprint: local.leaf.fingerprint, notAfterMs: local.leaf.notAfter.getTime() },
         services: [...this.c.services, ...this.advertised],
         // A restart publishes a newer version than anything of ours still in circulation.
@@ -138,7 +144,7 @@ export class NodeMembership {
     const membership = this.running();
     const known = this.persisted.filter((r) => r.nodeId !== this.c.ca.nodeId && r.cluster === this.c.cluster && !membership.removalOf(r.nodeId));
     if (known.length > 0) {
-      for (const record of known) this.c.trust.set(record.nodeId, record.caCertPem);
+      for (const record of known) this.c.trust.set(record.nodeId, caPins(record));
       this.c.trust.flush();
       const result = await membership.join(known);
       if (result.joined.length > 0) return { via: `known peers (${result.joined.length} answered)`, failures };
@@ -172,7 +178,7 @@ export class NodeMembership {
     return {
       cluster: this.c.cluster,
       record: recordToWire(this.running().localRecord()),
-      sign: caSigner(this.c.ca.keyPem),
+      sign: caSigner(this.ca.keyPem),
       clock: this.c.clock,
       log: this.log,
       // The node connects back to our gossip port before welcoming a server: trust it first.
@@ -196,7 +202,7 @@ export class NodeMembership {
       membership.updateLocal({ addresses: [...local.addresses, welcome.observedAddress] });
     }
     const seeds = [welcome.server, ...welcome.peers].map(recordFromWire);
-    for (const seed of seeds) this.pendingCas.set(seed.nodeId, seed.caCertPem);
+    for (const seed of seeds) this.pendingCas.set(seed.nodeId, caPins(seed));
     await membership.join(seeds);
   }
 
@@ -226,8 +232,8 @@ export class NodeMembership {
     if (membership.isTombstoned(record.nodeId, record.version)) {
       return { refused: new AdmissionRefusedError(`node ${record.nodeId} was removed from the network`) };
     }
-    this.pendingCas.set(record.nodeId, record.caCertPem);
-    this.c.trust.set(record.nodeId, record.caCertPem);
+    this.pendingCas.set(record.nodeId, caPins(record));
+    this.c.trust.set(record.nodeId, caPins(record));
     let connectBackError: string | undefined;
     if (request.mode === 'server') {
       this.c.trust.flush();
@@ -259,7 +265,7 @@ export class NodeMembership {
 
   /** The first of the newcomer's addresses (advertised, then observed) whose gossip port answers. */
   private async connectBack(record: NodeRecord, observed: string, signal: AbortSignal): Promise<string | undefined> {
-    const transport = new GrpcGossipTransport({ clients: new PeerClients(this.c.identity), caOf: () => record.caCertPem });
+    const transport = new GrpcGossipTransport({ clients: new PeerClients(this.c.identity), caOf: () => caPins(record) });
     const candidates = [...new Set([...record.addresses, observed].filter(Boolean))];
     try {
       for (const address of candidates) {
@@ -286,6 +292,16 @@ export class NodeMembership {
     const membership = this.running();
     const wasKnown = membership.member(nodeId) !== undefined;
     return { removal: membership.remove(nodeId), wasKnown };
+  }
+
+  /**
+   * A node-CA rotation started or ended: records are signed with the new CA key from now on and
+   * ours publishes the new CA, its lineage and, during the grace period, the previous CA.
+   */
+  caChanged(ca: NodeCa, previousCaCertPem: string | undefined): void {
+    this.ca = ca;
+    this.auth.useSigningKey(ca.keyPem);
+    this.membership?.updateLocal({ caCertPem: ca.certPem, caLineage: ca.lineage ?? [], previousCaCertPem: previousCaCertPem ?? '' });
   }
 
   /** Our leaf changed: publish its fingerprint and expiry (peers recycle their channels to us). */
@@ -341,7 +357,7 @@ export class NodeMembership {
   serverEndpoints(): PeerEndpoint[] {
     return this.members()
       .filter((m) => (m.state === 'alive' || m.state === 'suspect') && m.mode === 'server')
-      .map((m) => ({ ...targetOf(m.record), caCertPem: m.record.caCertPem }));
+      .map((m) => ({ ...targetOf(m.record), caCertPem: caPins(m.record) }));
   }
 
   /** The per-peer channels (shared by membership, token sync and the client pool). */
@@ -352,7 +368,7 @@ export class NodeMembership {
   /** A TokenSync client on the peer's pooled channel. */
   tokenSyncClient(nodeId: string): TokenSyncClient | undefined {
     const record = this.membership?.member(nodeId)?.record;
-    return record ? this.clients.tokenSync({ ...targetOf(record), caCertPem: record.caCertPem }) : undefined;
+    return record ? this.clients.tokenSync({ ...targetOf(record), caCertPem: caPins(record) }) : undefined;
   }
 
   modeOf(nodeId: string): NodeMode | undefined {
@@ -408,7 +424,8 @@ export class NodeMembership {
   }
 
   private caOf(nodeId: string): string | undefined {
-    return this.membership?.member(nodeId)?.record.caCertPem ?? this.pendingCas.get(nodeId);
+    const record = this.membership?.member(nodeId)?.record;
+    return record ? caPins(record) : this.pendingCas.get(nodeId);
   }
 
   private reactTo(event: MembershipEvent): void {
@@ -421,7 +438,7 @@ export class NodeMembership {
         this.untrustTimers.get(nodeId)?.cancel();
         this.untrustTimers.delete(nodeId);
         this.pendingCas.delete(nodeId);
-        this.c.trust.set(nodeId, record.caCertPem);
+        this.c.trust.set(nodeId, caPins(record));
         // A rotated leaf: our channel to it moves to a fresh connection that verifies it.
         if (event.type === 'updated') this.clients.leafChanged(nodeId, record.leaf.fingerprint);
         break;
@@ -482,4 +499,12 @@ export class NodeMembership {
       this.log.warn({ err: (error as Error).message }, 'could not save known peers'),
     );
   }
+}
+
+/**
+ * The CA certificates that vouch for a member now: its CA, plus during a CA rotation's grace
+ * period the previous one, as one PEM bundle (for its pins and our trust bundle).
+ */
+export function caPins(record: Pick<NodeRecord, 'caCertPem' | 'previousCaCertPem'>): string {
+  return record.previousCaCertPem ? joinPemBundle([record.caCertPem, record.previousCaCertPem]) : record.caCertPem;
 }

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { G2gError } from '../errors';
+import { lineageValid, type CaEndorsement } from '../identity/ca-lineage';
 import { nodeIdFromPublicKey } from '../identity/node-id';
 import type { Logger } from '../log/logger';
 import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
@@ -68,6 +69,8 @@ export interface JoinClientOptions {
 export interface SeedIdentity {
   nodeId: string;
   caCertPem: string;
+  /** After a node-CA rotation: the lineage that proves `caCertPem` (ca-lineage.ts). */
+  caLineage?: CaEndorsement[];
 }
 
 export interface JoinTarget {
@@ -246,10 +249,20 @@ function checkSeedIdentity(identity: SeedIdentity, address: string, caFingerprin
   } catch {
     throw new CaMismatchError(`${address} answered without a parseable CA certificate`);
   }
-  const derived = nodeIdFromPublicKey(ca.publicKey.export({ type: 'spki', format: 'pem' }) as string);
-  if (!ca.ca || derived !== identity.nodeId) throw new CaMismatchError(`${address} answered with a CA that is not the node CA of ${identity.nodeId.slice(0, 64)}`);
+  const lineage = identity.caLineage ?? [];
+  if (lineage.length > 0) {
+    // A rotated node: the lineage proves its CAs from its id; the presented CA must be one of them.
+    const last = lineage[lineage.length - 1]!.caCertPem;
+    if (!ca.ca || !lineageValid(identity.nodeId, last, lineage) || !lineage.some((e) => e.caCertPem.trim() === identity.caCertPem.trim())) {
+      throw new CaMismatchError(`${address} answered with a CA that its lineage does not prove for node ${identity.nodeId.slice(0, 64)}`);
+    }
+  } else {
+    const derived = nodeIdFromPublicKey(ca.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    if (!ca.ca || derived !== identity.nodeId) throw new CaMismatchError(`${address} answered with a CA that is not the node CA of ${identity.nodeId.slice(0, 64)}`);
+  }
   const fingerprint = derFingerprint(ca.raw);
-  if (caFingerprint !== undefined && fingerprint !== caFingerprint) {
+  const pinned = lineage.length > 0 ? lineage.map((e) => derFingerprint(new X509Certificate(e.caCertPem).raw)) : [fingerprint];
+  if (caFingerprint !== undefined && !pinned.includes(caFingerprint)) {
     throw new CaMismatchError(`${address} presents node CA ${fingerprint}, but the ticket pins ${caFingerprint}`);
   }
 }
@@ -289,7 +302,8 @@ export function discoverNode(address: string, deadline: number): Promise<SeedIde
       client.close();
       if (error) return reject(new JoinUnreachableError(`WhoAmI at ${address} failed: ${grpc.status[error.code]}: ${error.details}`));
       if (!response?.caCertPem) return reject(new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`));
-      resolve({ nodeId: response.nodeId, caCertPem: response.caCertPem });
+      const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
+      resolve({ nodeId: response.nodeId, caCertPem: response.caCertPem, ...(caLineage.length > 0 ? { caLineage } : {}) });
     });
   });
 }

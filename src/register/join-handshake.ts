@@ -300,10 +300,14 @@ export class ClientHandshake {
     if (proof.mac.length !== MAC_BYTES) throw new JoinMalformedError(`server proof MAC must be ${MAC_BYTES} bytes`);
     const server = checkJoinRecord(proof.serverRecord, this.ctx.cluster, 'newcomer');
     const caFingerprint = derFingerprint(server.ca.raw);
-    if (this.ctx.caFingerprint !== undefined && caFingerprint !== this.ctx.caFingerprint) {
+    // Every CA the node has had (its record's lineage proves them all, checkJoinRecord checked it):
+    // a ticket made before a node-CA rotation still pins the node.
+    const vouching = [server.record.caCertPem, ...(server.record.caLineage ?? []).map((e) => e.caCertPem)];
+    const current = [server.record.caCertPem, ...(server.record.previousCaCertPem ? [server.record.previousCaCertPem] : [])];
+    if (this.ctx.caFingerprint !== undefined && !vouching.some((pem) => fingerprintOfPem(pem) === this.ctx.caFingerprint)) {
       throw new CaMismatchError(`node ${server.record.nodeId} has CA ${caFingerprint}, but the ticket pins ${this.ctx.caFingerprint}`);
     }
-    if (this.ctx.expectedCaCertPem !== undefined && !sameCertificate(this.ctx.expectedCaCertPem, server.ca)) {
+    if (this.ctx.expectedCaCertPem !== undefined && !current.some((pem) => sameCertificate(this.ctx.expectedCaCertPem!, new X509Certificate(pem)))) {
       throw new CaMismatchError(`node ${server.record.nodeId}'s record names another CA than the one its TLS connection was verified against`);
     }
     let leaf: X509Certificate;
@@ -312,7 +316,7 @@ export class ClientHandshake {
     } catch {
       throw new ChannelBindingError('the TLS connection presented a certificate that does not parse');
     }
-    if (!verifyIssuedBy(leaf.toString(), server.record.caCertPem) || !leafNames(leaf, server.record.nodeId)) {
+    if (!current.some((pem) => verifyIssuedBy(leaf.toString(), pem)) || !leafNames(leaf, server.record.nodeId)) {
       throw new CaMismatchError(`the TLS connection presented a leaf that node ${server.record.nodeId}'s CA did not issue for it`);
     }
     const observed = derFingerprint(presentedLeafDer);
@@ -372,4 +376,12 @@ function sameCertificate(pem: string, cert: X509Certificate): boolean {
 function leafNames(leaf: X509Certificate, nodeId: string): boolean {
   const first = (leaf.subjectAltName ?? '').split(',').map((s) => s.trim()).find((s) => s.startsWith('DNS:'));
   return first === `DNS:${nodeId}`;
+}
+
+function fingerprintOfPem(pem: string): string | undefined {
+  try {
+    return derFingerprint(new X509Certificate(pem).raw);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { verifyLineage } from '../identity/ca-lineage';
 import { nodeIdFromPublicKey } from '../identity/node-id';
 import type { NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { TokenMode } from '../tokens/token-entry';
@@ -48,6 +49,16 @@ function nodeCaOf(record: NodeRecord__Output, whose: string): X509Certificate {
   }
   if (!ca.ca || !ca.checkIssued(ca) || !ca.verify(ca.publicKey)) {
     throw new InvalidRecordError(`${whose} names a CA certificate that is not a self-signed CA`);
+  }
+  const lineage = (record.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
+  if (lineage.length > 0) {
+    // A rotated node CA: its lineage must prove it from the id (never an unendorsed CA).
+    try {
+      verifyLineage(record.nodeId, record.caCertPem, lineage, record.previousCaCertPem ?? '');
+    } catch (err) {
+      throw new InvalidRecordError(`${whose} names a CA that its lineage does not prove for node ${JSON.stringify(record.nodeId.slice(0, 64))}: ${(err as Error).message}`);
+    }
+    return ca;
   }
   const derived = nodeIdFromPublicKey(ca.publicKey.export({ type: 'spki', format: 'pem' }) as string);
   if (derived !== record.nodeId) {

@@ -13,6 +13,7 @@ import { toServiceError } from '../transport/status-mapping';
 import type { Clock, TimerHandle } from '../util/clock';
 import { ClientProofError, JoinBusyError, JoinMalformedError, JoinThrottledError, JoinTimeoutError } from './errors';
 import { derFingerprint } from '../identity/cert-info';
+import type { CaEndorsement } from '../identity/ca-lineage';
 import { ServerHandshake, type AuthenticatedNewcomer } from './join-handshake';
 import { isAuthenticationFailure, joinStatusFor } from './join-status';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
@@ -62,8 +63,12 @@ export type AdmitOutcome =
 export interface RegisterComponents {
   nodeId: string;
   cluster: string;
-  /** This node's CA certificate (PEM), for WhoAmI. */
-  caCertPem: string;
+  /**
+   * This node's CA certificate (PEM) for WhoAmI: the CA that issued the leaf it presents (during a
+   * node-CA rotation, the previous CA until leaves switch), and its lineage.
+   */
+  caCertPem: string | (() => string);
+  caLineage?: () => readonly CaEndorsement[];
   /** This node's current record, as newcomers should see it. */
   selfRecord(): NodeRecord;
   tokens: {
@@ -102,11 +107,13 @@ export interface RegisterService {
 }
 
 /** WhoAmI: the caller's address as this node sees it, and this node's id, cluster and CA. */
-export function registerHandlers(components: { nodeId: string; cluster: string; caCertPem?: string }): Pick<RegisterHandlers, 'WhoAmI'> {
+export function registerHandlers(components: { nodeId: string; cluster: string; caCertPem?: string | (() => string); caLineage?: () => readonly CaEndorsement[] }): Pick<RegisterHandlers, 'WhoAmI'> {
   return {
     WhoAmI(call, callback) {
       const { address, port } = parsePeerAddress(call.getPeer());
-      callback(null, { address, port, nodeId: components.nodeId, cluster: components.cluster, caCertPem: components.caCertPem ?? '' });
+      const caCertPem = typeof components.caCertPem === 'function' ? components.caCertPem() : (components.caCertPem ?? '');
+      const caLineage = (components.caLineage?.() ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: Buffer.from(e.signature) }));
+      callback(null, { address, port, nodeId: components.nodeId, cluster: components.cluster, caCertPem, caLineage });
     },
   };
 }

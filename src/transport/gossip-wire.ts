@@ -49,6 +49,9 @@ export function recordToWire(r: NodeRecord): RecordIn {
     signature: Buffer.from(r.signature),
     heartbeatSignature: Buffer.from(r.heartbeatSignature),
     left: r.left,
+    // Only when present: protobufjs writes a field it is given even at its default value.
+    ...(r.caLineage?.length ? { caLineage: r.caLineage.map((e) => ({ caCertPem: e.caCertPem, signature: Buffer.from(e.signature) })) } : {}),
+    ...(r.previousCaCertPem ? { previousCaCertPem: r.previousCaCertPem } : {}),
   };
 }
 
@@ -70,6 +73,8 @@ export function recordFromWire(r: RecordOut): NodeRecord {
     signature: r.signature,
     heartbeatSignature: r.heartbeatSignature,
     left: r.left,
+    ...((r.caLineage?.length ?? 0) > 0 ? { caLineage: r.caLineage.map((e) => ({ caCertPem: e.caCertPem, signature: e.signature })) } : {}),
+    ...(r.previousCaCertPem ? { previousCaCertPem: r.previousCaCertPem } : {}),
   };
 }
 

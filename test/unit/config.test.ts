@@ -64,6 +64,7 @@ describe('defaults and profiles', () => {
       leafRenewFraction: 0.5,
       leafRenewJitter: 0.1,
       caLifetime: 3650 * DAY,
+      caRotationGrace: HOUR,
       maxConnectionAge: 15 * MINUTE,
       drainTimeout: 10 * SECOND,
       join: '',

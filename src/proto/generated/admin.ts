@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AdminClient as _g2g_v1_AdminClient, AdminDefinition as _g2g_v1_AdminDefinition } from './g2g/v1/Admin';
+import type { CaEndorsement as _g2g_v1_CaEndorsement, CaEndorsement__Output as _g2g_v1_CaEndorsement__Output } from './g2g/v1/CaEndorsement';
 import type { CreateTokenRequest as _g2g_v1_CreateTokenRequest, CreateTokenRequest__Output as _g2g_v1_CreateTokenRequest__Output } from './g2g/v1/CreateTokenRequest';
 import type { CreateTokenResponse as _g2g_v1_CreateTokenResponse, CreateTokenResponse__Output as _g2g_v1_CreateTokenResponse__Output } from './g2g/v1/CreateTokenResponse';
 import type { JoinHello as _g2g_v1_JoinHello, JoinHello__Output as _g2g_v1_JoinHello__Output } from './g2g/v1/JoinHello';
@@ -49,6 +50,7 @@ export interface ProtoGrpcType {
   g2g: {
     v1: {
       Admin: SubtypeConstructor<typeof grpc.Client, _g2g_v1_AdminClient> & { service: _g2g_v1_AdminDefinition }
+      CaEndorsement: MessageTypeDefinition<_g2g_v1_CaEndorsement, _g2g_v1_CaEndorsement__Output>
       CreateTokenRequest: MessageTypeDefinition<_g2g_v1_CreateTokenRequest, _g2g_v1_CreateTokenRequest__Output>
       CreateTokenResponse: MessageTypeDefinition<_g2g_v1_CreateTokenResponse, _g2g_v1_CreateTokenResponse__Output>
       JoinHello: MessageTypeDefinition<_g2g_v1_JoinHello, _g2g_v1_JoinHello__Output>

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { CaEndorsement as _g2g_v1_CaEndorsement, CaEndorsement__Output as _g2g_v1_CaEndorsement__Output } from './g2g/v1/CaEndorsement';
 import type { ExchangeRequest as _g2g_v1_ExchangeRequest, ExchangeRequest__Output as _g2g_v1_ExchangeRequest__Output } from './g2g/v1/ExchangeRequest';
 import type { ExchangeResponse as _g2g_v1_ExchangeResponse, ExchangeResponse__Output as _g2g_v1_ExchangeResponse__Output } from './g2g/v1/ExchangeResponse';
 import type { GossipClient as _g2g_v1_GossipClient, GossipDefinition as _g2g_v1_GossipDefinition } from './g2g/v1/Gossip';
@@ -23,6 +24,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   g2g: {
     v1: {
+      CaEndorsement: MessageTypeDefinition<_g2g_v1_CaEndorsement, _g2g_v1_CaEndorsement__Output>
       ExchangeRequest: MessageTypeDefinition<_g2g_v1_ExchangeRequest, _g2g_v1_ExchangeRequest__Output>
       ExchangeResponse: MessageTypeDefinition<_g2g_v1_ExchangeResponse, _g2g_v1_ExchangeResponse__Output>
       Gossip: SubtypeConstructor<typeof grpc.Client, _g2g_v1_GossipClient> & { service: _g2g_v1_GossipDefinition }

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { CaEndorsement as _g2g_v1_CaEndorsement, CaEndorsement__Output as _g2g_v1_CaEndorsement__Output } from './g2g/v1/CaEndorsement';
 import type { JoinHello as _g2g_v1_JoinHello, JoinHello__Output as _g2g_v1_JoinHello__Output } from './g2g/v1/JoinHello';
 import type { JoinMessage as _g2g_v1_JoinMessage, JoinMessage__Output as _g2g_v1_JoinMessage__Output } from './g2g/v1/JoinMessage';
 import type { JoinProof as _g2g_v1_JoinProof, JoinProof__Output as _g2g_v1_JoinProof__Output } from './g2g/v1/JoinProof';
@@ -23,6 +24,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   g2g: {
     v1: {
+      CaEndorsement: MessageTypeDefinition<_g2g_v1_CaEndorsement, _g2g_v1_CaEndorsement__Output>
       JoinHello: MessageTypeDefinition<_g2g_v1_JoinHello, _g2g_v1_JoinHello__Output>
       JoinMessage: MessageTypeDefinition<_g2g_v1_JoinMessage, _g2g_v1_JoinMessage__Output>
       JoinProof: MessageTypeDefinition<_g2g_v1_JoinProof, _g2g_v1_JoinProof__Output>

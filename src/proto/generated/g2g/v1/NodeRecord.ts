@@ -3,6 +3,7 @@
 import type { NodeMode as _g2g_v1_NodeMode, NodeMode__Output as _g2g_v1_NodeMode__Output } from '../../g2g/v1/NodeMode';
 import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from '../../g2g/v1/LeafInfo';
 import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from '../../g2g/v1/Tag';
+import type { CaEndorsement as _g2g_v1_CaEndorsement, CaEndorsement__Output as _g2g_v1_CaEndorsement__Output } from '../../g2g/v1/CaEndorsement';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -57,6 +58,16 @@ export interface NodeRecord {
    * Set (with a version bump) by an owner that leaves gracefully: peers drop it at once.
    */
   'left'?: (boolean);
+  /**
+   * After a node-CA rotation: every CA certificate the node has had, oldest first; the first's key
+   * derives node_id, each later one is endorsed by the key of the one before, the last is
+   * ca_cert_pem. Empty when the CA never rotated (src/identity/ca-lineage.ts).
+   */
+  'caLineage'?: (_g2g_v1_CaEndorsement)[];
+  /**
+   * The CA before ca_cert_pem, still trusted (bundle and pins) during the rotation's grace period.
+   */
+  'previousCaCertPem'?: (string);
 }
 
 /**
@@ -111,4 +122,14 @@ export interface NodeRecord__Output {
    * Set (with a version bump) by an owner that leaves gracefully: peers drop it at once.
    */
   'left': (boolean);
+  /**
+   * After a node-CA rotation: every CA certificate the node has had, oldest first; the first's key
+   * derives node_id, each later one is endorsed by the key of the one before, the last is
+   * ca_cert_pem. Empty when the CA never rotated (src/identity/ca-lineage.ts).
+   */
+  'caLineage': (_g2g_v1_CaEndorsement__Output)[];
+  /**
+   * The CA before ca_cert_pem, still trusted (bundle and pins) during the rotation's grace period.
+   */
+  'previousCaCertPem': (string);
 }

@@ -57,6 +57,14 @@ export interface StatusResponse {
    * How long before expiry an unrenewed leaf is withdrawn (the node's maxConnectionAge).
    */
   'expiryMarginMs'?: (number | string | Long);
+  /**
+   * During a node-CA rotation's grace period: the previous CA, still trusted; empty otherwise.
+   */
+  'previousCaFingerprint'?: (string);
+  /**
+   * Expiry of the node CA (it rotates automatically before), ms since the Unix epoch.
+   */
+  'caNotAfterUnixMs'?: (number | string | Long);
 }
 
 export interface StatusResponse__Output {
@@ -112,4 +120,12 @@ export interface StatusResponse__Output {
    * How long before expiry an unrenewed leaf is withdrawn (the node's maxConnectionAge).
    */
   'expiryMarginMs': (number);
+  /**
+   * During a node-CA rotation's grace period: the previous CA, still trusted; empty otherwise.
+   */
+  'previousCaFingerprint': (string);
+  /**
+   * Expiry of the node CA (it rotates automatically before), ms since the Unix epoch.
+   */
+  'caNotAfterUnixMs': (number);
 }

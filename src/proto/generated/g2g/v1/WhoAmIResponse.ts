@@ -1,5 +1,6 @@
 // Original file: proto/g2g/v1/register.proto
 
+import type { CaEndorsement as _g2g_v1_CaEndorsement, CaEndorsement__Output as _g2g_v1_CaEndorsement__Output } from '../../g2g/v1/CaEndorsement';
 
 export interface WhoAmIResponse {
   /**
@@ -13,9 +14,15 @@ export interface WhoAmIResponse {
   'nodeId'?: (string);
   'cluster'?: (string);
   /**
-   * The answering node's CA certificate (PEM); what a join ticket's `ca=` fingerprint pins.
+   * The answering node's CA certificate (PEM): the one that issued the leaf it presents now.
+   * A join ticket's `ca=` fingerprint pins it, or any CA of `ca_lineage`.
    */
   'caCertPem'?: (string);
+  /**
+   * After a node-CA rotation: the node's CA lineage (see NodeRecord.ca_lineage), which proves
+   * that `ca_cert_pem` belongs to `node_id`. Empty when its CA never rotated.
+   */
+  'caLineage'?: (_g2g_v1_CaEndorsement)[];
 }
 
 export interface WhoAmIResponse__Output {
@@ -30,7 +37,13 @@ export interface WhoAmIResponse__Output {
   'nodeId': (string);
   'cluster': (string);
   /**
-   * The answering node's CA certificate (PEM); what a join ticket's `ca=` fingerprint pins.
+   * The answering node's CA certificate (PEM): the one that issued the leaf it presents now.
+   * A join ticket's `ca=` fingerprint pins it, or any CA of `ca_lineage`.
    */
   'caCertPem': (string);
+  /**
+   * After a node-CA rotation: the node's CA lineage (see NodeRecord.ca_lineage), which proves
+   * that `ca_cert_pem` belongs to `node_id`. Empty when its CA never rotated.
+   */
+  'caLineage': (_g2g_v1_CaEndorsement__Output)[];
 }
