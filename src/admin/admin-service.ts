@@ -5,6 +5,7 @@ import type { LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
 import type { Logger } from '../log/logger';
 import { describeCaller, type Caller } from '../transport/caller-identity';
 import { isNodeId } from '../identity/node-id';
+import { certFingerprint } from '../identity/cert-info';
 import type { RemoveResponse } from '../proto/generated/g2g/v1/RemoveResponse';
 import { callerOf } from '../transport/connection-identity';
 import { toServiceError } from '../transport/status-mapping';
@@ -28,6 +29,8 @@ function recordInfo(r: NodeRecord): MemberInfo {
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,
     services: [...r.services],
+    caFingerprint: fingerprintOf(r.caCertPem),
+    previousCaFingerprint: r.previousCaCertPem ? fingerprintOf(r.previousCaCertPem) : '',
   };
 }
 
@@ -140,4 +143,21 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
       );
     },
   };
+}
+
+const fingerprints = new Map<string, string>();
+
+/** Fingerprints of member CAs, computed once per CA (Members is polled). */
+function fingerprintOf(pem: string): string {
+  let fp = fingerprints.get(pem);
+  if (fp === undefined) {
+    try {
+      fp = certFingerprint(pem);
+    } catch {
+      fp = '';
+    }
+    if (fingerprints.size > 16_384) fingerprints.clear();
+    fingerprints.set(pem, fp);
+  }
+  return fp;
 }

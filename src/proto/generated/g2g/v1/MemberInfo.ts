@@ -42,6 +42,12 @@ export interface MemberInfo {
    * leaf; empty while it has no connection to it.
    */
   'verifiedLeafFingerprint'?: (string);
+  /**
+   * "sha256:<hex>" of its node CA, and during a CA rotation's grace period of the previous one
+   * (still trusted); the node id stays the same across CA rotations.
+   */
+  'caFingerprint'?: (string);
+  'previousCaFingerprint'?: (string);
 }
 
 /**
@@ -81,4 +87,10 @@ export interface MemberInfo__Output {
    * leaf; empty while it has no connection to it.
    */
   'verifiedLeafFingerprint': (string);
+  /**
+   * "sha256:<hex>" of its node CA, and during a CA rotation's grace period of the previous one
+   * (still trusted); the node id stays the same across CA rotations.
+   */
+  'caFingerprint': (string);
+  'previousCaFingerprint': (string);
 }
