@@ -140,9 +140,16 @@ export class LeafRotator {
     return this.rotateShared(reason);
   }
 
-  /** Issues later leaves from `ca` (a rotated node CA); the current leaf stays until then. */
+  /**
+   * Issues later leaves from `ca` (a rotated node CA); the current leaf stays until then. A
+   * rotation already in flight was issued by the old CA: it is re-issued from `ca` when it lands
+   * (never installed), and callers from now on wait for that, not for the old one.
+   */
   setCa(ca: NodeCa): void {
+    if (ca === this.ca) return;
     this.ca = ca;
+    this.flight = undefined;
+    this.inFlight = undefined;
   }
 
   current(): Leaf | undefined {
@@ -224,6 +231,7 @@ export class LeafRotator {
     }
     this.land(flight);
     if (epoch !== this.epoch) return leaf; // stopped (or restarted) meanwhile: publish nothing
+    if (ca !== this.ca) return this.rotateShared(reason); // the issuing CA changed meanwhile
 
     this.leaf = leaf;
     this.rotations++;

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
-import { MembershipStateError, SenderMismatchError } from './errors';
+import { InvalidRecordError, MembershipStateError, SenderMismatchError } from './errors';
 import { suspicionBounds, suspicionTimeout } from './failure-detector';
 import { claimSize, digestSize, embedded, heartbeatSize, recordSize, removalSize } from './message-size';
 import { PROTOCOL_VERSION, type Heartbeat, type NodeMode, type NodeRecord, type RecordBody, type RecordLeaf, type RecordTag } from './node-record';
@@ -829,8 +829,12 @@ export class Membership implements GossipHandler {
     if (request.sender.nodeId !== from) throw new SenderMismatchError(`exchange from ${from} carries the record of ${request.sender.nodeId}`);
     if (this.removalOf(from)) throw new MembershipStateError(`node ${from} was removed from the network`);
     this.counters.exchangesServed++;
+    // A caller whose own record does not verify (a forged signature, a CA its lineage does not
+    // endorse, another cluster) is refused before anything it sent is looked at.
+    if (this.mergeRecord(request.sender, from, request.joining === true) === 'invalid') {
+      throw new InvalidRecordError(`the caller's own record does not verify (its signatures, its node CA or CA lineage, or its cluster)`);
+    }
     for (const r of request.removals ?? []) this.applyRemoval(r, true);
-    this.mergeRecord(request.sender, from, request.joining === true);
     this.touchDirect(from);
     const callerEntry = this.table.get(from);
     // Pushed records are rumours; so are follow-up records we asked for because of a rumour digest.

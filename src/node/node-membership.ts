@@ -355,6 +355,8 @@ export class NodeMembership {
    * (the pool asks peers that keep failing last).
    */
   serverEndpoints(): PeerEndpoint[] {
+    // Suspect peers stay: a suspicion is not a verdict (it is often a slow or paused peer, which
+    // refutes), and dropping it from the pool would turn a false suspicion into failed calls.
     return this.members()
       .filter((m) => (m.state === 'alive' || m.state === 'suspect') && m.mode === 'server')
       .map((m) => ({ ...targetOf(m.record), caCertPem: caPins(m.record) }));

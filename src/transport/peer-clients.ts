@@ -112,9 +112,9 @@ export class PeerClients {
     return this.entries.get(nodeId)?.verifiedLeaf;
   }
 
-  /** Closes the peer's channel (it left, was removed or declared dead). */
+  /** Closes the peer's channel (it left, was removed or declared dead) once its running calls end. */
   drop(nodeId: string): void {
-    this.entries.get(nodeId)?.channel.close();
+    this.entries.get(nodeId)?.channel.drain();
     this.entries.delete(nodeId);
   }
 

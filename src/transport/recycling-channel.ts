@@ -52,6 +52,24 @@ export class RecyclingChannel implements grpc.ChannelInterface {
     this.retired.clear();
   }
 
+  /**
+   * Like close, but calls still running finish first (a peer declared dead may have been a false
+   * suspicion: its calls in progress are not failed by us). New calls are refused at once.
+   */
+  drain(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const g of [this.current, ...this.retired]) {
+      g.retired = true;
+      if (g.active > 0) {
+        this.retired.add(g);
+        continue;
+      }
+      g.channel.close();
+      this.retired.delete(g);
+    }
+  }
+
   getTarget(): string {
     return this.current.channel.getTarget();
   }
@@ -69,6 +87,7 @@ export class RecyclingChannel implements grpc.ChannelInterface {
   }
 
   createCall(...args: Parameters<grpc.Channel['createCall']>): Call {
+    if (this.closed && this.current.retired) throw new Error('Channel has been shut down');
     const generation = this.current;
     const call = generation.channel.createCall(...args);
     const start = call.start.bind(call);

@@ -323,3 +323,29 @@ test('ManualClock fires due timers in order, including ones scheduled while adva
   assert.equal(clock.pendingTimers(), 1);
   assert.equal(clock.nextTimerAt(), 1100);
 });
+
+test('setCa during an issuance: the leaf of the old CA is never installed; it is re-issued from the new CA', async () => {
+  const gates: Array<() => void> = [];
+  const issuers: string[] = [];
+  const { rotator, seen } = setup({
+    issue: async (issuingCa, opts) => {
+      issuers.push(issuingCa.fingerprint);
+      if (issuers.length > 1) await new Promise<void>((resolve) => gates.push(resolve));
+      return issueLeaf(issuingCa, opts);
+    },
+  });
+  await rotator.start();
+  const inFlight = rotator.rotateNow('before the switch');
+  while (gates.length === 0) await new Promise((r) => setImmediate(r));
+  rotator.setCa(otherCa);
+  const afterSwitch = rotator.rotateNow('the switch');
+  // Let every issuance finish, whichever order they are made in.
+  while (seen.length < 2) {
+    gates.splice(0).forEach((open) => open());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const [a, b] = await Promise.all([inFlight, afterSwitch]);
+  for (const leaf of [a, b, rotator.current()!]) assert.ok(verifyIssuedBy(leaf.certPem, otherCa.certPem), 'issued by the new CA');
+  assert.ok(seen.slice(1).every((leaf) => verifyIssuedBy(leaf.certPem, otherCa.certPem)), 'no leaf of the old CA was installed after the switch');
+  rotator.stop();
+});

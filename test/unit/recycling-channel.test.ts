@@ -92,3 +92,26 @@ test('calls waiting for a connection are not failed by a recycle', async () => {
   // A closed channel refuses new calls, as any grpc-js channel does.
   assert.throws(() => channel.createCall('/grpc.health.v1.Health/Check', Infinity, undefined, null, undefined));
 });
+
+test('drain refuses new calls at once and closes the channel when the running calls end', async () => {
+  const channel = new RecyclingChannel(() => new grpc.Channel(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
+  const client = new HealthClient(channel.getTarget(), grpc.credentials.createInsecure(), { channelOverride: channel }) as unknown as Health;
+  const watch = client.Watch({ service: '' });
+  const updates: string[] = [];
+  const ended = new Promise<grpc.status | undefined>((resolve) => {
+    watch.on('data', (m: { status: string }) => updates.push(m.status));
+    watch.on('error', (e: grpc.ServiceError) => resolve(e.code));
+    watch.on('end', () => resolve(undefined));
+  });
+  while (updates.length === 0) await new Promise((r) => setTimeout(r, 5));
+  channel.drain();
+  assert.equal(channel.draining(), 1, 'the stream keeps its channel');
+  assert.throws(() => channel.createCall('/grpc.health.v1.Health/Check', Infinity, undefined, null, undefined), /shut down/);
+  health.setStatus('', 'NOT_SERVING');
+  while (!updates.includes('NOT_SERVING')) await new Promise((r) => setTimeout(r, 5));
+  watch.cancel();
+  assert.equal(await ended, grpc.status.CANCELLED);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(channel.draining(), 0);
+  health.setStatus('', 'SERVING');
+});
