@@ -316,7 +316,7 @@ export class Channel implements ChannelHandler, PluginChannel {
       return 'refused';
     }
     // Only a verified message is marked seen: a forged copy arriving first cannot shadow the real one.
-    if (!this.auth.verify(m, origin.caCertPem)) {
+    if (!this.auth.verify(m, origin.caCertPem) && !(origin.previousCaCertPem && this.auth.verify(m, origin.previousCaCertPem))) {
       c.droppedForged++;
       this.log?.debug({ origin: m.origin, epoch: m.epoch, seq: m.seq, via }, 'dropped a channel message whose signature does not verify');
       return 'forged';

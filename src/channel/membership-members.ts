@@ -32,7 +32,8 @@ export function membershipMembers(source: MembershipSource, clock: Clock, refres
     },
     member(nodeId): OriginFacts | undefined {
       const m = source.member(nodeId);
-      return m && !m.record.left ? { mode: m.mode, caCertPem: m.record.caCertPem } : undefined;
+      if (!m || m.record.left) return undefined;
+      return { mode: m.mode, caCertPem: m.record.caCertPem, ...(m.record.previousCaCertPem ? { previousCaCertPem: m.record.previousCaCertPem } : {}) };
     },
   };
 }

@@ -24,13 +24,18 @@ export interface MessageAuthenticator {
  * burst of publishes does not stall the event loop; verifying (tens of µs) runs inline.
  */
 export class CaMessageAuthenticator implements MessageAuthenticator {
-  private readonly privateKey: KeyObject | undefined;
+  private privateKey: KeyObject | undefined;
   private readonly keys: CaPublicKeys;
 
   /** `caKeyPem` may be omitted for a verifier that never signs. */
   constructor(caKeyPem?: string, keys = new CaPublicKeys()) {
     this.privateKey = caKeyPem === undefined ? undefined : createPrivateKey(caKeyPem);
     this.keys = keys;
+  }
+
+  /** Signs with another key from now on: the new node CA after a CA rotation. */
+  useSigningKey(caKeyPem: string): void {
+    this.privateKey = createPrivateKey(caKeyPem);
   }
 
   sign(message: UnsignedMessage): Promise<Uint8Array> {
@@ -42,7 +47,9 @@ export class CaMessageAuthenticator implements MessageAuthenticator {
 
   verify(message: SignedMessage, caCertPem: string): boolean {
     const ca = this.keys.get(caCertPem);
-    if (!ca || ca.nodeId !== message.origin) return false;
+    // A CA named for the origin: its own key derives the id, or (a rotated CA) membership proved
+    // it through the origin's lineage before handing it here.
+    if (!ca || ca.subjectCn !== `${message.origin} CA`) return false;
     try {
       return verify('sha256', signingBytes(message), ca.key, message.signature);
     } catch {

@@ -52,6 +52,8 @@ export interface PullResponse {
 export interface OriginFacts {
   readonly mode: NodeMode;
   readonly caCertPem: string;
+  /** During the origin's node-CA rotation: its previous CA (messages signed before it rotated). */
+  readonly previousCaCertPem?: string;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface CaPublicKey {
   readonly nodeId: string;
   /** Its subject CN is `<nodeId> CA` for that derived id: a never-rotated node CA of that node. */
   readonly named: boolean;
+  /** Its subject CN (`<node id> CA` for any node CA, rotated or not). */
+  readonly subjectCn: string;
   readonly key: KeyObject;
 }
 
@@ -29,7 +31,8 @@ export class CaPublicKeys {
       const cert = new X509Certificate(pem);
       const spki = cert.publicKey.export({ type: 'spki', format: 'pem' }) as string;
       const nodeId = nodeIdFromPublicKey(spki);
-      entry = cert.ca ? { nodeId, named: subjectCommonName(cert) === `${nodeId} CA`, key: createPublicKey(spki) } : null;
+      const cn = subjectCommonName(cert) ?? '';
+      entry = cert.ca ? { nodeId, named: cn === `${nodeId} CA`, subjectCn: cn, key: createPublicKey(spki) } : null;
     } catch {
       entry = null;
     }

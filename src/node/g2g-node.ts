@@ -429,6 +429,7 @@ export class G2gNode {
     this.ca = next;
     this.trust.set(next.nodeId, selfPins(next.certPem, previousCertPem));
     this.network?.caChanged(next, previousCertPem);
+    this.channelNode?.caChanged(next.keyPem);
   }
 
   /** maxConnectionAge before the grace period ends: every member has had time to learn the new CA; issue leaves from it. */

@@ -12,6 +12,7 @@ import type { NodeMode } from '../membership/node-record';
 import { registerChannelMetrics } from '../metrics/channel-metrics';
 import type { NodeMetrics } from '../metrics/metrics';
 import type { PeerClients } from '../transport/peer-clients';
+import { caPins } from './node-membership';
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
 
@@ -46,7 +47,10 @@ export const EPOCH_FILE = 'channel.json';
  * least the wall clock), so that peers tell this run's seq 1 from the last run's.
  */
 export class NodeChannel {
-  private constructor(readonly channel: Channel) {}
+  private constructor(
+    readonly channel: Channel,
+    private readonly authenticator: CaMessageAuthenticator,
+  ) {}
 
   static async open(c: NodeChannelComponents, config: ChannelConfig): Promise<NodeChannel> {
     const epoch = await nextEpoch(c.dataDir, c.clock, c.log);
@@ -61,12 +65,14 @@ export class NodeChannel {
       },
       config.profile,
     );
+    const authenticator = new CaMessageAuthenticator(c.caKeyPem);
     const channel = new Channel(
       {
         clock: c.clock,
         random: c.random,
-        transport: new GrpcChannelTransport({ clients: c.network.peerClients, caOf: (id) => c.network.member(id)?.record.caCertPem }),
-        authenticator: new CaMessageAuthenticator(c.caKeyPem),
+        // The same pins as membership's (caPins): one pooled channel per peer, never flip-flopping.
+        transport: new GrpcChannelTransport({ clients: c.network.peerClients, caOf: (id) => { const r = c.network.member(id)?.record; return r && caPins(r); } }),
+        authenticator,
         members: membershipMembers(c.network, c.clock),
         log: c.log,
       },
@@ -75,7 +81,12 @@ export class NodeChannel {
     );
     registerChannelMetrics(c.metrics.registry, () => channel.stats());
     c.log.debug({ epoch }, 'channel opened');
-    return new NodeChannel(channel);
+    return new NodeChannel(channel, authenticator);
+  }
+
+  /** A node-CA rotation began: sign with the new CA key from now on. */
+  caChanged(caKeyPem: string): void {
+    this.authenticator.useSigningKey(caKeyPem);
   }
 
   start(): void {
