@@ -27,6 +27,7 @@ export interface SimIdentity {
 export class SimAuthority {
   private readonly secrets = new Map<string, Buffer>();
   private readonly pems = new Map<string, string>();
+  private readonly generations = new Map<string, number>();
   private readonly verifiedRecords = new WeakSet<NodeRecord>();
   private readonly verifiedBeats = new WeakSet<Heartbeat>();
   private readonly verifiedMessages = new WeakSet<SignedMessage>();
@@ -46,16 +47,33 @@ export class SimAuthority {
     return { nodeId, caCertPem, authenticator: this.authenticatorFor(nodeId) };
   }
 
-  /** The authenticator of `nodeId` (signs as it, verifies anyone). */
+  /**
+   * A node-CA rotation in simulation: `nodeId` gets a new simulated CA (PEM and secret) and signs
+   * with it from now on; records signed with the old one no longer verify (as after the grace
+   * period). Returns the new PEM, for the node's `updateLocal({ caCertPem })`.
+   */
+  rotateCa(nodeId: string): string {
+    if (!this.secrets.has(nodeId)) throw new RangeError(`no simulated identity ${nodeId}`);
+    const secret = Buffer.alloc(16);
+    for (let i = 0; i < 16; i += 4) secret.writeUInt32BE(this.random.nextUint32(), i);
+    const generation = (this.generations.get(nodeId) ?? 1) + 1;
+    this.generations.set(nodeId, generation);
+    const caCertPem = `-----BEGIN SIM CA-----\n${nodeId} ${generation}\n${PEM_PADDING}\n-----END SIM CA-----\n`;
+    this.secrets.set(nodeId, secret);
+    this.pems.set(nodeId, caCertPem);
+    return caCertPem;
+  }
+
+  /** The authenticator of `nodeId` (signs as it, with its current simulated CA; verifies anyone). */
   authenticatorFor(nodeId: string): RecordAuthenticator {
-    const secret = this.secrets.get(nodeId);
-    if (!secret) throw new RangeError(`no simulated identity ${nodeId}`);
+    if (!this.secrets.has(nodeId)) throw new RangeError(`no simulated identity ${nodeId}`);
+    const key = () => this.secrets.get(nodeId)!;
     return {
-      signBody: (body: RecordBody) => mac(secret, recordSigningBytes(body)),
-      signHeartbeat: (id, version, heartbeat) => mac(secret, heartbeatSigningBytes(id, version, heartbeat)),
+      signBody: (body: RecordBody) => mac(key(), recordSigningBytes(body)),
+      signHeartbeat: (id, version, heartbeat) => mac(key(), heartbeatSigningBytes(id, version, heartbeat)),
       verifyRecord: (record) => this.verifyRecord(record),
       verifyHeartbeat: (caCertPem, beat) => this.verifyHeartbeat(caCertPem, beat),
-      signStatement: (bytes) => mac(secret, bytes),
+      signStatement: (bytes) => mac(key(), bytes),
       verifyStatement: (signer, bytes, signature) => {
         const key = this.secrets.get(signer.nodeId);
         return key !== undefined && this.pems.get(signer.nodeId) === signer.caCertPem && equal(mac(key, bytes), signature);

@@ -11,6 +11,7 @@ import { round } from './stats';
 import { runSimDissemination, runSimFailure, simDisseminationTable, simFailureTable } from './sim-membership.bench';
 import { clusterTable, runCluster } from './cluster.bench';
 import { queryReachTable, runQueryReach } from './query-reach.bench';
+import { certSpreadClusterTable, certSpreadSimTable, runCertSpreadCluster, runCertSpreadSim, runTrustBundle, trustBundleTable } from './cert-spread.bench';
 import { pluginOverheadTable, runPluginOverhead } from './plugin-overhead.bench';
 import { channelTable, runChannel } from './channel.bench';
 import { channelSimTable, runChannelSim } from './channel-sim.bench';
@@ -19,7 +20,8 @@ import { runSpatialGossip, spatialGossipTable } from './spatial-gossip.bench';
 import { kvStoreTable, runKvStore } from './kv-store.bench';
 
 /*
- * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip) or
+ * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
+ * cert-spread-sim, trust-bundle, cert-spread-cluster) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
@@ -45,11 +47,17 @@ const BENCHMARKS = {
   'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
   // Opt-in (about 1 min): the kv plugin's durable writes and anti-entropy cost, in one process.
   'kv-store': { run: runKvStore, table: kvStoreTable as (r: unknown) => string, title: '13. The kv store: durable writes and anti-entropy cost' },
+  // Certificates across the network (issue 6): simulated spread of a leaf and of a CA rotation
+  // at 1,000 and 10,000 nodes (about 3 min), the trust bundle under a burst of 500 joins, and a
+  // 16-process cluster (about 2 min).
+  'cert-spread-sim': { run: runCertSpreadSim, table: certSpreadSimTable as (r: unknown) => string, title: '14. Simulated spread of a new leaf and a rotated CA' },
+  'trust-bundle': { run: runTrustBundle, table: trustBundleTable as (r: unknown) => string, title: '15. Trust-bundle cost, 500 members joining in a burst' },
+  'cert-spread-cluster': { run: runCertSpreadCluster, table: certSpreadClusterTable as (r: unknown) => string, title: '16. A new leaf and a rotated CA across 16 processes' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
-const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip'];
+const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip', 'cert-spread-sim', 'trust-bundle', 'cert-spread-cluster'];
 
 export const RESULTS_FILE = path.resolve(__dirname, '../../bench-results.json');
 

@@ -15,10 +15,11 @@ import { OperatorAdmins } from '../helpers/operator-admins';
 import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
 /*
- * `g2g remove` on real processes: the removal is gossiped; every member untrusts the removed
+ * Trust across a network of real processes. `g2g remove`: the removal is gossiped; every member untrusts the removed
  * node's CA, ends its open streams and refuses its next call; it stays out although it keeps
  * running and gossiping; its old (reusable) ticket cannot register it again; a ticket issued
- * after the removal can.
+ * after the removal can. Tokens: a revocation and a rotation reach every member, and the revoked
+ * token and the old secret are refused everywhere after.
  */
 
 const admins = new OperatorAdmins('removal-test');
@@ -57,6 +58,52 @@ function asMember(node: NodeProcess, nodeCa: NodeCa, leaf: Leaf, caPem: string) 
     nodeCa,
   };
 }
+
+/** A newcomer's join attempt at one node's register port with `token`; resolves to the refusal, or undefined if admitted. */
+async function tryJoin(node: NodeProcess, token: string): Promise<string | undefined> {
+  const { makeCa } = await import('../helpers/in-process-node');
+  const { joinTargets } = await import('../../src/register/join-client');
+  const ca = await makeCa();
+  const auth = new CaRecordAuthenticator(ca.keyPem);
+  const body: RecordBody = {
+    nodeId: ca.nodeId, cluster: 'default', mode: 'client', addresses: ['127.0.0.1'], registerPort: 0, gossipPort: 0, caCertPem: ca.certPem,
+    leaf: { fingerprint: 'sha256:00', notAfterMs: Date.now() + 60_000 }, version: 1, services: [], tags: [], protocolVersion: PROTOCOL_VERSION, left: false,
+  };
+  const record = { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, 1, 0) };
+  try {
+    await joinTargets([{ address: `127.0.0.1:${node.facts.registerPort}` }], token, { cluster: 'default', record: recordToWire(record), sign: caSigner(ca.keyPem), attemptTimeoutMs: 20_000 });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+test('tokens: a revocation and a rotation reach every server member; the revoked token and the old secret are refused everywhere after', async () => {
+  const live = nodes;
+  const tokenInfo = async (node: NodeProcess, id: string) => {
+    const list = await call<{ tokens: { id: string; state: string; updatedUnixMs: number }[] }>(await admins.of(node), 'ListTokens', { includeInactive: true });
+    return list.tokens.find((t) => t.id === id);
+  };
+  const created = await call<{ token: string; info: { id: string } }>(await admins.of(live[0]!), 'CreateToken', { mode: 'NODE_MODE_SERVER', label: 'revoke-me' });
+  const rotating = await call<{ token: string; info: { id: string; updatedUnixMs: number } }>(await admins.of(live[0]!), 'CreateToken', { mode: 'NODE_MODE_SERVER', label: 'rotate-me' });
+  for (const node of live) {
+    await eventually(`${node.facts.nodeId} has both tokens`, async () => (await tokenInfo(node, created.info.id)) !== undefined && (await tokenInfo(node, rotating.info.id)) !== undefined);
+  }
+
+  await call(await admins.of(live[1]!), 'RevokeToken', { id: created.info.id });
+  const rotated = await call<{ token: string; info: { updatedUnixMs: number } }>(await admins.of(live[2]!), 'RotateToken', { id: rotating.info.id });
+  // Pushed to every server member at once (the rumour budget of token changes is one push to each).
+  for (const node of live) {
+    await eventually(`${node.facts.nodeId} sees the revocation and the rotation`, async () =>
+      (await tokenInfo(node, created.info.id))?.state === 'TOKEN_STATE_REVOKED' && Number((await tokenInfo(node, rotating.info.id))?.updatedUnixMs) === Number(rotated.info.updatedUnixMs),
+    );
+  }
+  for (const node of live) {
+    assert.match((await tryJoin(node, created.token)) ?? 'admitted', /ERR_TOKEN_REVOKED/, `${node.facts.nodeId} admitted a revoked token`);
+    assert.match((await tryJoin(node, rotating.token)) ?? 'admitted', /ERR_TOKEN_SECRET_MISMATCH|UNAUTHENTICATED/, `${node.facts.nodeId} admitted the old secret`);
+  }
+  assert.equal(await tryJoin(live[3]!, rotated.token), undefined, 'the rotated secret admits, on a member other than the one that rotated it');
+});
 
 test('a removed member: open streams ended and next call refused on every node, no comeback through gossip, old ticket refused, a new ticket readmits it', async () => {
   const [, remover, , victim] = nodes as [NodeProcess, NodeProcess, NodeProcess, NodeProcess];
@@ -145,3 +192,4 @@ test('a removed member: open streams ended and next call refused on every node, 
     });
   }
 });
+
