@@ -100,7 +100,9 @@ test('tokens: a revocation and a rotation reach every server member; the revoked
   }
   for (const node of live) {
     assert.match((await tryJoin(node, created.token)) ?? 'admitted', /ERR_TOKEN_REVOKED/, `${node.facts.nodeId} admitted a revoked token`);
-    assert.match((await tryJoin(node, rotating.token)) ?? 'admitted', /ERR_TOKEN_SECRET_MISMATCH|UNAUTHENTICATED/, `${node.facts.nodeId} admitted the old secret`);
+    // The node proves first, with the key of the current secret: a newcomer holding the old one
+    // finds the node's proof wrong and hangs up before sending its own (nothing is admitted).
+    assert.match((await tryJoin(node, rotating.token)) ?? 'admitted', /\[ERR_SERVER_PROOF\]/, `${node.facts.nodeId} admitted the old secret`);
   }
   assert.equal(await tryJoin(live[3]!, rotated.token), undefined, 'the rotated secret admits, on a member other than the one that rotated it');
 });
