@@ -5,6 +5,7 @@ import type { GossipHandler } from '../membership/transport';
 import { callerOf } from '../transport/connection-identity';
 import { exchangeRequestFromWire, exchangeResponseToWire, pingViaFromWire } from '../transport/gossip-wire';
 import { toServiceError } from '../transport/status-mapping';
+import { ModeEscalationError } from '../membership/errors';
 
 export interface GossipServiceComponents {
   handler: GossipHandler;
@@ -37,7 +38,7 @@ export function gossipHandlers(components: GossipServiceComponents): Pick<Gossip
       if (!request) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'an exchange needs the sender record' });
       handler.handleExchange(from, request).then(
         (response) => callback(null, exchangeResponseToWire(response)),
-        (error: unknown) => callback(toServiceError(error, log, grpc.status.INVALID_ARGUMENT)),
+        (error: unknown) => callback(toServiceError(error, log, error instanceof ModeEscalationError ? grpc.status.PERMISSION_DENIED : grpc.status.INVALID_ARGUMENT)),
       );
     },
     PingVia(call, callback) {

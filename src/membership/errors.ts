@@ -24,3 +24,8 @@ export class CallTimeoutError extends G2gError {
 export class PeerUnavailableError extends G2gError {
   readonly code = 'ERR_PEER_UNAVAILABLE';
 }
+
+/** A client-mode member's record claims server mode: a mode is granted by a token at admission, never self-promoted. */
+export class ModeEscalationError extends G2gError {
+  readonly code = 'ERR_MODE_ESCALATION';
+}

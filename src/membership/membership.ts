@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
-import { InvalidRecordError, MembershipStateError, SenderMismatchError } from './errors';
+import { InvalidRecordError, MembershipStateError, ModeEscalationError, SenderMismatchError } from './errors';
 import { suspicionBounds, suspicionTimeout } from './failure-detector';
 import { claimSize, digestSize, embedded, heartbeatSize, recordSize, removalSize } from './message-size';
 import { PROTOCOL_VERSION, type Heartbeat, type NodeMode, type NodeRecord, type RecordBody, type RecordLeaf, type RecordTag } from './node-record';
@@ -831,6 +831,10 @@ export class Membership implements GossipHandler {
     this.counters.exchangesServed++;
     // A caller whose own record does not verify (a forged signature, a CA its lineage does not
     // endorse, another cluster) is refused before anything it sent is looked at.
+    const known = this.table.get(from)?.record;
+    if (known && escalates(known, request.sender) && request.sender.version > known.version) {
+      throw new ModeEscalationError(`node ${from} is a client-mode member; its record may not make it a server (a server-mode ticket admits a new identity)`);
+    }
     if (this.mergeRecord(request.sender, from, request.joining === true) === 'invalid') {
       throw new InvalidRecordError(`the caller's own record does not verify (its signatures, its node CA or CA lineage, or its cluster)`);
     }
@@ -1003,6 +1007,13 @@ export class Membership implements GossipHandler {
       const v = e.record.version;
       if (record.version < v || (record.version === v && record.heartbeat <= e.beat.heartbeat)) return 'stale';
       if (!this.verify(record)) return 'invalid';
+      // A mode is granted by the token a node was admitted with; a client-mode member cannot
+      // promote itself by signing a new version of its own record (it would relay gossip, push on
+      // the channel, remove members and mint tokens).
+      if (escalates(e.record, record)) {
+        this.log?.debug({ nodeId: id, version: record.version }, 'refused a record that turns a client-mode member into a server');
+        return 'invalid';
+      }
       if (record.version === v) {
         this.advanceHeartbeat(e, { nodeId: id, version: v, heartbeat: record.heartbeat, signature: record.heartbeatSignature }, now);
         e.record = record;
@@ -1310,4 +1321,9 @@ const STATE_RANK: Record<MemberState, number> = { alive: 0, suspect: 1, dead: 2,
 /** Whether `sender`, a node's own record, is older than our copy of it (by version, then heartbeat). */
 function behind(sender: NodeRecord, e: PeerEntry): boolean {
   return sender.version < e.record.version || (sender.version === e.record.version && sender.heartbeat < e.beat.heartbeat);
+}
+
+/** Whether `next`, a newer record of a node we hold as `known`, promotes a client-mode member to a server. */
+function escalates(known: Pick<NodeRecord, 'mode'>, next: Pick<NodeRecord, 'mode'>): boolean {
+  return known.mode === 'client' && next.mode === 'server';
 }

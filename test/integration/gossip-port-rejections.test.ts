@@ -11,6 +11,9 @@ import { createNodeCa, type NodeCa } from '../../src/identity/node-ca';
 import { exchangeRequestToWire } from '../../src/transport/gossip-wire';
 import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
 import { signedRecord } from '../helpers/records';
+import { CaMessageAuthenticator } from '../../src/channel/message-authenticator';
+import { envelopeToWire } from '../../src/channel/channel-wire';
+import { certFingerprint } from '../../src/identity/cert-info';
 
 let node: G2gNode;
 let close: () => Promise<void>;
@@ -38,15 +41,26 @@ function gossipHealth(material: ReturnType<typeof materialFor>): grpc.Client {
   return client;
 }
 
-test('a caller without a client certificate is refused at the handshake', async () => {
+test('a caller without a client certificate is refused at the handshake, and nothing changes', async () => {
+  const before = await snapshot();
   const code = await failureCode(call(gossipHealth(materialFor(node)), 'Check', { service: '' }, 5000));
   assert.equal(code, grpc.status.UNAVAILABLE);
+  // Nor can it reach a member-only method (the refusal is at the handshake, before any handler).
+  assert.equal(await failureCode(call(gossipClient(materialFor(node)), 'Ping', { nonce: 1 }, 5000)), grpc.status.UNAVAILABLE);
+  assert.deepEqual(await snapshot(), before);
 });
 
-test('a certificate from an unknown CA is refused at the handshake', async () => {
+test('a certificate from an unknown CA is refused at the handshake, and nothing changes', async () => {
+  const before = await snapshot();
   const stranger = await makeCa();
-  const code = await failureCode(call(gossipHealth(materialFor(node, await memberLeaf(stranger))), 'Check', { service: '' }, 5000));
+  const material = materialFor(node, await memberLeaf(stranger));
+  const code = await failureCode(call(gossipHealth(material), 'Check', { service: '' }, 5000));
   assert.equal(code, grpc.status.UNAVAILABLE);
+  // Its own (validly self-signed) record offered in an exchange never reaches membership.
+  const request = { sender: signedRecord(stranger, { cluster: node.status().cluster }), records: [], digests: [], heartbeats: [], claims: [], digestsComplete: false, followUp: false, rumourDigests: [], joining: true };
+  assert.equal(await failureCode(call(gossipClient(material), 'Exchange', exchangeRequestToWire(request), 5000)), grpc.status.UNAVAILABLE);
+  assert.deepEqual(await snapshot(), before);
+  assert.ok(!node.trust.isMember(stranger.nodeId));
 });
 
 test('a removed member is refused on the connection it opened while it was a member', async () => {
@@ -80,13 +94,48 @@ test("a leaf minted by one member's CA for another member's id is refused", asyn
   }
 });
 
-test('an operator may read health and status but not call member-only Gossip methods', async () => {
+test("a leaf for member B minted by member A's CA is refused (UNAUTHENTICATED), and nothing changes", async () => {
+  const a = await admittedMember();
+  const b = await admittedMember();
+  const before = await snapshot();
+  const forged = await memberLeaf({ ...a.ca, nodeId: b.ca.nodeId });
+  const client = gossipClient(materialFor(node, forged));
+  const error = await call(client, 'Ping', { nonce: 1 }).then(
+    () => assert.fail("A's leaf for B was accepted"),
+    (e: grpc.ServiceError) => e,
+  );
+  assert.equal(error.code, grpc.status.UNAUTHENTICATED);
+  assert.match(error.details, new RegExp(`names "${b.ca.nodeId}" but was issued by the CA of ${a.ca.nodeId}`));
+  // Speaking as B with it, B's record in hand, changes nothing either.
+  const asB = { sender: signedRecord(b.ca, { version: 9, cluster: node.status().cluster }), records: [], digests: [], heartbeats: [], claims: [], digestsComplete: false, followUp: false, rumourDigests: [] };
+  assert.equal(await failureCode(call(client, 'Exchange', exchangeRequestToWire(asB))), grpc.status.UNAUTHENTICATED);
+  assert.deepEqual(await snapshot(), before);
+});
+
+test('an operator may read health and status but not call member-only methods (Gossip, Channel, TokenSync), and nothing changes', async () => {
   const operator = await operatorCert(node.nodeCa, 'alice');
   const material = materialFor(node, operator);
   const health = await call<{ status: string }>(gossipHealth(material), 'Check', { service: 'g2g.v1.Admin' });
   assert.equal(health.status, 'SERVING');
+  const before = await snapshot();
   const code = await failureCode(call(gossipClient(material), 'Ping', { nonce: 1 }));
   assert.equal(code, grpc.status.PERMISSION_DENIED);
+  // Joining the gossip (an exchange that announces a record) as an operator: the operator's
+  // issuer is the node itself, so it tries to pass its own node's record.
+  const join = { sender: signedRecord(node.nodeCa, { version: 1_000, cluster: node.status().cluster }), records: [], digests: [], heartbeats: [], claims: [], digestsComplete: true, followUp: false, rumourDigests: [], joining: true };
+  const error = await call(gossipClient(material), 'Exchange', exchangeRequestToWire(join)).then(
+    () => assert.fail('an operator joined the gossip'),
+    (e: grpc.ServiceError) => e,
+  );
+  assert.equal(error.code, grpc.status.PERMISSION_DENIED);
+  assert.match(error.details, /members only/);
+  const proto = g2gProto().g2g.v1;
+  const channel = new proto.Channel(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(material), channelOptions(node.nodeId));
+  const tokenSync = new proto.TokenSync(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(material), channelOptions(node.nodeId));
+  clients.push(channel, tokenSync);
+  assert.equal(await failureCode(call(channel, 'Push', { messages: [] })), grpc.status.PERMISSION_DENIED);
+  assert.equal(await failureCode(call(tokenSync, 'Sync', {})), grpc.status.PERMISSION_DENIED);
+  assert.deepEqual(await snapshot(), before);
 });
 
 test('a bad leaf push is refused and the ports keep serving the current leaf', async () => {
@@ -108,7 +157,7 @@ async function snapshot(): Promise<{ trusted: string[]; members: string[] }> {
   const admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(materialFor(node, await operatorCert(node.nodeCa, 'snapshot'))), channelOptions(node.nodeId));
   clients.push(admin);
   const members = await call<MembersResponse__Output>(admin, 'Members', {});
-  return { trusted: node.trust.members().sort(), members: members.members.map((m) => `${m.nodeId}@${m.version}:${m.caFingerprint}`).sort() };
+  return { trusted: node.trust.members().sort(), members: members.members.map((m) => `${m.nodeId}@${m.version}:${m.caFingerprint}:${m.mode}`).sort() };
 }
 
 /** A member the node knows: trusted, and admitted through its own first exchange. */
@@ -221,5 +270,48 @@ test("a member's record whose CA (its own key) is named after another member is 
   } finally {
     node.trust.remove(attacker.nodeId);
     void gossip;
+  }
+});
+
+test('a client-mode member may not publish on the gossip channel as a server: its pushes are refused (PERMISSION_DENIED), nothing is delivered, and it cannot promote its own record', async () => {
+  const { ca, gossip, material } = await admittedMember('client');
+  const delivered: string[] = [];
+  const unsubscribe = node.channel.subscribe('', (m) => delivered.push(`${m.origin}:${m.topic}`));
+  try {
+    const before = await snapshot();
+    const refusedBefore = node.channel.stats().pushesRefused;
+    // A message in its own name, correctly signed with its own CA key, pushed as a server relays.
+    const unsigned = { origin: ca.nodeId, epoch: 1, seq: 1, topic: 'test/as-a-server', data: Buffer.from('hello'), publishedAtMs: Date.now() };
+    const message = { ...unsigned, signature: await new CaMessageAuthenticator(ca.keyPem).sign(unsigned) };
+    const channel = new (g2gProto().g2g.v1.Channel)(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(material), channelOptions(node.nodeId));
+    clients.push(channel);
+    const error = await call(channel, 'Push', { messages: [envelopeToWire(message)] }).then(
+      () => assert.fail("a client-mode member's push was accepted"),
+      (e: grpc.ServiceError) => e,
+    );
+    assert.equal(error.code, grpc.status.PERMISSION_DENIED);
+    assert.deepEqual(error.metadata.get('g2g-error-code'), ['ERR_CHANNEL_SENDER_REFUSED']);
+    assert.equal(node.channel.stats().pushesRefused, refusedBefore + 1);
+
+    // Its own record re-signed as a server, newer: refused, and it stays a client-mode member.
+    const promoted = signedRecord(ca, { mode: 'server', version: 2, cluster: node.status().cluster });
+    const request = { sender: promoted, records: [], digests: [], heartbeats: [], claims: [], digestsComplete: false, followUp: false, rumourDigests: [] };
+    const escalation = await call(gossip, 'Exchange', exchangeRequestToWire(request)).then(
+      () => assert.fail('a client-mode member promoted itself to a server'),
+      (e: grpc.ServiceError) => e,
+    );
+    assert.equal(escalation.code, grpc.status.PERMISSION_DENIED);
+    assert.deepEqual(escalation.metadata.get('g2g-error-code'), ['ERR_MODE_ESCALATION']);
+    // Relayed by someone else (a server pushing it as gossip), it is not taken either.
+    const relay = await admittedMember();
+    await call(relay.gossip, 'Exchange', exchangeRequestToWire({ sender: signedRecord(relay.ca, { version: 2, cluster: node.status().cluster }), records: [promoted], digests: [], heartbeats: [], claims: [], digestsComplete: false, followUp: false, rumourDigests: [] }));
+    const after = await snapshot();
+    assert.ok(after.members.includes(`${ca.nodeId}@1:${certFingerprint(ca.certPem)}:NODE_MODE_CLIENT`), 'still a client-mode member at its admitted version');
+    assert.deepEqual(after.trusted, [...before.trusted, relay.ca.nodeId].sort());
+    await assert.rejects(call(channel, 'Push', { messages: [envelopeToWire({ ...message, seq: 2 })] }), (e: grpc.ServiceError) => e.code === grpc.status.PERMISSION_DENIED);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(delivered, []);
+  } finally {
+    unsubscribe();
   }
 });
