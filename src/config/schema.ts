@@ -32,6 +32,7 @@ export interface G2gConfig {
   readonly leafRenewJitter: number;
   readonly caLifetime: number;
   readonly caRotationGrace: number;
+  readonly caRejoin: 'proof' | 'ticket';
   readonly maxConnectionAge: number;
   readonly drainTimeout: number;
   readonly join: string;
@@ -252,6 +253,13 @@ export const configSchema: ConfigSchema = {
     default: HOUR,
     env: 'G2G_CA_ROTATION_GRACE',
     arg: 'ca-rotation-grace',
+  },
+  caRejoin: {
+    doc: 'How a member whose node CA rotated while the members it knows never heard of it (it was offline or cut off for the whole caRotationGrace, so their gossip ports refuse its new leaves) gets back in. proof: at their register ports it shows its CA lineage (each new CA endorsed by the key of the one before, the first deriving its node id) and signs a challenge with its new CA key; a member it was and that was not removed is taken back at once, with no person involved. ticket: it needs a new join ticket, like a newcomer, so a person approves every CA that changed out of sight, which matters if an old CA key may have leaked (its holder could endorse a CA of its own). An unendorsed CA is refused either way.',
+    format: ['proof', 'ticket'],
+    default: 'proof',
+    env: 'G2G_CA_REJOIN',
+    arg: 'ca-rejoin',
   },
   maxConnectionAge: {
     doc: 'Connections older than this are closed gracefully and re-dialled, which is what moves them onto a renewed leaf. Shorter bounds how long an old certificate stays in use; longer means fewer reconnects. Must be less than leafLifetime × (1 − leafRenewFraction × (1 + leafRenewJitter)), so a connection never outlives the leaf it was opened with.',

@@ -176,6 +176,7 @@ export class Membership implements GossipHandler {
   private roundRobinAt = 0;
   private digestCursor = 0;
   private nonce = 0;
+  private lastContact = 0;
   private readonly counters = { exchangesSent: 0, exchangesFailed: 0, exchangesServed: 0, probes: 0, indirectProbes: 0, refutations: 0 };
 
   constructor(components: MembershipComponents, local: LocalRecordInit, options: Partial<MembershipOptions> = {}) {
@@ -216,6 +217,7 @@ export class Membership implements GossipHandler {
     if (this.life !== 'new') return;
     this.life = 'running';
     this.lastTickMs = this.clock.now();
+    this.lastContact = this.lastTickMs;
     this.tickTimer = this.clock.setTimeout(() => this.tick(), Math.floor(this.random.next() * this.options.intervalMs));
   }
 
@@ -817,8 +819,18 @@ export class Membership implements GossipHandler {
   }
 
   private touchDirect(id: string): void {
+    const now = this.clock.now();
+    this.lastContact = now;
     const e = this.table.get(id);
-    if (e) e.lastDirectMs = this.clock.now();
+    if (e) e.lastDirectMs = now;
+  }
+
+  /**
+   * When an exchange with a peer last succeeded, either way (a start counts): both sides then
+   * trusted each other's current CA. Long ago while peers are known means this node is cut off.
+   */
+  lastContactMs(): number {
+    return this.lastContact;
   }
 
   // ---------------------------------------------------------------- exchange (callee side)

@@ -229,6 +229,7 @@ export class G2gNode {
         log: this.deps.log.child({ component: 'membership' }),
         // The pool starts after membership (it needs the members): read it lazily.
         distance: (nodeId) => this.pool?.rttOf(nodeId),
+        caRejoin: config.caRejoin,
       },
       config.profile,
     );
@@ -246,6 +247,7 @@ export class G2gNode {
       tokens: this.tokenStore,
       currentLeafFingerprint: () => this.currentLeaf().fingerprint,
       admit: (request) => network.admit(request),
+      readmit: (request) => network.readmit(request),
       clock: this.clock,
       log: this.deps.log.child({ component: 'register' }),
     });

@@ -10,9 +10,13 @@ import { targetOf, type GossipHandler } from '../membership/transport';
 import { joinTargets, joinWithTicket, type JoinSuccess, type SeedIdentity } from '../register/join-client';
 import { caSigner } from '../register/join-handshake';
 import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
+import type { ReadmitOutcome, ReadmitRequest } from '../register/rejoin-service';
+import { rejoinTargets, type RejoinTarget } from '../register/rejoin-client';
+import { InvalidRecordError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
+import { formatTicketAddress } from '../register/join-ticket';
 import { NodeStateError } from '../errors';
 import { isServiceAddress } from '../config/formats';
-import { joinPemBundle } from '../identity/cert-info';
+import { certFingerprint, joinPemBundle, splitPemBundle } from '../identity/cert-info';
 import { GrpcGossipTransport } from '../transport/gossip-transport';
 import { recordFromWire, recordToWire } from '../transport/gossip-wire';
 import type { PushCertificateProvider } from '../transport/push-certificate-provider';
@@ -40,6 +44,11 @@ export interface NodeMembershipComponents {
   log: Logger;
   /** RTT to a peer (ms) for spatial gossip, e.g. the client pool's EWMA; undefined when not measured. */
   distance?: (nodeId: string) => number | undefined;
+  /**
+   * `caRejoin`: whether a member whose node CA rotated out of our sight may prove it on
+   * Register.Rejoin ('proof', the default) or needs a new ticket ('ticket').
+   */
+  caRejoin?: 'proof' | 'ticket';
 }
 
 export interface JoinSettings {
@@ -59,6 +68,12 @@ const WELCOME_SAMPLE = 32;
 const CONNECT_BACK_TIMEOUT_MS = 5000;
 /** How often the known-peer file is rewritten (intervals). */
 const PERSIST_INTERVALS = 10;
+/**
+ * A node whose CA rotated and that has had no exchange with anyone for this many intervals tries
+ * Register.Rejoin at its peers (at most once per this many intervals): its peers may never have
+ * heard of its new CA (it was cut off for the whole grace period).
+ */
+const ISOLATION_INTERVALS = 30;
 
 /**
  * The node's part in the network: its Membership over gRPC, kept in step with the gossip port's
@@ -86,6 +101,14 @@ export class NodeMembership {
   private advertised: readonly string[] = [];
   /** Our current node CA (a CA rotation replaces it; the node id never changes). */
   private ca: NodeCa;
+  /**
+   * CAs members proved on Register.Rejoin while we hold an older or equal version of their record
+   * (they restarted from an older save): trusted beside the record's until a record naming them
+   * arrives (their first exchange hands them our copy, and they publish a newer version).
+   */
+  private readonly rejoinedCas = new Map<string, string>();
+  private rejoining = false;
+  private lastRejoinAttemptMs = 0;
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
     this.options = membershipOptions(overrides, profile);
@@ -149,6 +172,12 @@ export class NodeMembership {
       const result = await membership.join(known);
       if (result.joined.length > 0) return { via: `known peers (${result.joined.length} answered)`, failures };
       failures.push(`none of ${known.length} known peers answered`);
+      // Our CA rotated: maybe while they never heard of it (we were away for the whole grace
+      // period), so their gossip ports refuse our leaves. Prove it on their register ports.
+      if (this.caRotated()) {
+        const via = await this.rejoin(known, failures);
+        if (via) return { via, failures };
+      }
     }
     if (settings.ticket) {
       try {
@@ -263,6 +292,124 @@ export class NodeMembership {
     return { peers, services, admittedMode: request.mode };
   }
 
+  /**
+   * Register.Rejoin: a member proved that its node CA rotated (its lineage, from its node id) and
+   * that it holds the new key. Take its record if it is a member we know (in membership, or still
+   * trusted after it was dropped), not removed, its lineage continues the CA we know for it, and it
+   * does not promote itself from client to server; then the gossip port trusts its new CA at once.
+   */
+  async readmit(request: ReadmitRequest): Promise<ReadmitOutcome> {
+    if (this.c.caRejoin === 'ticket') {
+      return { refused: new RejoinNeedsTicketError('this node lets a member whose node CA changed back in only with a new ticket (caRejoin = ticket)') };
+    }
+    const membership = this.running();
+    const record = recordFromWire(request.record);
+    const id = record.nodeId;
+    if (id === this.c.ca.nodeId) return { refused: new RejoinRefusedError('a node does not rejoin itself') };
+    if (!this.auth.verifyRecord(record)) return { refused: new InvalidRecordError("the member's record is not signed by the node CA its lineage proves") };
+    const removal = membership.removalOf(id);
+    if (removal) {
+      return {
+        refused: new RejoinRefusedError(
+          `node ${id} was removed from the network by ${removal.remover.nodeId} at ${new Date(removal.issuedAtMs).toISOString()}; it can rejoin only with a ticket issued after that`,
+        ),
+      };
+    }
+    const held = membership.member(id)?.record;
+    const knownPins = held ? caPins(held) : this.c.trust.caOf(id);
+    if (!knownPins) return { refused: new RejoinRefusedError(`node ${id} is not a member this node knows; a newcomer joins with a ticket`) };
+    const known = new Set(splitPemBundle(knownPins).map(certFingerprint));
+    const lineage = record.caLineage?.length ? record.caLineage.map((e) => e.caCertPem) : [record.caCertPem];
+    if (!lineage.some((pem) => known.has(certFingerprint(pem)))) {
+      return { refused: new RejoinRefusedError(`node ${id}'s CA lineage does not pass through the CA this node knows for it`) };
+    }
+    if (held?.mode === 'client' && record.mode === 'server') {
+      return { refused: new RejoinRefusedError(`node ${id} is a client-mode member and may not come back as a server`) };
+    }
+    const outcome = membership.admit(record, { announce: true });
+    if (outcome === 'invalid' || outcome === 'tombstoned' || outcome === 'rejected') {
+      return { refused: new RejoinRefusedError(`membership refused node ${id}'s record (${outcome})`) };
+    }
+    if (outcome !== 'added' && outcome !== 'updated') {
+      // We hold a version at least as new (it restarted from an older save): trust the CA it
+      // proved beside the one our copy names, until its newer record arrives.
+      this.rejoinedCas.set(id, caPins(record));
+      this.c.trust.set(id, this.pinsOf(id, caPins(held ?? record)));
+    }
+    this.c.trust.flush();
+    this.log.info({ nodeId: id, caFingerprint: certFingerprint(record.caCertPem), outcome }, 'a member proved its node-CA rotation on the register port: its new CA is trusted');
+    const peers = membership
+      .members()
+      .filter((m) => m.state === 'alive' && m.nodeId !== id)
+      .slice(0, WELCOME_SAMPLE)
+      .map((m) => recordToWire(m.record));
+    return { peers };
+  }
+
+  /**
+   * Our CA rotated out of our peers' sight: Register.Rejoin at the register ports of `records`
+   * (peers we knew) until one takes our record, then gossip through it and its sample. Returns how
+   * we got in, or undefined (each failure is added to `failures`).
+   */
+  private async rejoin(records: readonly NodeRecord[], failures: string[]): Promise<string | undefined> {
+    const targets: RejoinTarget[] = records
+      .filter((r) => r.mode === 'server' && r.registerPort > 0 && r.nodeId !== this.c.ca.nodeId)
+      .flatMap((r) => r.addresses.map((host) => ({ address: formatTicketAddress({ host, port: r.registerPort }), identity: { nodeId: r.nodeId, caCertPem: caPins(r) } })));
+    if (targets.length === 0) return undefined;
+    this.rejoining = true;
+    this.lastRejoinAttemptMs = this.c.clock.now();
+    try {
+      const success = await rejoinTargets(targets, {
+        cluster: this.c.cluster,
+        record: recordToWire(this.running().localRecord()),
+        sign: caSigner(this.ca.keyPem),
+        log: this.log,
+      });
+      const seeds = [success.welcome.server, ...success.welcome.peers].map(recordFromWire);
+      for (const seed of seeds) this.pendingCas.set(seed.nodeId, caPins(seed));
+      const joined = await this.running().join(seeds);
+      this.log.warn({ via: success.address, nodeId: success.nodeId, gossipedWith: joined.joined.length }, 'rejoined after a node-CA rotation our peers had not heard of (proved on the register port)');
+      return `rejoin at ${success.address} (our node CA changed while we were away)`;
+    } catch (error) {
+      failures.push(`rejoin: ${(error as Error).message}`);
+      return undefined;
+    } finally {
+      this.rejoining = false;
+    }
+  }
+
+  /** Whether our node CA was ever rotated (then our peers may not know the current one). */
+  private caRotated(): boolean {
+    return (this.ca.lineage?.length ?? 0) > 1;
+  }
+
+  /** Called every few intervals: a node cut off since its CA rotated proves it at its peers' register ports. */
+  private checkIsolation(): void {
+    const membership = this.membership;
+    if (!membership?.running || this.rejoining || !this.caRotated()) return;
+    const now = this.c.clock.now();
+    const quiet = ISOLATION_INTERVALS * this.options.intervalMs;
+    if (now - membership.lastContactMs() < quiet || now - this.lastRejoinAttemptMs < quiet) return;
+    const peers = membership.members().filter((m) => !membership.removalOf(m.nodeId)).map((m) => m.record);
+    if (peers.length === 0) return;
+    const failures: string[] = [];
+    void this.rejoin(peers, failures).then((via) => {
+      if (!via) this.log.warn({ failures }, 'cut off since our node CA rotated, and no peer took our proof on its register port; retrying later');
+    });
+  }
+
+  /** The CA pins for `nodeId`: its record's, plus a CA it proved on Register.Rejoin that its record does not name yet. */
+  private pinsOf(nodeId: string, recordPins: string): string {
+    const proven = this.rejoinedCas.get(nodeId);
+    if (!proven) return recordPins;
+    const have = new Set(splitPemBundle(recordPins).map(certFingerprint));
+    if (splitPemBundle(proven).every((pem) => have.has(certFingerprint(pem)))) {
+      this.rejoinedCas.delete(nodeId);
+      return recordPins;
+    }
+    return joinPemBundle([...splitPemBundle(recordPins), ...splitPemBundle(proven)]);
+  }
+
   /** The first of the newcomer's addresses (advertised, then observed) whose gossip port answers. */
   private async connectBack(record: NodeRecord, observed: string, signal: AbortSignal): Promise<string | undefined> {
     const transport = new GrpcGossipTransport({ clients: new PeerClients(this.c.identity), caOf: () => caPins(record) });
@@ -359,7 +506,7 @@ export class NodeMembership {
     // refutes), and dropping it from the pool would turn a false suspicion into failed calls.
     return this.members()
       .filter((m) => (m.state === 'alive' || m.state === 'suspect') && m.mode === 'server')
-      .map((m) => ({ ...targetOf(m.record), caCertPem: caPins(m.record) }));
+      .map((m) => ({ ...targetOf(m.record), caCertPem: this.pinsOf(m.nodeId, caPins(m.record)) }));
   }
 
   /** The per-peer channels (shared by membership, token sync and the client pool). */
@@ -370,7 +517,7 @@ export class NodeMembership {
   /** A TokenSync client on the peer's pooled channel. */
   tokenSyncClient(nodeId: string): TokenSyncClient | undefined {
     const record = this.membership?.member(nodeId)?.record;
-    return record ? this.clients.tokenSync({ ...targetOf(record), caCertPem: caPins(record) }) : undefined;
+    return record ? this.clients.tokenSync({ ...targetOf(record), caCertPem: this.pinsOf(nodeId, caPins(record)) }) : undefined;
   }
 
   modeOf(nodeId: string): NodeMode | undefined {
@@ -427,7 +574,7 @@ export class NodeMembership {
 
   private caOf(nodeId: string): string | undefined {
     const record = this.membership?.member(nodeId)?.record;
-    return record ? caPins(record) : this.pendingCas.get(nodeId);
+    return record ? this.pinsOf(nodeId, caPins(record)) : this.pendingCas.get(nodeId);
   }
 
   private reactTo(event: MembershipEvent): void {
@@ -440,7 +587,7 @@ export class NodeMembership {
         this.untrustTimers.get(nodeId)?.cancel();
         this.untrustTimers.delete(nodeId);
         this.pendingCas.delete(nodeId);
-        this.c.trust.set(nodeId, caPins(record));
+        this.c.trust.set(nodeId, this.pinsOf(nodeId, caPins(record)));
         // A rotated leaf: our channel to it moves to a fresh connection that verifies it.
         if (event.type === 'updated') this.clients.leafChanged(nodeId, record.leaf.fingerprint);
         break;
@@ -476,6 +623,7 @@ export class NodeMembership {
   private onRemoval(removal: Removal): void {
     const id = removal.nodeId;
     if (id === this.c.ca.nodeId || removal.reinstated) return;
+    this.rejoinedCas.delete(id);
     this.untrustTimers.get(id)?.cancel();
     this.untrustTimers.delete(id);
     this.pendingCas.delete(id);
@@ -486,6 +634,7 @@ export class NodeMembership {
 
   private schedulePersist(): void {
     this.persistTimer = this.c.clock.setTimeout(() => {
+      this.checkIsolation();
       this.persist().finally(() => this.membership?.running && this.schedulePersist());
     }, this.options.intervalMs * PERSIST_INTERVALS);
   }
@@ -493,9 +642,11 @@ export class NodeMembership {
   private async persist(): Promise<void> {
     const membership = this.membership;
     if (!membership) return;
+    // Dead members too: a node that was cut off (it holds everyone dead) and then stopped must
+    // still come back through the peers it knew, not as a first node. Departed ones are gone.
     const peers = membership
       .members()
-      .filter((m) => m.state === 'alive' || m.state === 'suspect')
+      .filter((m) => m.state !== 'left')
       .map((m) => m.record);
     await writeKnownPeers(this.c.dataDir, { version: membership.localRecord().version, peers, removals: membership.removals() }).catch((error: unknown) =>
       this.log.warn({ err: (error as Error).message }, 'could not save known peers'),

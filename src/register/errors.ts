@@ -153,3 +153,17 @@ export class JoinFailedError extends G2gError {
     super(`join failed at every address: ${failures.map((f) => `${f.address}: ${f.message} [${f.code}]`).join('; ') || 'no address to try'}`);
   }
 }
+
+/**
+ * A member asked to rejoin after a node-CA rotation (Register.Rejoin) and this node does not let
+ * it back in that way: it is not a member this node knows, it was removed, its lineage does not
+ * continue the CA this node knows for it, or it asks for a mode it was not admitted in.
+ */
+export class RejoinRefusedError extends G2gError {
+  readonly code = 'ERR_REJOIN_REFUSED';
+}
+
+/** This node is configured (`caRejoin` = ticket) to let a member whose CA changed back in only with a new ticket. */
+export class RejoinNeedsTicketError extends G2gError {
+  readonly code = 'ERR_REJOIN_NEEDS_TICKET';
+}

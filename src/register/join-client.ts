@@ -90,7 +90,7 @@ export interface JoinSuccess {
 
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 /** How long a refused newcomer waits for the node's status before hanging up. */
-const STATUS_GRACE_MS = 2_000;
+export const STATUS_GRACE_MS = 2_000;
 
 /**
  * Joins with a join ticket. Throws at once (before dialling) for a malformed or expired ticket,
@@ -217,11 +217,11 @@ function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadli
 }
 
 /** We refused the node, and it then answered with `grpcCode` (its view of our refusal). */
-class LocalRefusal {
+export class LocalRefusal {
   constructor(readonly error: unknown, readonly grpcCode: number) {}
 }
 
-function refusalFrom(error: grpc.ServiceError): G2gError {
+export function refusalFrom(error: grpc.ServiceError): G2gError {
   const remoteCode = error.metadata?.get('g2g-error-code')[0];
   if (typeof remoteCode === 'string') return new JoinRefusedError(error.details, error.code, remoteCode);
   if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED || error.code === grpc.status.CANCELLED) {
@@ -230,7 +230,7 @@ function refusalFrom(error: grpc.ServiceError): G2gError {
   return new JoinRefusedError(error.details, error.code, undefined);
 }
 
-function describeFailure(address: string, error: unknown): JoinAttemptFailure {
+export function describeFailure(address: string, error: unknown): JoinAttemptFailure {
   if (error instanceof LocalRefusal) return { ...describeFailure(address, error.error), grpcCode: error.grpcCode };
   if (error instanceof JoinRefusedError) {
     return { address, code: error.remoteCode ?? `GRPC_${grpc.status[error.grpcCode] ?? error.grpcCode}`, message: error.message, grpcCode: error.grpcCode };
@@ -268,7 +268,7 @@ function checkSeedIdentity(identity: SeedIdentity, address: string, caFingerprin
 }
 
 /** Trust only the node's CA, and require its leaf to name its node id (DESIGN §2). */
-function verifiedCredentials(identity: SeedIdentity): grpc.ChannelCredentials {
+export function verifiedCredentials(identity: SeedIdentity): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(Buffer.from(identity.caCertPem), null, null, {
     checkServerIdentity: (_host, cert) => checkPeerIdentity(identity.nodeId, cert),
   });
@@ -277,7 +277,7 @@ function verifiedCredentials(identity: SeedIdentity): grpc.ChannelCredentials {
 type RegisterClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => RegisterClient;
 let registerClientConstructor: RegisterClientConstructor | undefined;
 
-function registerClient(address: string, credentials: grpc.ChannelCredentials, extra: grpc.ChannelOptions): RegisterClient {
+export function registerClient(address: string, credentials: grpc.ChannelCredentials, extra: grpc.ChannelOptions): RegisterClient {
   registerClientConstructor ??= g2gProto().g2g.v1.Register as unknown as RegisterClientConstructor;
   return new registerClientConstructor(address, credentials, {
     // One connection of our own: the handshake binds to this connection's certificate.

@@ -22,6 +22,8 @@ const STATUS_BY_CODE: Readonly<Record<string, grpc.status>> = {
   ERR_JOIN_THROTTLED: grpc.status.RESOURCE_EXHAUSTED,
   ERR_JOIN_BUSY: grpc.status.RESOURCE_EXHAUSTED,
   ERR_JOIN_TIMEOUT: grpc.status.DEADLINE_EXCEEDED,
+  ERR_REJOIN_REFUSED: grpc.status.PERMISSION_DENIED,
+  ERR_REJOIN_NEEDS_TICKET: grpc.status.FAILED_PRECONDITION,
 };
 
 export function joinStatusFor(code: string): grpc.status {

@@ -11,13 +11,15 @@ import { connectionSocket } from '../transport/connection-identity';
 import { parsePeerAddress } from '../transport/peer-address';
 import { toServiceError } from '../transport/status-mapping';
 import type { Clock, TimerHandle } from '../util/clock';
-import { ClientProofError, JoinBusyError, JoinMalformedError, JoinThrottledError, JoinTimeoutError } from './errors';
+import { ClientProofError, JoinBusyError, JoinMalformedError, JoinThrottledError, JoinTimeoutError, RejoinNeedsTicketError } from './errors';
 import { derFingerprint } from '../identity/cert-info';
 import type { CaEndorsement } from '../identity/ca-lineage';
 import { ServerHandshake, type AuthenticatedNewcomer } from './join-handshake';
 import { isAuthenticationFailure, joinStatusFor } from './join-status';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
+import { MALFORMED, tolerantMethod, type MaybeMalformed } from './malformed-message';
+import { rejoinHandler, type HandshakeGate, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
 
 /**
  * Largest message the register port accepts (`grpc.max_receive_message_length`). The biggest
@@ -83,6 +85,11 @@ export interface RegisterComponents {
   currentLeafFingerprint(): string;
   /** Admits the newcomer (connect-back, membership); throw or return `refused` to refuse. */
   admit(request: AdmitRequest): Promise<AdmitOutcome>;
+  /**
+   * Takes the record of a member that proved a node-CA rotation on Register.Rejoin (known, not
+   * removed, lineage continuing the CA we know); throw or return `refused` to refuse.
+   */
+  readmit?(request: ReadmitRequest): Promise<ReadmitOutcome>;
   clock: Clock;
   log: Logger;
 }
@@ -126,6 +133,19 @@ export function registerService(components: RegisterComponents, options: Registe
   const maxConcurrent = options.maxConcurrentHandshakes ?? DEFAULT_MAX_CONCURRENT_HANDSHAKES;
   const inProgress = new Set<() => void>();
   let stopped = false;
+  // Join and Rejoin share the throttle of failed proofs and the bound on handshakes in progress.
+  const gate: HandshakeGate = {
+    enter(address, abortHandshake) {
+      const retryAfter = throttle.retryAfterMs(address);
+      if (stopped) return new JoinBusyError('the node is shutting down');
+      if (retryAfter > 0) return new JoinThrottledError(`too many failed joins from ${address}; retry in ${Math.ceil(retryAfter / 1000)} s`);
+      if (inProgress.size >= maxConcurrent) return new JoinBusyError(`${maxConcurrent} joins are in progress on this node; retry shortly`);
+      inProgress.add(abortHandshake);
+      return undefined;
+    },
+    leave: (abortHandshake) => void inProgress.delete(abortHandshake),
+    recordFailure: (address) => throttle.recordFailure(address),
+  };
 
   const join: RegisterHandlers['Join'] = (call) => {
     const observedAddress = parsePeerAddress(call.getPeer()).address;
@@ -141,14 +161,14 @@ export function registerService(components: RegisterComponents, options: Registe
       finished = true;
       timer?.cancel();
       lease?.release();
-      inProgress.delete(abortHandshake);
+      gate.leave(abortHandshake);
       abort.abort();
       return true;
     };
     const fail = (error: unknown): void => {
       if (!finish()) return;
       const code = error instanceof G2gError ? error.code : 'ERR_INTERNAL';
-      if (isAuthenticationFailure(code)) throttle.recordFailure(observedAddress);
+      if (isAuthenticationFailure(code)) gate.recordFailure(observedAddress);
       // Authentication failures and cluster/admission refusals matter to an operator; malformed,
       // stalled and throttled streams are noise a scanner can make at will, so they go to debug.
       const level = isAuthenticationFailure(code) || code === 'ERR_CLUSTER_MISMATCH' || code === 'ERR_ADMISSION_REFUSED' ? 'info' : 'debug';
@@ -167,11 +187,8 @@ export function registerService(components: RegisterComponents, options: Registe
       }, stepTimeoutMs);
     };
 
-    const retryAfter = throttle.retryAfterMs(observedAddress);
-    if (stopped) return fail(new JoinBusyError('the node is shutting down'));
-    if (retryAfter > 0) return fail(new JoinThrottledError(`too many failed joins from ${observedAddress}; retry in ${Math.ceil(retryAfter / 1000)} s`));
-    if (inProgress.size >= maxConcurrent) return fail(new JoinBusyError(`${maxConcurrent} joins are in progress on this node; retry shortly`));
-    inProgress.add(abortHandshake);
+    const refusal = gate.enter(observedAddress, abortHandshake);
+    if (refusal) return fail(refusal);
 
     try {
       handshake = new ServerHandshake({
@@ -245,14 +262,22 @@ export function registerService(components: RegisterComponents, options: Registe
     });
     call.on('cancelled', () => {
       if (finished) return;
-      if (handshake?.awaiting === 'client-proof') throttle.recordFailure(observedAddress);
+      if (handshake?.awaiting === 'client-proof') gate.recordFailure(observedAddress);
       finish();
     });
   };
 
   return {
     definition: registerServiceDefinition(),
-    handlers: { ...registerHandlers(components), Join: join },
+    handlers: {
+      ...registerHandlers(components),
+      Join: join,
+      Rejoin: rejoinHandler(
+        { ...components, readmit: components.readmit ?? (async () => ({ refused: new RejoinNeedsTicketError('this node takes no rejoins; join with a ticket') })) },
+        gate,
+        { stepTimeoutMs, leafOf: presentedLeafFingerprint },
+      ),
+    },
     stop() {
       stopped = true;
       for (const abortHandshake of [...inProgress]) abortHandshake();
@@ -260,31 +285,10 @@ export function registerService(components: RegisterComponents, options: Registe
   };
 }
 
-const MALFORMED = Symbol('malformed join message');
-type MaybeMalformed = { [MALFORMED]?: string };
-
-/**
- * grpc-js answers a message it cannot deserialise with INTERNAL. A Join message that does not
- * decode is the caller's fault, so the deserialiser hands the handler a marker instead, and the
- * handler ends the call with INVALID_ARGUMENT.
- */
+/** The Register service definition, with undecodable Join and Rejoin messages turned into INVALID_ARGUMENT. */
 export function registerServiceDefinition(): grpc.ServiceDefinition {
-  const proto = g2gProto();
-  const base = proto.g2g.v1.Register.service;
-  const join = base.Join!;
-  return {
-    ...base,
-    Join: {
-      ...join,
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return join.requestDeserialize(bytes);
-        } catch (err) {
-          return { [MALFORMED]: (err as Error).message.slice(0, 200) } satisfies MaybeMalformed;
-        }
-      },
-    },
-  };
+  const base = g2gProto().g2g.v1.Register.service;
+  return { ...base, Join: tolerantMethod(base.Join!), Rejoin: tolerantMethod(base.Rejoin!) };
 }
 
 /**

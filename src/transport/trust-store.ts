@@ -57,6 +57,11 @@ export class TrustStore implements MemberAuthority {
     return this.cas.has(nodeId);
   }
 
+  /** The CA certificate(s) (one PEM bundle) trusted for `nodeId`, if any. */
+  caOf(nodeId: string): string | undefined {
+    return this.cas.get(nodeId);
+  }
+
   members(): string[] {
     return [...this.cas.keys()];
   }

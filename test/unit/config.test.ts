@@ -65,6 +65,7 @@ describe('defaults and profiles', () => {
       leafRenewJitter: 0.1,
       caLifetime: 3650 * DAY,
       caRotationGrace: HOUR,
+      caRejoin: 'proof',
       maxConnectionAge: 15 * MINUTE,
       drainTimeout: 10 * SECOND,
       join: '',
@@ -370,7 +371,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 36);
+    assert.equal(keys.length, 38);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);

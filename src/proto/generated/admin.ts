@@ -26,6 +26,11 @@ import type { PluginInfo as _g2g_v1_PluginInfo, PluginInfo__Output as _g2g_v1_Pl
 import type { PluginsRequest as _g2g_v1_PluginsRequest, PluginsRequest__Output as _g2g_v1_PluginsRequest__Output } from './g2g/v1/PluginsRequest';
 import type { PluginsResponse as _g2g_v1_PluginsResponse, PluginsResponse__Output as _g2g_v1_PluginsResponse__Output } from './g2g/v1/PluginsResponse';
 import type { RegisterClient as _g2g_v1_RegisterClient, RegisterDefinition as _g2g_v1_RegisterDefinition } from './g2g/v1/Register';
+import type { RejoinChallenge as _g2g_v1_RejoinChallenge, RejoinChallenge__Output as _g2g_v1_RejoinChallenge__Output } from './g2g/v1/RejoinChallenge';
+import type { RejoinHello as _g2g_v1_RejoinHello, RejoinHello__Output as _g2g_v1_RejoinHello__Output } from './g2g/v1/RejoinHello';
+import type { RejoinMessage as _g2g_v1_RejoinMessage, RejoinMessage__Output as _g2g_v1_RejoinMessage__Output } from './g2g/v1/RejoinMessage';
+import type { RejoinProof as _g2g_v1_RejoinProof, RejoinProof__Output as _g2g_v1_RejoinProof__Output } from './g2g/v1/RejoinProof';
+import type { RejoinWelcome as _g2g_v1_RejoinWelcome, RejoinWelcome__Output as _g2g_v1_RejoinWelcome__Output } from './g2g/v1/RejoinWelcome';
 import type { RemoveRequest as _g2g_v1_RemoveRequest, RemoveRequest__Output as _g2g_v1_RemoveRequest__Output } from './g2g/v1/RemoveRequest';
 import type { RemoveResponse as _g2g_v1_RemoveResponse, RemoveResponse__Output as _g2g_v1_RemoveResponse__Output } from './g2g/v1/RemoveResponse';
 import type { RevokeTokenRequest as _g2g_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _g2g_v1_RevokeTokenRequest__Output } from './g2g/v1/RevokeTokenRequest';
@@ -76,6 +81,11 @@ export interface ProtoGrpcType {
       PluginsRequest: MessageTypeDefinition<_g2g_v1_PluginsRequest, _g2g_v1_PluginsRequest__Output>
       PluginsResponse: MessageTypeDefinition<_g2g_v1_PluginsResponse, _g2g_v1_PluginsResponse__Output>
       Register: SubtypeConstructor<typeof grpc.Client, _g2g_v1_RegisterClient> & { service: _g2g_v1_RegisterDefinition }
+      RejoinChallenge: MessageTypeDefinition<_g2g_v1_RejoinChallenge, _g2g_v1_RejoinChallenge__Output>
+      RejoinHello: MessageTypeDefinition<_g2g_v1_RejoinHello, _g2g_v1_RejoinHello__Output>
+      RejoinMessage: MessageTypeDefinition<_g2g_v1_RejoinMessage, _g2g_v1_RejoinMessage__Output>
+      RejoinProof: MessageTypeDefinition<_g2g_v1_RejoinProof, _g2g_v1_RejoinProof__Output>
+      RejoinWelcome: MessageTypeDefinition<_g2g_v1_RejoinWelcome, _g2g_v1_RejoinWelcome__Output>
       RemoveRequest: MessageTypeDefinition<_g2g_v1_RemoveRequest, _g2g_v1_RemoveRequest__Output>
       RemoveResponse: MessageTypeDefinition<_g2g_v1_RemoveResponse, _g2g_v1_RemoveResponse__Output>
       RevokeTokenRequest: MessageTypeDefinition<_g2g_v1_RevokeTokenRequest, _g2g_v1_RevokeTokenRequest__Output>
