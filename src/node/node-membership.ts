@@ -265,7 +265,6 @@ export class NodeMembership {
     this.c.trust.set(record.nodeId, caPins(record));
     let connectBackError: string | undefined;
     if (request.mode === 'server') {
-      this.c.trust.flush();
       // Reachable only at the address we see it at is fine: it learns that address from the
       // welcome and publishes it in its next record version.
       const reached = await this.connectBack(record, request.observedAddress, request.signal);
@@ -282,6 +281,10 @@ export class NodeMembership {
     if (outcome === 'invalid' || outcome === 'tombstoned' || outcome === 'rejected') {
       return { refused: new AdmissionRefusedError(`membership refused the newcomer's record (${outcome})`) };
     }
+    // Its first exchange follows the welcome: its CA must be in our TLS bundle by then. Waiting
+    // for the debounced rebuild, rather than forcing one per newcomer, keeps a burst of
+    // registrations from rebuilding the bundle (a secure context over every member CA) each time.
+    await this.c.trust.settled();
     const peers = membership
       .members()
       .filter((m) => m.state === 'alive' && m.nodeId !== record.nodeId)
@@ -336,7 +339,7 @@ export class NodeMembership {
       this.rejoinedCas.set(id, caPins(record));
       this.c.trust.set(id, this.pinsOf(id, caPins(held ?? record)));
     }
-    this.c.trust.flush();
+    await this.c.trust.settled();
     this.log.info({ nodeId: id, caFingerprint: certFingerprint(record.caCertPem), outcome }, 'a member proved its node-CA rotation on the register port: its new CA is trusted');
     const peers = membership
       .members()
