@@ -339,12 +339,16 @@ test('setCa during an issuance: the leaf of the old CA is never installed; it is
   while (gates.length === 0) await new Promise((r) => setImmediate(r));
   rotator.setCa(otherCa);
   const afterSwitch = rotator.rotateNow('the switch');
-  // Let every issuance finish, whichever order they are made in.
-  while (seen.length < 2) {
+  // Let every issuance finish, whichever order they are made in (a re-issue from the new CA may
+  // start after the others have finished, so gates are opened until both rotations have settled).
+  let settled = false;
+  const both = Promise.all([inFlight, afterSwitch]).finally(() => (settled = true));
+  while (!settled) {
     gates.splice(0).forEach((open) => open());
     await new Promise((r) => setTimeout(r, 5));
   }
-  const [a, b] = await Promise.all([inFlight, afterSwitch]);
+  const [a, b] = await both;
+  assert.ok(seen.length >= 2, 'both rotations installed a leaf');
   for (const leaf of [a, b, rotator.current()!]) assert.ok(verifyIssuedBy(leaf.certPem, otherCa.certPem), 'issued by the new CA');
   assert.ok(seen.slice(1).every((leaf) => verifyIssuedBy(leaf.certPem, otherCa.certPem)), 'no leaf of the old CA was installed after the switch');
   rotator.stop();
