@@ -25,11 +25,11 @@ import { median, round, summarize, table, type Summary } from './stats';
  * target is judged over the same connections, where the difference is the pool's code.
  * The peers are 8 grpc-js mTLS servers in a child process (pool-overhead-server.ts).
  *
- * One fan-out in flight: PAIRS rounds of one fan-out per side back to back (order reversed every
- * other round), each timed (wall and process CPU) on its own: the sides of a round see the same
+ * One fan-out in flight: PAIRS rounds of one fan-out per side back to back (the order cycling
+ * through every permutation, see orderOf), each timed (wall and process CPU) on its own: the sides of a round see the same
  * load from the rest of the machine, which on the shared development machine swings throughput
  * by ±50 % from one 300 ms window to the next. Several fan-outs in flight: as in host-cost, fixed time
- * windows per side, ROUNDS rounds alternating the order (ABBA) after a warm-up per side. Ratios
+ * windows per side, ROUNDS rounds in the same cycle of orders after a warm-up per side. Ratios
  * are pooled over everything and also given per pair or round (median and range). Client CPU per
  * fan-out shows the pool's own cost even when the peers' process limits throughput.
  */
@@ -125,22 +125,22 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
     for (const side of SIDES) if (!(await sides[side]())) throw new Error(`a first fan-out through ${side} failed`);
 
     const levels: PoolOverheadResult['levels'] = [];
-    log(`pool-overhead: one fan-out of ${PEERS} calls at a time: ${WARMUP_PAIRS} warm-up rounds, then ${PAIRS} rounds of one fan-out per side back to back (order reversed every other round)`);
+    log(`pool-overhead: one fan-out of ${PEERS} calls at a time: ${WARMUP_PAIRS} warm-up rounds, then ${PAIRS} rounds of one fan-out per side back to back (the order cycling through every permutation)`);
     for (let i = 0; i < WARMUP_PAIRS; i++) for (const side of SIDES) await sides[side]();
     const pairs: Window[][] = [];
     for (let i = 0; i < PAIRS; i++) {
-      const order = i % 2 === 0 ? SIDES : [...SIDES].reverse();
+      const order = orderOf(i);
       const pair: Window[] = [];
       for (const side of order) pair.push(await timeOne(side, sides[side]));
       pairs.push(pair);
     }
     levels.push({ concurrency: 1, rounds: PAIRS, windowMs: 0, sides: SIDES.map((s) => summarizeSide(s, pairs)) });
     for (const level of LEVELS) {
-      log(`pool-overhead: ${level.concurrency} fan-out(s) of ${PEERS} calls in flight: ${level.warmupMs} ms warm-up per side, then ${ROUNDS} rounds × ${level.windowMs} ms per side (order reversed every other round)`);
+      log(`pool-overhead: ${level.concurrency} fan-out(s) of ${PEERS} calls in flight: ${level.warmupMs} ms warm-up per side, then ${ROUNDS} rounds × ${level.windowMs} ms per side (the order cycling through every permutation)`);
       for (const side of SIDES) await runWindow(side, sides[side], level.concurrency, level.warmupMs);
       const rounds: Window[][] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
+        const order = orderOf(r);
         const round: Window[] = [];
         for (const side of order) round.push(await runWindow(side, sides[side], level.concurrency, level.windowMs));
         rounds.push(round);
@@ -226,6 +226,17 @@ function summarizeSide(side: Side, rounds: Window[][]): SideSummary {
 }
 
 /** One fan-out, timed on its own. */
+/**
+ * The order of the sides in round `i`: every permutation in turn, so each side runs in each
+ * position (first, middle, last) equally often. Alternating one order with its reverse kept the
+ * baseline always in the middle, which favoured it by a few per cent (two sides running the same
+ * code differed by up to 6 %).
+ */
+const PERMUTATIONS: readonly (readonly Side[])[] = SIDES.flatMap((a) => SIDES.filter((b) => b !== a).flatMap((b) => SIDES.filter((c) => c !== a && c !== b).map((c) => [a, b, c])));
+function orderOf(i: number): readonly Side[] {
+  return PERMUTATIONS[i % PERMUTATIONS.length]!;
+}
+
 async function timeOne(side: Side, fanOut: FanOut): Promise<Window> {
   const cpu = process.cpuUsage();
   const started = performance.now();
