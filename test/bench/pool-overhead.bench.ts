@@ -39,10 +39,10 @@ const INSECURE = grpc.credentials.createInsecure();
 /** `channels`: plain clients on the pool's channels (the baseline); `hand-made`: on channels of their own (for reference). */
 type Side = 'pool' | 'channels' | 'hand-made';
 const SIDES: Side[] = ['pool', 'channels', 'hand-made'];
-const PAIRS = 3_000;
+const PAIRS = 9_000;
 const WARMUP_PAIRS = 300;
 const LEVELS = [{ concurrency: 8, warmupMs: 1_500, windowMs: 500 }];
-const ROUNDS = 30;
+const ROUNDS = 90;
 const CALL_TIMEOUT_MS = 10_000;
 const TARGET_THROUGHPUT_RATIO = 0.95;
 
