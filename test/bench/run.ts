@@ -42,7 +42,7 @@ const BENCHMARKS = {
   channel: { run: runChannel, table: channelTable as (r: unknown) => string, title: '9. The gossip channel on 16 node processes' },
   // About 1 min: the channel's dissemination on 1,000 simulated nodes.
   'channel-sim': { run: runChannelSim, table: channelSimTable as (r: unknown) => string, title: '10. Simulated channel dissemination' },
-  // About 3 min: 9,000 single fan-outs and 90 windows per side, enough for a ratio within about ±1 %.
+  // About 3 min: 9,000 single fan-outs and 90 windows of 500 ms per side.
   'pool-overhead': { run: runPoolOverhead, table: poolOverheadTable as (r: unknown) => string, title: '11. Pool overhead: a fan-out to 8 peers through the pool vs plain grpc-js clients' },
   // About 5 min of CPU: N = 1,000 in simulation, four arms (seven runs).
   'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
