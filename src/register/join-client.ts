@@ -4,7 +4,6 @@ import { G2gError } from '../errors';
 import { lineageValid, type CaEndorsement } from '../identity/ca-lineage';
 import { nodeIdFromPublicKey } from '../identity/node-id';
 import type { Logger } from '../log/logger';
-import type { JoinMessage, JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
 import type { NodeRecord } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterClient } from '../proto/generated/g2g/v1/Register';
 import type { WhoAmIResponse__Output } from '../proto/generated/g2g/v1/WhoAmIResponse';
@@ -156,26 +155,45 @@ async function attempt(target: JoinTarget, token: TokenParts, options: JoinClien
     ...options.channelOptions,
   });
   try {
-    return await runHandshake(client, handshake, deadline, options.onNodeProven && (() => options.onNodeProven!(identity)));
+    return await driveHandshake(client.Join({ deadline }), handshake, {
+      ...(options.onNodeProven ? { beforeFirstReply: () => options.onNodeProven!(identity) } : {}),
+      endedWithoutWelcome: 'the node ended the handshake without a welcome',
+    });
   } finally {
     client.close();
   }
 }
 
-function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadline: number, onNodeProven?: () => void | Promise<void>): Promise<JoinWelcomeResult> {
+/** The client side of a register-port handshake, as driveHandshake runs it. */
+export interface HandshakeSide<Out, In, Welcome> {
+  hello(): Out;
+  receive(message: In, presentedLeafDer?: Uint8Array): { kind: 'reply'; message: Out } | { kind: 'welcome'; welcome: Welcome };
+}
+
+/**
+ * Runs a register-port handshake (Register.Join, Register.Rejoin) on its bidi `call`: hello,
+ * then each message from the node answered by `side` until a welcome. Our own refusal (the node
+ * does not bind to this connection, a malformed answer) half-closes and lets the node answer with
+ * its status (so it counts the abandoned handshake before we try again), but never waits long
+ * for it. `beforeFirstReply` runs once, after the node's first message verified and before we
+ * answer it (join: the caller trusts the proven node's CA before sending its proof).
+ */
+export function driveHandshake<Out, In, Welcome>(
+  call: grpc.ClientDuplexStream<Out, In>,
+  side: HandshakeSide<Out, In, Welcome>,
+  options: { beforeFirstReply?: () => void | Promise<void>; endedWithoutWelcome: string },
+): Promise<Welcome> {
   return new Promise((resolve, reject) => {
-    const call = client.Join({ deadline });
     let settled = false;
     let localError: unknown;
     let graceTimer: NodeJS.Timeout | undefined;
+    let hook = options.beforeFirstReply;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(graceTimer);
       fn();
     };
-    // Our own refusal: half-close and let the node answer with its status (so it counts the
-    // abandoned handshake before we try again), but never wait long for it.
     const refuse = (error: unknown) => {
       if (localError !== undefined || settled) return;
       localError = error;
@@ -186,17 +204,15 @@ function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadli
       }, STATUS_GRACE_MS);
       graceTimer.unref();
     };
-    call.on('data', (message: JoinMessage__Output) => {
+    call.on('data', (message: In) => {
       if (localError !== undefined || settled) return;
       try {
-        const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
-        const step = handshake.receive(message, leaf);
+        const step = side.receive(message, call.getAuthContext()?.sslPeerCertificate?.raw);
         if (step.kind === 'reply') {
-          // Our only reply is the client proof, after the node's proof verified.
-          const hook = onNodeProven;
-          onNodeProven = undefined;
-          if (!hook) call.write(step.message);
-          else Promise.resolve().then(hook).then(() => !settled && localError === undefined && call.write(step.message), refuse);
+          const before = hook;
+          hook = undefined;
+          if (!before) call.write(step.message);
+          else Promise.resolve().then(before).then(() => !settled && localError === undefined && call.write(step.message), refuse);
           return;
         }
         call.end();
@@ -210,9 +226,9 @@ function runHandshake(client: RegisterClient, handshake: ClientHandshake, deadli
     });
     call.on('status', (status: grpc.StatusObject) => {
       // A clean end without a welcome (the node closed early): a protocol failure on its side.
-      if (status.code === grpc.status.OK) settle(() => reject(localError ?? new JoinUnreachableError('the node ended the handshake without a welcome')));
+      if (status.code === grpc.status.OK) settle(() => reject(localError ?? new JoinUnreachableError(options.endedWithoutWelcome)));
     });
-    call.write(handshake.hello() satisfies JoinMessage);
+    call.write(side.hello());
   });
 }
 

@@ -1,10 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger';
 import type { NodeRecord } from '../proto/generated/g2g/v1/NodeRecord';
-import type { RejoinMessage__Output } from '../proto/generated/g2g/v1/RejoinMessage';
-import { JoinFailedError, JoinUnreachableError, type JoinAttemptFailure } from './errors';
+import { JoinFailedError, type JoinAttemptFailure } from './errors';
 import type { CaSigner } from './join-handshake';
-import { describeFailure, LocalRefusal, refusalFrom, registerClient, STATUS_GRACE_MS, verifiedCredentials, type SeedIdentity } from './join-client';
+import { describeFailure, driveHandshake, registerClient, verifiedCredentials, type SeedIdentity } from './join-client';
 import { encodeNodeRecord } from './record-codec';
 import { RejoinClientHandshake, type RejoinWelcomeResult } from './rejoin-handshake';
 
@@ -67,50 +66,5 @@ function attempt(target: RejoinTarget, recordBytes: Buffer, options: RejoinOptio
     'grpc.default_authority': target.identity.nodeId,
     ...options.channelOptions,
   });
-  return new Promise<RejoinWelcomeResult>((resolve, reject) => {
-    const call = client.Rejoin({ deadline });
-    let settled = false;
-    let localError: unknown;
-    let graceTimer: NodeJS.Timeout | undefined;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(graceTimer);
-      client.close();
-      fn();
-    };
-    // Our own refusal (a node that does not bind to this connection, a malformed answer):
-    // half-close, give the node a moment to answer with its status, then hang up.
-    const refuse = (error: unknown) => {
-      if (localError !== undefined || settled) return;
-      localError = error;
-      call.end();
-      graceTimer = setTimeout(() => {
-        call.cancel();
-        settle(() => reject(error));
-      }, STATUS_GRACE_MS);
-      graceTimer.unref();
-    };
-    call.on('data', (message: RejoinMessage__Output) => {
-      if (localError !== undefined || settled) return;
-      try {
-        const step = handshake.receive(message, call.getAuthContext()?.sslPeerCertificate?.raw);
-        if (step.kind === 'reply') {
-          call.write(step.message);
-          return;
-        }
-        call.end();
-        settle(() => resolve(step.welcome));
-      } catch (error) {
-        refuse(error);
-      }
-    });
-    call.on('error', (error: grpc.ServiceError) => {
-      settle(() => reject(localError === undefined ? refusalFrom(error) : new LocalRefusal(localError, error.code)));
-    });
-    call.on('status', (status: grpc.StatusObject) => {
-      if (status.code === grpc.status.OK) settle(() => reject(localError ?? new JoinUnreachableError('the node ended the rejoin without a welcome')));
-    });
-    call.write(handshake.hello());
-  });
+  return driveHandshake(client.Rejoin({ deadline }), handshake, { endedWithoutWelcome: 'the node ended the rejoin without a welcome' }).finally(() => client.close());
 }
