@@ -48,25 +48,23 @@ export async function createHosts(count: number, subnet: number): Promise<TestHo
   if (!Number.isInteger(subnet) || subnet < 1 || subnet > 254) throw new Error(`subnet ${subnet}: expected 1..254`);
   const tag = `s${subnet}`;
   const bridge = `${PREFIX}br${tag}`;
-  const names: string[] = [];
+  const names = Array.from({ length: count }, (_, i) => `${PREFIX}${tag}h${i + 1}`);
+  // Deleting what does not exist fails harmlessly, so one destroy serves before and after.
   const destroy = async () => {
     for (const name of names) await ip('netns', 'del', name).catch(() => undefined);
     await ip('link', 'del', bridge).catch(() => undefined);
   };
-  for (let i = 1; i <= count; i++) names.push(`${PREFIX}${tag}h${i}`);
   await destroy();
-  names.length = 0;
   try {
     await ip('link', 'add', bridge, 'type', 'bridge');
     await ip('addr', 'add', `198.18.${subnet}.1/24`, 'dev', bridge);
     await ip('link', 'set', bridge, 'up');
     const hosts: TestHost[] = [];
-    for (let i = 1; i <= count; i++) {
-      const name = `${PREFIX}${tag}h${i}`;
+    for (const [index, name] of names.entries()) {
+      const i = index + 1;
       const outer = `${PREFIX}${tag}v${i}`;
       const address = `198.18.${subnet}.${10 + i}`;
       await ip('netns', 'add', name);
-      names.push(name);
       await ip('link', 'add', outer, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name);
       await ip('link', 'set', outer, 'master', bridge);
       await ip('link', 'set', outer, 'up');
