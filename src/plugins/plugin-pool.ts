@@ -57,7 +57,7 @@ export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grp
       if (!pool) return { results: [], errors: [] };
       return pool.fanOut(
         k,
-        (nodeId, deadline) => {
+        ({ nodeId, deadline }) => {
           const c = client<C>(nodeId, service);
           if (!c) return Promise.reject(new Error(`${nodeId} left the pool`));
           // The deadline is the plugin's to pass on; a call that ignores it is cut here anyway.

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger';
 import type { PeerClients, PeerEndpoint } from '../transport/peer-clients';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { LatencyGroup } from './latency-groups';
-import { fanOut, healthyFirst, type FanOutCall, type FanOutOptions, type FanOutResult } from './fan-out';
+import { fanOut, healthyFirst, type FanOutCall, type FanOutComponents, type FanOutOptions, type FanOutResult } from './fan-out';
 import { PeerLatencies } from './peer-latencies';
 import type { PeerStatsSnapshot } from './peer-stats';
 import { BorrowedChannel } from '../transport/borrowed-channel';
@@ -26,7 +26,7 @@ export interface PeerPoolOptions {
   pingTimeoutMs: number;
 }
 
-export type { FanOutCall, FanOutOptions, FanOutResult } from './fan-out';
+export type { FanOutCall, FanOutOptions, FanOutPeer, FanOutResult } from './fan-out';
 
 /** A generated grpc-js client class (what `makeGenericClientConstructor` and proto-loader give). */
 export type ClientConstructor<C extends grpc.Client> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C;
@@ -48,8 +48,18 @@ export class PeerPool {
   /** Typed clients handed out, per peer and client class (see `client`). */
   private readonly typedClients = new Map<string, Map<ClientConstructor<grpc.Client>, grpc.Client>>();
 
+  /** What every fan-out reads (made once: a fan-out is a hot path). */
+  private readonly fanOutComponents: FanOutComponents;
+  private readonly errorStreak = (nodeId: string): number | undefined => this.latencies.get(nodeId)?.errorStreak;
+
   constructor(private readonly c: PeerPoolComponents, private readonly options: PeerPoolOptions) {
     this.now = c.now ?? (() => performance.now());
+    this.fanOutComponents = {
+      clock: c.clock,
+      now: this.now,
+      stats: (id) => this.latencies.get(id),
+      connected: (id) => c.clients.channelOf(id)?.getConnectivityState(false) === grpc.connectivityState.READY,
+    };
   }
 
   start(): void {
@@ -144,19 +154,7 @@ export class PeerPool {
   ): Promise<FanOutResult<T>> {
     const eligible = options.eligible;
     const order = eligible ? this.queryOrder().filter(eligible) : this.queryOrder();
-    const candidates = healthyFirst(order, (id) => this.latencies.get(id)?.errorStreak);
-    return fanOut(
-      {
-        clock: this.c.clock,
-        now: this.now,
-        stats: (id) => this.latencies.get(id),
-        connected: (id) => this.c.clients.channelOf(id)?.getConnectivityState(false) === grpc.connectivityState.READY,
-      },
-      candidates,
-      k,
-      call,
-      options,
-    );
+    return fanOut(this.fanOutComponents, healthyFirst(order, this.errorStreak), k, call, options);
   }
 
   /**

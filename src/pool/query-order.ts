@@ -37,18 +37,21 @@ export function passOrder(n: number): number[] {
  */
 export function virtualQueryList(groups: readonly (readonly string[])[], offsets: readonly number[] = [], limit = Infinity): string[] {
   const order = passOrder(groups.length);
-  const rotated = groups.map((members, g) => {
-    const n = members.length;
-    const off = n === 0 ? 0 : (((offsets[g] ?? 0) % n) + n) % n;
-    return members.map((_, j) => members[(off + j) % n]!);
-  });
-  const total = rotated.reduce((s, m) => s + m.length, 0);
+  let total = 0;
+  let longest = 0;
+  for (const members of groups) {
+    total += members.length;
+    longest = Math.max(longest, members.length);
+  }
   const cap = Math.min(total, Math.max(0, limit));
+  // Rotation by index arithmetic rather than rotated copies: a fan-out asks for this on every call.
   const out: string[] = [];
-  for (let pass = 0; out.length < cap; pass++) {
+  for (let pass = 0; pass < longest && out.length < cap; pass++) {
     for (const g of order) {
-      const peer = rotated[g]![pass];
-      if (peer !== undefined) out.push(peer);
+      const members = groups[g]!;
+      const n = members.length;
+      if (pass >= n) continue;
+      out.push(members[(((((offsets[g] ?? 0) % n) + n) % n) + pass) % n]!);
       if (out.length >= cap) break;
     }
   }

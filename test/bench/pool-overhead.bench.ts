@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../src/log/logger';
-import { PeerPool } from '../../src/pool/peer-pool';
+import { PeerPool, type FanOutPeer } from '../../src/pool/peer-pool';
 import type { GossipClient } from '../../src/proto/generated/g2g/v1/Gossip';
 import { g2gProto } from '../../src/proto/protos';
 import { peerChannelCredentials, peerChannelOptions } from '../../src/transport/peer-channel';
@@ -16,7 +16,7 @@ import { median, round, summarize, table, type Summary } from './stats';
 /*
  * Pool overhead: one unary call (Gossip.Ping) fanned out to 8 peers through the pool —
  * `pool.fanOut(8, …)` in query order, with typed clients borrowed from the pool, per-call
- * deadlines enforced by the pool, hedge timers, the fan-out's AbortSignal wired to call.cancel(),
+ * deadlines enforced by the pool, hedge timers, each call registered for cancellation (cancelOnEnd),
  * statistics and RTT samples — against the same 8 calls made with plain grpc-js clients
  * (`Promise.all`), in the same run. The baseline's plain clients ride the very channels the pool
  * holds (`channelOverride`). A third side makes the calls on hand-made channels of their own (same
@@ -108,7 +108,7 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
     let nonce = 0;
     const sides: Record<Side, FanOut> = {
       pool: async () => {
-        const result = await pool.fanOut(PEERS, (nodeId, deadline, signal) => ping(pool.client(nodeId, Gossip)!, nonce++, deadline, signal), { deadlineMs: CALL_TIMEOUT_MS });
+        const result = await pool.fanOut(PEERS, (peer) => ping(pool.client(peer.nodeId, Gossip)!, nonce++, peer.deadline, peer), { deadlineMs: CALL_TIMEOUT_MS });
         return result.results.length === PEERS;
       },
       channels: async () => {
@@ -265,9 +265,9 @@ async function runWindow(side: Side, fanOut: FanOut, concurrency: number, window
   return { side, fanOuts: latenciesMs.length, failed, elapsedMs: performance.now() - started, cpuUs: used.user + used.system, latenciesMs };
 }
 
-function ping(client: GossipClient | grpc.Client, nonce: number, deadline: Date, signal?: AbortSignal): Promise<unknown> {
+function ping(client: GossipClient | grpc.Client, nonce: number, deadline: Date, peer?: FanOutPeer): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const call = (client as GossipClient).Ping({ nonce }, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));
-    signal?.addEventListener('abort', () => call.cancel(), { once: true });
+    peer?.cancelOnEnd(call);
   });
 }

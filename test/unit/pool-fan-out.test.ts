@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAILING_AFTER, fanOut, hedgeDelayMs, healthyFirst, HEDGE_MIN_MS, type FanOutOptions, type FanOutResult } from '../../src/pool/fan-out';
+import { FAILING_AFTER, fanOut, hedgeDelayMs, healthyFirst, HEDGE_MIN_MS, type FanOutOptions, type FanOutPeer, type FanOutResult } from '../../src/pool/fan-out';
 import { PeerStats } from '../../src/pool/peer-stats';
 import { ManualClock } from '../../src/testing/manual-clock';
 
@@ -16,9 +16,11 @@ const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 function harness(peers: Record<string, Behaviour>) {
   const clock = new ManualClock(1_000_000);
   const stats = new Map(Object.keys(peers).map((id) => [id, new PeerStats()]));
-  const calls: { nodeId: string; at: number; deadline: Date; signal: AbortSignal }[] = [];
-  const call = (nodeId: string, deadline: Date, signal: AbortSignal) => {
-    calls.push({ nodeId, at: clock.now(), deadline, signal });
+  const calls: { nodeId: string; at: number; deadline: Date; signal: AbortSignal; cancelledAt?: number }[] = [];
+  const call = ({ nodeId, deadline, signal, cancelOnEnd }: FanOutPeer) => {
+    const made: (typeof calls)[number] = { nodeId, at: clock.now(), deadline, signal };
+    calls.push(made);
+    cancelOnEnd({ cancel: () => (made.cancelledAt ??= clock.now()) });
     const b = peers[nodeId]!;
     return new Promise<string>((resolve, reject) => {
       if (b === 'hang') return; // ignores its deadline and its signal: the pool must not wait forever
@@ -135,7 +137,7 @@ test('k larger than the candidates, k = 0 and no candidates', async () => {
 
 test('a call function that throws synchronously counts as that peer failing', async () => {
   const clock = new ManualClock();
-  const result = await fanOut({ clock, now: () => 0, stats: () => undefined, connected: () => true }, ['x', 'y'], 1, (id) => {
+  const result = await fanOut({ clock, now: () => 0, stats: () => undefined, connected: () => true }, ['x', 'y'], 1, ({ nodeId: id }) => {
     if (id === 'x') throw new Error('bad client');
     return Promise.resolve(id);
   }, { deadlineMs: 10 });
@@ -181,4 +183,41 @@ test('a successful call on a connected channel becomes an RTT sample', async () 
   assert.equal(s.samples, 1);
   assert.equal(s.ewmaMs, 12);
   assert.notEqual(s.lastSuccessMs, null);
+});
+
+test('cancelOnEnd: the pool cancels a call it stops waiting for — superseded at the end, silent at its deadline — and never a call that answered', async () => {
+  const superseded = harness({ slow: { answerAfter: 80 }, fast: { answerAfter: 5 }, spare: { answerAfter: 5 } });
+  const a = await superseded.run(1, { deadlineMs: 200, hedgeMs: 20 });
+  const made = (h: typeof superseded, id: string) => h.calls.find((c) => c.nodeId === id)!;
+  assert.equal(a.finishedAt, 25);
+  assert.equal(made(superseded, 'slow').cancelledAt! - made(superseded, 'slow').at, 25, 'the superseded call is cancelled when the fan-out ends');
+  assert.equal(made(superseded, 'fast').cancelledAt, undefined, 'a call that answered is not cancelled');
+
+  const silent = harness({ mute: 'hang', next: { answerAfter: 5 } });
+  const b = await silent.run(1, { deadlineMs: 100, hedgeMs: 'off' });
+  assert.equal(b.finishedAt, 105);
+  assert.equal(made(silent, 'mute').cancelledAt! - made(silent, 'mute').at, 100, 'the silent call is cancelled at its deadline, not at the end');
+  assert.equal(made(silent, 'next').cancelledAt, undefined);
+});
+
+test('cancelOnEnd after the pool has stopped waiting cancels at once; a signal read after the end is already aborted', async () => {
+  const clock = new ManualClock();
+  let late: FanOutPeer | undefined;
+  const pending = fanOut({ clock, now: () => 0, stats: () => undefined, connected: () => true }, ['late', 'quick'], 2, (peer) => {
+    if (peer.nodeId === 'late') {
+      late = peer;
+      return new Promise<string>(() => {}); // silent, and registers nothing yet
+    }
+    return Promise.resolve('quick');
+  }, { deadlineMs: 10, hedgeMs: 'off' });
+  await flush();
+  clock.advance(10); // late is given up on at its deadline, which ends the fan-out
+  const result = await pending;
+  assert.deepEqual(result.results.map((r) => r.nodeId), ['quick']);
+  assert.deepEqual(result.errors.map((e) => [e.nodeId, codeOf(e.error)]), [['late', 'ERR_POOL_PEER_DEADLINE']]);
+  let cancelled = false;
+  late!.cancelOnEnd({ cancel: () => (cancelled = true) });
+  assert.equal(cancelled, true);
+  assert.equal(late!.signal.aborted, true);
+  assert.equal((late!.signal.reason as { code?: string }).code, 'ERR_POOL_FAN_OUT_DONE');
 });

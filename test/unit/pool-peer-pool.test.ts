@@ -96,7 +96,7 @@ test('fan-out asks k peers in query order, skips failures, and reports them', as
   await rounds(3);
   pool.stop();
   const first = pool.peekOrder()[0]!;
-  const result = await pool.fanOut(2, async (nodeId) => {
+  const result = await pool.fanOut(2, async ({ nodeId }) => {
     if (nodeId === first) throw new Error('down');
     return nodeId.toUpperCase();
   }, { deadlineMs: 100 });
@@ -115,7 +115,7 @@ test('a peer that keeps failing is asked after the healthy ones, which keep thei
   const fanOutRound = async () => {
     const expected = pool.peekOrder();
     const asked: string[] = [];
-    await pool.fanOut(4, async (id) => {
+    await pool.fanOut(4, async ({ nodeId: id }) => {
       asked.push(id);
       if (id === broken) throw new Error('down');
       return id;
