@@ -84,15 +84,14 @@ export interface FanOutComponents {
   connected(nodeId: string): boolean;
 }
 
-/** The hedge delay for a peer whose recent p95 RTT is `p95Ms()` under `option` (Infinity: never hedge). */
-export function hedgeDelayMs(p95Ms: () => number | null | undefined, option: FanOutOptions['hedgeMs'] = 'auto'): number {
+/** The hedge delay for a peer whose recent p95 RTT is `p95Ms` (none yet: null) under `option` (Infinity: never hedge). */
+export function hedgeDelayMs(p95Ms: number | null | undefined, option: FanOutOptions['hedgeMs'] = 'auto'): number {
   if (option === 'off') return Infinity;
   if (typeof option === 'number') {
     if (!(option >= 0)) throw new RangeError(`hedgeMs must be ≥ 0, got ${option}`);
     return option;
   }
-  const p95 = p95Ms() ?? null;
-  return p95 === null ? Infinity : Math.max(HEDGE_MIN_MS, HEDGE_P95_FACTOR * p95);
+  return p95Ms === null || p95Ms === undefined ? Infinity : Math.max(HEDGE_MIN_MS, HEDGE_P95_FACTOR * p95Ms);
 }
 
 /** Peers that keep failing go last; the rest keep their query order (a stable partition). */
@@ -108,6 +107,7 @@ export function healthyFirst(order: readonly string[], errorStreak: (nodeId: str
 /** Asks up to k of `candidates` (in order) as described above. */
 export function fanOut<T>(c: FanOutComponents, candidates: readonly string[], k: number, call: FanOutCall<T>, options: FanOutOptions): Promise<FanOutResult<T>> {
   if (!(options.deadlineMs > 0)) throw new RangeError(`deadlineMs must be > 0, got ${options.deadlineMs}`);
+  hedgeDelayMs(null, options.hedgeMs); // throws on a bad hedgeMs now rather than in the middle of the fan-out
   if (k <= 0 || candidates.length === 0) return Promise.resolve({ results: [], errors: [], hedges: 0 });
   return new Promise((resolve) => new FanOutRun(c, candidates, k, call, options, resolve).pump());
 }
@@ -170,7 +170,7 @@ class FanOutRun<T> {
     const now = this.c.clock.now();
     const deadlineAt = now + this.options.deadlineMs;
     if (this.deadlineDate?.getTime() !== deadlineAt) this.deadlineDate = new Date(deadlineAt);
-    const a = new Attempt<T>(this, nodeId, stats, this.deadlineDate, deadlineAt, now + hedgeDelayMs(() => stats?.quantile(0.95), this.options.hedgeMs), this.c.connected(nodeId), this.c.now());
+    const a = new Attempt<T>(this, nodeId, stats, this.deadlineDate, deadlineAt, now + (this.options.hedgeMs === 'off' ? Infinity : hedgeDelayMs(stats?.quantile(0.95), this.options.hedgeMs)), this.c.connected(nodeId), this.c.now());
     this.attempts.push(a);
     this.running++;
     this.expected++;

@@ -146,13 +146,14 @@ test('a call function that throws synchronously counts as that peer failing', as
 });
 
 test('automatic hedge delay: twice the peer p95, at least the floor; never without samples or when off', () => {
-  assert.equal(hedgeDelayMs(() => 30), 60);
-  assert.equal(hedgeDelayMs(() => 0.4), HEDGE_MIN_MS);
-  assert.equal(hedgeDelayMs(() => null), Infinity);
-  assert.equal(hedgeDelayMs(() => undefined), Infinity);
-  assert.equal(hedgeDelayMs(() => 30, 'off'), Infinity);
-  assert.equal(hedgeDelayMs(() => 30, 7), 7);
-  assert.throws(() => hedgeDelayMs(() => 30, -1), RangeError);
+  assert.equal(hedgeDelayMs(30), 60);
+  assert.equal(hedgeDelayMs(0.4), HEDGE_MIN_MS);
+  assert.equal(hedgeDelayMs(null), Infinity);
+  assert.equal(hedgeDelayMs(undefined), Infinity);
+  assert.equal(hedgeDelayMs(30, 'off'), Infinity);
+  assert.equal(hedgeDelayMs(30, 7), 7);
+  assert.throws(() => hedgeDelayMs(30, -1), RangeError);
+  assert.throws(() => fanOut({ clock: new ManualClock(), now: () => 0, stats: () => undefined, connected: () => true }, ['a'], 1, async () => 1, { deadlineMs: 10, hedgeMs: Number.NaN }), RangeError, 'a bad hedgeMs is refused before anything is asked');
 });
 
 test('automatic hedging uses each peer\'s own figures: a far peer is given longer than a near one', async () => {
