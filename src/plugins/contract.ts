@@ -155,6 +155,14 @@ export interface FanOutOutcome<T> {
   errors: { nodeId: string; error: unknown }[];
 }
 
+/** How a fan-out call is cancelled when the pool stops waiting for it: it has its k answers, or the call passed its deadline. */
+export interface FanOutCancel {
+  /** Cancels `call` (the grpc-js call you made, or anything with `cancel()`) then; at once if that has happened. */
+  cancelOnEnd(call: { cancel(): void }): void;
+  /** Aborted then; made on first read (prefer `cancelOnEnd` for a grpc-js call: it costs less). */
+  readonly signal: AbortSignal;
+}
+
 export interface PluginPool {
   /** Server-mode peers in the virtual query order (far, near, second far, …). */
   queryOrder(limit?: number): string[];
@@ -169,11 +177,14 @@ export interface PluginPool {
   client<C extends grpc.Client = grpc.Client>(nodeId: string, service?: string): C | undefined;
   /**
    * Calls up to `k` peers in query order, each with its own deadline; a peer that fails or is
-   * too slow is skipped and the next in order is tried. Partial results are a value.
+   * too slow is skipped and the next in order is tried. Partial results are a value; a peer that
+   * missed its deadline is listed with a DEADLINE_EXCEEDED error. Hand the call you make to
+   * `cancel.cancelOnEnd(call)` (or use `cancel.signal`) so that it is cancelled when the pool
+   * stops waiting for it.
    */
   fanOut<T, C extends grpc.Client = grpc.Client>(
     k: number,
-    call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+    call: (client: C, nodeId: string, deadline: Date, cancel: FanOutCancel) => Promise<T>,
     options: { deadlineMs: number; service?: string },
   ): Promise<FanOutOutcome<T>>;
 }

@@ -345,7 +345,7 @@ export class PluginHost {
         publish: (topic, data) => channel.publish(topic, data),
         subscribe: (topic, handler) => tracked(channel.subscribe(topic, handler)),
       },
-      pool: pluginPool(this.c.pool, plugin.protos.services, this.c.clock),
+      pool: pluginPool(this.c.pool, plugin.protos.services),
       members: { self: members.self, list: () => members.list(), get: (id) => members.get(id), onChange: (listener) => tracked(members.onChange(listener)) },
       clock: this.c.clock,
       signal: runtime.controller.signal,

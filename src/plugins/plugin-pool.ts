@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { PeerPool } from '../pool/peer-pool';
-import type { Clock } from '../util/clock';
-import type { FanOutOutcome, PeerStatsView, PluginPool } from './contract';
+import { PeerDeadlineError } from '../pool/errors';
+import type { FanOutCancel, FanOutOutcome, PeerStatsView, PluginPool } from './contract';
+import { deadlineExceeded } from './deadline-exceeded';
 
 /** What the plugin pool needs from the node. */
 export interface PoolSource {
@@ -17,7 +18,7 @@ export interface PoolSource {
  * connection, our current leaf presented, the peer's node CA pinned), and fan-out in the
  * virtual query order over the peers that advertise the service.
  */
-export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grpc.ServiceDefinition>, clock: Clock): PluginPool {
+export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grpc.ServiceDefinition>): PluginPool {
   const first = services.keys().next().value as string | undefined;
   const constructors = new Map<string, grpc.ServiceClientConstructor>();
   const constructorFor = (service: string): grpc.ServiceClientConstructor => {
@@ -48,34 +49,26 @@ export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grp
     client,
     async fanOut<T, C extends grpc.Client = grpc.Client>(
       k: number,
-      call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+      call: (client: C, nodeId: string, deadline: Date, cancel: FanOutCancel) => Promise<T>,
       options: { deadlineMs: number; service?: string },
     ): Promise<FanOutOutcome<T>> {
       const service = options.service ?? first ?? '';
       constructorFor(service);
       const pool = source.pool();
       if (!pool) return { results: [], errors: [] };
-      return pool.fanOut(
+      const outcome = await pool.fanOut(
         k,
-        ({ nodeId, deadline }) => {
-          const c = client<C>(nodeId, service);
-          if (!c) return Promise.reject(new Error(`${nodeId} left the pool`));
-          // The deadline is the plugin's to pass on; a call that ignores it is cut here anyway.
-          return withDeadline(call(c, nodeId, deadline), clock, options.deadlineMs, nodeId);
+        (peer) => {
+          const c = client<C>(peer.nodeId, service);
+          if (!c) return Promise.reject(new Error(`${peer.nodeId} left the pool`));
+          // The deadline is the plugin's to pass on; the pool gives up on a call that ignores it.
+          return call(c, peer.nodeId, peer.deadline, peer);
         },
         { deadlineMs: options.deadlineMs, eligible: (nodeId) => source.serves(nodeId, service) },
       );
+      // To a plugin, a peer the pool gave up on missed its deadline like any gRPC call.
+      const errors = outcome.errors.map((e) => (e.error instanceof PeerDeadlineError ? { nodeId: e.nodeId, error: deadlineExceeded(e.nodeId, options.deadlineMs) } : e));
+      return { results: outcome.results, errors };
     },
   };
-}
-
-function withDeadline<T>(promise: Promise<T>, clock: Clock, ms: number, nodeId: string): Promise<T> {
-  let timer: { cancel(): void } | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = clock.setTimeout(() => {
-      const details = `${nodeId} did not answer within ${ms} ms`;
-      reject(Object.assign(new Error(`4 DEADLINE_EXCEEDED: ${details}`), { code: grpc.status.DEADLINE_EXCEEDED, details, metadata: new grpc.Metadata() }));
-    }, ms);
-  });
-  return Promise.race([promise, expired]).finally(() => timer?.cancel());
 }

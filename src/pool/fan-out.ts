@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../util/clock';
 import { FanOutDoneError, PeerDeadlineError, PeerSupersededError } from './errors';
+import { CallCancellation } from './call-cancellation';
 import type { PeerStats } from './peer-stats';
 
 /**
@@ -272,13 +273,10 @@ class FanOutRun<T> {
 }
 
 /** One call of a fan-out: what the call function is given (FanOutPeer) and the run's bookkeeping. */
-class Attempt<T> implements FanOutPeer {
+class Attempt<T> extends CallCancellation implements FanOutPeer {
   live = true;
   /** It passed its hedge delay (another peer was asked in its place). */
   slow = false;
-  /** The fan-out ended or gave up on it while it ran: whatever it registers is cancelled at once. */
-  private abandoned = false;
-  private cancellable: { cancel(): void } | undefined;
 
   constructor(
     private readonly run: FanOutRun<T>,
@@ -292,23 +290,11 @@ class Attempt<T> implements FanOutPeer {
     readonly connected: boolean,
     /** High-resolution start, for the RTT sample. */
     readonly startedAt: number,
-  ) {}
+  ) {
+    super();
+  }
 
   get signal(): AbortSignal {
     return this.run.signal();
-  }
-
-  /** A property, not a method, so that `({ cancelOnEnd }) => …` works. */
-  readonly cancelOnEnd = (call: { cancel(): void }): void => {
-    if (this.abandoned) call.cancel();
-    else this.cancellable = call;
-  };
-
-  /** The fan-out no longer waits for this call: cancel what it registered, and what it registers later. */
-  abandon(): void {
-    this.abandoned = true;
-    const call = this.cancellable;
-    this.cancellable = undefined;
-    call?.cancel();
   }
 }

@@ -164,8 +164,8 @@ export async function runPoolOverhead(log: (line: string) => void): Promise<Pool
 
 const LABELS: Record<Side, string> = {
   pool: 'through the pool (fanOut)',
-  channels: 'plain clients, same channels (Promise.all)',
-  'hand-made': 'plain clients, own channels (Promise.all)',
+  channels: 'plain clients, same channels (Promise.allSettled)',
+  'hand-made': 'plain clients, own channels (Promise.allSettled)',
 };
 
 export function poolOverheadTable(r: PoolOverheadResult): string {

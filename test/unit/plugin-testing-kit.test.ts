@@ -137,13 +137,18 @@ describe('plugin testing kit', () => {
 
     // n2 fails, n3 never answers (its deadline passes on the kit clock), n4 answers.
     a!.pool.setClient('n2', { Say: (_r: unknown, cb: Function) => cb({ code: grpc.status.UNAVAILABLE, details: 'down' }) });
-    a!.pool.setClient('n3', { Say: () => undefined });
-    const outcome = a!.context.pool.fanOut(2, (client, nodeId) => say(client, nodeId), { deadlineMs: 100 });
+    a!.pool.setClient('n3', { Say: () => ({ cancel: () => cancelled.push('n3') }) });
+    const cancelled: string[] = [];
+    const outcome = a!.context.pool.fanOut(2, (client, nodeId, _deadline, cancel) => {
+      if (nodeId === 'n3') cancel.cancelOnEnd((client as unknown as { Say: () => { cancel(): void } }).Say());
+      return nodeId === 'n3' ? new Promise<never>(() => {}) : say(client, nodeId);
+    }, { deadlineMs: 100 });
     await network.settle();
     a!.clock.advance(100);
     const { results, errors } = await outcome;
     assert.deepEqual(results, [{ nodeId: 'n4', value: { text: '4:n4', from: 'n4', caller: 'n1' } }]);
     assert.deepEqual(errors.map((e) => [e.nodeId, (e.error as grpc.ServiceError).code]), [['n2', grpc.status.UNAVAILABLE], ['n3', grpc.status.DEADLINE_EXCEEDED]]);
+    assert.deepEqual(cancelled, ['n3'], 'the call given up on at its deadline is cancelled, as in the host');
     for (const n of nodes) await n.dispose();
   });
 

@@ -5,7 +5,7 @@ import { FactsAnswerer, parseFacts } from '../../plugins/query/facts';
 import { fanOutWithin } from '../../plugins/query/fan-out';
 import QueryPlugin, { describeError, type QueryConfig } from '../../plugins/query/index';
 import { mergeAnswers } from '../../plugins/query/merge';
-import type { FanOutOutcome, PluginContext, PluginPool } from '../../src/plugins/contract';
+import type { FanOutCancel, FanOutOutcome, PluginContext, PluginPool } from '../../src/plugins/contract';
 import { silentLogger } from '../../src/log/logger';
 import { ManualClock } from '../../src/testing/manual-clock';
 
@@ -39,14 +39,14 @@ function scriptedPool(clock: ManualClock, order: string[], peers: Record<string,
     groups: () => [],
     stats: () => undefined,
     client: (<C extends grpc.Client>(nodeId: string) => clientFor(nodeId) as unknown as C) as PluginPool['client'],
-    async fanOut<T, C extends grpc.Client>(k: number, call: (client: C, nodeId: string, deadline: Date) => Promise<T>, options: { deadlineMs: number }): Promise<FanOutOutcome<T>> {
+    async fanOut<T, C extends grpc.Client>(k: number, call: (client: C, nodeId: string, deadline: Date, cancel: FanOutCancel) => Promise<T>, options: { deadlineMs: number }): Promise<FanOutOutcome<T>> {
       const out: FanOutOutcome<T> = { results: [], errors: [] };
       let next = 0;
       const worker = async () => {
         while (out.results.length < k && next < order.length) {
           const nodeId = order[next++]!;
           try {
-            const value = await call(clientFor(nodeId) as unknown as C, nodeId, new Date(clock.now() + options.deadlineMs));
+            const value = await call(clientFor(nodeId) as unknown as C, nodeId, new Date(clock.now() + options.deadlineMs), { cancelOnEnd: () => undefined, signal: new AbortController().signal });
             if (out.results.length < k) out.results.push({ nodeId, value });
           } catch (error) {
             out.errors.push({ nodeId, error });

@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import type { FanOutOutcome, PeerStatsView, PluginPool } from '../contract';
+import { CallCancellation } from '../../pool/call-cancellation';
+import type { FanOutCancel, FanOutOutcome, PeerStatsView, PluginPool } from '../contract';
+import { deadlineExceeded } from '../deadline-exceeded';
 import type { FakeNetwork } from './fake-network';
 import { stubClient } from './stub-client';
 
@@ -66,11 +68,12 @@ export class FakePool implements PluginPool {
 
   async fanOut<T, C extends grpc.Client = grpc.Client>(
     k: number,
-    call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+    call: (client: C, nodeId: string, deadline: Date, cancel: FanOutCancel) => Promise<T>,
     options: { deadlineMs: number; service?: string },
   ): Promise<FanOutOutcome<T>> {
     const order = this.queryOrder();
     const out: FanOutOutcome<T> = { results: [], errors: [] };
+    const running = new Set<FakeCancel>();
     let next = 0;
     const clock = this.network.clock;
     const worker = async (): Promise<void> => {
@@ -79,19 +82,27 @@ export class FakePool implements PluginPool {
         const client = this.client<C>(nodeId, options.service);
         // As in the host, a peer that does not serve the service is not a candidate.
         if (!client) continue;
+        const cancel = new FakeCancel();
+        running.add(cancel);
         let timer: { cancel(): void } | undefined;
         try {
           const deadline = new Date(clock.now() + options.deadlineMs);
           const value = await Promise.race([
-            call(client, nodeId, deadline),
+            call(client, nodeId, deadline, cancel),
             new Promise<never>((_, reject) => {
-              timer = clock.setTimeout(() => reject(deadlineExceeded(nodeId, options.deadlineMs)), options.deadlineMs);
+              timer = clock.setTimeout(() => {
+                cancel.abandon();
+                reject(deadlineExceeded(nodeId, options.deadlineMs));
+              }, options.deadlineMs);
             }),
           ]);
           if (out.results.length < k) out.results.push({ nodeId, value });
+          // k answers: as in the host, what still runs is no longer waited for.
+          if (out.results.length >= k) for (const other of running) if (other !== cancel) other.abandon();
         } catch (error) {
           out.errors.push({ nodeId, error });
         } finally {
+          running.delete(cancel);
           timer?.cancel();
         }
       }
@@ -101,10 +112,20 @@ export class FakePool implements PluginPool {
   }
 }
 
-function deadlineExceeded(nodeId: string, ms: number): grpc.ServiceError {
-  return Object.assign(new Error(`4 DEADLINE_EXCEEDED: ${nodeId} did not answer within ${ms} ms`), {
-    code: grpc.status.DEADLINE_EXCEEDED,
-    details: `${nodeId} did not answer within ${ms} ms`,
-    metadata: new grpc.Metadata(),
-  });
+/** A kit fan-out call's cancellation, with a signal of its own made on first read. */
+class FakeCancel extends CallCancellation implements FanOutCancel {
+  private controller: AbortController | undefined;
+  private ended = false;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.ended) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  override abandon(): void {
+    super.abandon();
+    this.ended = true;
+    this.controller?.abort();
+  }
 }
