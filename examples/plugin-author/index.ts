@@ -39,12 +39,16 @@ export default class Greeter implements G2gPlugin {
       HelloPeers: (call: grpc.ServerUnaryCall<{ count: number }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const count = call.request.count || 3;
         // Peers in the pool's query order (far, near, second far, …), each with its deadline;
-        // a failed or slow peer is replaced by the next. Partial results are a value.
+        // a failed or slow peer is replaced by the next. Partial results are a value. The call
+        // is handed to `cancel` so that the pool cancels it once it no longer waits for it.
         this.ctx.pool
           .fanOut<string, GreeterClient>(
             count,
-            (client, _nodeId, deadline) =>
-              new Promise((resolve, reject) => client.Hello({}, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply!.message)))),
+            (client, _nodeId, deadline, cancel) =>
+              new Promise((resolve, reject) => {
+                const hello = client.Hello({}, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply!.message)));
+                cancel.cancelOnEnd(hello);
+              }),
             { deadlineMs: this.ctx.config.peerTimeout },
           )
           .then((outcome) =>
