@@ -18,7 +18,7 @@ import { median, round, summarize, table, type Summary } from './stats';
  * `pool.fanOut(8, …)` in query order, with typed clients borrowed from the pool, per-call
  * deadlines enforced by the pool, hedge timers, each call registered for cancellation (cancelOnEnd),
  * statistics and RTT samples — against the same 8 calls made with plain grpc-js clients
- * (`Promise.all`), in the same run. The baseline's plain clients ride the very channels the pool
+ * (`Promise.allSettled`), in the same run. The baseline's plain clients ride the very channels the pool
  * holds (`channelOverride`). A third side makes the calls on hand-made channels of their own (same
  * grpc-js code and pinned credentials, other TCP connections), for reference: which connections a
  * run happens to get moved throughput by up to ±10 % here, more than what is measured, so the
