@@ -171,7 +171,7 @@ class FanOutRun<T> {
     const now = this.c.clock.now();
     const deadlineAt = now + this.options.deadlineMs;
     if (this.deadlineDate?.getTime() !== deadlineAt) this.deadlineDate = new Date(deadlineAt);
-    const a = new Attempt<T>(this, nodeId, stats, this.deadlineDate, deadlineAt, now + (this.options.hedgeMs === 'off' ? Infinity : hedgeDelayMs(stats?.quantile(0.95), this.options.hedgeMs)), this.c.connected(nodeId), this.c.now());
+    const a = new Attempt<T>(this, nodeId, stats, this.deadlineDate, deadlineAt, now + hedgeDelayMs(stats?.quantile(0.95), this.options.hedgeMs), this.c.connected(nodeId), this.c.now());
     this.attempts.push(a);
     this.running++;
     this.expected++;

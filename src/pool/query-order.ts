@@ -51,7 +51,8 @@ export function virtualQueryList(groups: readonly (readonly string[])[], offsets
       const members = groups[g]!;
       const n = members.length;
       if (pass >= n) continue;
-      out.push(members[(((((offsets[g] ?? 0) % n) + n) % n) + pass) % n]!);
+      const start = (((offsets[g] ?? 0) % n) + n) % n; // a negative or large offset still rotates
+      out.push(members[(start + pass) % n]!);
       if (out.length >= cap) break;
     }
   }
