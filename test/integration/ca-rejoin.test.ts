@@ -95,15 +95,37 @@ async function rotateOutOfSight(beforeResume: () => Promise<void> = async () => 
   }
 }
 
+/** The peers (of the first two nodes) whose view of `id` does not carry the CA `fingerprint`. */
+async function notOn(id: string, fingerprint: string): Promise<string[]> {
+  const off: string[] = [];
+  for (const peer of nodes.slice(0, 2)) if ((await viewOf(peer, id))?.caFingerprint !== fingerprint) off.push(peer.id);
+  return off;
+}
+
 test('a node restarted after its CA rotated out of everyone\'s sight rejoins on the register port, without a ticket', async () => {
   await eventually('everyone calls everyone', allCallEachOther, 60_000);
   const x = nodes[2]!;
   // X stops too, before its peers resume: nobody heard of its new CA; they know only the old one.
-  const { previous, current } = await rotateOutOfSight(async () => {
-    await nodes[2]!.process.stop('SIGTERM');
-    nodes[2]!.close();
-  });
-  for (const peer of nodes.slice(0, 2)) assert.equal((await viewOf(peer, x.id))?.caFingerprint, previous, `${peer.id} never heard of the new CA`);
+  // Unless gossip X sent just before they stopped was still in their sockets' receive buffers
+  // (the kernel takes it while a process is stopped; X then closed the connection gracefully):
+  // they read it on SIGCONT and learn the new CA, which is right, but then the scenario did not
+  // happen, and it is set up again.
+  let rotation: { previous: string; current: string } | undefined;
+  for (let attempt = 1; !rotation; attempt++) {
+    const r = await rotateOutOfSight(async () => {
+      await nodes[2]!.process.stop('SIGTERM');
+      nodes[2]!.close();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // whatever was buffered is read by now
+    const heard = await notOn(x.id, r.previous);
+    if (heard.length === 0) rotation = r;
+    else {
+      assert.ok(attempt < 3, `${heard.join(', ')} heard of X's new CA from buffered gossip in ${attempt} set-ups in a row`);
+      nodes[2] = await loadMember(await startNodeProcess({ dataDir: x.process.dataDir, args }));
+      await eventually('everyone calls everyone before the next set-up', allCallEachOther, 60_000);
+    }
+  }
+  const { current } = rotation;
 
   const again = await startNodeProcess({ dataDir: x.process.dataDir, args });
   nodes[2] = await loadMember(again);
