@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { PluginPool } from '../../src/plugins/contract';
+import type { FanOutCancel, PluginPool } from '../../src/plugins/contract';
 import type { Clock } from '../../src/util/clock';
 
 export interface PeerResult<T> {
@@ -42,7 +42,7 @@ export function fanOutWithin<T, C extends grpc.Client = grpc.Client>(
   pool: Pick<PluginPool, 'fanOut'>,
   clock: Clock,
   k: number,
-  call: (client: C, nodeId: string, deadline: Date) => Promise<T>,
+  call: (client: C, nodeId: string, deadline: Date, cancel: FanOutCancel) => Promise<T>,
   options: { perPeerMs: number; totalMs: number; service?: string; now?: () => number },
 ): Promise<BoundedFanOut<T>> {
   const now = options.now ?? (() => Date.now());
@@ -66,13 +66,13 @@ export function fanOutWithin<T, C extends grpc.Client = grpc.Client>(
     pool
       .fanOut<T, C>(
         k,
-        async (client, nodeId, deadline) => {
+        async (client, nodeId, deadline, cancel) => {
           if (closed || now() >= endsAt) throw new OverallDeadlineError();
           const mine = position++;
           inFlight.add(nodeId);
           const sent = now();
           try {
-            const value = await call(client, nodeId, new Date(Math.min(deadline.getTime(), endsAt)));
+            const value = await call(client, nodeId, new Date(Math.min(deadline.getTime(), endsAt)), cancel);
             if (!closed) {
               out.results.push({ nodeId, value, latencyMs: now() - sent, position: mine });
               // k answers are enough: peers still being asked are not needed (nor errors).

@@ -81,10 +81,11 @@ export default class QueryPlugin implements G2gPlugin {
       this.ctx.pool,
       this.ctx.clock,
       k,
-      (client, _nodeId, deadline) =>
-        new Promise((resolve, reject) =>
-          client.Answer({ facts: wanted }, { deadline }, (error, response) => (error ? reject(error) : resolve(response?.facts ?? []))),
-        ),
+      (client, _nodeId, deadline, cancel) =>
+        new Promise((resolve, reject) => {
+          const asked = client.Answer({ facts: wanted }, { deadline }, (error, response) => (error ? reject(error) : resolve(response?.facts ?? [])));
+          cancel.cancelOnEnd(asked); // a peer still asked when k others have answered is not waited for
+        }),
       // The pool's deadlines are on the context's clock (real time on a node, the kit's clock in tests).
       { perPeerMs: config.peerTimeout, totalMs, service: QUERY_SERVICE, now: () => this.ctx.clock.now() },
     );

@@ -15,7 +15,7 @@ type Behaviour = { answerAfterMs: number; facts: { name: string; value: string }
  * A pool over scripted peers on a manual clock, with the contract's fan-out semantics: up to k
  * calls at a time in query order, a failed peer replaced by the next.
  */
-function scriptedPool(clock: ManualClock, order: string[], peers: Record<string, Behaviour>): PluginPool & { asked: string[] } {
+function scriptedPool(clock: ManualClock, order: string[], peers: Record<string, Behaviour>): PluginPool & { asked: string[]; registered: string[] } {
   const asked: string[] = [];
   const clientFor = (nodeId: string) => ({
     Answer(_req: object, options: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: object) => void) {
@@ -31,10 +31,14 @@ function scriptedPool(clock: ManualClock, order: string[], peers: Record<string,
       clock.setTimeout(() => finish(Object.assign(new Error('deadline'), { code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' }) as grpc.ServiceError), deadline - clock.now());
       if ('answerAfterMs' in b) clock.setTimeout(() => finish(null, { facts: b.facts }), b.answerAfterMs);
       if ('failAfterMs' in b) clock.setTimeout(() => finish(Object.assign(new Error('x'), { code: b.code, details: `peer says ${grpc.status[b.code]}` }) as grpc.ServiceError), b.failAfterMs);
+      return { cancel: () => undefined, nodeId };
     },
   });
+  /** The calls handed to the pool for cancellation, by peer. */
+  const registered: string[] = [];
   return {
     asked,
+    registered,
     queryOrder: () => [...order],
     groups: () => [],
     stats: () => undefined,
@@ -46,7 +50,7 @@ function scriptedPool(clock: ManualClock, order: string[], peers: Record<string,
         while (out.results.length < k && next < order.length) {
           const nodeId = order[next++]!;
           try {
-            const value = await call(clientFor(nodeId) as unknown as C, nodeId, new Date(clock.now() + options.deadlineMs), { cancelOnEnd: () => undefined, signal: new AbortController().signal });
+            const value = await call(clientFor(nodeId) as unknown as C, nodeId, new Date(clock.now() + options.deadlineMs), { cancelOnEnd: (made) => registered.push((made as unknown as { nodeId: string }).nodeId), signal: new AbortController().signal });
             if (out.results.length < k) out.results.push({ nodeId, value });
           } catch (error) {
             out.errors.push({ nodeId, error });
@@ -164,4 +168,5 @@ test('Ask merges peer answers with this node\'s own and reports per-peer errors 
   assert.deepEqual(reply.summary, [{ name: 'region', values: [{ value: 'eu', count: 2, nodeIds: ['self', 'p1'] }, { value: 'us', count: 1, nodeIds: ['p3'] }], missing: 0 }]);
   assert.equal(reply.complete, false, 'asked for 3 peers, 2 answered');
   assert.equal(reply.peersKnown, 3);
+  assert.deepEqual(pool.registered, ['p1', 'p2', 'p3'], 'each call is handed to the pool, which cancels it when it stops waiting for it');
 });
