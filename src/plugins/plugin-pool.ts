@@ -33,11 +33,8 @@ export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grp
   };
   const client = <C extends grpc.Client>(nodeId: string, service = first ?? ''): C | undefined => {
     const ctor = constructorFor(service);
-    const made = source.pool()?.client(nodeId, ctor as unknown as new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => grpc.Client);
-    if (!made) return undefined;
-    // The channel is the pool's, shared with membership: closing it is not the plugin's call.
-    made.close = () => undefined;
-    return made as C;
+    // The pool's client rides a BorrowedChannel: a plugin closing it leaves the pooled channel open.
+    return source.pool()?.client(nodeId, ctor as unknown as new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => grpc.Client) as C | undefined;
   };
   return {
     queryOrder: (limit) => source.pool()?.queryOrder(limit) ?? [],
