@@ -13,7 +13,7 @@ import type { RotateResponse__Output } from '../../src/proto/generated/g2g/v1/Ro
 import { call } from '../helpers/clients';
 import { makeCa, memberLeaf } from '../helpers/in-process-node';
 import { OperatorAdmins } from '../helpers/operator-admins';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, startCluster, type NodeProcess } from '../helpers/node-process';
 import { median, percentile, round, summarize, type Summary } from './stats';
 
 /*
@@ -254,9 +254,7 @@ export async function runCertSpreadCluster(log: (line: string) => void): Promise
   const nodes: NodeProcess[] = [];
   const admins = new OperatorAdmins('bench');
   try {
-    nodes.push(await startNodeProcess());
-    const ticket = (await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir])).stdout.trim();
-    nodes.push(...(await Promise.all(Array.from({ length: N - 1 }, () => startNodeProcess({ env: { G2G_JOIN: ticket } })))));
+    nodes.push(...(await startCluster(N)).nodes);
     const ids = nodes.map((n) => n.facts.nodeId);
     log(`cert-spread-cluster: ${N} nodes serving; waiting for the full view and connected pools`);
     await until(async () => {

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import path from 'node:path';
-import { removeDir, runCli, tempDir } from '../helpers/node-process';
+import { removeDir, reusableTicket, tempDir } from '../helpers/node-process';
 import type { WorkerCommand, WorkerReply } from './channel-bench-worker';
 import { median, percentile, round } from './stats';
 
@@ -194,9 +194,7 @@ export async function runChannel(log: (line: string) => void): Promise<ChannelBe
   const workers = [new Worker(dirs[0]!)];
   try {
     if (!(await workers[0]!.start({}))) throw new Error('the first node did not start');
-    const nominated = await runCli(['nominate', '--reusable', '--data-dir', dirs[0]!]);
-    if (nominated.code !== 0) throw new Error(`nominate failed: ${nominated.stderr}`);
-    const ticket = nominated.stdout.trim();
+    const ticket = await reusableTicket(dirs[0]!);
     log(`channel: starting ${N - 1} more node processes with one ticket, ${JOIN_BATCH} at a time`);
     while (workers.length < N) {
       const batch = Math.min(JOIN_BATCH, N - workers.length);

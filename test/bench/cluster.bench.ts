@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { OperatorAdmins } from '../helpers/operator-admins';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, reusableTicket, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { median, percentile, round } from './stats';
 
 /*
@@ -59,7 +59,7 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
   const admins = new OperatorAdmins('bench');
   try {
     nodes.push(await startNodeProcess({ args: ['--metrics-port', '0'] }));
-    const ticket = (await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir])).stdout.trim();
+    const ticket = await reusableTicket(nodes[0]!.dataDir);
     log(`cluster: starting ${N - 1} nodes with one ticket`);
     const started = Date.now();
     nodes.push(...(await Promise.all(Array.from({ length: N - 1 }, () => startNodeProcess({ args: ['--metrics-port', '0'], env: { G2G_JOIN: ticket } })))));

@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { channelOptions, tlsCredentials } from '../helpers/clients';
+import { forkReady, stopForked } from './forked';
 import { runWindow, summarizeTarget, type RoundResult, type TargetSummary } from './host-cost.bench';
 import { FIXTURE_PLUGINS, type PluginOverheadServers } from './plugin-overhead-server';
 import { round, table } from './stats';
@@ -23,7 +23,6 @@ const LEVELS = [
 ];
 const ROUNDS = 30;
 const CALL_TIMEOUT_MS = 10_000;
-const READY_TIMEOUT_MS = 60_000;
 const GOAL = { throughputRatio: 0.9 };
 
 export interface PluginOverheadResult {
@@ -33,7 +32,7 @@ export interface PluginOverheadResult {
 }
 
 export async function runPluginOverhead(log: (line: string) => void): Promise<PluginOverheadResult> {
-  const { child, servers } = await startServers();
+  const { child, ready: servers } = await forkReady<PluginOverheadServers>(path.join(__dirname, 'plugin-overhead-server.js'), 'the plugin-overhead servers');
   const definition = protoLoader.loadSync('echo/v1/echo.proto', { includeDirs: [path.join(FIXTURE_PLUGINS, 'echo')] });
   const Echo = grpc.makeClientConstructor(definition['echo.v1.Echo'] as grpc.ServiceDefinition, 'echo.v1.Echo');
   const clients = new Map<Target, grpc.Client>();
@@ -71,7 +70,7 @@ export async function runPluginOverhead(log: (line: string) => void): Promise<Pl
     };
   } finally {
     for (const client of clients.values()) client.close();
-    await stopServers(child);
+    await stopForked(child);
   }
 }
 
@@ -102,32 +101,4 @@ function say(client: grpc.Client, text: string): Promise<{ text: string; servedB
       error ? reject(error) : resolve(res),
     );
   });
-}
-
-async function startServers(): Promise<{ child: ChildProcess; servers: PluginOverheadServers }> {
-  const child = fork(path.join(__dirname, 'plugin-overhead-server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const servers = await new Promise<PluginOverheadServers>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the plugin-overhead servers were not ready within ${READY_TIMEOUT_MS} ms`));
-    }, READY_TIMEOUT_MS);
-    child.once('message', (message: { ready: PluginOverheadServers }) => {
-      clearTimeout(timer);
-      resolve(message.ready);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the plugin-overhead servers exited with ${code}`));
-    });
-  });
-  return { child, servers };
-}
-
-async function stopServers(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -8,7 +7,7 @@ import { LOADER_OPTIONS } from '../../src/proto/protos';
 import { call, channelOptions, tlsCredentials } from './clients';
 import { eventually } from './eventually';
 import { OperatorAdmins } from './operator-admins';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from './node-process';
+import { removeDir, reusableTicket, startNodeProcess, type NodeProcess } from './node-process';
 
 /** The shipped kv plugin's proto (tests run from dist/test/…). */
 const KV_PROTO = path.resolve(__dirname, '../../../plugins/kv/kv.proto');
@@ -50,9 +49,7 @@ export class KvCluster {
   /** Starts one node per entry of `envs` (extra env for that node) and waits until all see each other. */
   async start(envs: NodeJS.ProcessEnv[]): Promise<void> {
     this.nodes.push(await startNodeProcess({ env: { ...KV_TEST_ENV, ...envs[0] } }));
-    const nominated = await runCli(['nominate', '--reusable', '--data-dir', this.nodes[0]!.dataDir]);
-    assert.equal(nominated.code, 0, nominated.stderr);
-    const ticket = nominated.stdout.trim();
+    const ticket = await reusableTicket(this.nodes[0]!.dataDir);
     this.nodes.push(...(await Promise.all(envs.slice(1).map((env) => startNodeProcess({ env: { ...KV_TEST_ENV, G2G_JOIN: ticket, ...env } })))));
     await this.allAlive();
   }

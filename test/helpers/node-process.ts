@@ -113,6 +113,21 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   });
 }
 
+/** A reusable join ticket nominated by the node whose data directory is `dataDir`; throws with the CLI's stderr when nominate fails. */
+export async function reusableTicket(dataDir: string): Promise<string> {
+  const nominated = await runCli(['nominate', '--reusable', '--data-dir', dataDir]);
+  if (nominated.code !== 0) throw new Error(`nominate --reusable failed (exit ${nominated.code}): ${nominated.stderr}`);
+  return nominated.stdout.trim();
+}
+
+/** `n` node processes with the same `args`: the first starts a network, the rest join it with one reusable ticket (also returned). */
+export async function startCluster(n: number, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<{ nodes: NodeProcess[]; ticket: string }> {
+  const first = await startNodeProcess(options);
+  const ticket = await reusableTicket(first.dataDir);
+  const rest = await Promise.all(Array.from({ length: n - 1 }, () => startNodeProcess({ ...options, env: { ...options.env, G2G_JOIN: ticket } })));
+  return { nodes: [first, ...rest], ticket };
+}
+
 /** The environment without any G2G_* variables of the developer's shell. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('G2G_')));

@@ -4,7 +4,12 @@ import { CaRecordAuthenticator } from '../../src/membership/record-authenticator
 
 /** A node record of `ca`'s node, signed with `signingKeyPem` (default: the CA's own key). */
 export function signedRecord(ca: NodeCa, extra: Partial<RecordBody> = {}, signingKeyPem = ca.keyPem): NodeRecord {
-  const body: RecordBody = {
+  return signBody(recordBody(ca, extra), signingKeyPem);
+}
+
+/** The unsigned body of a node record of `ca`'s node (with its lineage when it has rotated). */
+export function recordBody(ca: NodeCa, extra: Partial<RecordBody> = {}): RecordBody {
+  return {
     nodeId: ca.nodeId,
     cluster: 'default',
     mode: 'server',
@@ -21,6 +26,10 @@ export function signedRecord(ca: NodeCa, extra: Partial<RecordBody> = {}, signin
     ...(ca.lineage ? { caLineage: ca.lineage } : {}),
     ...extra,
   };
+}
+
+/** `body` signed with `signingKeyPem`, heartbeat 0. */
+export function signBody(body: RecordBody, signingKeyPem: string): NodeRecord {
   const auth = new CaRecordAuthenticator(signingKeyPem);
   return { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, body.version, 0) };
 }

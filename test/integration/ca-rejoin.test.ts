@@ -5,7 +5,7 @@ import type { RotateResponse__Output } from '../../src/proto/generated/g2g/v1/Ro
 import { call } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { LOAD_PLUGINS_DIR, loadMember, probe, status, viewOf, type LoadMember } from '../helpers/load-members';
-import { removeDir, runCli, startNodeProcess } from '../helpers/node-process';
+import { removeDir, startCluster, startNodeProcess } from '../helpers/node-process';
 
 /*
  * Issue 6: "a node offline during the whole grace period rejoins through the register port by
@@ -26,11 +26,7 @@ const args = [
 const nodes: LoadMember[] = [];
 
 before(async () => {
-  const first = await startNodeProcess({ args });
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', first.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const rest = await Promise.all([0, 1].map(() => startNodeProcess({ args, env: { G2G_JOIN: nominated.stdout.trim() } })));
-  for (const p of [first, ...rest]) nodes.push(await loadMember(p));
+  for (const p of (await startCluster(3, { args })).nodes) nodes.push(await loadMember(p));
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import type { ChannelMessage } from '../../src/plugins/contract';
 import { call, failureCode, g2gProto, tlsCredentials, channelOptions } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { materialFor, operatorCert, startInProcessNode } from '../helpers/in-process-node';
-import { removeDir, runCli, tempDir } from '../helpers/node-process';
+import { removeDir, reusableTicket, runCli, tempDir } from '../helpers/node-process';
 
 /*
  * The gossip channel between real nodes in this process (local profile, loopback, mutual TLS):
@@ -34,9 +34,7 @@ const listen = (name: string, node: G2gNode, topic = 'test') => {
 
 before(async () => {
   nodes.push(await startInProcessNode());
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const ticket = nominated.stdout.trim();
+  const ticket = await reusableTicket(nodes[0]!.dataDir);
   restartDir = await tempDir();
   nodes.push(...(await Promise.all([startInProcessNode({ join: ticket }), startInProcessNode({ join: ticket, 'data-dir': restartDir })])));
   const clientTicket = await runCli(['nominate', '--mode', 'client', '--data-dir', nodes[0]!.dataDir]);

@@ -10,7 +10,7 @@ import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clien
 import { bufCurl, responseJson } from '../helpers/interop-buf';
 import { eventually } from '../helpers/eventually';
 import { OperatorAdmins } from '../helpers/operator-admins';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, runCli, startCluster, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
 
 const admins = new OperatorAdmins('cluster-test');
@@ -19,15 +19,10 @@ const members = (node: NodeProcess) => admins.members(node);
 const servers: NodeProcess[] = [];
 let client: NodeProcess | undefined;
 const extra: NodeProcess[] = [];
-let ticket = '';
 
 before(async () => {
-  servers.push(await startNodeProcess());
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', servers[0]!.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  ticket = nominated.stdout.trim();
-  const rest = await Promise.all(Array.from({ length: 7 }, () => startNodeProcess({ env: { G2G_JOIN: ticket } })));
-  servers.push(...rest);
+  const cluster = await startCluster(8);
+  servers.push(...cluster.nodes);
 });
 
 after(async () => {

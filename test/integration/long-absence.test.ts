@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually } from '../helpers/eventually';
 import { LOAD_PLUGINS_DIR, loadMember, reachesAll, status, viewOf, type LoadMember } from '../helpers/load-members';
-import { removeDir, runCli, startNodeProcess } from '../helpers/node-process';
+import { removeDir, reusableTicket, startNodeProcess } from '../helpers/node-process';
 
 /*
  * Issue 6, "long absence": a node stopped for longer than its leaf lifetime (its last leaf has
@@ -17,9 +17,7 @@ const nodes: LoadMember[] = [];
 
 before(async () => {
   const first = await startNodeProcess({ args: common });
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', first.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const env = { G2G_JOIN: nominated.stdout.trim() };
+  const env = { G2G_JOIN: await reusableTicket(first.dataDir) };
   const rest = await Promise.all([
     startNodeProcess({ args: common, env }),
     startNodeProcess({ args: common, env }),

@@ -12,7 +12,7 @@ import { recordToWire } from '../../src/transport/gossip-wire';
 import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentials } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { OperatorAdmins } from '../helpers/operator-admins';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, runCli, startCluster, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
 /*
  * Trust across a network of real processes. `g2g remove`: the removal is gossiped; every member untrusts the removed
@@ -27,11 +27,9 @@ const nodes: NodeProcess[] = [];
 let ticket = '';
 
 before(async () => {
-  nodes.push(await startNodeProcess());
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  ticket = nominated.stdout.trim();
-  nodes.push(...(await Promise.all(Array.from({ length: 3 }, () => startNodeProcess({ env: { G2G_JOIN: ticket } })))));
+  const cluster = await startCluster(4);
+  nodes.push(...cluster.nodes);
+  ticket = cluster.ticket;
   const ids = nodes.map((n) => n.facts.nodeId);
   for (const node of nodes) {
     await eventually(`${node.facts.nodeId} sees everyone`, async () => {

@@ -12,7 +12,7 @@ import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentia
 import { eventually } from '../helpers/eventually';
 import { makeCa, memberLeaf } from '../helpers/in-process-node';
 import { outsiderClientCertificate } from '../helpers/interop-certs';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, startCluster, type NodeProcess } from '../helpers/node-process';
 import { ECHO_SERVICE, FIXTURE_PLUGINS_DIR } from '../helpers/plugin-folders';
 
 /*
@@ -48,11 +48,7 @@ const nodes: Member[] = [];
 const args = ['--plugins-dir', FIXTURE_PLUGINS_DIR];
 
 before(async () => {
-  const first = await startNodeProcess({ args });
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', first.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const rest = await Promise.all([1, 2].map(() => startNodeProcess({ args, env: { G2G_JOIN: nominated.stdout.trim() } })));
-  for (const process of [first, ...rest]) {
+  for (const process of (await startCluster(3, { args })).nodes) {
     const ca = await readNodeCaFiles(process.dataDir);
     const operator = await issueOperatorCertificate(ca, { name: 'plugin-test', now: new Date(), lifetimeMs: 3_600_000, keyBits: 1024 });
     const material: TlsMaterial = { caPem: ca.certPem, nodeId: ca.nodeId, certPem: operator.certPem, keyPem: operator.keyPem };

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { G2gNode } from '../../src/node/g2g-node';
 import { eventually } from '../helpers/eventually';
 import { startInProcessNode, startInProcessNodeIn } from '../helpers/in-process-node';
-import { removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
+import { removeDir, reusableTicket, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 import { openFdCount, TCP_ESTABLISHED, tcpConnections } from '../helpers/proc-sockets';
 
 /*
@@ -27,9 +27,7 @@ const joinerIds = new Set<string>();
 
 before(async () => {
   observer = await startNodeProcess();
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', observer.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  ticket = nominated.stdout.trim();
+  ticket = await reusableTicket(observer.dataDir);
   inProcess = await startInProcessNode({ join: ticket });
   for (let i = 0; i < JOINERS; i++) joinerDirs.push(await tempDir('g2g-joiner-'));
 });

@@ -6,7 +6,7 @@ import type { PeersResponse__Output } from '../../src/proto/generated/g2g/v1/Pee
 import type { RuntimeFacts } from '../../src/node/runtime-file';
 import { DelayProxy } from '../helpers/delay-proxy';
 import { eventually } from '../helpers/eventually';
-import { removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
+import { removeDir, reusableTicket, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 import { OperatorAdmins } from '../helpers/operator-admins';
 import { TCP_ESTABLISHED, tcpConnections } from '../helpers/proc-sockets';
 
@@ -32,9 +32,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 
 before(async () => {
   near.push(await startNodeProcess());
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', near[0]!.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const ticket = nominated.stdout.trim();
+  const ticket = await reusableTicket(near[0]!.dataDir);
   const farNode = async () => {
     const dataDir = await tempDir();
     // The node's gossip port is chosen by the OS after the proxy must exist (the node advertises

@@ -9,7 +9,7 @@ import { LOADER_OPTIONS } from '../../src/proto/protos';
 import { call, channelOptions, tlsCredentials } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { OperatorAdmins } from '../helpers/operator-admins';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, reusableTicket, startNodeProcess, type NodeProcess } from '../helpers/node-process';
 
 /** The query plugin on three real node processes, asked as an operator over mutual TLS. */
 const QUERY_PROTO = path.resolve(__dirname, '../../../plugins/query/query.proto');
@@ -32,9 +32,7 @@ let client: grpc.Client | undefined;
 
 before(async () => {
   nodes.push(await startNodeProcess({ env: { G2G_PLUGIN_QUERY_FACTS: 'region=eu,role=seed' } }));
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', nodes[0]!.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const ticket = nominated.stdout.trim();
+  const ticket = await reusableTicket(nodes[0]!.dataDir);
   nodes.push(await startNodeProcess({ env: { G2G_JOIN: ticket, G2G_PLUGIN_QUERY_FACTS: 'region=eu' } }));
   nodes.push(await startNodeProcess({ env: { G2G_JOIN: ticket, G2G_PLUGIN_QUERY_FACTS: 'region=ap' } }));
   const a = nodes[0]!;

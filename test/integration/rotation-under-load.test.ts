@@ -12,7 +12,7 @@ import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/St
 import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { REPO_ROOT } from '../helpers/interop-exec';
-import { removeDir, runCli, startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { removeDir, startCluster, type NodeProcess } from '../helpers/node-process';
 
 /*
  * Issue 6, "rotation under load": 5 real nodes, every pair calling each other continuously
@@ -75,11 +75,7 @@ async function member(process: NodeProcess, extraCaPem?: string): Promise<Member
 }
 
 before(async () => {
-  const first = await startNodeProcess({ args });
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', first.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const rest = await Promise.all(Array.from({ length: N - 1 }, () => startNodeProcess({ args, env: { G2G_JOIN: nominated.stdout.trim() } })));
-  for (const process of [first, ...rest]) nodes.push(await member(process));
+  for (const process of (await startCluster(N, { args })).nodes) nodes.push(await member(process));
 });
 
 after(async () => {

@@ -5,7 +5,7 @@ import type { RotateResponse__Output } from '../../src/proto/generated/g2g/v1/Ro
 import { call } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { LOAD_PLUGINS_DIR, loadMember, probe, reachesAll, status, viewOf, type LoadMember } from '../helpers/load-members';
-import { removeDir, runCli, startNodeProcess } from '../helpers/node-process';
+import { removeDir, startCluster } from '../helpers/node-process';
 
 /*
  * Issue 6, "sleeping node": one node is paused (SIGSTOP) while every other node rotates its leaf
@@ -28,11 +28,7 @@ const args = [
 const nodes: LoadMember[] = [];
 
 before(async () => {
-  const first = await startNodeProcess({ args });
-  const nominated = await runCli(['nominate', '--reusable', '--data-dir', first.dataDir]);
-  assert.equal(nominated.code, 0, nominated.stderr);
-  const rest = await Promise.all(Array.from({ length: N - 1 }, () => startNodeProcess({ args, env: { G2G_JOIN: nominated.stdout.trim() } })));
-  for (const p of [first, ...rest]) nodes.push(await loadMember(p));
+  for (const p of (await startCluster(N, { args })).nodes) nodes.push(await loadMember(p));
 });
 
 after(async () => {

@@ -9,10 +9,10 @@ import { generateRsaKeyPair } from '../../src/identity/keygen';
 import { issueLeaf, validateLeaf } from '../../src/identity/leaf';
 import { createNodeCa, type NodeCa } from '../../src/identity/node-ca';
 import { silentLogger } from '../../src/log/logger';
-import { PROTOCOL_VERSION, type NodeRecord, type RecordBody } from '../../src/membership/node-record';
 import { CaRecordAuthenticator } from '../../src/membership/record-authenticator';
 import { ManualClock } from '../../src/testing/manual-clock';
 import { removeDir, tempDir } from '../helpers/node-process';
+import { recordBody, signBody } from '../helpers/records';
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
@@ -31,30 +31,6 @@ async function rotated(from: NodeCa, generation = 2): Promise<NodeCa> {
   const made = createNodeCa({ keyPair: await generateRsaKeyPair(1024), now: new Date(T0), lifetimeMs: 365 * DAY, nodeId: from.nodeId, generation });
   const lineage = [...(from.lineage ?? [{ caCertPem: from.certPem, signature: new Uint8Array(0) }]), endorse(from.nodeId, made.certPem, from.keyPem)];
   return { ...made, nodeId: from.nodeId, lineage };
-}
-
-function record(ca: NodeCa, extra: Partial<RecordBody> = {}): RecordBody {
-  return {
-    nodeId: ca.nodeId,
-    cluster: 'c',
-    mode: 'server',
-    addresses: ['10.0.0.1'],
-    registerPort: 1,
-    gossipPort: 2,
-    caCertPem: ca.certPem,
-    leaf: { fingerprint: 'sha256:00', notAfterMs: 1 },
-    version: 3,
-    services: [],
-    tags: [],
-    protocolVersion: PROTOCOL_VERSION,
-    left: false,
-    ...(ca.lineage ? { caLineage: ca.lineage } : {}),
-    ...extra,
-  };
-}
-
-function sign(auth: CaRecordAuthenticator, body: RecordBody): NodeRecord {
-  return { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, body.version, 0) };
 }
 
 test('a lineage proves a rotated CA for the original node id, twice over; the node id never changes', async () => {
@@ -90,19 +66,17 @@ test('an endorsement signed by the wrong key, a CA named for another node, or a 
 test('records: a rotated node signs with its new key and verifies through its lineage; forged lineages are refused', async () => {
   const second = await rotated(origin);
   const verifier = new CaRecordAuthenticator();
-  const auth = new CaRecordAuthenticator(origin.keyPem);
-  assert.ok(verifier.verifyRecord(sign(auth, record(origin))));
-  auth.useSigningKey(second.keyPem);
-  const good = sign(auth, record(second, { previousCaCertPem: origin.certPem }));
+  assert.ok(verifier.verifyRecord(signBody(recordBody(origin), origin.keyPem)));
+  const good = signBody(recordBody(second, { previousCaCertPem: origin.certPem }), second.keyPem);
   assert.ok(verifier.verifyRecord(good), 'endorsed rotation');
-  assert.ok(verifier.verifyHeartbeat(second.certPem, { nodeId: origin.nodeId, version: 3, heartbeat: 0, signature: good.heartbeatSignature }));
+  assert.ok(verifier.verifyHeartbeat(second.certPem, { nodeId: origin.nodeId, version: good.version, heartbeat: 0, signature: good.heartbeatSignature }));
   // The same new CA without its lineage, or with a wrong-key endorsement: refused.
-  assert.equal(verifier.verifyRecord(sign(auth, record({ ...second, lineage: undefined } as NodeCa))), false);
-  const forged = sign(auth, record(second, { caLineage: [second.lineage![0]!, endorse(origin.nodeId, second.certPem, stranger.keyPem)] }));
+  assert.equal(verifier.verifyRecord(signBody(recordBody({ ...second, lineage: undefined } as NodeCa), second.keyPem)), false);
+  const forged = signBody(recordBody(second, { caLineage: [second.lineage![0]!, endorse(origin.nodeId, second.certPem, stranger.keyPem)] }), second.keyPem);
   assert.equal(new CaRecordAuthenticator().verifyRecord(forged), false);
   // A member's own key with a CA certificate named after another node is refused even unrotated.
   const impostorCa = createNodeCa({ keyPair: strangerKeys, now: new Date(T0), lifetimeMs: DAY, nodeId: origin.nodeId });
-  assert.equal(verifier.verifyRecord(sign(new CaRecordAuthenticator(stranger.keyPem), { ...record(stranger), caCertPem: impostorCa.certPem })), false);
+  assert.equal(verifier.verifyRecord(signBody({ ...recordBody(stranger), caCertPem: impostorCa.certPem }, stranger.keyPem)), false);
 });
 
 test('CA rotator: start (persisted, endorsed), leaves switch maxConnectionAge before the end, the previous CA retires; a restart resumes', async () => {

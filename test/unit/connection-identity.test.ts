@@ -15,21 +15,29 @@ before(async () => {
 
 after(() => close());
 
+/** How many times `work` made a TLS socket read its peer certificate. */
+async function peerCertificateReads(work: () => Promise<void>): Promise<number> {
+  const original = TLSSocket.prototype.getPeerCertificate;
+  let reads = 0;
+  TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
+    reads++;
+    return original.call(this, detailed as true);
+  } as typeof original;
+  try {
+    await work();
+  } finally {
+    TLSSocket.prototype.getPeerCertificate = original;
+  }
+  return reads;
+}
+
 test('authorisation reads the peer certificate once per connection, not once per call', async () => {
   const client: grpc.Client = healthClient(`127.0.0.1:${node.boundPorts.gossip}`, materialFor(node, await operatorCert(node.nodeCa)));
   try {
     await call(client, 'Check', { service: '' });
-    const original = TLSSocket.prototype.getPeerCertificate;
-    let reads = 0;
-    TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
-      reads++;
-      return original.call(this, detailed as true);
-    } as typeof original;
-    try {
+    const reads = await peerCertificateReads(async () => {
       for (let i = 0; i < 20; i++) assert.equal((await call<{ status: string }>(client, 'Check', { service: '' })).status, 'SERVING');
-    } finally {
-      TLSSocket.prototype.getPeerCertificate = original;
-    }
+    });
     // If this fails, grpc-js changed its internals: transport/connection-identity.ts falls back to
     // getAuthContext() (still correct, but the per-call cost is back).
     assert.equal(reads, 0);
@@ -44,17 +52,9 @@ test('handlers that ask who is calling (callerOf) read the peer certificate once
   const client: grpc.Client = new Admin(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(material), channelOptions(node.nodeId));
   try {
     await call(client, 'Status', {});
-    const original = TLSSocket.prototype.getPeerCertificate;
-    let reads = 0;
-    TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
-      reads++;
-      return original.call(this, detailed as true);
-    } as typeof original;
-    try {
+    const reads = await peerCertificateReads(async () => {
       for (let i = 0; i < 20; i++) assert.match((await call<{ caller: string }>(client, 'Status', {})).caller, /^operator:/);
-    } finally {
-      TLSSocket.prototype.getPeerCertificate = original;
-    }
+    });
     assert.equal(reads, 0);
   } finally {
     client.close();
