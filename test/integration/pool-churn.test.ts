@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { G2gNode } from '../../src/node/g2g-node';
@@ -103,9 +102,13 @@ test(`no descriptor growth on an observing node across ${CYCLES} joins and leave
     last = await openFdCount(observer.child.pid!);
     return last <= baseline + FD_SLACK;
   }, 30_000, 200);
-  // Nothing dialled a leaver again afterwards (a channel re-created for a peer that left would
-  // never be closed: PeerClients closes on the membership event, which has passed).
-  for (const nodeId of joinerIds) assert.equal(inProcess.node.peerPool!.channel(nodeId), undefined, `a channel to ${nodeId} after it left`);
+  // Every leaver's channel is closed: by the membership event, or — when a call already under way
+  // as the peer left dialled it again — by the sweep of departed peers' channels (NodeMembership,
+  // every 5 gossip intervals). How many needed the sweep is reported, not hidden.
+  const channelsOfLeavers = () => [...joinerIds].filter((nodeId) => inProcess.node.peerPool!.channel(nodeId) !== undefined);
+  const redialled = channelsOfLeavers().length;
+  await eventually('no channel to a node that left', async () => channelsOfLeavers().length === 0, 30_000, 100);
+  t.diagnostic(`channels re-created for a leaver after its leave (closed by the sweep): ${redialled}`);
   t.diagnostic(`phases (ms summed over all cycles): ${JSON.stringify(phases)}`);
   t.diagnostic(`${CYCLES - JOINERS} joins and leaves in ${(churnMs / 1000).toFixed(1)} s (${JOINERS} identities at a time); observer fds ${baseline} → ${last}`);
 });
