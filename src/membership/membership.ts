@@ -234,17 +234,38 @@ export class Membership implements GossipHandler {
   }
 
   /**
-   * Graceful leave: publishes our record with `left` set (a version bump, signed), pushes it to
-   * a few peers at once, then stops. Peers drop a left node at once and keep it out.
+   * Graceful leave: publishes our record with `left` set (a version bump, signed) and pushes it
+   * to alive or suspect server peers in random order, a few at a time, until as many as an
+   * interval's exchanges (at least 3) have taken it or every such peer was tried; then stops. Peers drop a left
+   * node at once and keep it out. A push that failed, or went to a peer that is leaving too (its
+   * answer carries its own left record), does not count: those peers take the news nowhere, and
+   * the others would only see us die and keep dialling us for `deadRetentionMs`. The caller
+   * bounds the time (a node's drain). Returns how many peers that stay took the leave, out of
+   * how many could have been told.
    */
-  async leave(): Promise<void> {
-    if (this.life === 'stopped' || this.life === 'leaving') return;
+  async leave(): Promise<{ told: number; peers: number }> {
+    if (this.life === 'stopped' || this.life === 'leaving') return { told: 0, peers: 0 };
     this.life = 'leaving';
     this.tickTimer?.cancel();
     this.bumpSelf({ left: true } as Partial<RecordBody>);
-    const targets = this.table.sample(Math.max(3, this.options.exchangeBudget + this.options.randomExchanges), (e) => this.isExchangeTarget(e));
-    await Promise.all(targets.map((e) => this.exchangeWith(targetOf(e.record)).catch(() => undefined)));
+    const wanted = Math.max(3, this.options.exchangeBudget + this.options.randomExchanges);
+    const candidates = this.shuffledIds().map((id) => this.table.get(id)!).filter((e) => this.isExchangeTarget(e));
+    let told = 0;
+    let next = 0;
+    const push = async (): Promise<void> => {
+      while (told < wanted && next < candidates.length && this.life === 'leaving') {
+        const target = targetOf(candidates[next++]!.record);
+        try {
+          await this.exchangeWith(target);
+          if (this.table.get(target.nodeId)?.state !== 'left') told++;
+        } catch {
+          // Unreachable or refusing: the next candidate takes its place.
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(wanted, candidates.length) }, push));
     this.stop();
+    return { told, peers: candidates.length };
   }
 
   get running(): boolean {
@@ -694,14 +715,19 @@ export class Membership implements GossipHandler {
   }
 
   private reshuffle(): void {
+    this.roundRobin = this.shuffledIds();
+    this.roundRobinAt = 0;
+  }
+
+  /** Every id in the table, in random order (Fisher–Yates). */
+  private shuffledIds(): string[] {
     const ids: string[] = [];
     for (let i = 0; i < this.table.size; i++) ids.push(this.table.idAt(i));
     for (let i = ids.length - 1; i > 0; i--) {
       const j = Math.floor(this.random.next() * (i + 1));
       [ids[i], ids[j]] = [ids[j]!, ids[i]!];
     }
-    this.roundRobin = ids;
-    this.roundRobinAt = 0;
+    return ids;
   }
 
   // ---------------------------------------------------------------- exchange (caller side)

@@ -535,7 +535,9 @@ export class NodeMembership {
     // at the version its peers hold as left is not heard (membership repairs it, a round later).
     const leaving = this.membership?.leave();
     await this.persist();
-    await leaving;
+    const outcome = await leaving;
+    if (outcome && outcome.told === 0 && outcome.peers > 0) this.log.warn(outcome, 'left, but no peer that stays took the leave: the others will see this node die');
+    else if (outcome) this.log.info(outcome, 'left the network');
     this.shutdown();
   }
 

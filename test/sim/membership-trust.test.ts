@@ -109,6 +109,32 @@ simTest('a graceful leave is seen at once; a tombstoned node is not resurrected 
   }
 });
 
+simTest('a leave reaches the peers that stay, though most of those it knows are gone', 3007, { latencyMs: [1, 10] }, async (c) => {
+  for (let i = 0; i < 10; i++) c.addNode();
+  c.bootstrap();
+  await c.runIntervals(10);
+  // Six peers crash just before L leaves (L still holds them alive): their pushes fail, and the
+  // three peers that stay are told in their place.
+  const [l, ...rest] = c.nodes;
+  const stayers = rest.slice(6);
+  for (const n of rest.slice(0, 6)) c.crash(n.id);
+  assert.deepEqual(await settle(c, l!.membership.leave()), { told: 3, peers: 9 });
+  for (const s of stayers) assert.equal(s.membership.stateOf(l!.id), 'left', `${s.id} was not told of the leave`);
+});
+
+simTest('when many leave at once, each leave reaches the peers that stay, not only other leavers', 3008, { latencyMs: [1, 10] }, async (c) => {
+  for (let i = 0; i < 8; i++) c.addNode();
+  c.bootstrap();
+  await c.runIntervals(10);
+  // A leaver that pushes to another leaver gets that one's left record back and does not count
+  // it: it goes on until the three that stay have it.
+  const leavers = c.nodes.slice(0, 5);
+  const staying = c.nodes.slice(5);
+  const outcomes = await settle(c, Promise.all(leavers.map((n) => n.membership.leave())));
+  for (const outcome of outcomes) assert.deepEqual(outcome, { told: 3, peers: 7 });
+  for (const s of staying) for (const n of leavers) assert.equal(s.membership.stateOf(n.id), 'left', `${s.id} holds ${n.id} as ${s.membership.stateOf(n.id)}, not left`);
+});
+
 simTest('a client-mode member calls members but is never called, never relays, and stays alive', 3003, { latencyMs: [1, 10] }, async (c) => {
   for (let i = 0; i < 30; i++) c.addNode();
   c.bootstrap();
