@@ -133,6 +133,12 @@ test('a node that leaves is dropped from the pools and the connections to it are
   await eventually('the observer holds a connection to the leaving node', connectedToLeaving, 30_000);
   assert.equal(await leaving.stop('SIGTERM'), 0);
   for (const node of [observer, far[0]!]) {
+    // Told of the leave (a death would keep it dialling the node for deadRetentionMs, by design).
+    await eventually(`${id(node)} is told of the leave`, async () => {
+      const heldAs = (await admins.members(node)).members.find((m) => m.nodeId === id(leaving))?.state;
+      if (heldAs !== undefined && heldAs !== 'MEMBER_STATE_LEFT') throw new Error(`it holds the node that left as ${heldAs}`);
+      return true;
+    }, 30_000);
     await eventually(`${id(node)} drops the node that left`, async () => {
       const view = await admins.peers(node);
       return !view.peers.some((p) => p.nodeId === id(leaving)) && !view.queryOrder.includes(id(leaving)) && !view.groups.some((g) => g.members.includes(id(leaving)));
