@@ -20,6 +20,7 @@ import {
   ServerProofError,
   TokenModeError,
 } from './errors';
+import type { HandshakeStep } from './handshake-call';
 import { checkJoinRecord, type CheckedRecord } from './join-record';
 import {
   clientProofMac,
@@ -93,9 +94,7 @@ export interface AuthenticatedNewcomer {
   mode: TokenMode;
 }
 
-export type ServerStep =
-  | { kind: 'reply'; message: JoinMessage }
-  | { kind: 'authenticated'; newcomer: AuthenticatedNewcomer };
+export type ServerStep = HandshakeStep<JoinMessage, AuthenticatedNewcomer>;
 
 export interface WelcomeContent {
   peers: NodeRecord[];
@@ -127,7 +126,7 @@ export class ServerHandshake {
     try {
       if (this.state === 'hello' && message.step === 'hello' && message.hello) return { kind: 'reply', message: this.onHello(message.hello) };
       if (this.state === 'client-proof' && message.step === 'clientProof' && message.clientProof) {
-        return { kind: 'authenticated', newcomer: this.onClientProof(message.clientProof) };
+        return { kind: 'proven', caller: this.onClientProof(message.clientProof) };
       }
       throw new JoinMalformedError(`expected ${this.state === 'hello' ? 'a hello' : this.state === 'client-proof' ? 'a client proof' : 'nothing more'}, got ${message.step ?? 'an empty message'}`);
     } catch (err) {

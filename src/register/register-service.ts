@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { G2gError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { JoinMessage__Output } from '../proto/generated/g2g/v1/JoinMessage';
 import type { NodeRecord, NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterHandlers } from '../proto/generated/g2g/v1/Register';
 import { g2gProto } from '../proto/protos';
@@ -9,17 +8,16 @@ import type { TokenLease, UsableToken } from '../tokens/token-store';
 import type { TokenMode } from '../tokens/token-entry';
 import { connectionSocket } from '../transport/connection-identity';
 import { parsePeerAddress } from '../transport/peer-address';
-import { toServiceError } from '../transport/status-mapping';
-import type { Clock, TimerHandle } from '../util/clock';
+import type { Clock } from '../util/clock';
 import { ClientProofError, JoinBusyError, JoinMalformedError, JoinThrottledError, JoinTimeoutError, RejoinNeedsTicketError } from './errors';
 import { derFingerprint } from '../identity/cert-info';
 import type { CaEndorsement } from '../identity/ca-lineage';
-import { ServerHandshake, type AuthenticatedNewcomer } from './join-handshake';
-import { isAuthenticationFailure, joinStatusFor } from './join-status';
+import { serveHandshake, type HandshakeGate } from './handshake-call';
+import { ServerHandshake } from './join-handshake';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
-import { MALFORMED, tolerantMethod, type MaybeMalformed } from './malformed-message';
-import { rejoinHandler, type HandshakeGate, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
+import { tolerantMethod } from './malformed-message';
+import { rejoinHandler, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
 
 /**
  * Largest message the register port accepts (`grpc.max_receive_message_length`). The biggest
@@ -147,124 +145,50 @@ export function registerService(components: RegisterComponents, options: Registe
     recordFailure: (address) => throttle.recordFailure(address),
   };
 
+  const environment = { gate, clock: components.clock, log, stepTimeoutMs };
   const join: RegisterHandlers['Join'] = (call) => {
-    const observedAddress = parsePeerAddress(call.getPeer()).address;
-    const abort = new AbortController();
-    let finished = false;
-    let timer: TimerHandle | undefined;
-    let lease: TokenLease | undefined;
-    let tokenId: string | undefined;
     let handshake: ServerHandshake | undefined;
-
-    const finish = (): boolean => {
-      if (finished) return false;
-      finished = true;
-      timer?.cancel();
-      lease?.release();
-      gate.leave(abortHandshake);
-      abort.abort();
-      return true;
-    };
-    const fail = (error: unknown): void => {
-      if (!finish()) return;
-      const code = error instanceof G2gError ? error.code : 'ERR_INTERNAL';
-      if (isAuthenticationFailure(code)) gate.recordFailure(observedAddress);
-      // Authentication failures and cluster/admission refusals matter to an operator; malformed,
-      // stalled and throttled streams are noise a scanner can make at will, so they go to debug.
-      const level = isAuthenticationFailure(code) || code === 'ERR_CLUSTER_MISMATCH' || code === 'ERR_ADMISSION_REFUSED' ? 'info' : 'debug';
-      log[level]({ peer: observedAddress, tokenId, code, reason: error instanceof G2gError ? error.message : undefined }, 'join refused');
-      call.emit('error', toServiceError(error, log, joinStatusFor(code)));
-    };
-    const abortHandshake = () => fail(new JoinTimeoutError('the node is shutting down'));
-    const armTimer = () => {
-      timer?.cancel();
-      const waitingFor = handshake?.awaiting === 'client-proof' ? 'a client proof' : 'a hello';
-      timer = components.clock.setTimeout(() => {
-        // Stalling after the server proof is how a guesser would behave: it counts as a failure.
-        fail(handshake?.awaiting === 'client-proof'
-          ? new ClientProofError(`no client proof within ${stepTimeoutMs} ms`)
-          : new JoinTimeoutError(`no ${waitingFor.replace(/^a /, '')} within ${stepTimeoutMs} ms`));
-      }, stepTimeoutMs);
-    };
-
-    const refusal = gate.enter(observedAddress, abortHandshake);
-    if (refusal) return fail(refusal);
-
-    try {
-      handshake = new ServerHandshake({
-        cluster: components.cluster,
-        tokens: components.tokens,
-        serverRecordBytes: encodeNodeRecord(components.selfRecord()),
-        leafFingerprint: presentedLeafFingerprint(call) ?? components.currentLeafFingerprint(),
-      });
-    } catch (error) {
-      return fail(error);
-    }
-    armTimer();
-
-    const admit = async (newcomer: AuthenticatedNewcomer) => {
-      tokenId = newcomer.tokenId;
-      const tokenIssuedAtMs = components.tokens.usable(newcomer.tokenId).info.updatedAt;
-      // Single-use tokens are spent on the first proof that verifies, before admission: a
-      // newcomer that admission then refuses needs a new ticket, but no token admits twice.
-      lease = components.tokens.reserve(newcomer.tokenId);
-      await lease.commit();
-      lease = undefined;
-      const outcome = await components.admit({
-        record: newcomer.record,
-        recordBytes: newcomer.recordBytes,
-        observedAddress,
-        mode: newcomer.mode,
-        tokenId: newcomer.tokenId,
-        tokenIssuedAtMs,
-        signal: abort.signal,
-      });
-      if ('refused' in outcome) throw outcome.refused;
-      if (finished) return;
-      const admittedMode = outcome.admittedMode ?? newcomer.mode;
-      call.write(handshake!.welcome({
-        peers: outcome.peers,
-        services: outcome.services,
-        observedAddress,
-        admittedMode,
-        connectBackError: outcome.connectBackError,
-      }));
-      finish();
-      log.info({ peer: observedAddress, nodeId: newcomer.record.nodeId, tokenId: newcomer.tokenId, mode: admittedMode, connectBackError: outcome.connectBackError || undefined }, 'newcomer admitted');
-      call.end();
-    };
-
-    call.on('data', (message: JoinMessage__Output & MaybeMalformed) => {
-      if (finished) return;
-      if (message[MALFORMED] !== undefined) return fail(new JoinMalformedError(`undecodable handshake message (${message[MALFORMED]})`));
-      let step;
-      try {
-        step = handshake!.receive(message);
-      } catch (error) {
-        return fail(error);
-      }
-      if (step.kind === 'reply') {
-        tokenId = message.hello?.tokenId;
-        armTimer();
-        call.write(step.message);
-        return;
-      }
-      // Authenticated: the newcomer has nothing more to send; admission has no step timer (the
-      // newcomer's deadline bounds it, and `signal` tells admission when the newcomer gives up).
-      timer?.cancel();
-      admit(step.newcomer).catch(fail);
-    });
-    call.on('end', () => {
-      if (finished || handshake?.awaiting === 'authenticated') return;
-      fail(handshake?.awaiting === 'client-proof'
-        ? new ClientProofError('the newcomer gave up after the server proof (wrong token secret, or it does not trust this node)')
-        : new JoinMalformedError('the newcomer closed the stream before sending a hello'));
-    });
-    call.on('cancelled', () => {
-      if (finished) return;
-      if (handshake?.awaiting === 'client-proof') gate.recordFailure(observedAddress);
-      finish();
-    });
+    serveHandshake(call, {
+      name: 'join',
+      start: () =>
+        (handshake = new ServerHandshake({
+          cluster: components.cluster,
+          tokens: components.tokens,
+          serverRecordBytes: encodeNodeRecord(components.selfRecord()),
+          leafFingerprint: presentedLeafFingerprint(call) ?? components.currentLeafFingerprint(),
+        })),
+      // Stalling after the server proof is how a guesser would behave: it counts as a failure.
+      stalled: (awaiting) => (awaiting === 'client-proof' ? new ClientProofError(`no client proof within ${stepTimeoutMs} ms`) : new JoinTimeoutError(`no hello within ${stepTimeoutMs} ms`)),
+      closedEarly: (awaiting) =>
+        awaiting === 'client-proof'
+          ? new ClientProofError('the newcomer gave up after the server proof (wrong token secret, or it does not trust this node)')
+          : new JoinMalformedError('the newcomer closed the stream before sending a hello'),
+      cancelIsFailure: (awaiting) => awaiting === 'client-proof',
+      noted: (message) => ({ tokenId: message.hello?.tokenId }),
+      admit: async (newcomer, { observedAddress, signal, fields }) => {
+        fields.tokenId = newcomer.tokenId;
+        const tokenIssuedAtMs = components.tokens.usable(newcomer.tokenId).info.updatedAt;
+        // Single-use tokens are spent on the first proof that verifies, before admission: a
+        // newcomer that admission then refuses needs a new ticket, but no token admits twice.
+        await components.tokens.reserve(newcomer.tokenId).commit();
+        const outcome = await components.admit({
+          record: newcomer.record,
+          recordBytes: newcomer.recordBytes,
+          observedAddress,
+          mode: newcomer.mode,
+          tokenId: newcomer.tokenId,
+          tokenIssuedAtMs,
+          signal,
+        });
+        if ('refused' in outcome) throw outcome.refused;
+        const { peers, services, connectBackError } = outcome;
+        const admittedMode = outcome.admittedMode ?? newcomer.mode;
+        return {
+          welcome: handshake!.welcome({ peers, services, observedAddress, admittedMode, connectBackError }),
+          log: { fields: { nodeId: newcomer.record.nodeId, tokenId: newcomer.tokenId, mode: admittedMode, connectBackError: connectBackError || undefined }, message: 'newcomer admitted' },
+        };
+      },
+    }, environment);
   };
 
   return {

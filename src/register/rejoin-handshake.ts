@@ -8,6 +8,7 @@ import type { RejoinProof__Output } from '../proto/generated/g2g/v1/RejoinProof'
 import type { RejoinWelcome__Output } from '../proto/generated/g2g/v1/RejoinWelcome';
 import type { TokenMode } from '../tokens/token-entry';
 import { ChannelBindingError, ClusterMismatchError, JoinMalformedError, JoinProtocolVersionError, PossessionProofError } from './errors';
+import type { HandshakeStep } from './handshake-call';
 import { checkJoinRecord, type CheckedRecord } from './join-record';
 import type { CaSigner, RandomBytes } from './join-handshake';
 
@@ -107,10 +108,10 @@ export class RejoinServerHandshake {
   }
 
   /** The challenge for a hello; the proven member for a proof. Throws a coded error otherwise. */
-  receive(message: RejoinMessage__Output): { kind: 'reply'; message: RejoinMessage } | { kind: 'proven'; member: ProvenMember } {
+  receive(message: RejoinMessage__Output): HandshakeStep<RejoinMessage, ProvenMember> {
     try {
       if (this.state === 'hello' && message.step === 'hello' && message.hello) return { kind: 'reply', message: this.onHello(message.hello) };
-      if (this.state === 'proof' && message.step === 'proof' && message.proof) return { kind: 'proven', member: this.onProof(message.proof) };
+      if (this.state === 'proof' && message.step === 'proof' && message.proof) return { kind: 'proven', caller: this.onProof(message.proof) };
       throw new JoinMalformedError(`expected ${this.state === 'hello' ? 'a hello' : this.state === 'proof' ? 'a proof' : 'nothing more'}, got ${message.step ?? 'an empty message'}`);
     } catch (err) {
       this.state = 'failed';

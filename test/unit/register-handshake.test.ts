@@ -102,10 +102,10 @@ test('happy path: hello → server proof → client proof → welcome', async ()
   const proof = reply(server.receive(wire(client.hello())));
   const clientProof = reply(client.receive(wire(proof), der(serverLeaf)));
   const step = server.receive(wire(clientProof));
-  assert.equal(step.kind, 'authenticated');
-  if (step.kind !== 'authenticated') return;
-  assert.equal(step.newcomer.record.nodeId, newcomerCa.nodeId);
-  assert.equal(step.newcomer.mode, 'server');
+  assert.equal(step.kind, 'proven');
+  if (step.kind !== 'proven') return;
+  assert.equal(step.caller.record.nodeId, newcomerCa.nodeId);
+  assert.equal(step.caller.mode, 'server');
   const welcome = server.welcome({ peers: [], services: ['svc:1'], observedAddress: '192.0.2.7', admittedMode: 'server' });
   const done = client.receive(wire(welcome));
   assert.equal(done.kind, 'welcome');
@@ -226,7 +226,7 @@ test('replayed client proof: a proof recorded in one handshake is refused in the
   const hello = wire(first.client.hello());
   const proof = wire(reply(first.server.receive(hello)));
   const clientProof = wire(reply(first.client.receive(proof, der(serverLeaf))));
-  assert.equal(first.server.receive(clientProof).kind, 'authenticated');
+  assert.equal(first.server.receive(clientProof).kind, 'proven');
   // A recorder replays the same hello and client proof to a fresh handshake (same token, same node).
   const replay = new ServerHandshake({ cluster: 'prod', tokens: first.store, serverRecordBytes: record(serverCa), leafFingerprint: serverLeaf.fingerprint });
   replay.receive(hello);
