@@ -26,6 +26,7 @@ const DELAY_MS = 40;
 const admins = new OperatorAdmins('pool-latency-test');
 const near: NodeProcess[] = [];
 const far: NodeProcess[] = [];
+/** proxies[i] is the one in front of far[i]. */
 const proxies: DelayProxy[] = [];
 const id = (n: NodeProcess) => n.facts.nodeId;
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
@@ -33,7 +34,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 before(async () => {
   near.push(await startNodeProcess());
   const ticket = await reusableTicket(near[0]!.dataDir);
-  const farNode = async () => {
+  const farNode = async (i: number) => {
     const dataDir = await tempDir();
     // The node's gossip port is chosen by the OS after the proxy must exist (the node advertises
     // the proxy's port): resolve it per connection from the node's runtime file.
@@ -41,12 +42,13 @@ before(async () => {
       const facts = JSON.parse(await readFile(path.join(dataDir, 'runtime.json'), 'utf8')) as RuntimeFacts;
       return { host: '127.0.0.1', port: facts.gossipPort };
     }, DELAY_MS);
-    proxies.push(proxy);
+    // By position, not by which start finished first: under load they finish in any order.
+    proxies[i] = proxy;
     return startNodeProcess({ dataDir, args: ['--advertise-gossip-port', String(proxy.port)], env: { G2G_JOIN: ticket } });
   };
   const started = await Promise.all([
     ...[0, 1].map(() => startNodeProcess({ env: { G2G_JOIN: ticket } })),
-    ...[0, 1, 2].map(() => farNode()),
+    ...[0, 1, 2].map((i) => farNode(i)),
   ]);
   near.push(...started.slice(0, 2));
   far.push(...started.slice(2));
@@ -58,7 +60,7 @@ after(async () => {
     await node.stop('SIGKILL');
     await removeDir(node.dataDir);
   }
-  for (const proxy of proxies) await proxy.stop();
+  for (const proxy of proxies) await proxy?.stop();
 });
 
 /** Whether `view` has exactly two groups, nearest first: `nearIds` then `farIds`. */
