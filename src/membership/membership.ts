@@ -764,7 +764,10 @@ export class Membership implements GossipHandler {
     const follow = response.wants.length + response.wantHeartbeats.length > 0 ? this.answerWants(response.wants, response.wantHeartbeats) : { records: [], heartbeats: [] };
     // It offered us records of members we know to be removed: tell it why we refuse them.
     const teach = this.removalsFor([...response.records, ...response.rumours].map((r) => r.nodeId));
-    if (follow.records.length + follow.heartbeats.length + teach.length > 0) {
+    // Not to a peer whose answer said it is leaving: it takes nothing further anywhere, and the
+    // call would only dial it again after its channel was dropped.
+    const leaving = this.table.get(target.nodeId)?.state === 'left';
+    if (!leaving && follow.records.length + follow.heartbeats.length + teach.length > 0) {
       const followUp: ExchangeRequest = { sender: this.self, records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
       this.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
     }

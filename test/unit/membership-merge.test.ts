@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Membership, type MembershipEvent } from '../../src/membership/membership';
 import type { NodeRecord } from '../../src/membership/node-record';
-import type { Transport } from '../../src/membership/transport';
+import { EMPTY_RESPONSE, type ExchangeRequest, type Transport } from '../../src/membership/transport';
 import { ManualClock } from '../../src/testing/manual-clock';
 import { SeededRandom } from '../../src/testing/seeded-random';
 import { SimAuthority, type SimIdentity } from '../../src/testing/sim-authenticator';
@@ -144,4 +144,35 @@ test('a node that comes back at the version of its tombstone is told, and is hea
   await again.join([observer.localRecord()]);
   assert.equal(observer.member(j.nodeId)?.state, 'alive');
   for (const m of [observer, before, again]) m.stop();
+});
+
+test('no follow-up goes to a peer whose answer says it left (it would only be dialled again)', async () => {
+  const authority = new SimAuthority(new SeededRandom(9));
+  const clock = new ManualClock(1_000_000);
+  const [o, l, t] = [authority.createIdentity(), authority.createIdentity(), authority.createIdentity()];
+  const leaver = node(authority, clock, l);
+  const alive = leaver.localRecord();
+  await leaver.leave(); // knows nobody: takes its left version and stops
+  const leftRecord = leaver.localRecord();
+  assert.equal(leftRecord.left, true);
+  const sent: ExchangeRequest[] = [];
+  const transport: Transport = {
+    // The leaver answers with its left record and asks for a record it lacks (t's).
+    exchange: async (_target, request) => {
+      sent.push(request);
+      return request.followUp ? EMPTY_RESPONSE : { ...EMPTY_RESPONSE, records: [leftRecord], wants: [t.nodeId] };
+    },
+    ping: () => Promise.reject(new Error('offline')),
+    pingVia: () => Promise.reject(new Error('offline')),
+  };
+  const observer = new Membership(
+    { clock, random: new SeededRandom(9), transport, authenticator: o.authenticator },
+    { nodeId: o.nodeId, cluster: 'c', mode: 'server', addresses: ['10.0.0.1'], registerPort: 1, gossipPort: 2, caCertPem: o.caCertPem, leaf: { fingerprint: 'sha256:00', notAfterMs: 0 } },
+    {},
+  );
+  assert.equal(observer.admit(node(authority, clock, t).localRecord()), 'added');
+  await observer.join([alive]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(observer.member(l.nodeId)?.state, 'left');
+  assert.deepEqual(sent.map((r) => r.followUp), [false], 'only the exchange itself, no follow-up to the leaver');
 });
