@@ -236,12 +236,12 @@ export class Membership implements GossipHandler {
   /**
    * Graceful leave: publishes our record with `left` set (a version bump, signed) and pushes it
    * to alive or suspect server peers in random order, a few at a time, until as many as an
-   * interval's exchanges (at least 3) have taken it or every such peer was tried; then stops. Peers drop a left
-   * node at once and keep it out. A push that failed, or went to a peer that is leaving too (its
-   * answer carries its own left record), does not count: those peers take the news nowhere, and
-   * the others would only see us die and keep dialling us for `deadRetentionMs`. The caller
-   * bounds the time (a node's drain). Returns how many peers that stay took the leave, out of
-   * how many could have been told.
+   * interval's exchanges (at least 3) have taken it or every such peer was tried; then stops.
+   * Peers drop a left node at once and keep it out. A push that failed, or went to a peer that is
+   * leaving too (its answer carries its own left record), does not count: those peers take the
+   * news nowhere, and the others would only see us die and keep dialling us for
+   * `deadRetentionMs`. The caller bounds the time (a node's drain). Returns how many peers that
+   * stay took the leave, out of how many could have been told.
    */
   async leave(): Promise<{ told: number; peers: number }> {
     if (this.life === 'stopped' || this.life === 'leaving') return { told: 0, peers: 0 };
