@@ -8,7 +8,7 @@ import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/M
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
 import { call, channelOptions, g2gProto, tlsCredentials } from './clients';
 import { REPO_ROOT } from './interop-exec';
-import type { NodeProcess } from './node-process';
+import { removeDir, type NodeProcess } from './node-process';
 
 /*
  * Node processes running the loadgen fixture plugin (test/fixtures/plugins-load), which calls
@@ -17,6 +17,11 @@ import type { NodeProcess } from './node-process';
  */
 
 export const LOAD_PLUGINS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'plugins-load');
+
+/** Node arguments for a load member: `extra`, the loadgen plugin, and G2G_TEST_LOG's log level if set. */
+export function loadNodeArgs(...extra: string[]): string[] {
+  return [...extra, '--plugins-dir', LOAD_PLUGINS_DIR, ...(process.env.G2G_TEST_LOG ? ['--log-level', process.env.G2G_TEST_LOG] : [])];
+}
 
 const Loadgen = grpc.makeClientConstructor(
   protoLoader.loadSync('loadgen/v1/loadgen.proto', { includeDirs: [path.join(LOAD_PLUGINS_DIR, 'loadgen')], longs: Number, defaults: true })['loadgen.v1.Loadgen'] as grpc.ServiceDefinition,
@@ -60,6 +65,16 @@ export async function loadMember(process: NodeProcess, extraCaPems: string[] = [
       loadgen.close();
     },
   };
+}
+
+/** Test teardown: resumes a paused process, closes the clients, kills the node and removes its data dir. */
+export async function stopLoadMembers(members: readonly LoadMember[]): Promise<void> {
+  for (const member of members) {
+    member.process.child.kill('SIGCONT');
+    member.close();
+    await member.process.stop('SIGKILL');
+    await removeDir(member.process.dataDir);
+  }
 }
 
 /** One call from `member` to every peer in its pool, through the pool (loadgen Probe). */

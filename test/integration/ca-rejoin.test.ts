@@ -4,8 +4,8 @@ import { readPreviousCaCert } from '../../src/identity/identity-store';
 import type { RotateResponse__Output } from '../../src/proto/generated/g2g/v1/RotateResponse';
 import { call } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
-import { LOAD_PLUGINS_DIR, loadMember, probe, status, viewOf, type LoadMember } from '../helpers/load-members';
-import { removeDir, startCluster, startNodeProcess } from '../helpers/node-process';
+import { loadMember, loadNodeArgs, probe, status, stopLoadMembers, viewOf, type LoadMember } from '../helpers/load-members';
+import { startCluster, startNodeProcess } from '../helpers/node-process';
 
 /*
  * Issue 6: "a node offline during the whole grace period rejoins through the register port by
@@ -18,25 +18,14 @@ import { removeDir, startCluster, startNodeProcess } from '../helpers/node-proce
  *   2. while running, cut off since its rotation (it notices no peer talks to it).
  */
 
-const args = [
-  '--leaf-lifetime', '1m', '--max-connection-age', '2s', '--ca-rotation-grace', '10s', '--drain-timeout', '2s',
-  '--plugins-dir', LOAD_PLUGINS_DIR,
-  ...(process.env.G2G_TEST_LOG ? ['--log-level', process.env.G2G_TEST_LOG] : []),
-];
+const args = loadNodeArgs('--leaf-lifetime', '1m', '--max-connection-age', '2s', '--ca-rotation-grace', '10s', '--drain-timeout', '2s');
 const nodes: LoadMember[] = [];
 
 before(async () => {
   for (const p of (await startCluster(3, { args })).nodes) nodes.push(await loadMember(p));
 });
 
-after(async () => {
-  for (const node of nodes) {
-    node.process.child.kill('SIGCONT');
-    node.close();
-    await node.process.stop('SIGKILL');
-    await removeDir(node.process.dataDir);
-  }
-});
+after(() => stopLoadMembers(nodes));
 
 const ids = () => nodes.map((n) => n.id);
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually } from '../helpers/eventually';
-import { LOAD_PLUGINS_DIR, loadMember, reachesAll, status, viewOf, type LoadMember } from '../helpers/load-members';
-import { removeDir, reusableTicket, startNodeProcess } from '../helpers/node-process';
+import { loadMember, loadNodeArgs, reachesAll, status, stopLoadMembers, viewOf, type LoadMember } from '../helpers/load-members';
+import { reusableTicket, startNodeProcess } from '../helpers/node-process';
 
 /*
  * Issue 6, "long absence": a node stopped for longer than its leaf lifetime (its last leaf has
@@ -11,7 +11,7 @@ import { removeDir, reusableTicket, startNodeProcess } from '../helpers/node-pro
  * ways again. Only the absent node has a short leaf (10 s, the schema's minimum).
  */
 
-const common = ['--drain-timeout', '2s', '--plugins-dir', LOAD_PLUGINS_DIR, ...(process.env.G2G_TEST_LOG ? ['--log-level', process.env.G2G_TEST_LOG] : [])];
+const common = loadNodeArgs('--drain-timeout', '2s');
 const SHORT_LEAF = ['--leaf-lifetime', '10s', '--max-connection-age', '2s'];
 const nodes: LoadMember[] = [];
 
@@ -26,13 +26,7 @@ before(async () => {
   for (const p of [first, ...rest]) nodes.push(await loadMember(p));
 });
 
-after(async () => {
-  for (const node of nodes) {
-    node.close();
-    await node.process.stop('SIGKILL');
-    await removeDir(node.process.dataDir);
-  }
-});
+after(() => stopLoadMembers(nodes));
 
 test('a node away for longer than its leaf lifetime restarts with a fresh leaf and rejoins through its known peers, without a ticket', async () => {
   const ids = nodes.map((n) => n.id);

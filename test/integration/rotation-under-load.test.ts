@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { joinPemBundle } from '../../src/identity/cert-info';
 import { readNodeCaFiles } from '../../src/identity/identity-store';
-import { issueOperatorCertificate } from '../../src/identity/leaf';
 import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
 import type { RotateResponse__Output } from '../../src/proto/generated/g2g/v1/RotateResponse';
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';
-import { call, channelOptions, g2gProto, tlsCredentials } from '../helpers/clients';
+import { call } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
-import { REPO_ROOT } from '../helpers/interop-exec';
-import { removeDir, startCluster, type NodeProcess } from '../helpers/node-process';
+import { loadMember, loadNodeArgs, stopLoadMembers, type LoadMember } from '../helpers/load-members';
+import { startCluster } from '../helpers/node-process';
 
 /*
  * Issue 6, "rotation under load": 5 real nodes, every pair calling each other continuously
@@ -21,12 +16,6 @@ import { removeDir, startCluster, type NodeProcess } from '../helpers/node-proce
  * rotates its CA once (through the switch of its leaves to the new CA and the retirement of the
  * old one): zero failed calls, and every stream completes with OK.
  */
-
-const LOAD_PLUGINS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'plugins-load');
-const Loadgen = grpc.makeClientConstructor(
-  protoLoader.loadSync('loadgen/v1/loadgen.proto', { includeDirs: [path.join(LOAD_PLUGINS_DIR, 'loadgen')], longs: Number, defaults: true })['loadgen.v1.Loadgen'] as grpc.ServiceDefinition,
-  'loadgen.v1.Loadgen',
-);
 
 interface LoadStats {
   unaryOk: number;
@@ -39,13 +28,6 @@ interface LoadStats {
   peers: string[];
 }
 
-interface Member {
-  process: NodeProcess;
-  id: string;
-  admin: grpc.Client;
-  loadgen: grpc.Client;
-}
-
 const N = 5;
 const LEAF_ROTATIONS = 10;
 // The wan membership profile (tolerant failure detection: on a shared 2-core machine five nodes
@@ -53,39 +35,14 @@ const LEAF_ROTATIONS = 10;
 // peers dead, which this test is not about), on loopback with the local profile's timers
 // otherwise. A short CA grace so the test sees the whole CA rotation: leaves switch after 16 s
 // (grace − maxConnectionAge), the old CA is retired after 20 s.
-const args = [
-  '--profile', 'wan', '--host', '127.0.0.1', '--leaf-lifetime', '2m', '--drain-timeout', '2s',
-  '--plugins-dir', LOAD_PLUGINS_DIR, '--max-connection-age', '4s', '--ca-rotation-grace', '20s',
-  ...(process.env.G2G_TEST_LOG ? ['--log-level', process.env.G2G_TEST_LOG] : []),
-];
-const nodes: Member[] = [];
-
-/** Admin and loadgen clients for a node, as its operator; `extraCaPem`: also trust a CA it had before. */
-async function member(process: NodeProcess, extraCaPem?: string): Promise<Member> {
-  const ca = await readNodeCaFiles(process.dataDir);
-  const operator = await issueOperatorCertificate(ca, { name: 'load-test', now: new Date(), lifetimeMs: 3_600_000, keyBits: 1024 });
-  const address = `127.0.0.1:${process.facts.gossipPort}`;
-  const make = (caPem: string) => ({ caPem, nodeId: ca.nodeId, certPem: operator.certPem, keyPem: operator.keyPem });
-  return {
-    process,
-    id: ca.nodeId,
-    admin: new (g2gProto().g2g.v1.Admin)(address, tlsCredentials(make(joinPemBundle([ca.certPem, ...(extraCaPem ? [extraCaPem] : [])]))), channelOptions(ca.nodeId)),
-    loadgen: new Loadgen(address, tlsCredentials(make(joinPemBundle([ca.certPem, ...(extraCaPem ? [extraCaPem] : [])]))), channelOptions(ca.nodeId)),
-  };
-}
+const args = loadNodeArgs('--profile', 'wan', '--host', '127.0.0.1', '--leaf-lifetime', '2m', '--drain-timeout', '2s', '--max-connection-age', '4s', '--ca-rotation-grace', '20s');
+const nodes: LoadMember[] = [];
 
 before(async () => {
-  for (const process of (await startCluster(N, { args })).nodes) nodes.push(await member(process));
+  for (const process of (await startCluster(N, { args })).nodes) nodes.push(await loadMember(process));
 });
 
-after(async () => {
-  for (const node of nodes) {
-    node.admin.close();
-    node.loadgen.close();
-    await node.process.stop('SIGKILL');
-    await removeDir(node.process.dataDir);
-  }
-});
+after(() => stopLoadMembers(nodes));
 
 test(`${N} nodes under load through the pool: ${LEAF_ROTATIONS} leaf rotations each and one CA rotation, zero failed calls, every stream completes`, async () => {
   const ids = nodes.map((n) => n.id);
@@ -111,9 +68,8 @@ test(`${N} nodes under load through the pool: ${LEAF_ROTATIONS} leaf rotations e
   const caRotation = await call<RotateResponse__Output>(nodes[0]!.admin, 'Rotate', { ca: true, reason: 'load test' }, 60_000);
   assert.equal(caRotation.previousCaFingerprint, before.caFingerprint);
   // The test's own clients of node 0, like the CLI, trust its old and its new CA from now on.
-  nodes[0]!.admin.close();
-  nodes[0]!.loadgen.close();
-  nodes[0] = await member(nodes[0]!.process, originalCa);
+  nodes[0]!.close();
+  nodes[0] = await loadMember(nodes[0]!.process, [originalCa]);
   const caNode = nodes[0]!;
   const fingerprints = new Map<string, string[]>();
   await Promise.all(

@@ -4,8 +4,8 @@ import { readNodeCaFiles, readPreviousCaCert } from '../../src/identity/identity
 import type { RotateResponse__Output } from '../../src/proto/generated/g2g/v1/RotateResponse';
 import { call } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
-import { LOAD_PLUGINS_DIR, loadMember, probe, reachesAll, status, viewOf, type LoadMember } from '../helpers/load-members';
-import { removeDir, startCluster } from '../helpers/node-process';
+import { loadMember, loadNodeArgs, probe, reachesAll, status, stopLoadMembers, viewOf, type LoadMember } from '../helpers/load-members';
+import { startCluster } from '../helpers/node-process';
 
 /*
  * Issue 6, "sleeping node": one node is paused (SIGSTOP) while every other node rotates its leaf
@@ -20,25 +20,14 @@ const N = 4;
 const LEAF_ROTATIONS = 3;
 // A 10 s CA grace (the schema's minimum): leaves switch to the new CA after 8 s (grace −
 // maxConnectionAge) and the old CA is retired after 10 s, all while the sleeper sleeps.
-const args = [
-  '--leaf-lifetime', '1m', '--max-connection-age', '2s', '--ca-rotation-grace', '10s', '--drain-timeout', '2s',
-  '--plugins-dir', LOAD_PLUGINS_DIR,
-  ...(process.env.G2G_TEST_LOG ? ['--log-level', process.env.G2G_TEST_LOG] : []),
-];
+const args = loadNodeArgs('--leaf-lifetime', '1m', '--max-connection-age', '2s', '--ca-rotation-grace', '10s', '--drain-timeout', '2s');
 const nodes: LoadMember[] = [];
 
 before(async () => {
   for (const p of (await startCluster(N, { args })).nodes) nodes.push(await loadMember(p));
 });
 
-after(async () => {
-  for (const node of nodes) {
-    node.process.child.kill('SIGCONT');
-    node.close();
-    await node.process.stop('SIGKILL');
-    await removeDir(node.process.dataDir);
-  }
-});
+after(() => stopLoadMembers(nodes));
 
 test(`a node paused while the others rotate their leaves ${LEAF_ROTATIONS} times and one its CA calls everyone, and is called, after it resumes`, async () => {
   const ids = nodes.map((n) => n.id);
