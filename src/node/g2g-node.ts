@@ -7,7 +7,7 @@ import type { Leaf } from '../identity/leaf';
 import { LeafRotator } from '../identity/leaf-rotator';
 import { LeafExpiryGuard } from '../identity/leaf-expiry-guard';
 import { CaRotator, type CaRotationResult } from '../identity/ca-rotator';
-import { certFingerprint, certNotAfter, joinPemBundle } from '../identity/cert-info';
+import { certFingerprint, certNotAfter } from '../identity/cert-info';
 import type { NodeCa } from '../identity/node-ca';
 import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
@@ -19,7 +19,7 @@ import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
 import { gossipHandlers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
 import { recordToWire } from '../transport/gossip-wire';
-import { NodeMembership } from './node-membership';
+import { caPins, NodeMembership } from './node-membership';
 import { NodeChannel } from './node-channel';
 import type { Channel } from '../channel/channel';
 import { channelHandlers } from '../channel/channel-service';
@@ -213,7 +213,7 @@ export class G2gNode {
     });
     this.rotator.onLeaf((leaf) => this.installLeaf(leaf));
     await this.rotator.start();
-    this.trust.set(ca.nodeId, selfPins(ca.certPem, caRotator.previousCertPem()));
+    this.trust.set(ca.nodeId, caPins({ caCertPem: ca.certPem, previousCaCertPem: caRotator.previousCertPem() }));
     this.trust.flush();
     this.network = new NodeMembership(
       {
@@ -429,7 +429,7 @@ export class G2gNode {
   /** A node-CA rotation began: publish the new CA (endorsed) and trust both; leaves stay on the old one for now. */
   private caRotationStarted(next: NodeCa, previousCertPem: string): void {
     this.ca = next;
-    this.trust.set(next.nodeId, selfPins(next.certPem, previousCertPem));
+    this.trust.set(next.nodeId, caPins({ caCertPem: next.certPem, previousCaCertPem: previousCertPem }));
     this.network?.caChanged(next, previousCertPem);
     this.channelNode?.caChanged(next.keyPem);
   }
@@ -562,11 +562,6 @@ export class G2gNode {
 
 function leafInfo(leaf: Leaf): LeafInfo {
   return { fingerprint: leaf.fingerprint, notAfterUnixMs: leaf.notAfter.getTime() };
-}
-
-/** Our own CA, plus the previous one during a CA rotation's grace period, as one trust entry. */
-function selfPins(certPem: string, previousCertPem: string | undefined): string {
-  return previousCertPem ? joinPemBundle([certPem, previousCertPem]) : certPem;
 }
 
 function certFingerprintOrEmpty(pem: string | undefined): string {

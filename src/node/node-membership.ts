@@ -247,14 +247,7 @@ export class NodeMembership {
     const removal = membership.removalOf(record.nodeId);
     if (removal) {
       // A removed node rejoins only with a ticket issued after its removal: its old tokens are refused.
-      if (!(request.tokenIssuedAtMs > removal.issuedAtMs)) {
-        return {
-          refused: new AdmissionRefusedError(
-            `node ${record.nodeId} was removed from the network by ${removal.remover.nodeId} at ${new Date(removal.issuedAtMs).toISOString()}; ` +
-              'it can rejoin only with a ticket issued after that',
-          ),
-        };
-      }
+      if (!(request.tokenIssuedAtMs > removal.issuedAtMs)) return { refused: new AdmissionRefusedError(removedNotice(removal)) };
       membership.reinstate(record.nodeId);
       this.log.info({ nodeId: record.nodeId, tokenId: request.tokenId }, 'a removed node was admitted again with a newer ticket: reinstated');
     }
@@ -285,11 +278,7 @@ export class NodeMembership {
     // for the debounced rebuild, rather than forcing one per newcomer, keeps a burst of
     // registrations from rebuilding the bundle (a secure context over every member CA) each time.
     await this.c.trust.settled();
-    const peers = membership
-      .members()
-      .filter((m) => m.state === 'alive' && m.nodeId !== record.nodeId)
-      .slice(0, WELCOME_SAMPLE)
-      .map((m) => recordToWire(m.record));
+    const peers = this.welcomePeers(record.nodeId);
     // Records also advertise plugin services by name; a newcomer joins through addresses only.
     const services = [...new Set([...this.c.services, ...membership.members().flatMap((m) => m.record.services)])].filter(isServiceAddress).slice(0, WELCOME_SAMPLE);
     return { peers, services, admittedMode: request.mode };
@@ -311,13 +300,7 @@ export class NodeMembership {
     if (id === this.c.ca.nodeId) return { refused: new RejoinRefusedError('a node does not rejoin itself') };
     if (!this.auth.verifyRecord(record)) return { refused: new InvalidRecordError("the member's record is not signed by the node CA its lineage proves") };
     const removal = membership.removalOf(id);
-    if (removal) {
-      return {
-        refused: new RejoinRefusedError(
-          `node ${id} was removed from the network by ${removal.remover.nodeId} at ${new Date(removal.issuedAtMs).toISOString()}; it can rejoin only with a ticket issued after that`,
-        ),
-      };
-    }
+    if (removal) return { refused: new RejoinRefusedError(removedNotice(removal)) };
     const held = membership.member(id)?.record;
     const knownPins = held ? caPins(held) : this.c.trust.caOf(id);
     if (!knownPins) return { refused: new RejoinRefusedError(`node ${id} is not a member this node knows; a newcomer joins with a ticket`) };
@@ -341,12 +324,16 @@ export class NodeMembership {
     }
     await this.c.trust.settled();
     this.log.info({ nodeId: id, caFingerprint: certFingerprint(record.caCertPem), outcome }, 'a member proved its node-CA rotation on the register port: its new CA is trusted');
-    const peers = membership
+    return { peers: this.welcomePeers(id) };
+  }
+
+  /** Up to WELCOME_SAMPLE alive members other than `newcomer`, for its welcome. */
+  private welcomePeers(newcomer: string) {
+    return this.running()
       .members()
-      .filter((m) => m.state === 'alive' && m.nodeId !== id)
+      .filter((m) => m.state === 'alive' && m.nodeId !== newcomer)
       .slice(0, WELCOME_SAMPLE)
       .map((m) => recordToWire(m.record));
-    return { peers };
   }
 
   /**
@@ -657,6 +644,11 @@ export class NodeMembership {
       this.log.warn({ err: (error as Error).message }, 'could not save known peers'),
     );
   }
+}
+
+/** Why a removed node is refused: who removed it and when, and that a newer ticket brings it back. */
+function removedNotice(removal: Removal): string {
+  return `node ${removal.nodeId} was removed from the network by ${removal.remover.nodeId} at ${new Date(removal.issuedAtMs).toISOString()}; it can rejoin only with a ticket issued after that`;
 }
 
 /**
