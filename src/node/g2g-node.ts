@@ -37,7 +37,13 @@ import { systemClock, type Clock } from '../util/clock';
 import { systemRandom, type Random } from '../util/random';
 import { VERSION } from '../version';
 import { advertisedAddresses, leafDnsNames, leafIpAddresses } from './advertised-addresses';
-import { bindServer, buildPortServer, shutdownServer, type PortServer } from './node-servers';
+import { buildPortServer, shutdownServer, type PortServer } from './node-servers';
+import { connectionCounters, portLimits, type PortLimits } from './port-limits';
+import { listenGuarded, type GuardedPort } from '../transport/guarded-port';
+import { malformedRequestInterceptor, tolerantServer } from '../transport/malformed-request';
+import { usefulCallInterceptor } from '../transport/useful-call-interceptor';
+import type { ConnectionCounters } from '../transport/connection-guard';
+import { DEFAULT_JOIN_THROTTLE } from '../register/join-throttle';
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';
@@ -63,6 +69,9 @@ const POOL_PING_INTERVALS = 5;
 
 /** How long trust-bundle changes are collected before the bundle is rebuilt (see TrustStore). */
 const TRUST_DEBOUNCE_MS = 25;
+
+/** Register-port methods whose handlers turn an undecodable message into a counted, logged handshake refusal themselves. */
+const HANDSHAKE_PATHS: ReadonlySet<string> = new Set(['/g2g.v1.Register/Join', '/g2g.v1.Register/Rejoin']);
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -100,6 +109,9 @@ export class G2gNode {
   private register: PortServer | undefined;
   private gossip: PortServer | undefined;
   private plainHealth: grpc.Server | undefined;
+  private limits: PortLimits | undefined;
+  private listeners: GuardedPort[] = [];
+  private plainHealthWatch: PortServer['watch'];
   private metricsServer: MetricsServer | undefined;
   private ports: BoundPorts | undefined;
   private startedAt = 0;
@@ -250,7 +262,18 @@ export class G2gNode {
       readmit: (request) => network.readmit(request),
       clock: this.clock,
       log: this.deps.log.child({ component: 'register' }),
+    }, {
+      maxConcurrentHandshakes: config.joinHandshakes,
+      maxHandshakesPerSource: config.joinHandshakesPerSource,
+      helloTimeoutMs: config.joinHelloTimeout,
+      throttle: { ...DEFAULT_JOIN_THROTTLE, globalBurst: config.joinFailureBudget, globalRefillMs: 60_000 / config.joinFailureBudget },
     });
+    this.limits = portLimits(config, this.clock);
+    const limits = this.limits;
+    this.log.info(
+      { descriptorLimit: limits.descriptors.soft, descriptorLimitFrom: limits.descriptors.source, connectionBudget: limits.budget.total },
+      'incoming connections budgeted below the open-file limit',
+    );
 
     const definitions = [g2gPackageDefinition(), healthPackageDefinition()];
     const proto = g2gProto();
@@ -278,8 +301,10 @@ export class G2gNode {
     this.register = buildPortServer({
       entries: [{ name: SERVICE_NAMES.register, definition: this.registerService.definition, handlers: this.registerService.handlers }],
       definitions,
-      interceptors: [metricsInterceptor(this.metrics, 'register')],
-      channelOptions: REGISTER_SERVER_OPTIONS,
+      // Metrics innermost, so it counts the INVALID_ARGUMENT the malformed-request layer answers.
+      interceptors: [metricsInterceptor(this.metrics, 'register'), usefulCallInterceptor(limits.register), malformedRequestInterceptor(HANDSHAKE_PATHS)],
+      channelOptions: { ...REGISTER_SERVER_OPTIONS, ...limits.registerOptions },
+      watchLimits: limits.watch,
     });
     this.gossip = buildPortServer({
       entries: [
@@ -340,22 +365,31 @@ export class G2gNode {
       // sees the status of calls that authorisation (outermost) refuses.
       interceptors: [
         metricsInterceptor(this.metrics, 'gossip'),
+        usefulCallInterceptor(limits.gossip),
+        malformedRequestInterceptor(),
         authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.deps.log.child({ component: 'authz' }), calls: this.activeCalls }),
       ],
-      channelOptions: { 'grpc.max_connection_age_ms': config.maxConnectionAge },
+      channelOptions: limits.gossipOptions,
+      watchLimits: limits.watch,
     });
     this.plugins.attachHealth(this.gossip.health);
 
-    const registerPort = await bindServer(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity));
+    const registerListener = await listenGuarded(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity), limits.register);
+    this.listeners.push(registerListener);
+    const registerPort = registerListener.port;
     // A client-mode member serves nothing to the network: its gossip port (Admin for local tools)
     // listens on loopback only, and its record is never offered to others as a target.
     const gossipHost = config.mode === 'client' ? '127.0.0.1' : config.host;
-    const gossipPort = await bindServer(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider));
+    const gossipListener = await listenGuarded(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider), limits.gossip);
+    this.listeners.push(gossipListener);
+    const gossipPort = gossipListener.port;
     let healthPort: number | null = null;
     if (config.healthPort !== null) {
-      this.plainHealth = new grpc.Server();
-      this.gossip.health.addToServer(this.plainHealth);
-      healthPort = await bindServer(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure());
+      this.plainHealth = new grpc.Server({ ...limits.healthOptions, interceptors: [usefulCallInterceptor(limits.health), malformedRequestInterceptor()] });
+      this.plainHealthWatch = this.gossip.health.addToServer(tolerantServer(this.plainHealth), limits.watch);
+      const healthListener = await listenGuarded(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure(), limits.health);
+      this.listeners.push(healthListener);
+      healthPort = healthListener.port;
     }
     let metricsPort: number | null = null;
     if (config.metricsPort !== null) {
@@ -476,6 +510,22 @@ export class G2gNode {
     this.gossip.health.set(service, status);
   }
 
+  /**
+   * What the open-port limits counted since start, per port: connections accepted, refused (per
+   * source, port limit, budget) and closed unused, and Health.Watch streams refused.
+   */
+  get portCounters(): Record<'register' | 'gossip' | 'health', ConnectionCounters & { held: number; watchRefused: number }> {
+    if (!this.limits) throw new NodeStateError('the node is not listening');
+    const counters = connectionCounters(this.limits);
+    const watchRefused = { register: this.register?.watch?.refused ?? 0, gossip: this.gossip?.watch?.refused ?? 0, health: this.plainHealthWatch?.refused ?? 0 };
+    const held = { register: this.limits.register.held(), gossip: this.limits.gossip.held(), health: this.limits.health.held() };
+    return {
+      register: { ...counters.register, held: held.register, watchRefused: watchRefused.register },
+      gossip: { ...counters.gossip, held: held.gossip, watchRefused: watchRefused.gossip },
+      health: { ...counters.health, held: held.health, watchRefused: watchRefused.health },
+    };
+  }
+
   /** Every plugin found, with its state (Admin.Plugins, `g2g plugins`). */
   pluginInfo(): PluginInfo[] {
     return this.plugins?.describe() ?? [];
@@ -548,11 +598,14 @@ export class G2gNode {
     this.caRotator?.stop();
     this.expiryGuard?.stop();
     const drainMs = this.deps.config.drainTimeout;
+    for (const listener of this.listeners) listener.stopAccepting();
     const results = await Promise.all([
       this.gossip ? shutdownServer(this.gossip.server, drainMs) : undefined,
       this.register ? shutdownServer(this.register.server, drainMs) : undefined,
       this.plainHealth ? shutdownServer(this.plainHealth, drainMs) : undefined,
     ]);
+    // Connections the servers never took over (TLS handshakes in progress) would keep the process alive.
+    for (const listener of this.listeners) listener.destroyAll();
     await this.metricsServer?.stop();
     await removeRuntimeFacts(this.deps.config.dataDir, process.pid).catch(() => undefined);
     this.state = 'stopped';

@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { PortHealth } from '../transport/health';
+import type { HealthWatchLimiter, HealthWatchLimits } from '../transport/health-watch-limit';
+import { tolerantServer } from '../transport/malformed-request';
 import { addReflection } from '../transport/reflection';
 
 /** One port's server with the services it serves, its health and its reflection. */
@@ -9,6 +11,8 @@ export interface PortServer {
   readonly health: PortHealth;
   /** Fully-qualified names of the services added (health and reflection included). */
   readonly services: string[];
+  /** Open Health.Watch streams on this port, when limited. */
+  readonly watch: HealthWatchLimiter | undefined;
 }
 
 export interface ServiceEntry {
@@ -22,22 +26,26 @@ export interface ServiceEntry {
 /**
  * Builds a grpc.Server serving `entries`, plus grpc.health.v1 (per service) and reflection that
  * lists exactly those services. Health starts NOT_SERVING; the node flips it once bound.
+ * Every method's deserialiser is made tolerant (malformed-request.ts): install
+ * malformedRequestInterceptor among `interceptors` so undecodable requests get INVALID_ARGUMENT.
  */
 export function buildPortServer(options: {
   entries: ServiceEntry[];
   definitions: PackageDefinition[];
   interceptors: grpc.ServerInterceptor[];
   channelOptions?: grpc.ServerOptions;
+  watchLimits?: HealthWatchLimits;
 }): PortServer {
   const server = new grpc.Server({ ...options.channelOptions, interceptors: options.interceptors });
-  for (const entry of options.entries) server.addService(entry.definition, entry.handlers);
+  const adding = tolerantServer(server);
+  for (const entry of options.entries) adding.addService(entry.definition, entry.handlers);
   const names = options.entries.map((e) => e.name);
   const health = new PortHealth([...options.entries.filter((e) => !e.ownHealth).map((e) => e.name), 'grpc.health.v1.Health']);
   for (const entry of options.entries) if (entry.ownHealth) health.addService(entry.name, 'NOT_SERVING', false);
-  health.addToServer(server);
+  const watch = health.addToServer(adding, options.watchLimits);
   const served = [...names, 'grpc.health.v1.Health'];
-  addReflection(server, options.definitions, served);
-  return { server, health, services: served };
+  addReflection(adding, options.definitions, served);
+  return { server, health, services: served, watch };
 }
 
 export function bindServer(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials): Promise<number> {

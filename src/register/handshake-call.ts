@@ -6,7 +6,7 @@ import { toServiceError } from '../transport/status-mapping';
 import type { Clock, TimerHandle } from '../util/clock';
 import { JoinMalformedError, JoinTimeoutError } from './errors';
 import { isAuthenticationFailure, joinStatusFor } from './join-status';
-import { MALFORMED, type MaybeMalformed } from './malformed-message';
+import { MALFORMED, type MaybeMalformed } from '../transport/malformed-request';
 
 /**
  * What Join and Rejoin share on the register port: the per-source throttle of failed proofs, the
@@ -64,6 +64,8 @@ export interface HandshakeEnvironment {
   log: Logger;
   /** Time the caller has for each step of the handshake; admission itself is not counted. */
   stepTimeoutMs: number;
+  /** Time the caller has for its first message (default: stepTimeoutMs). */
+  helloTimeoutMs?: number;
 }
 
 /** Refusals a scanner or a flaky network can cause at will: logged at debug, the others at info. */
@@ -80,6 +82,7 @@ export function serveHandshake<In, Out, Proven>(
   env: HandshakeEnvironment,
 ): void {
   const { gate, clock, log, stepTimeoutMs } = env;
+  const helloTimeoutMs = env.helloTimeoutMs ?? stepTimeoutMs;
   const observedAddress = parsePeerAddress(call.getPeer()).address;
   const abort = new AbortController();
   const fields: Record<string, unknown> = {};
@@ -96,18 +99,21 @@ export function serveHandshake<In, Out, Proven>(
     abort.abort();
     return true;
   };
-  const fail = (error: unknown): void => {
+  /** `failedAttempt`: counts for the throttle whatever the code (a stalled step). */
+  const fail = (error: unknown, failedAttempt = false): void => {
     if (!finish()) return;
     const code = error instanceof G2gError ? error.code : 'ERR_INTERNAL';
-    if (isAuthenticationFailure(code)) gate.recordFailure(observedAddress);
+    if (failedAttempt || isAuthenticationFailure(code)) gate.recordFailure(observedAddress);
     const reason = error instanceof G2gError ? error.message : undefined;
     log[NOISE.has(code) ? 'debug' : 'info']({ peer: observedAddress, ...fields, code, reason }, `${spec.name} refused`);
     call.emit('error', toServiceError(error, log, joinStatusFor(code)));
   };
   const abortHandshake = () => fail(new JoinTimeoutError('the node is shutting down'));
-  const armTimer = () => {
+  // A stalled step is what an idle-stream flood looks like: it counts as a failed attempt, so a
+  // source that keeps streams open without speaking is throttled like one that guesses.
+  const armTimer = (ms: number) => {
     timer?.cancel();
-    timer = clock.setTimeout(() => fail(spec.stalled(handshake?.awaiting ?? 'hello')), stepTimeoutMs);
+    timer = clock.setTimeout(() => fail(spec.stalled(handshake?.awaiting ?? 'hello'), true), ms);
   };
   const admit = async (caller: Proven) => {
     const { welcome, log: admitted } = await spec.admit(caller, { observedAddress, signal: abort.signal, fields });
@@ -125,7 +131,7 @@ export function serveHandshake<In, Out, Proven>(
   } catch (error) {
     return fail(error);
   }
-  armTimer();
+  armTimer(helloTimeoutMs);
 
   call.on('data', (message: In & MaybeMalformed) => {
     if (finished) return;
@@ -138,7 +144,7 @@ export function serveHandshake<In, Out, Proven>(
     }
     if (step.kind === 'reply') {
       Object.assign(fields, spec.noted?.(message));
-      armTimer();
+      armTimer(stepTimeoutMs);
       call.write(step.message);
       return;
     }

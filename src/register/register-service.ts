@@ -16,7 +16,7 @@ import { serveHandshake, type HandshakeGate } from './handshake-call';
 import { ServerHandshake } from './join-handshake';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
-import { tolerantMethod } from './malformed-message';
+import { tolerantMethod } from '../transport/malformed-request';
 import { rejoinHandler, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
 
 /**
@@ -95,13 +95,22 @@ export interface RegisterComponents {
 export interface RegisterOptions {
   /** Time a newcomer has for each step of the handshake; admission itself is not counted. */
   stepTimeoutMs?: number;
+  /**
+   * Time a stream has for its hello: shorter than a step, because a newcomer sends it at once and
+   * an idle stream holds a handshake slot. A stall counts as a failed attempt for the throttle.
+   */
+  helloTimeoutMs?: number;
   /** Handshakes in progress at most; more are refused with RESOURCE_EXHAUSTED. */
   maxConcurrentHandshakes?: number;
+  /** Handshakes in progress from one source address at most (RESOURCE_EXHAUSTED beyond). */
+  maxHandshakesPerSource?: number;
   throttle?: JoinThrottleOptions;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+export const DEFAULT_HELLO_TIMEOUT_MS = 3_000;
 export const DEFAULT_MAX_CONCURRENT_HANDSHAKES = 64;
+export const DEFAULT_MAX_HANDSHAKES_PER_SOURCE = 4;
 
 export interface RegisterService {
   /** The Register service definition, with undecodable Join messages turned into INVALID_ARGUMENT. */
@@ -128,24 +137,40 @@ export function registerService(components: RegisterComponents, options: Registe
   const log = components.log;
   const throttle = new JoinThrottle(components.clock, options.throttle ?? DEFAULT_JOIN_THROTTLE);
   const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const helloTimeoutMs = Math.min(options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, stepTimeoutMs);
   const maxConcurrent = options.maxConcurrentHandshakes ?? DEFAULT_MAX_CONCURRENT_HANDSHAKES;
-  const inProgress = new Set<() => void>();
+  const maxPerSource = options.maxHandshakesPerSource ?? DEFAULT_MAX_HANDSHAKES_PER_SOURCE;
+  const inProgress = new Map<() => void, string>();
+  const bySource = new Map<string, number>();
   let stopped = false;
-  // Join and Rejoin share the throttle of failed proofs and the bound on handshakes in progress.
+  // Join and Rejoin share the throttle of failed proofs and the bounds on handshakes in progress.
   const gate: HandshakeGate = {
     enter(address, abortHandshake) {
-      const retryAfter = throttle.retryAfterMs(address);
       if (stopped) return new JoinBusyError('the node is shutting down');
-      if (retryAfter > 0) return new JoinThrottledError(`too many failed joins from ${address}; retry in ${Math.ceil(retryAfter / 1000)} s`);
+      const sourceWait = throttle.retryAfterMs(address);
+      if (sourceWait > 0) {
+        const everyone = throttle.globalRetryAfterMs() > 0;
+        return new JoinThrottledError(`too many failed joins ${everyone ? 'on this node' : `from ${address}`}; retry in ${Math.ceil(sourceWait / 1000)} s`);
+      }
       if (inProgress.size >= maxConcurrent) return new JoinBusyError(`${maxConcurrent} joins are in progress on this node; retry shortly`);
-      inProgress.add(abortHandshake);
+      const fromSource = bySource.get(address) ?? 0;
+      if (fromSource >= maxPerSource) return new JoinBusyError(`${maxPerSource} joins from ${address} are in progress; retry shortly`);
+      inProgress.set(abortHandshake, address);
+      bySource.set(address, fromSource + 1);
       return undefined;
     },
-    leave: (abortHandshake) => void inProgress.delete(abortHandshake),
+    leave(abortHandshake) {
+      const address = inProgress.get(abortHandshake);
+      if (address === undefined) return;
+      inProgress.delete(abortHandshake);
+      const left = (bySource.get(address) ?? 1) - 1;
+      if (left > 0) bySource.set(address, left);
+      else bySource.delete(address);
+    },
     recordFailure: (address) => throttle.recordFailure(address),
   };
 
-  const environment = { gate, clock: components.clock, log, stepTimeoutMs };
+  const environment = { gate, clock: components.clock, log, stepTimeoutMs, helloTimeoutMs };
   const join: RegisterHandlers['Join'] = (call) => {
     let handshake: ServerHandshake | undefined;
     serveHandshake(call, {
@@ -158,12 +183,14 @@ export function registerService(components: RegisterComponents, options: Registe
           leafFingerprint: presentedLeafFingerprint(call) ?? components.currentLeafFingerprint(),
         })),
       // Stalling after the server proof is how a guesser would behave: it counts as a failure.
-      stalled: (awaiting) => (awaiting === 'client-proof' ? new ClientProofError(`no client proof within ${stepTimeoutMs} ms`) : new JoinTimeoutError(`no hello within ${stepTimeoutMs} ms`)),
+      stalled: (awaiting) => (awaiting === 'client-proof' ? new ClientProofError(`no client proof within ${stepTimeoutMs} ms`) : new JoinTimeoutError(`no hello within ${helloTimeoutMs} ms`)),
       closedEarly: (awaiting) =>
         awaiting === 'client-proof'
           ? new ClientProofError('the newcomer gave up after the server proof (wrong token secret, or it does not trust this node)')
           : new JoinMalformedError('the newcomer closed the stream before sending a hello'),
-      cancelIsFailure: (awaiting) => awaiting === 'client-proof',
+      // A newcomer writes its hello at once and waits for its welcome: an idle stream it then
+      // cancels, or one given up after the server proof, is how a flood or a guesser behaves.
+      cancelIsFailure: (awaiting) => awaiting === 'client-proof' || awaiting === 'hello',
       noted: (message) => ({ tokenId: message.hello?.tokenId }),
       admit: async (newcomer, { observedAddress, signal, fields }) => {
         fields.tokenId = newcomer.tokenId;
@@ -199,12 +226,12 @@ export function registerService(components: RegisterComponents, options: Registe
       Rejoin: rejoinHandler(
         { ...components, readmit: components.readmit ?? (async () => ({ refused: new RejoinNeedsTicketError('this node takes no rejoins; join with a ticket') })) },
         gate,
-        { stepTimeoutMs, leafOf: presentedLeafFingerprint },
+        { stepTimeoutMs, helloTimeoutMs, leafOf: presentedLeafFingerprint },
       ),
     },
     stop() {
       stopped = true;
-      for (const abortHandshake of [...inProgress]) abortHandshake();
+      for (const abortHandshake of [...inProgress.keys()]) abortHandshake();
     },
   };
 }

@@ -34,18 +34,19 @@ export interface RejoinComponents {
 export function rejoinHandler(
   components: RejoinComponents,
   gate: HandshakeGate,
-  options: { stepTimeoutMs: number; leafOf: (call: unknown) => string | undefined },
+  options: { stepTimeoutMs: number; helloTimeoutMs?: number; leafOf: (call: unknown) => string | undefined },
 ): RegisterHandlers['Rejoin'] {
   const { stepTimeoutMs, leafOf } = options;
-  const environment = { gate, clock: components.clock, log: components.log, stepTimeoutMs };
+  const helloTimeoutMs = options.helloTimeoutMs ?? stepTimeoutMs;
+  const environment = { gate, clock: components.clock, log: components.log, stepTimeoutMs, helloTimeoutMs };
   return (call) => {
     let handshake: RejoinServerHandshake | undefined;
     serveHandshake(call, {
       name: 'rejoin',
       start: () => (handshake = new RejoinServerHandshake({ cluster: components.cluster, nodeId: components.nodeId, leafFingerprint: leafOf(call) ?? components.currentLeafFingerprint() })),
-      stalled: (awaiting) => (awaiting === 'proof' ? new PossessionProofError(`no proof within ${stepTimeoutMs} ms`) : new JoinTimeoutError(`no hello within ${stepTimeoutMs} ms`)),
+      stalled: (awaiting) => (awaiting === 'proof' ? new PossessionProofError(`no proof within ${stepTimeoutMs} ms`) : new JoinTimeoutError(`no hello within ${helloTimeoutMs} ms`)),
       closedEarly: (awaiting) => new JoinMalformedError(awaiting === 'proof' ? 'the member gave up before its proof' : 'the member closed the stream before sending a hello'),
-      cancelIsFailure: () => false,
+      cancelIsFailure: (awaiting) => awaiting === 'hello',
       admit: async (member: ProvenMember, { observedAddress, signal, fields }) => {
         const nodeId = member.record.nodeId;
         fields.nodeId = nodeId;

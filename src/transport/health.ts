@@ -1,5 +1,6 @@
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Server } from '@grpc/grpc-js';
+import { HealthWatchLimiter, type HealthWatchLimits } from './health-watch-limit';
 
 /**
  * grpc.health.v1 for one port: `''` (the whole node) and every service the port serves.
@@ -38,7 +39,17 @@ export class PortHealth {
     return [...this.services, ...this.independent];
   }
 
-  addToServer(server: Pick<Server, 'addService'>): void {
-    this.implementation.addToServer(server);
+  /**
+   * Serves this health on `server`; with `watchLimits`, open Watch streams on that server are
+   * bounded (the returned limiter counts them and its refusals).
+   */
+  addToServer(server: Pick<Server, 'addService'>, watchLimits?: HealthWatchLimits): HealthWatchLimiter | undefined {
+    if (!watchLimits) {
+      this.implementation.addToServer(server);
+      return undefined;
+    }
+    const limiter = new HealthWatchLimiter(watchLimits);
+    this.implementation.addToServer(limiter.server(server));
+    return limiter;
   }
 }

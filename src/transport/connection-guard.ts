@@ -1,0 +1,150 @@
+import type { Socket } from 'node:net';
+import type { Clock, TimerHandle } from '../util/clock';
+
+/**
+ * Incoming connections both ports hold together, against one budget kept below the process's
+ * descriptor limit (descriptor-limit.ts): a flood on one port cannot take the descriptors the
+ * node needs for its files, its peers and the other port.
+ */
+export class ConnectionBudget {
+  private inUse = 0;
+
+  constructor(readonly total: number) {}
+
+  get held(): number {
+    return this.inUse;
+  }
+
+  tryTake(): boolean {
+    if (this.inUse >= this.total) return false;
+    this.inUse += 1;
+    return true;
+  }
+
+  release(): void {
+    this.inUse = Math.max(0, this.inUse - 1);
+  }
+}
+
+export interface PortConnectionLimits {
+  /** Connections one source IP may hold on this port. */
+  perSource: number;
+  /** Connections this port may hold (it also needs room in the shared budget). */
+  portMax: number;
+  /**
+   * A connection that has not had a useful call (one the node answered with a message) this long
+   * after it was accepted is closed: it covers TLS handshakes that never finish and HTTP/2
+   * sessions that never ask for anything. 0 disables it.
+   */
+  unusedTimeoutMs: number;
+}
+
+/** What a port's guard counted since start (the observability layer reads it). */
+export interface ConnectionCounters {
+  accepted: number;
+  /** Refused because the source already held `perSource` connections. */
+  refusedPerSource: number;
+  /** Refused because the port held `portMax`. */
+  refusedPortLimit: number;
+  /** Refused because both ports together held the whole budget. */
+  refusedBudget: number;
+  /** Closed because no useful call came within `unusedTimeoutMs`. */
+  closedUnused: number;
+}
+
+interface Tracked {
+  source: string;
+  timer: TimerHandle | undefined;
+}
+
+/**
+ * Admission of one port's raw TCP connections, before TLS: a refusal is a reset of a socket
+ * nothing was spent on. grpc-js has no connection hook, so the port's listener (guarded-port.ts)
+ * asks here for every socket it accepts, and the port's interceptor reports useful calls.
+ */
+export class ConnectionGuard {
+  private readonly bySource = new Map<string, number>();
+  /** Connections still waiting for their first useful call, by grpc-js's peer string. */
+  private readonly unused = new Map<string, Tracked>();
+  private open = 0;
+  private readonly stats: ConnectionCounters = { accepted: 0, refusedPerSource: 0, refusedPortLimit: 0, refusedBudget: 0, closedUnused: 0 };
+
+  constructor(
+    private readonly budget: ConnectionBudget,
+    readonly limits: PortConnectionLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Counts `socket` against its source, the port and the budget; false: the caller must drop it. */
+  admit(socket: Socket): boolean {
+    const source = sourceOf(socket);
+    const fromSource = this.bySource.get(source) ?? 0;
+    if (fromSource >= this.limits.perSource) {
+      this.stats.refusedPerSource += 1;
+      return false;
+    }
+    if (this.open >= this.limits.portMax) {
+      this.stats.refusedPortLimit += 1;
+      return false;
+    }
+    if (!this.budget.tryTake()) {
+      this.stats.refusedBudget += 1;
+      return false;
+    }
+    this.stats.accepted += 1;
+    this.open += 1;
+    this.bySource.set(source, fromSource + 1);
+    // The same string grpc-js's call.getPeer() gives for this connection.
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const tracked: Tracked = { source, timer: undefined };
+    if (this.limits.unusedTimeoutMs > 0) {
+      tracked.timer = this.clock.setTimeout(() => {
+        if (this.unused.get(peer) !== tracked) return;
+        this.stats.closedUnused += 1;
+        socket.destroy();
+      }, this.limits.unusedTimeoutMs);
+      this.unused.set(peer, tracked);
+    }
+    socket.once('close', () => {
+      tracked.timer?.cancel();
+      if (this.unused.get(peer) === tracked) this.unused.delete(peer);
+      this.open -= 1;
+      this.budget.release();
+      const left = (this.bySource.get(source) ?? 1) - 1;
+      if (left > 0) this.bySource.set(source, left);
+      else this.bySource.delete(source);
+    });
+    return true;
+  }
+
+  /** The connection `peer` (grpc-js's `call.getPeer()`) had a useful call: it may now stay idle. */
+  markUseful(peer: string): void {
+    if (this.unused.size === 0) return;
+    const tracked = this.unused.get(peer);
+    if (!tracked) return;
+    tracked.timer?.cancel();
+    this.unused.delete(peer);
+  }
+
+  /** Connections held now, on this port and by `source`. */
+  held(source?: string): number {
+    return source === undefined ? this.open : (this.bySource.get(source) ?? 0);
+  }
+
+  /** Connections held now by the source holding most, for reports. */
+  largestSource(): { source: string; held: number } | undefined {
+    let best: { source: string; held: number } | undefined;
+    for (const [source, held] of this.bySource) if (!best || held > best.held) best = { source, held };
+    return best;
+  }
+
+  get counters(): Readonly<ConnectionCounters> {
+    return { ...this.stats };
+  }
+}
+
+/** The source IP of a socket, IPv4-mapped IPv6 written as IPv4 (one source, one count). */
+export function sourceOf(socket: Pick<Socket, 'remoteAddress'>): string {
+  const address = socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
