@@ -84,6 +84,21 @@ describe('defaults and profiles', () => {
       channelRetention: 10 * MINUTE,
       channelRetentionMessages: 10_000,
       channelRetentionBytes: 64 * 1024 * 1024,
+      connectionBudget: 0,
+      registerConnectionsPerSource: 64,
+      gossipConnectionsPerSource: 512,
+      unusedConnectionTimeout: 10 * SECOND,
+      registerIdleTimeout: 30 * SECOND,
+      gossipIdleTimeout: 5 * MINUTE,
+      registerStreamsPerConnection: 16,
+      gossipStreamsPerConnection: 1000,
+      healthWatchStreams: 64,
+      healthWatchStreamsPerSource: 8,
+      joinHandshakes: 64,
+      joinHandshakesPerSource: 4,
+      joinHelloTimeout: 3 * SECOND,
+      joinFailureBudget: 120,
+      joinRetryTime: MINUTE,
     });
   });
 
