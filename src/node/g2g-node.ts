@@ -39,6 +39,8 @@ import { VERSION } from '../version';
 import { advertisedAddresses, leafDnsNames, leafIpAddresses } from './advertised-addresses';
 import { bindServer, buildPortServer, shutdownServer, type PortServer } from './node-servers';
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { DataDirNotADirectoryError, PortInUseError } from './errors';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';
 
@@ -104,6 +106,7 @@ export class G2gNode {
   private ports: BoundPorts | undefined;
   private startedAt = 0;
   private addresses: string[] = [];
+  private dataDirLock: DataDirLock | undefined;
 
   constructor(private readonly deps: NodeDependencies) {
     this.log = deps.log.child({ component: 'node' });
@@ -167,7 +170,10 @@ export class G2gNode {
   private async doStart(): Promise<void> {
     this.state = 'starting';
     const { config } = this.deps;
-    await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    await makeDataDir(config.dataDir);
+    // Before anything reads or writes the data dir: a second node on it would rewrite the live
+    // one's files (kv snapshot and log, membership, runtime.json).
+    this.dataDirLock = await lockDataDir(config.dataDir);
     const { ca, created, rotation } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),
       caLifetimeMs: config.caLifetime,
@@ -346,21 +352,24 @@ export class G2gNode {
     });
     this.plugins.attachHealth(this.gossip.health);
 
-    const registerPort = await bindServer(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity));
+    const registerPort = await bindServer(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity), '--register-port');
     // A client-mode member serves nothing to the network: its gossip port (Admin for local tools)
     // listens on loopback only, and its record is never offered to others as a target.
     const gossipHost = config.mode === 'client' ? '127.0.0.1' : config.host;
-    const gossipPort = await bindServer(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider));
+    const gossipPort = await bindServer(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider), '--gossip-port');
     let healthPort: number | null = null;
     if (config.healthPort !== null) {
       this.plainHealth = new grpc.Server();
       this.gossip.health.addToServer(this.plainHealth);
-      healthPort = await bindServer(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure());
+      healthPort = await bindServer(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure(), '--health-port');
     }
     let metricsPort: number | null = null;
     if (config.metricsPort !== null) {
       this.metricsServer = new MetricsServer(this.metrics.registry);
-      metricsPort = await this.metricsServer.start(config.metricsHost, config.metricsPort);
+      metricsPort = await this.metricsServer.start(config.metricsHost, config.metricsPort).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE') throw error;
+        throw new PortInUseError(`${config.metricsHost}:${config.metricsPort} is already in use (another node or program listens there): choose another --metrics-port, or 0 to let the OS pick`, { cause: error });
+      });
     }
     this.ports = { register: registerPort, gossip: gossipPort, health: healthPort, metrics: metricsPort };
     this.startedAt = this.clock.now();
@@ -554,9 +563,26 @@ export class G2gNode {
       this.plainHealth ? shutdownServer(this.plainHealth, drainMs) : undefined,
     ]);
     await this.metricsServer?.stop();
-    await removeRuntimeFacts(this.deps.config.dataDir, process.pid).catch(() => undefined);
+    // Only the lock's owner may touch the data dir (a refused second start never got here with a lock).
+    if (this.dataDirLock) {
+      await removeRuntimeFacts(this.deps.config.dataDir, process.pid).catch(() => undefined);
+      await this.dataDirLock.release();
+    }
     this.state = 'stopped';
     this.log.info({ drain: results.filter(Boolean) }, 'node stopped');
+  }
+}
+
+/** Creates the data dir (0700) if missing; a path that is not a directory is one clear line. */
+async function makeDataDir(dataDir: string): Promise<void> {
+  try {
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new DataDirNotADirectoryError(`data dir ${dataDir} is not a directory (a file is in the way): give --data-dir (G2G_DATA_DIR) a directory`, { cause: error });
+    }
+    throw error;
   }
 }
 

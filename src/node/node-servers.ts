@@ -1,6 +1,8 @@
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { PortHealth } from '../transport/health';
+import { PortInUseError } from './errors';
 import { addReflection } from '../transport/reflection';
 
 /** One port's server with the services it serves, its health and its reflection. */
@@ -40,10 +42,34 @@ export function buildPortServer(options: {
   return { server, health, services: served };
 }
 
-export function bindServer(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials): Promise<number> {
+/**
+ * Binds `server`. `setting` names the flag that chooses the port (`--register-port`), so that a
+ * port in use is one line saying what to change rather than grpc-js's "No address added out of
+ * total 1 resolved".
+ */
+export function bindServer(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials, setting = 'the port'): Promise<number> {
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const inUse = (cause: unknown) => new PortInUseError(`${address} is already in use (another node or program listens there): choose another ${setting}, or 0 to let the OS pick`, { cause });
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+    // Probed first because grpc-js prints its own "No address added" line to stderr on failure;
+    // the bind below still maps EADDRINUSE for a port taken between the probe and the bind.
+    portFree(host, port).then((free) => {
+      if (!free) return reject(inUse(undefined));
+      server.bindAsync(address, credentials, (error, bound) => {
+        if (!error) return resolve(bound);
+        reject(/EADDRINUSE|address already in use/i.test(error.message) ? inUse(error) : error);
+      });
+    }, reject);
+  });
+}
+
+/** Whether `host:port` can be listened on now (port 0 always can). */
+function portFree(host: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
   });
 }
 
