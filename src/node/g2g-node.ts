@@ -37,14 +37,16 @@ import { systemClock, type Clock } from '../util/clock';
 import { systemRandom, type Random } from '../util/random';
 import { VERSION } from '../version';
 import { advertisedAddresses, leafDnsNames, leafIpAddresses } from './advertised-addresses';
-import { buildPortServer, shutdownServer, type PortServer } from './node-servers';
+import { buildPortServer, listenPort, shutdownServer, type PortServer } from './node-servers';
 import { connectionCounters, portLimits, type PortLimits } from './port-limits';
-import { listenGuarded, type GuardedPort } from '../transport/guarded-port';
+import type { GuardedPort } from '../transport/guarded-port';
 import { malformedRequestInterceptor, tolerantServer } from '../transport/malformed-request';
 import { usefulCallInterceptor } from '../transport/useful-call-interceptor';
 import type { ConnectionCounters } from '../transport/connection-guard';
 import { DEFAULT_JOIN_THROTTLE } from '../register/join-throttle';
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { DataDirNotADirectoryError, PortInUseError } from './errors';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';
 
@@ -116,6 +118,7 @@ export class G2gNode {
   private ports: BoundPorts | undefined;
   private startedAt = 0;
   private addresses: string[] = [];
+  private dataDirLock: DataDirLock | undefined;
 
   constructor(private readonly deps: NodeDependencies) {
     this.log = deps.log.child({ component: 'node' });
@@ -179,7 +182,10 @@ export class G2gNode {
   private async doStart(): Promise<void> {
     this.state = 'starting';
     const { config } = this.deps;
-    await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    await makeDataDir(config.dataDir);
+    // Before anything reads or writes the data dir: a second node on it would rewrite the live
+    // one's files (kv snapshot and log, membership, runtime.json).
+    this.dataDirLock = await lockDataDir(config.dataDir);
     const { ca, created, rotation } = await loadOrCreateNodeCa(config.dataDir, {
       now: new Date(this.clock.now()),
       caLifetimeMs: config.caLifetime,
@@ -374,27 +380,30 @@ export class G2gNode {
     });
     this.plugins.attachHealth(this.gossip.health);
 
-    const registerListener = await listenGuarded(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity), limits.register);
+    const registerListener = await listenPort(this.register.server, config.host, config.registerPort, tlsServerCredentials(this.identity), limits.register, '--register-port');
     this.listeners.push(registerListener);
     const registerPort = registerListener.port;
     // A client-mode member serves nothing to the network: its gossip port (Admin for local tools)
     // listens on loopback only, and its record is never offered to others as a target.
     const gossipHost = config.mode === 'client' ? '127.0.0.1' : config.host;
-    const gossipListener = await listenGuarded(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider), limits.gossip);
+    const gossipListener = await listenPort(this.gossip.server, gossipHost, config.gossipPort, mutualTlsServerCredentials(this.identity, this.trustProvider), limits.gossip, '--gossip-port');
     this.listeners.push(gossipListener);
     const gossipPort = gossipListener.port;
     let healthPort: number | null = null;
     if (config.healthPort !== null) {
       this.plainHealth = new grpc.Server({ ...limits.healthOptions, interceptors: [usefulCallInterceptor(limits.health), malformedRequestInterceptor()] });
       this.plainHealthWatch = this.gossip.health.addToServer(tolerantServer(this.plainHealth), limits.watch);
-      const healthListener = await listenGuarded(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure(), limits.health);
+      const healthListener = await listenPort(this.plainHealth, config.healthHost, config.healthPort, grpc.ServerCredentials.createInsecure(), limits.health, '--health-port');
       this.listeners.push(healthListener);
       healthPort = healthListener.port;
     }
     let metricsPort: number | null = null;
     if (config.metricsPort !== null) {
       this.metricsServer = new MetricsServer(this.metrics.registry);
-      metricsPort = await this.metricsServer.start(config.metricsHost, config.metricsPort);
+      metricsPort = await this.metricsServer.start(config.metricsHost, config.metricsPort).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE') throw error;
+        throw new PortInUseError(`${config.metricsHost}:${config.metricsPort} is already in use (another node or program listens there): choose another --metrics-port, or 0 to let the OS pick`, { cause: error });
+      });
     }
     this.ports = { register: registerPort, gossip: gossipPort, health: healthPort, metrics: metricsPort };
     this.startedAt = this.clock.now();
@@ -607,9 +616,26 @@ export class G2gNode {
     // Connections the servers never took over (TLS handshakes in progress) would keep the process alive.
     for (const listener of this.listeners) listener.destroyAll();
     await this.metricsServer?.stop();
-    await removeRuntimeFacts(this.deps.config.dataDir, process.pid).catch(() => undefined);
+    // Only the lock's owner may touch the data dir (a refused second start never got here with a lock).
+    if (this.dataDirLock) {
+      await removeRuntimeFacts(this.deps.config.dataDir, process.pid).catch(() => undefined);
+      await this.dataDirLock.release();
+    }
     this.state = 'stopped';
     this.log.info({ drain: results.filter(Boolean) }, 'node stopped');
+  }
+}
+
+/** Creates the data dir (0700) if missing; a path that is not a directory is one clear line. */
+async function makeDataDir(dataDir: string): Promise<void> {
+  try {
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new DataDirNotADirectoryError(`data dir ${dataDir} is not a directory (a file is in the way): give --data-dir (G2G_DATA_DIR) a directory`, { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -1,8 +1,12 @@
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { PortHealth } from '../transport/health';
 import type { HealthWatchLimiter, HealthWatchLimits } from '../transport/health-watch-limit';
 import { tolerantServer } from '../transport/malformed-request';
+import type { ConnectionGuard } from '../transport/connection-guard';
+import { listenGuarded, type GuardedPort } from '../transport/guarded-port';
+import { PortInUseError } from './errors';
 import { addReflection } from '../transport/reflection';
 
 /** One port's server with the services it serves, its health and its reflection. */
@@ -48,10 +52,34 @@ export function buildPortServer(options: {
   return { server, health, services: served, watch };
 }
 
-export function bindServer(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials): Promise<number> {
+/**
+ * Binds `server`. `setting` names the flag that chooses the port (`--register-port`), so that a
+ * port in use is one line saying what to change rather than grpc-js's "No address added out of
+ * total 1 resolved".
+ */
+export function bindServer(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials, setting = 'the port'): Promise<number> {
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const inUse = (cause: unknown) => new PortInUseError(`${address} is already in use (another node or program listens there): choose another ${setting}, or 0 to let the OS pick`, { cause });
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+    // Probed first because grpc-js prints its own "No address added" line to stderr on failure;
+    // the bind below still maps EADDRINUSE for a port taken between the probe and the bind.
+    portFree(host, port).then((free) => {
+      if (!free) return reject(inUse(undefined));
+      server.bindAsync(address, credentials, (error, bound) => {
+        if (!error) return resolve(bound);
+        reject(/EADDRINUSE|address already in use/i.test(error.message) ? inUse(error) : error);
+      });
+    }, reject);
+  });
+}
+
+/** Whether `host:port` can be listened on now (port 0 always can). */
+function portFree(host: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
   });
 }
 
@@ -76,4 +104,18 @@ export function shutdownServer(server: grpc.Server, timeoutMs: number): Promise<
       resolve('drained');
     });
   });
+}
+
+/**
+ * Listens through the connection guard; a port in use is one line naming `setting` (the flag
+ * that chooses the port) rather than a bare EADDRINUSE.
+ */
+export async function listenPort(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials, guard: ConnectionGuard, setting: string): Promise<GuardedPort> {
+  try {
+    return await listenGuarded(server, host, port, credentials, guard);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    throw new PortInUseError(`${address} is already in use (another node or program listens there): choose another ${setting}, or 0 to let the OS pick`, { cause: error });
+  }
 }
