@@ -18,11 +18,13 @@ import { channelSimTable, runChannelSim } from './channel-sim.bench';
 import { poolOverheadTable, runPoolOverhead } from './pool-overhead.bench';
 import { runSpatialGossip, spatialGossipTable } from './spatial-gossip.bench';
 import { kvStoreTable, runKvStore } from './kv-store.bench';
+import { memberlistCompareTable, runMemberlistCompare } from './memberlist-compare.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
  * cert-spread-sim, trust-bundle, cert-spread-cluster) or
- * `node dist/test/bench/run.js NAME...` with NAME among those and host-cost-breakdown.
+ * `node dist/test/bench/run.js NAME...` with NAME among those and the opt-in ones (host-cost-breakdown,
+ * kv-store, memberlist-compare, cluster-100).
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
  * failing exit code: a benchmark on a shared 2-core machine is evidence, not a gate.
@@ -56,6 +58,8 @@ const BENCHMARKS = {
   'cert-spread-cluster': { run: runCertSpreadCluster, table: certSpreadClusterTable as (r: unknown) => string, title: '16. A new leaf and a rotated CA across 16 processes' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
+  // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, issue 12's ratios.
+  'memberlist-compare': { run: runMemberlistCompare, table: memberlistCompareTable as (r: unknown) => string, title: '17. g2g versus hashicorp/memberlist, 16 processes each' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
 const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip', 'cert-spread-sim', 'trust-bundle', 'cert-spread-cluster'];
