@@ -151,7 +151,12 @@ export interface PeerStatsView {
 export interface FanOutOutcome<T> {
   /** Answers, in the order they arrived. */
   results: { nodeId: string; value: T }[];
-  /** Peers that failed or were too slow, with why. */
+  /**
+   * Peers that failed or were too slow, with why: a grpc-js `ServiceError` for a failed call (a
+   * peer given up on at its deadline gets DEADLINE_EXCEEDED), or whatever your call function threw.
+   * Typed `unknown` for that reason (and so plugins written against 0.1 keep compiling): narrow
+   * with `typeof (error as grpc.ServiceError).code === 'number'`.
+   */
   errors: { nodeId: string; error: unknown }[];
 }
 
@@ -164,15 +169,40 @@ export interface FanOutCancel {
 }
 
 export interface PluginPool {
-  /** Server-mode peers in the virtual query order (far, near, second far, …). */
+  /**
+   * Server-mode peers in the virtual query order (far, near, second far, …). Each call advances
+   * the rotation within every latency group (client-side load balancing: repeated queries start
+   * at different members of a group); use {@link peekOrder} to look without advancing. Lists
+   * measured peers whatever they serve: {@link peersServing} filters by service.
+   */
   queryOrder(limit?: number): string[];
+  /** The order the next {@link queryOrder} call would give, without advancing the rotation. */
+  peekOrder(limit?: number): string[];
+  /**
+   * Live server-mode peers whose record advertises `service` (default: the plugin's first
+   * service): measured ones in the current query order (not advanced), then ones not measured yet.
+   */
+  peersServing(service?: string): string[];
+  /**
+   * Resolves once the pool has measured the peers the node had when it joined. The host awaits it
+   * before calling `start()`, so in `start()` it is already resolved; before that it waits.
+   */
+  ready(): Promise<void>;
+  /**
+   * Calls `listener` when the pool's peers may have changed: a peer entered or left the query
+   * order, or a member's record changed (e.g. it began serving a service). Read
+   * {@link peersServing} or {@link queryOrder} again then. Returns the unsubscribe function;
+   * the host removes listeners left when the plugin stops.
+   */
+  onPeersChanged(listener: () => void): () => void;
   /** Latency groups, nearest first. */
   groups(): { id: number; labelMs: number; members: string[] }[];
   stats(nodeId: string): PeerStatsView | undefined;
   /**
    * A client for `service` (default: the plugin's first service) on `nodeId`, over the pooled
-   * mTLS channel (no new connection). Undefined when the peer is unknown. Cast to the client
-   * type generated for your proto.
+   * mTLS channel (no new connection). Undefined when the peer is unknown or its record does not
+   * advertise `service` (its plugin is not running there). Pass the client type generated for
+   * your proto (`g2g plugin gen`) as `C`.
    */
   client<C extends grpc.Client = grpc.Client>(nodeId: string, service?: string): C | undefined;
   /**

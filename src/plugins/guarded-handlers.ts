@@ -55,7 +55,11 @@ export function guardHandlers(
         if (!target.serving()) return callback(unavailable(target));
         let answered = false;
         const entry = {
-          end: (status: Partial<grpc.StatusObject>) => once(status as grpc.ServiceError),
+          end: (status: Partial<grpc.StatusObject>) => {
+            if (answered) return false;
+            once(status as grpc.ServiceError);
+            return true;
+          },
         };
         const once: grpc.sendUnaryData<unknown> = (error, value, trailer, flags) => {
           if (answered) return;
@@ -76,10 +80,13 @@ export function guardHandlers(
         let ended = false;
         const entry = {
           end: (status: Partial<grpc.StatusObject>) => {
-            if (ended) return;
+            // A stream the plugin ended itself (call.end() in its stop) is closed already: grpc-js
+            // emits 'finish' only a tick after end(), so ask the stream rather than wait for it.
+            if (ended || call.writableEnded || call.destroyed) return false;
             ended = true;
             // grpc-js sends a stream's status from an 'error' event carrying { code, details }.
             call.emit('error', status);
+            return true;
           },
         };
         const forget = () => {
@@ -97,15 +104,20 @@ export function guardHandlers(
   return guarded;
 }
 
+/** A tracked streaming call: `end` ends it with `status` and says whether it was still open. */
+interface TrackedCall {
+  end(status: Partial<grpc.StatusObject>): boolean;
+}
+
 /** The open streaming calls of one plugin. */
 export class CallTracker {
-  private readonly open = new Set<{ end(status: Partial<grpc.StatusObject>): void }>();
+  private readonly open = new Set<TrackedCall>();
 
-  add(entry: { end(status: Partial<grpc.StatusObject>): void }): void {
+  add(entry: TrackedCall): void {
     this.open.add(entry);
   }
 
-  delete(entry: { end(status: Partial<grpc.StatusObject>): void }): void {
+  delete(entry: TrackedCall): void {
     this.open.delete(entry);
   }
 
@@ -113,12 +125,13 @@ export class CallTracker {
     return this.open.size;
   }
 
-  /** Ends every call still open with `status`; returns how many there were. */
+  /** Ends every call still open with `status`; returns how many were (ones the plugin ended itself do not count). */
   endAll(status: Partial<grpc.StatusObject>): number {
     const entries = [...this.open];
     this.open.clear();
-    for (const entry of entries) entry.end(status);
-    return entries.length;
+    let ended = 0;
+    for (const entry of entries) if (entry.end(status)) ended++;
+    return ended;
   }
 }
 

@@ -128,9 +128,14 @@ export class PluginHost {
   private readonly log: Logger;
   private loaded = false;
   private stopPromise: Promise<void> | undefined;
+  /** Plugins' pool-change listeners (fed by the node's pool and membership once start() runs). */
+  private readonly peersListeners = new Set<() => void>();
+  private readonly poolReady: Promise<void>;
+  private poolIsReady!: () => void;
 
   constructor(private readonly c: PluginHostComponents) {
     this.log = c.log.child({ component: 'plugins' });
+    this.poolReady = new Promise((resolve) => (this.poolIsReady = resolve));
   }
 
   /** Validates, loads, constructs and registers every plugin. Rejects only with pluginsFailOnError (or on a bad `--plugin-*` flag). */
@@ -201,6 +206,7 @@ export class PluginHost {
 
   /** Starts every registered plugin in order. Rejects only with pluginsFailOnError. */
   async start(): Promise<void> {
+    await this.awaitPool();
     for (const runtime of this.runtimes) {
       if (runtime.state !== 'registered') continue;
       runtime.state = 'starting';
@@ -216,6 +222,33 @@ export class PluginHost {
       }
     }
     this.failIfAsked();
+  }
+
+  /**
+   * The peers a plugin finds in `start()` are the ones the pool measured (issue 15: a plugin used
+   * to start with an empty query order although the node had joined). Bounded by the pool's ping
+   * deadlines; a node without a pool (not joined) starts its plugins at once.
+   */
+  private async awaitPool(): Promise<void> {
+    const pool = this.c.pool.pool();
+    if (pool) {
+      await pool.ready();
+      pool.onChange(() => this.peersChanged());
+    }
+    this.c.members.onEvent((event) => {
+      if (event.type !== 'suspect' && event.type !== 'alive') this.peersChanged();
+    });
+    this.poolIsReady();
+  }
+
+  private peersChanged(): void {
+    for (const listener of [...this.peersListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.log.error({ err: error }, 'a plugin\'s peers-changed listener threw');
+      }
+    }
   }
 
   /** NOT_SERVING, then in reverse order: abort, stop (bounded), end leftover streams. Idempotent. */
@@ -345,7 +378,13 @@ export class PluginHost {
         publish: (topic, data) => channel.publish(topic, data),
         subscribe: (topic, handler) => tracked(channel.subscribe(topic, handler)),
       },
-      pool: pluginPool(this.c.pool, plugin.protos.services),
+      pool: pluginPool(this.c.pool, plugin.protos.services, {
+        ready: () => this.poolReady,
+        onPeersChanged: (listener) => {
+          this.peersListeners.add(listener);
+          return tracked(() => this.peersListeners.delete(listener));
+        },
+      }),
       members: { self: members.self, list: () => members.list(), get: (id) => members.get(id), onChange: (listener) => tracked(members.onChange(listener)) },
       clock: this.c.clock,
       signal: runtime.controller.signal,

@@ -12,13 +12,22 @@ export interface PoolSource {
   serves(nodeId: string, service: string): boolean;
 }
 
+/** What the host adds: when the pool is ready for plugins, and its change events. */
+export interface PoolEvents {
+  /** Resolves once the host has waited for the pool's first measurement (see PluginPool.ready). */
+  ready(): Promise<void>;
+  onPeersChanged(listener: () => void): () => void;
+}
+
+const NO_EVENTS: PoolEvents = { ready: () => Promise.resolve(), onPeersChanged: () => () => undefined };
+
 /**
  * The pool API of one plugin (DESIGN §5) over the node's {@link PeerPool}: clients for the
  * plugin's own services on a peer, sharing the peer's pooled mutual-TLS channel (no new
  * connection, our current leaf presented, the peer's node CA pinned), and fan-out in the
  * virtual query order over the peers that advertise the service.
  */
-export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grpc.ServiceDefinition>): PluginPool {
+export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grpc.ServiceDefinition>, events: PoolEvents = NO_EVENTS): PluginPool {
   const first = services.keys().next().value as string | undefined;
   const constructors = new Map<string, grpc.ServiceClientConstructor>();
   const constructorFor = (service: string): grpc.ServiceClientConstructor => {
@@ -33,11 +42,29 @@ export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grp
   };
   const client = <C extends grpc.Client>(nodeId: string, service = first ?? ''): C | undefined => {
     const ctor = constructorFor(service);
+    // A peer whose record does not advertise the service would answer UNIMPLEMENTED (or, while
+    // its plugin starts, UNAVAILABLE): refuse it here, as fanOut does.
+    if (!source.serves(nodeId, service)) return undefined;
     // The pool's client rides a BorrowedChannel: a plugin closing it leaves the pooled channel open.
     return source.pool()?.client(nodeId, ctor as unknown as new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => grpc.Client) as C | undefined;
   };
   return {
     queryOrder: (limit) => source.pool()?.queryOrder(limit) ?? [],
+    peekOrder: (limit) => source.pool()?.peekOrder(limit) ?? [],
+    peersServing(service = first ?? '') {
+      constructorFor(service);
+      const pool = source.pool();
+      if (!pool) return [];
+      const ordered = pool.peekOrder();
+      const seen = new Set(ordered);
+      const unmeasured = pool
+        .allStats()
+        .map((s) => s.nodeId)
+        .filter((id) => !seen.has(id));
+      return [...ordered, ...unmeasured].filter((id) => source.serves(id, service));
+    },
+    ready: () => events.ready(),
+    onPeersChanged: (listener) => events.onPeersChanged(listener),
     groups: () => (source.pool()?.groups() ?? []).map((g) => ({ id: g.id, labelMs: g.labelMs, members: g.members.map((m) => m.id) })),
     stats(nodeId): PeerStatsView | undefined {
       const s = source.pool()?.statsOf(nodeId);

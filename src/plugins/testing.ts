@@ -98,7 +98,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
     nodeId = `node-${n}`;
   }
   const services = options.services ?? manifest?.services ?? [];
-  network.addMember({ nodeId, mode: options.mode, services });
+  // As on a node, the record advertises the plugin's services once its start() has returned.
+  network.addMember({ nodeId, mode: options.mode, services: [] });
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `g2g-plugin-${name}-${++unnamed}-`));
   const controller = new AbortController();
@@ -139,6 +140,7 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
       await instance.register?.(server);
       await instance.start?.();
       started.push(instance);
+      if (network.has(nodeId)) network.update(nodeId, { services: [...new Set([...(network.member(nodeId)?.services ?? []), ...services])] });
       return instance;
     },
     abort(reason) {

@@ -47,6 +47,12 @@ export class PeerPool {
   private readonly now: () => number;
   /** Typed clients handed out, per peer and client class (see `client`). */
   private readonly typedClients = new Map<string, Map<ClientConstructor<grpc.Client>, grpc.Client>>();
+  /** Resolved after the first measurement round (see `ready`). */
+  private readonly firstRound: Promise<void>;
+  private firstRoundDone!: () => void;
+  private readonly changeListeners = new Set<() => void>();
+  /** The peers in the query order at the last regrouping (sorted, joined), to tell listeners only of changes. */
+  private orderedPeers = '';
 
   /** What every fan-out reads (made once: a fan-out is a hot path). */
   private readonly fanOutComponents: FanOutComponents;
@@ -54,6 +60,7 @@ export class PeerPool {
 
   constructor(private readonly c: PeerPoolComponents, private readonly options: PeerPoolOptions) {
     this.now = c.now ?? (() => performance.now());
+    this.firstRound = new Promise((resolve) => (this.firstRoundDone = resolve));
     this.fanOutComponents = {
       clock: c.clock,
       now: this.now,
@@ -70,13 +77,30 @@ export class PeerPool {
         // Stopped while the pings were out: do not re-arm.
         if (!this.running) return;
         this.regroup();
+        this.firstRoundDone();
         this.timer = this.c.clock.setTimeout(round, this.options.pingIntervalMs);
       });
     };
     this.timer = this.c.clock.setTimeout(round, 0);
   }
 
+  /**
+   * Resolves once the first measurement round has run: every peer the pool had then was pinged
+   * (a peer whose first ping opened the connection is pinged again for a sample), so the query
+   * order holds every peer that answered. Also resolves when the pool stops first.
+   */
+  ready(): Promise<void> {
+    return this.firstRound;
+  }
+
+  /** Calls `listener` when the set of peers in the query order changes (measured for the first time, or gone). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   stop(): void {
+    this.firstRoundDone();
     this.running = false;
     this.changeTimer?.cancel();
     this.changeTimer = undefined;
@@ -199,6 +223,15 @@ export class PeerPool {
           stats.recordSuccess(this.c.clock.now());
           // A ping that had to open the connection measured a TLS handshake, not the path.
           if (connected) stats.recordRtt(this.now() - started, this.c.clock.now());
+          // A new peer would otherwise wait a whole ping interval to enter the query order (and a
+          // plugin starting now would see no peers): one more ping on the fresh connection.
+          else if (stats.quantile(0.5) === null && client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY) {
+            const again = this.now();
+            await new Promise<void>((resolve, reject) =>
+              client.Ping({ nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs }, (error) => (error ? reject(error) : resolve())),
+            );
+            stats.recordRtt(this.now() - again, this.c.clock.now());
+          }
         } catch {
           stats.recordError(this.c.clock.now());
         }
@@ -213,5 +246,19 @@ export class PeerPool {
 
   private regroup(): void {
     this.latencies.regroup();
+    const ordered = this.latencies
+      .groups()
+      .flatMap((g) => g.members.map((m) => m.id))
+      .sort()
+      .join(',');
+    if (ordered === this.orderedPeers) return;
+    this.orderedPeers = ordered;
+    for (const listener of [...this.changeListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.c.log.error({ err: error }, 'pool change listener threw');
+      }
+    }
   }
 }

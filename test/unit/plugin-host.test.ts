@@ -9,6 +9,7 @@ import { container as rootContainer } from 'tsyringe';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log/logger';
 import { PluginHost, type PluginHostComponents, type PluginInfo } from '../../src/plugins/plugin-host';
+import type { PeerPool } from '../../src/pool/peer-pool';
 import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES } from '../../src/proto/protos';
 import type { Clock } from '../../src/util/clock';
 import { scopedChannel, type ScopableChannel } from '../../src/plugins/scoped-channel';
@@ -37,7 +38,7 @@ const clock: Clock = {
 type Plugins = Record<string, Parameters<typeof writePlugin>[2]>;
 
 /** A host over fresh plugin folders, with no network (pool, membership and channel are empty). */
-async function host(plugins: Plugins, flags: Record<string, string> = {}, channel?: ScopableChannel): Promise<{ host: PluginHost; health: Map<string, string>; dataDir: string }> {
+async function host(plugins: Plugins, flags: Record<string, string> = {}, channel?: ScopableChannel, pool?: PluginHostComponents['pool']): Promise<{ host: PluginHost; health: Map<string, string>; dataDir: string }> {
   const dir = await mkdtemp(path.join(root, 'plugins-'));
   const dataDir = await mkdtemp(path.join(root, 'data-'));
   for (const [folder, options] of Object.entries(plugins)) await writePlugin(dir, folder, options);
@@ -50,7 +51,7 @@ async function host(plugins: Plugins, flags: Record<string, string> = {}, channe
     hostServices: Object.values(SERVICE_NAMES),
     hostDefinitions: [g2gPackageDefinition(), healthPackageDefinition()],
     channel: () => channel,
-    pool: { pool: () => undefined, serves: () => false },
+    pool: pool ?? { pool: () => undefined, serves: () => false },
     members: { members: () => [], onEvent: () => () => undefined },
     clock,
     log: silentLogger(),
@@ -255,4 +256,24 @@ describe('plugin host: calls, context and containers', () => {
     await network.settle();
     assert.deepEqual(inPlugin, ['talker/hello'], 'the subscription a plugin left open is removed when it stops');
   });
+});
+
+test("plugins start only once the node's pool has measured its peers (pool.ready), and hear of later changes", async () => {
+  let measured!: () => void;
+  const ready = new Promise<void>((resolve) => (measured = resolve));
+  let change: (() => void) | undefined;
+  const peerPool = { ready: () => ready, onChange: (l: () => void) => ((change = l), () => undefined), peekOrder: () => ['p1'], allStats: () => [] } as unknown as PeerPool;
+  const made = await host({ one: { entry: defaultEntry(svc('one'), "ctx.pool.onPeersChanged(() => events.push('one:peers-changed'));") } }, {}, undefined, { pool: () => peerPool, serves: () => true });
+  await made.host.load();
+  const starting = made.host.start();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(pluginEvents().includes('one:start'), false, 'start waits for the pool');
+  measured();
+  await starting;
+  assert.ok(pluginEvents().includes('one:start'));
+  change!();
+  assert.ok(pluginEvents().includes('one:peers-changed'));
+  await made.host.stop();
+  change!();
+  assert.equal(pluginEvents().filter((e) => e === 'one:peers-changed').length, 1, 'no plugin code runs after its stop');
 });

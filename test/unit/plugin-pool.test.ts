@@ -63,3 +63,17 @@ test('a plugin fan-out asks only the peers that serve the service; without a poo
   const none = pluginPool({ pool: () => undefined, serves: () => true }, new Map([[SERVICE, definition]]));
   assert.deepEqual(await none.fanOut(2, async () => 1, { deadlineMs: 50 }), { results: [], errors: [] });
 });
+
+test('client() refuses a peer that does not serve the service; peersServing lists the ones that do, in query order', () => {
+  const order = ['far', 'near', 'idle'];
+  const pool = {
+    client: (nodeId: string) => ({ nodeId }) as unknown as grpc.Client,
+    peekOrder: () => [...order],
+    allStats: () => [...order, 'new'].map((nodeId) => ({ nodeId, stats: {} })),
+  } as unknown as PeerPool;
+  const plugin = pluginPool({ pool: () => pool, serves: (nodeId) => nodeId !== 'idle' }, new Map([[SERVICE, definition]]));
+  assert.equal(plugin.client('idle'), undefined);
+  assert.equal((plugin.client('far') as unknown as { nodeId: string }).nodeId, 'far');
+  assert.deepEqual(plugin.peersServing(), ['far', 'near', 'new'], 'measured peers in order, then unmeasured ones');
+  assert.throws(() => plugin.peersServing('other.v1.Svc'), RangeError);
+});

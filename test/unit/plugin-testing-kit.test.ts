@@ -117,8 +117,30 @@ describe('plugin testing kit', () => {
     ]);
     assert.equal(a.context.members.self, a.nodeId);
     assert.deepEqual(a.context.members.list().map((m) => m.nodeId), [b.nodeId, 'client-1']);
-    assert.deepEqual(a.context.members.get(b.nodeId)?.services, [SERVICE]);
+    assert.deepEqual(a.context.members.get(b.nodeId)?.services, [], 'b never started: as on a node, its record advertises nothing yet');
     assert.deepEqual(a.context.pool.queryOrder(), [], 'dead and client-mode members are not query targets');
+    await a.dispose();
+    await b.dispose();
+  });
+
+  test('a pool can start empty and gain peers: onPeersChanged fires, and a peer serves once its start() returned', async () => {
+    const network = new FakeNetwork();
+    const a = createFakeContext({ name: 'echo', network, services: [SERVICE] });
+    await a.start(Echo);
+    await a.context.pool.ready();
+    assert.deepEqual(a.context.pool.queryOrder(), [], 'alone on the network');
+    let changes = 0;
+    a.context.pool.onPeersChanged(() => changes++);
+    const b = createFakeContext({ name: 'echo', network, services: [SERVICE] });
+    assert.ok(changes >= 1, 'the joiner is announced');
+    assert.deepEqual(a.context.pool.peekOrder(), [b.nodeId]);
+    assert.deepEqual(a.context.pool.peersServing(), [], 'b has not started its plugin');
+    assert.equal(a.context.pool.client(b.nodeId), undefined, 'client() refuses a peer that does not serve the service');
+    const before = changes;
+    await b.start(Echo);
+    assert.ok(changes > before, 'b advertising the service is a change');
+    assert.deepEqual(a.context.pool.peersServing(), [b.nodeId]);
+    assert.equal((await say(a.context.pool.client(b.nodeId)!, 'hi')).from, b.nodeId);
     await a.dispose();
     await b.dispose();
   });

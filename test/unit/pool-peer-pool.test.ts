@@ -11,7 +11,7 @@ import type { PeerClients, PeerEndpoint } from '../../src/transport/peer-clients
  * order on a fake high-resolution clock, so every sample is exactly `latency[id]` (or, for a
  * list, its entry for the round, cycling).
  */
-function fakePool(latency: Record<string, number | number[]>, connected = true) {
+function fakePool(latency: Record<string, number | number[]>, connected: boolean | (() => boolean) = true) {
   let t = 0;
   let round = 0;
   const latencyOf = (id: string) => {
@@ -20,7 +20,8 @@ function fakePool(latency: Record<string, number | number[]>, connected = true) 
   };
   let pending: { latency: number; startedAt: number; cb: (e: Error | null) => void }[] = [];
   let members: PeerEndpoint[] = Object.keys(latency).map((nodeId) => ({ nodeId, addresses: ['127.0.0.1'], gossipPort: 1, caCertPem: '' }));
-  const channel = { getConnectivityState: () => (connected ? grpc.connectivityState.READY : grpc.connectivityState.IDLE), getTarget: () => 'fake' };
+  const isConnected = typeof connected === 'function' ? connected : () => connected;
+  const channel = { getConnectivityState: () => (isConnected() ? grpc.connectivityState.READY : grpc.connectivityState.IDLE), getTarget: () => 'fake' };
   const clients = {
     gossip: (endpoint: PeerEndpoint) => ({
       getChannel: () => channel,
@@ -49,7 +50,24 @@ function fakePool(latency: Record<string, number | number[]>, connected = true) 
     }
   };
   const remove = (nodeId: string) => (members = members.filter((m) => m.nodeId !== nodeId));
-  return { pool, rounds, clock, remove };
+  const add = (nodeId: string, ms: number) => {
+    latency[nodeId] = ms;
+    members = [...members, { nodeId, addresses: ['127.0.0.1'], gossipPort: 1, caCertPem: '' }];
+  };
+  /** Answers every ping sent so far (and the follow-ups they cause) in latency order, without advancing the clock. */
+  const answer = async () => {
+    for (let k = 0; k < 5; k++) {
+      await flush();
+      const batch = pending.sort((a, b) => a.latency - b.latency);
+      pending = [];
+      for (const p of batch) {
+        t = p.startedAt + p.latency;
+        p.cb(null);
+        await flush();
+      }
+    }
+  };
+  return { pool, rounds, clock, remove, add, answer };
 }
 
 test('pings become RTT samples, peers are grouped by latency and ordered far, near, far, near', async () => {
@@ -148,4 +166,41 @@ test('typed clients are cached per peer and class, and forgotten with the peer; 
   assert.deepEqual(pool.groups().flatMap((g) => g.members.map((m) => m.id)), ['b1']);
   assert.equal(pool.statsOf('a1'), undefined);
   assert.equal(pool.client('a1', Ctor), undefined);
+});
+
+test('ready() resolves after the first round, with every peer in the query order although the first pings opened the connections', async () => {
+  // Channels connect on the first ping (the pool's ping opens them), as on a node that just joined.
+  let pinged = false;
+  const { pool, clock, answer } = fakePool({ a1: 1, b1: 80 }, () => pinged);
+  let ready = false;
+  void pool.ready().then(() => (ready = true));
+  pool.start();
+  clock.advance(0);
+  pinged = true; // the first ping's connection is up from now on
+  await answer();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(ready, true);
+  assert.deepEqual([...pool.peekOrder()].sort(), ['a1', 'b1'], 'a second ping on the fresh connection took a sample');
+  assert.equal(pool.statsOf('a1')!.samples, 1);
+  pool.stop();
+});
+
+test('onChange fires when the peers in the query order change, not on every round; peekOrder does not rotate', async () => {
+  const { pool, rounds, add, remove, clock } = fakePool({ a1: 1, a2: 1.1 });
+  let changes = 0;
+  pool.onChange(() => changes++);
+  pool.start();
+  await rounds(3);
+  assert.equal(changes, 1, 'the first peers measured');
+  assert.deepEqual(pool.peekOrder(), pool.peekOrder(), 'peek is read-only');
+  const first = pool.queryOrder()[0];
+  assert.notEqual(pool.queryOrder()[0], first, 'queryOrder rotates within the group');
+  add('c1', 50);
+  await rounds(2);
+  assert.equal(changes, 2, 'a new peer measured');
+  remove('a2');
+  pool.membersChanged();
+  clock.advance(0);
+  assert.equal(changes, 3, 'a peer gone');
+  pool.stop();
 });

@@ -8,24 +8,33 @@ import { stubClient } from './stub-client';
 /**
  * The testing kit's {@link PluginPool}. By default the query order is every alive server-mode
  * peer in the order they joined the network, in one group; tests set an order, groups, stats and
- * clients. `client()` returns, in this order: a client set with `setClient`, else an in-process
- * stub of the peer's plugin handlers (when the peer is a kit context whose plugin registered the
- * service), else undefined. `fanOut` follows the host's rules: query order over the peers that serve
- * the service, skip a peer that fails
- * or passes its deadline (on the kit clock) and try the next, partial results as a value.
+ * clients. A context alone on its network has an empty pool, and gains peers as other contexts
+ * (or `network.addMember`) join: `onPeersChanged` listeners hear of it, as on a node.
+ *
+ * As on a node, a peer serves a service once its record advertises it: a kit context advertises
+ * its manifest's services when its `start()` has returned. `client()` returns, in this order: a
+ * client set with `setClient`, else (for a peer advertising the service) an in-process stub of
+ * the peer's plugin handlers, else undefined. `fanOut` follows the host's rules: query order over
+ * the peers that serve the service, skip a peer that fails or passes its deadline (on the kit
+ * clock) and try the next, partial results as a value.
  */
 export class FakePool implements PluginPool {
   private order: string[] | undefined;
   private groupList: { id: number; labelMs: number; members: string[] }[] | undefined;
   private readonly statsOf = new Map<string, PeerStatsView>();
   private readonly clients = new Map<string, grpc.Client>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly network: FakeNetwork,
     private readonly self: string,
     /** The plugin's services (manifest order); the first is the default for `client`/`fanOut`. */
     private readonly services: readonly string[],
-  ) {}
+  ) {
+    network.onChange(self, () => {
+      for (const listener of [...this.listeners]) listener();
+    });
+  }
 
   /** Fixes the query order (node ids); `undefined` goes back to the default. */
   setOrder(order: string[] | undefined): void {
@@ -50,6 +59,25 @@ export class FakePool implements PluginPool {
     return limit === undefined ? [...order] : order.slice(0, limit);
   }
 
+  /** The kit's order does not rotate: the same as `queryOrder`. */
+  peekOrder(limit?: number): string[] {
+    return this.queryOrder(limit);
+  }
+
+  peersServing(service = this.services[0] ?? ''): string[] {
+    return this.queryOrder().filter((id) => this.serves(id, service));
+  }
+
+  /** The kit measures nothing: ready at once. */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  onPeersChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   groups(): { id: number; labelMs: number; members: string[] }[] {
     return this.groupList ?? [{ id: 0, labelMs: 1, members: this.queryOrder() }];
   }
@@ -61,6 +89,7 @@ export class FakePool implements PluginPool {
   client<C extends grpc.Client = grpc.Client>(nodeId: string, service = this.services[0] ?? ''): C | undefined {
     const set = this.clients.get(`${nodeId}\u0000${service}`);
     if (set) return set as C;
+    if (!this.serves(nodeId, service)) return undefined;
     const implementation = this.network.serverOf(nodeId)?.implementation(service);
     if (!implementation) return undefined;
     return stubClient(service, implementation, { kind: 'member', nodeId: this.self }) as C;
@@ -71,7 +100,9 @@ export class FakePool implements PluginPool {
     call: (client: C, nodeId: string, deadline: Date, cancel: FanOutCancel) => Promise<T>,
     options: { deadlineMs: number; service?: string },
   ): Promise<FanOutOutcome<T>> {
-    const order = this.queryOrder();
+    const service = options.service ?? this.services[0] ?? '';
+    // Peers with a client set by the test count as serving (the test said so).
+    const order = this.queryOrder().filter((id) => this.clients.has(`${id}\u0000${service}`) || this.serves(id, service));
     const out: FanOutOutcome<T> = { results: [], errors: [] };
     const running = new Set<FakeCancel>();
     let next = 0;
@@ -109,6 +140,12 @@ export class FakePool implements PluginPool {
     };
     await Promise.all(Array.from({ length: Math.max(0, Math.min(k, order.length)) }, worker));
     return out;
+  }
+
+  /** As the host: a live member whose record advertises `service`. */
+  private serves(nodeId: string, service: string): boolean {
+    const member = this.network.member(nodeId);
+    return member !== undefined && (member.state === 'alive' || member.state === 'suspect') && member.services.includes(service);
   }
 }
 
