@@ -5,7 +5,7 @@ import type { RegisterHandlers } from '../proto/generated/g2g/v1/Register';
 import type { TokenMode } from '../tokens/token-entry';
 import type { Clock } from '../util/clock';
 import { JoinMalformedError, JoinTimeoutError, PossessionProofError } from './errors';
-import { serveHandshake, type HandshakeGate } from './handshake-call';
+import { serveHandshake, type HandshakeGate, type HandshakeOutcome } from './handshake-call';
 import { RejoinServerHandshake, type ProvenMember } from './rejoin-handshake';
 
 /** A member that proved itself on Register.Rejoin: the node decides whether to take its record. */
@@ -28,6 +28,7 @@ export interface RejoinComponents {
   readmit(request: ReadmitRequest): Promise<ReadmitOutcome>;
   clock: Clock;
   log: Logger;
+  onOutcome?: (outcome: HandshakeOutcome) => void;
 }
 
 /** Register.Rejoin over RejoinServerHandshake (rejoin-handshake.ts), served like Join (handshake-call.ts). */
@@ -37,7 +38,7 @@ export function rejoinHandler(
   options: { stepTimeoutMs: number; leafOf: (call: unknown) => string | undefined },
 ): RegisterHandlers['Rejoin'] {
   const { stepTimeoutMs, leafOf } = options;
-  const environment = { gate, clock: components.clock, log: components.log, stepTimeoutMs };
+  const environment = { gate, clock: components.clock, log: components.log, stepTimeoutMs, onOutcome: components.onOutcome };
   return (call) => {
     let handshake: RejoinServerHandshake | undefined;
     serveHandshake(call, {
