@@ -20,6 +20,7 @@ import type { LiveViewSource } from '../metrics/live-view-source';
 import { liveSnapshot } from '../metrics/live-snapshot';
 import { TopicTraffic } from '../metrics/topic-traffic';
 import { adminHandlers } from '../admin/admin-service';
+import { watchEventsHandler } from '../admin/watch-events';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
 import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
@@ -350,6 +351,7 @@ export class G2gNode {
                 caller?.kind === 'member' && network.modeOf(caller.nodeId) !== 'server' ? `member ${caller.nodeId} is not a server-mode member and may not remove members` : undefined,
               log: this.log,
             }),
+            ...watchEventsHandler(this.events),
             ...tokenAdminHandlers({
               tokens: this.tokenStore,
               ticketFacts: () => ({
