@@ -26,6 +26,7 @@ export interface G2gConfig {
   readonly healthHost: string;
   readonly metricsPort: number | null;
   readonly metricsHost: string;
+  readonly eventBacklog: number;
   readonly logLevel: LogLevel;
   readonly leafLifetime: number;
   readonly leafRenewFraction: number;
@@ -203,7 +204,7 @@ export const configSchema: ConfigSchema = {
     arg: 'health-host',
   },
   metricsPort: {
-    doc: 'Plain HTTP port for Prometheus metrics (/metrics). Metrics expose cluster size, peers and traffic, so bind it to a private address. "off" disables it, 0 lets the OS choose.',
+    doc: 'Plain HTTP port for Prometheus metrics (/metrics) and the live view of the cluster (/, with its event stream /events). Both expose cluster size, members, addresses and traffic, so bind it to a private address. "off" disables it, 0 lets the OS choose.',
     format: 'g2g-optional-port',
     nullable: true,
     default: null,
@@ -217,6 +218,15 @@ export const configSchema: ConfigSchema = {
     default: '127.0.0.1',
     env: 'G2G_METRICS_HOST',
     arg: 'metrics-host',
+  },
+  eventBacklog: {
+    doc: 'Recent cluster events (member changes, rotations, joins) a node keeps for Admin.WatchEvents, `g2g monitor` and the live page: a watcher that connects or reconnects gets these first. Larger bridges longer disconnects at about 300 bytes an event.',
+    format: 'g2g-integer',
+    min: 1,
+    max: 1_000_000,
+    default: 1000,
+    env: 'G2G_EVENT_BACKLOG',
+    arg: 'event-backlog',
   },
   logLevel: {
     doc: 'Least severe log level written (JSON lines on stderr). debug and trace help diagnose joins and gossip but are verbose; secrets are never logged at any level.',

@@ -1,33 +1,97 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerClusterMetrics, type ClusterMetricSources } from './cluster-metrics';
+import { registerGossipMetrics } from './gossip-metrics';
+import type { GossipCountersView } from '../membership/gossip-counters';
+
+/** Seconds: RTTs on a LAN are sub-millisecond, across regions a few hundred ms. */
+const RTT_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const CALL_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * The node's Prometheus metrics, on a registry of its own (never prom-client's global one, so
  * two nodes in one process, as in tests, do not collide). Names follow go-grpc-prometheus so
- * existing dashboards work: grpc_server_handled_total, grpc_server_handling_seconds.
+ * existing dashboards work: grpc_server_handled_total, grpc_server_handling_seconds,
+ * grpc_client_handled_total. prom-client's process and Node.js metrics keep their standard
+ * names (process_*, nodejs_*), which the stock dashboards and promtool expect.
+ *
+ * What the node knows only once it runs (members, tokens, plugins, the gossip counters) is read
+ * at scrape time from the sources handed to `attach`; before that those metrics are empty.
  */
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly handled: Counter<'port' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
   readonly handling: Histogram<'port' | 'grpc_service' | 'grpc_method'>;
+  readonly started: Counter<'port' | 'grpc_service' | 'grpc_method'>;
+  readonly clientStarted: Counter<'grpc_service' | 'grpc_method'>;
+  readonly clientHandled: Counter<'grpc_service' | 'grpc_method' | 'grpc_code'>;
+  readonly clientHandling: Histogram<'grpc_service' | 'grpc_method'>;
+  readonly pingRtt: Histogram;
+  readonly memberEvents: Counter<'event'>;
+  readonly joinAttempts: Counter<'result' | 'code'>;
   private leafNotAfterMs: number | undefined;
+  private sources: Partial<ClusterMetricSources> = {};
+  private gossip: GossipCountersView | undefined;
 
   /**
    * `rotationStats` reads the rotator's own counters at scrape time, so scheduled renewals and
    * their failures (which happen inside the rotator, not through a call) are counted too.
    */
   constructor(options: { processMetrics: boolean; now: () => number; rotationStats?: () => { rotations: number; failures: number } }) {
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'g2g_' });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
     this.handled = new Counter({
       name: 'grpc_server_handled_total',
       help: 'Calls completed on the server, by port, service, method and status code.',
       labelNames: ['port', 'grpc_service', 'grpc_method', 'grpc_code'],
       registers: [this.registry],
     });
+    this.started = new Counter({
+      name: 'grpc_server_started_total',
+      help: 'Calls started on the server, by port, service and method (started minus handled: calls in progress).',
+      labelNames: ['port', 'grpc_service', 'grpc_method'],
+      registers: [this.registry],
+    });
     this.handling = new Histogram({
       name: 'grpc_server_handling_seconds',
       help: 'Time from the start of a call to its status, by port, service and method.',
       labelNames: ['port', 'grpc_service', 'grpc_method'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: CALL_BUCKETS,
+      registers: [this.registry],
+    });
+    this.clientStarted = new Counter({
+      name: 'grpc_client_started_total',
+      help: 'Calls this node started to peers through the client pool (plugins\' calls included), by service and method.',
+      labelNames: ['grpc_service', 'grpc_method'],
+      registers: [this.registry],
+    });
+    this.clientHandled = new Counter({
+      name: 'grpc_client_handled_total',
+      help: 'Calls through the client pool that ended, by service, method and status code.',
+      labelNames: ['grpc_service', 'grpc_method', 'grpc_code'],
+      registers: [this.registry],
+    });
+    this.clientHandling = new Histogram({
+      name: 'grpc_client_handling_seconds',
+      help: 'Time from the start of a pool call to its status, by service and method.',
+      labelNames: ['grpc_service', 'grpc_method'],
+      buckets: CALL_BUCKETS,
+      registers: [this.registry],
+    });
+    this.pingRtt = new Histogram({
+      name: 'g2g_ping_rtt_seconds',
+      help: 'Round-trip times of the client pool\'s measurement pings on connections already up (TLS handshakes excluded).',
+      buckets: RTT_BUCKETS,
+      registers: [this.registry],
+    });
+    this.memberEvents = new Counter({
+      name: 'g2g_member_events_total',
+      help: 'Membership changes this node saw, by event: joined, updated, suspect, alive (a suspect refuted), dead, left, removed.',
+      labelNames: ['event'],
+      registers: [this.registry],
+    });
+    this.joinAttempts = new Counter({
+      name: 'g2g_join_attempts_total',
+      help: 'Register-port handshakes (Join and Rejoin) this node answered, by result (admitted, refused) and refusal code.',
+      labelNames: ['result', 'code'],
       registers: [this.registry],
     });
     new Counter({
@@ -52,9 +116,21 @@ export class NodeMetrics {
         if (self.leafNotAfterMs !== undefined) this.set((self.leafNotAfterMs - options.now()) / 1000);
       },
     });
+    registerClusterMetrics(this.registry, () => this.sources, options.now);
+    registerGossipMetrics(this.registry, () => this.gossip);
   }
 
   setLeafNotAfter(notAfter: Date): void {
     this.leafNotAfterMs = notAfter.getTime();
+  }
+
+  /** What the running node reads from at scrape time (replaces earlier sources). */
+  attach(sources: Partial<ClusterMetricSources>): void {
+    this.sources = { ...this.sources, ...sources };
+  }
+
+  /** Membership's gossip counters (g2g_gossip_*_total and the protocol-event counters). */
+  attachGossipCounters(view: GossipCountersView): void {
+    this.gossip = view;
   }
 }

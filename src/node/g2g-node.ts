@@ -12,7 +12,15 @@ import type { NodeCa } from '../identity/node-ca';
 import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
 import { MetricsServer } from '../metrics/metrics-server';
+import { clientMetricsInterceptor } from '../metrics/client-metrics-interceptor';
+import { EventJournal } from '../events/event-journal';
+import { logEvents } from '../events/event-log';
+import { memberEvent } from '../events/membership-events';
+import type { LiveViewSource } from '../metrics/live-view-source';
+import { liveSnapshot } from '../metrics/live-snapshot';
+import { TopicTraffic } from '../metrics/topic-traffic';
 import { adminHandlers } from '../admin/admin-service';
+import { watchEventsHandler } from '../admin/watch-events';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
 import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
@@ -85,6 +93,8 @@ type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 export class G2gNode {
   readonly log: Logger;
   readonly metrics: NodeMetrics;
+  /** Recent cluster events as this node saw them (Admin.WatchEvents, `g2g monitor`, the live page). */
+  readonly events: EventJournal;
   /** Our current leaf, for both servers and for our own outgoing channels. */
   readonly identity = new PushCertificateProvider();
   /** The gossip port's trust bundle: member node CAs (only our own until membership lands). */
@@ -129,6 +139,11 @@ export class G2gNode {
       now: () => this.clock.now(),
       rotationStats: () => this.rotator?.stats() ?? { rotations: 0, failures: 0 },
     });
+    this.events = new EventJournal(
+      { observer: () => this.ca?.nodeId ?? '', now: () => this.clock.now(), onListenerError: (error) => this.log.warn({ err: (error as Error).message }, 'event listener threw') },
+      deps.config.eventBacklog,
+    );
+    logEvents(this.events, deps.log.child({ component: 'events' }));
     this.trust = new TrustStore(this.trustProvider, { clock: this.clock, debounceMs: TRUST_DEBOUNCE_MS });
     this.trust.onRemoved((nodeId) => {
       const ended = this.activeCalls.end(nodeId, `node ${nodeId} is no longer a member`);
@@ -252,6 +267,18 @@ export class G2gNode {
       config.profile,
     );
     const network = this.network;
+    network.onEvent((event) => {
+      this.metrics.memberEvents.inc({ event: event.type });
+      this.events.record(memberEvent(event));
+    });
+    this.metrics.attach({
+      identity: { version: VERSION, nodeId: ca.nodeId, cluster: config.cluster },
+      members: () => network.members(),
+      caNotAfterMs: () => certNotAfter(this.nodeCa.certPem).getTime(),
+      tokens: () => this.tokenStore?.list({ includeInactive: true }) ?? [],
+      plugins: () => this.plugins?.describe() ?? [],
+      latencyGroups: () => this.pool?.describe().groups.length,
+    });
     this.channelNode = await NodeChannel.open(
       { nodeId: ca.nodeId, caKeyPem: ca.keyPem, mode: config.mode, dataDir: config.dataDir, network, metrics: this.metrics, clock: this.clock, random: this.random, log: this.deps.log.child({ component: 'channel' }) },
       config,
@@ -266,6 +293,15 @@ export class G2gNode {
       currentLeafFingerprint: () => this.currentLeaf().fingerprint,
       admit: (request) => network.admit(request),
       readmit: (request) => network.readmit(request),
+      onOutcome: (outcome) => {
+        this.metrics.joinAttempts.inc({ result: outcome.admitted ? 'admitted' : 'refused', code: outcome.code ?? '' });
+        this.events.record({
+          type: outcome.admitted ? 'join_admitted' : 'join_refused',
+          nodeId: outcome.nodeId ?? '',
+          detail: `${outcome.handshake} from ${outcome.peer}`,
+          ...(outcome.code ? { code: outcome.code } : {}),
+        });
+      },
       clock: this.clock,
       log: this.deps.log.child({ component: 'register' }),
     }, {
@@ -346,6 +382,7 @@ export class G2gNode {
                 caller?.kind === 'member' && network.modeOf(caller.nodeId) !== 'server' ? `member ${caller.nodeId} is not a server-mode member and may not remove members` : undefined,
               log: this.log,
             }),
+            ...watchEventsHandler(this.events),
             ...tokenAdminHandlers({
               tokens: this.tokenStore,
               ticketFacts: () => ({
@@ -399,7 +436,9 @@ export class G2gNode {
     }
     let metricsPort: number | null = null;
     if (config.metricsPort !== null) {
-      this.metricsServer = new MetricsServer(this.metrics.registry);
+      const traffic = new TopicTraffic();
+      this.channelNode.channel.subscribe('', (message) => traffic.count(message.topic, message.data.byteLength));
+      this.metricsServer = new MetricsServer(this.metrics.registry, { live: this.liveViewSource(traffic) });
       metricsPort = await this.metricsServer.start(config.metricsHost, config.metricsPort).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EADDRINUSE') throw error;
         throw new PortInUseError(`${config.metricsHost}:${config.metricsPort} is already in use (another node or program listens there): choose another --metrics-port, or 0 to let the OS pick`, { cause: error });
@@ -428,7 +467,14 @@ export class G2gNode {
     this.log.info({ via: joined.via, failures: joined.failures }, 'joined the network');
     this.channelNode.start();
     this.pool = new PeerPool(
-      { clients: network.peerClients, members: () => network.serverEndpoints(), clock: this.clock, log: this.deps.log.child({ component: 'pool' }) },
+      {
+        clients: network.peerClients,
+        members: () => network.serverEndpoints(),
+        clock: this.clock,
+        log: this.deps.log.child({ component: 'pool' }),
+        interceptors: [clientMetricsInterceptor(this.metrics)],
+        onRtt: (ms) => this.metrics.pingRtt.observe(ms / 1000),
+      },
       { pingIntervalMs: network.options.intervalMs * POOL_PING_INTERVALS, pingTimeoutMs: network.options.probeTimeoutMs * 4 },
     );
     this.pool.start();
@@ -460,18 +506,37 @@ export class G2gNode {
     this.log.info({ nodeId: ca.nodeId, ports: this.ports, addresses: this.addresses }, 'node serving');
   }
 
+  /** What the live page at `/` of the metrics port reads. */
+  private liveViewSource(traffic: TopicTraffic): LiveViewSource {
+    return {
+      snapshot: () =>
+        liveSnapshot({
+          cluster: this.deps.config.cluster,
+          now: this.clock.now(),
+          self: this.network?.localRecord(),
+          members: this.network?.members() ?? [],
+          pool: this.pool?.describe(),
+          topics: traffic.snapshot(),
+        }),
+      follow: (listener, afterSeq) => this.events.follow(listener, afterSeq),
+    };
+  }
+
   /** Validated leaves only reach here (the rotator checks them); the provider checks the pair again. */
   private installLeaf(leaf: Leaf): void {
     this.identity.setIdentity(leaf.certPem, leaf.keyPem);
     this.expiryGuard?.track(leaf);
     this.metrics.setLeafNotAfter(leaf.notAfter);
     this.network?.leafChanged(leaf);
-    this.log.info({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+    // The rotator logs the issuance at info; this is the same fact.
+    this.log.debug({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+    if (this.ca) this.events.record({ type: 'leaf_rotated', nodeId: this.ca.nodeId, leafNotAfterMs: leaf.notAfter.getTime(), detail: leaf.fingerprint });
   }
 
   /** A node-CA rotation began: publish the new CA (endorsed) and trust both; leaves stay on the old one for now. */
   private caRotationStarted(next: NodeCa, previousCertPem: string): void {
     this.ca = next;
+    this.events.record({ type: 'ca_rotation_started', nodeId: next.nodeId, detail: next.fingerprint });
     this.trust.set(next.nodeId, caPins({ caCertPem: next.certPem, previousCaCertPem: previousCertPem }));
     this.network?.caChanged(next, previousCertPem);
     this.channelNode?.caChanged(next.keyPem);
@@ -479,6 +544,7 @@ export class G2gNode {
 
   /** maxConnectionAge before the grace period ends: every member has had time to learn the new CA; issue leaves from it. */
   private caRotationSwitched(current: NodeCa): void {
+    this.events.record({ type: 'ca_rotation_switched', nodeId: current.nodeId, detail: current.fingerprint });
     this.rotator?.setCa(current);
     this.rotator?.rotateNow('node CA rotation: leaves move to the new CA').catch((error: unknown) =>
       this.log.error({ err: (error as Error).message }, 'could not issue a leaf from the new node CA; retrying on schedule'),
@@ -487,6 +553,7 @@ export class G2gNode {
 
   /** The grace period ended: the previous CA is no longer published or trusted. */
   private caRotationRetired(current: NodeCa): void {
+    this.events.record({ type: 'ca_rotation_retired', nodeId: current.nodeId, detail: current.fingerprint });
     this.trust.set(current.nodeId, current.certPem);
     this.network?.caChanged(current, undefined);
   }

@@ -17,6 +17,10 @@ export interface PeerPoolComponents {
   log: Logger;
   /** High-resolution time for RTTs (ms); default performance.now. */
   now?: () => number;
+  /** Client interceptors on every typed client handed out (the node's grpc_client_* metrics). */
+  interceptors?: grpc.Interceptor[];
+  /** Each measured ping RTT (ms), e.g. for a histogram. */
+  onRtt?: (ms: number) => void;
 }
 
 export interface PeerPoolOptions {
@@ -155,7 +159,7 @@ export class PeerPool {
       channel = this.c.clients.gossip(endpoint).getChannel();
     }
     const borrowed = new BorrowedChannel(nodeId, channel, () => this.c.clients.channelOf(nodeId));
-    const client = new ctor(channel.getTarget(), INSECURE, { channelOverride: borrowed });
+    const client = new ctor(channel.getTarget(), INSECURE, { channelOverride: borrowed, ...(this.c.interceptors ? { interceptors: this.c.interceptors } : {}) });
     if (!byClass) this.typedClients.set(nodeId, (byClass = new Map()));
     byClass.set(ctor, client);
     return client;
@@ -222,7 +226,11 @@ export class PeerPool {
           );
           stats.recordSuccess(this.c.clock.now());
           // A ping that had to open the connection measured a TLS handshake, not the path.
-          if (connected) stats.recordRtt(this.now() - started, this.c.clock.now());
+          if (connected) {
+            const rtt = this.now() - started;
+            stats.recordRtt(rtt, this.c.clock.now());
+            this.c.onRtt?.(rtt);
+          }
           // A new peer would otherwise wait a whole ping interval to enter the query order (and a
           // plugin starting now would see no peers): one more ping on the fresh connection.
           else if (stats.quantile(0.5) === null && client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY) {
@@ -230,7 +238,9 @@ export class PeerPool {
             await new Promise<void>((resolve, reject) =>
               client.Ping({ nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs }, (error) => (error ? reject(error) : resolve())),
             );
-            stats.recordRtt(this.now() - again, this.c.clock.now());
+            const rtt = this.now() - again;
+            stats.recordRtt(rtt, this.c.clock.now());
+            this.c.onRtt?.(rtt);
           }
         } catch {
           stats.recordError(this.c.clock.now());

@@ -66,6 +66,19 @@ export interface HandshakeEnvironment {
   stepTimeoutMs: number;
   /** Time the caller has for its first message (default: stepTimeoutMs). */
   helloTimeoutMs?: number;
+  /** Told once per handshake that ends admitted or refused (the node's events and metrics). */
+  onOutcome?: (outcome: HandshakeOutcome) => void;
+}
+
+/** How one handshake ended: admitted, or refused with its error code. */
+export interface HandshakeOutcome {
+  handshake: string;
+  admitted: boolean;
+  /** The refusal's code (`ERR_…`); undefined when admitted. */
+  code?: string;
+  peer: string;
+  /** The newcomer's node id when the handshake named it. */
+  nodeId?: string;
 }
 
 /** Refusals a scanner or a flaky network can cause at will: logged at debug, the others at info. */
@@ -106,6 +119,7 @@ export function serveHandshake<In, Out, Proven>(
     if (failedAttempt || isAuthenticationFailure(code)) gate.recordFailure(observedAddress);
     const reason = error instanceof G2gError ? error.message : undefined;
     log[NOISE.has(code) ? 'debug' : 'info']({ peer: observedAddress, ...fields, code, reason }, `${spec.name} refused`);
+    env.onOutcome?.({ handshake: spec.name, admitted: false, code, peer: observedAddress, ...nodeIdOf(fields) });
     call.emit('error', toServiceError(error, log, joinStatusFor(code)));
   };
   const abortHandshake = () => fail(new JoinTimeoutError('the node is shutting down'));
@@ -121,6 +135,7 @@ export function serveHandshake<In, Out, Proven>(
     call.write(welcome);
     finish();
     log.info({ peer: observedAddress, ...admitted.fields }, admitted.message);
+    env.onOutcome?.({ handshake: spec.name, admitted: true, peer: observedAddress, ...nodeIdOf({ ...fields, ...admitted.fields }) });
     call.end();
   };
 
@@ -161,4 +176,8 @@ export function serveHandshake<In, Out, Proven>(
     if (spec.cancelIsFailure(handshake!.awaiting)) gate.recordFailure(observedAddress);
     finish();
   });
+}
+
+function nodeIdOf(fields: Record<string, unknown>): { nodeId?: string } {
+  return typeof fields.nodeId === 'string' ? { nodeId: fields.nodeId } : {};
 }

@@ -12,7 +12,7 @@ import type { Clock } from '../util/clock';
 import { ClientProofError, JoinBusyError, JoinMalformedError, JoinThrottledError, JoinTimeoutError, RejoinNeedsTicketError } from './errors';
 import { derFingerprint } from '../identity/cert-info';
 import type { CaEndorsement } from '../identity/ca-lineage';
-import { serveHandshake, type HandshakeGate } from './handshake-call';
+import { serveHandshake, type HandshakeGate, type HandshakeOutcome } from './handshake-call';
 import { ServerHandshake } from './join-handshake';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
@@ -90,6 +90,8 @@ export interface RegisterComponents {
   readmit?(request: ReadmitRequest): Promise<ReadmitOutcome>;
   clock: Clock;
   log: Logger;
+  /** Each Join or Rejoin that ended admitted or refused (events and metrics). */
+  onOutcome?: (outcome: HandshakeOutcome) => void;
 }
 
 export interface RegisterOptions {
@@ -170,7 +172,7 @@ export function registerService(components: RegisterComponents, options: Registe
     recordFailure: (address) => throttle.recordFailure(address),
   };
 
-  const environment = { gate, clock: components.clock, log, stepTimeoutMs, helloTimeoutMs };
+  const environment = { gate, clock: components.clock, log, stepTimeoutMs, helloTimeoutMs, onOutcome: components.onOutcome };
   const join: RegisterHandlers['Join'] = (call) => {
     let handshake: ServerHandshake | undefined;
     serveHandshake(call, {

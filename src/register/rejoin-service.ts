@@ -5,7 +5,7 @@ import type { RegisterHandlers } from '../proto/generated/g2g/v1/Register';
 import type { TokenMode } from '../tokens/token-entry';
 import type { Clock } from '../util/clock';
 import { JoinMalformedError, JoinTimeoutError, PossessionProofError } from './errors';
-import { serveHandshake, type HandshakeGate } from './handshake-call';
+import { serveHandshake, type HandshakeGate, type HandshakeOutcome } from './handshake-call';
 import { RejoinServerHandshake, type ProvenMember } from './rejoin-handshake';
 
 /** A member that proved itself on Register.Rejoin: the node decides whether to take its record. */
@@ -28,6 +28,7 @@ export interface RejoinComponents {
   readmit(request: ReadmitRequest): Promise<ReadmitOutcome>;
   clock: Clock;
   log: Logger;
+  onOutcome?: (outcome: HandshakeOutcome) => void;
 }
 
 /** Register.Rejoin over RejoinServerHandshake (rejoin-handshake.ts), served like Join (handshake-call.ts). */
@@ -38,7 +39,7 @@ export function rejoinHandler(
 ): RegisterHandlers['Rejoin'] {
   const { stepTimeoutMs, leafOf } = options;
   const helloTimeoutMs = options.helloTimeoutMs ?? stepTimeoutMs;
-  const environment = { gate, clock: components.clock, log: components.log, stepTimeoutMs, helloTimeoutMs };
+  const environment = { gate, clock: components.clock, log: components.log, stepTimeoutMs, helloTimeoutMs, onOutcome: components.onOutcome };
   return (call) => {
     let handshake: RejoinServerHandshake | undefined;
     serveHandshake(call, {

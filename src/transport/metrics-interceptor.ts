@@ -9,18 +9,20 @@ import type { NodeMetrics } from '../metrics/metrics';
  * call: prom-client hashes the label object on every un-bound `inc`/`observe`.
  */
 export function metricsInterceptor(metrics: NodeMetrics, port: string): grpc.ServerInterceptor {
-  const perMethod = new Map<string, { timer: Histogram.Internal<string>; byCode: Map<number, Counter.Internal>; service: string; name: string }>();
+  const perMethod = new Map<string, { timer: Histogram.Internal<string>; started: Counter.Internal; byCode: Map<number, Counter.Internal>; service: string; name: string }>();
   const childrenFor = (path: string) => {
     let children = perMethod.get(path);
     if (!children) {
       const [service = '', name = ''] = path.slice(1).split('/');
-      children = { timer: metrics.handling.labels({ port, grpc_service: service, grpc_method: name }), byCode: new Map(), service, name };
+      const labels = { port, grpc_service: service, grpc_method: name };
+      children = { timer: metrics.handling.labels(labels), started: metrics.started.labels(labels), byCode: new Map(), service, name };
       perMethod.set(path, children);
     }
     return children;
   };
   return (method, call) => {
     const started = process.hrtime.bigint();
+    childrenFor(method.path).started.inc();
     return new grpc.ServerInterceptingCall(call, {
       sendStatus: (status, next) => {
         const children = childrenFor(method.path);

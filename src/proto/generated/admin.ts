@@ -3,6 +3,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { AdminClient as _g2g_v1_AdminClient, AdminDefinition as _g2g_v1_AdminDefinition } from './g2g/v1/Admin';
 import type { CaEndorsement as _g2g_v1_CaEndorsement, CaEndorsement__Output as _g2g_v1_CaEndorsement__Output } from './g2g/v1/CaEndorsement';
+import type { ClusterEvent as _g2g_v1_ClusterEvent, ClusterEvent__Output as _g2g_v1_ClusterEvent__Output } from './g2g/v1/ClusterEvent';
 import type { CreateTokenRequest as _g2g_v1_CreateTokenRequest, CreateTokenRequest__Output as _g2g_v1_CreateTokenRequest__Output } from './g2g/v1/CreateTokenRequest';
 import type { CreateTokenResponse as _g2g_v1_CreateTokenResponse, CreateTokenResponse__Output as _g2g_v1_CreateTokenResponse__Output } from './g2g/v1/CreateTokenResponse';
 import type { JoinHello as _g2g_v1_JoinHello, JoinHello__Output as _g2g_v1_JoinHello__Output } from './g2g/v1/JoinHello';
@@ -44,6 +45,7 @@ import type { StatusResponse as _g2g_v1_StatusResponse, StatusResponse__Output a
 import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from './g2g/v1/Tag';
 import type { TokenInfo as _g2g_v1_TokenInfo, TokenInfo__Output as _g2g_v1_TokenInfo__Output } from './g2g/v1/TokenInfo';
 import type { TokenSyncRecord as _g2g_v1_TokenSyncRecord, TokenSyncRecord__Output as _g2g_v1_TokenSyncRecord__Output } from './g2g/v1/TokenSyncRecord';
+import type { WatchEventsRequest as _g2g_v1_WatchEventsRequest, WatchEventsRequest__Output as _g2g_v1_WatchEventsRequest__Output } from './g2g/v1/WatchEventsRequest';
 import type { WhoAmIRequest as _g2g_v1_WhoAmIRequest, WhoAmIRequest__Output as _g2g_v1_WhoAmIRequest__Output } from './g2g/v1/WhoAmIRequest';
 import type { WhoAmIResponse as _g2g_v1_WhoAmIResponse, WhoAmIResponse__Output as _g2g_v1_WhoAmIResponse__Output } from './g2g/v1/WhoAmIResponse';
 
@@ -56,6 +58,7 @@ export interface ProtoGrpcType {
     v1: {
       Admin: SubtypeConstructor<typeof grpc.Client, _g2g_v1_AdminClient> & { service: _g2g_v1_AdminDefinition }
       CaEndorsement: MessageTypeDefinition<_g2g_v1_CaEndorsement, _g2g_v1_CaEndorsement__Output>
+      ClusterEvent: MessageTypeDefinition<_g2g_v1_ClusterEvent, _g2g_v1_ClusterEvent__Output>
       CreateTokenRequest: MessageTypeDefinition<_g2g_v1_CreateTokenRequest, _g2g_v1_CreateTokenRequest__Output>
       CreateTokenResponse: MessageTypeDefinition<_g2g_v1_CreateTokenResponse, _g2g_v1_CreateTokenResponse__Output>
       JoinHello: MessageTypeDefinition<_g2g_v1_JoinHello, _g2g_v1_JoinHello__Output>
@@ -100,6 +103,7 @@ export interface ProtoGrpcType {
       TokenInfo: MessageTypeDefinition<_g2g_v1_TokenInfo, _g2g_v1_TokenInfo__Output>
       TokenState: EnumTypeDefinition
       TokenSyncRecord: MessageTypeDefinition<_g2g_v1_TokenSyncRecord, _g2g_v1_TokenSyncRecord__Output>
+      WatchEventsRequest: MessageTypeDefinition<_g2g_v1_WatchEventsRequest, _g2g_v1_WatchEventsRequest__Output>
       WhoAmIRequest: MessageTypeDefinition<_g2g_v1_WhoAmIRequest, _g2g_v1_WhoAmIRequest__Output>
       WhoAmIResponse: MessageTypeDefinition<_g2g_v1_WhoAmIResponse, _g2g_v1_WhoAmIResponse__Output>
     }

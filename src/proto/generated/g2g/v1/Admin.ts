@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ClusterEvent as _g2g_v1_ClusterEvent, ClusterEvent__Output as _g2g_v1_ClusterEvent__Output } from '../../g2g/v1/ClusterEvent';
 import type { CreateTokenRequest as _g2g_v1_CreateTokenRequest, CreateTokenRequest__Output as _g2g_v1_CreateTokenRequest__Output } from '../../g2g/v1/CreateTokenRequest';
 import type { CreateTokenResponse as _g2g_v1_CreateTokenResponse, CreateTokenResponse__Output as _g2g_v1_CreateTokenResponse__Output } from '../../g2g/v1/CreateTokenResponse';
 import type { ListTokensRequest as _g2g_v1_ListTokensRequest, ListTokensRequest__Output as _g2g_v1_ListTokensRequest__Output } from '../../g2g/v1/ListTokensRequest';
@@ -24,6 +25,7 @@ import type { RotateTokenRequest as _g2g_v1_RotateTokenRequest, RotateTokenReque
 import type { RotateTokenResponse as _g2g_v1_RotateTokenResponse, RotateTokenResponse__Output as _g2g_v1_RotateTokenResponse__Output } from '../../g2g/v1/RotateTokenResponse';
 import type { StatusRequest as _g2g_v1_StatusRequest, StatusRequest__Output as _g2g_v1_StatusRequest__Output } from '../../g2g/v1/StatusRequest';
 import type { StatusResponse as _g2g_v1_StatusResponse, StatusResponse__Output as _g2g_v1_StatusResponse__Output } from '../../g2g/v1/StatusResponse';
+import type { WatchEventsRequest as _g2g_v1_WatchEventsRequest, WatchEventsRequest__Output as _g2g_v1_WatchEventsRequest__Output } from '../../g2g/v1/WatchEventsRequest';
 
 export interface AdminClient extends grpc.Client {
   /**
@@ -181,6 +183,23 @@ export interface AdminClient extends grpc.Client {
   status(argument: _g2g_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_g2g_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
   status(argument: _g2g_v1_StatusRequest, callback: grpc.requestCallback<_g2g_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Cluster events as this node sees them (`g2g monitor`, in the spirit of `serf monitor`):
+   * first the node's recent events after `after_seq` (a bounded backlog, G2G_EVENT_BACKLOG),
+   * then each new event as it happens, until the caller cancels. A gap in `seq` means the
+   * watcher fell further behind than the backlog.
+   */
+  WatchEvents(argument: _g2g_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_g2g_v1_ClusterEvent__Output>;
+  WatchEvents(argument: _g2g_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_g2g_v1_ClusterEvent__Output>;
+  /**
+   * Cluster events as this node sees them (`g2g monitor`, in the spirit of `serf monitor`):
+   * first the node's recent events after `after_seq` (a bounded backlog, G2G_EVENT_BACKLOG),
+   * then each new event as it happens, until the caller cancels. A gap in `seq` means the
+   * watcher fell further behind than the backlog.
+   */
+  watchEvents(argument: _g2g_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_g2g_v1_ClusterEvent__Output>;
+  watchEvents(argument: _g2g_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_g2g_v1_ClusterEvent__Output>;
+  
 }
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
@@ -234,6 +253,14 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   Status: grpc.handleUnaryCall<_g2g_v1_StatusRequest__Output, _g2g_v1_StatusResponse>;
   
+  /**
+   * Cluster events as this node sees them (`g2g monitor`, in the spirit of `serf monitor`):
+   * first the node's recent events after `after_seq` (a bounded backlog, G2G_EVENT_BACKLOG),
+   * then each new event as it happens, until the caller cancels. A gap in `seq` means the
+   * watcher fell further behind than the backlog.
+   */
+  WatchEvents: grpc.handleServerStreamingCall<_g2g_v1_WatchEventsRequest__Output, _g2g_v1_ClusterEvent>;
+  
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
@@ -248,4 +275,5 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   Rotate: MethodDefinition<_g2g_v1_RotateRequest, _g2g_v1_RotateResponse, _g2g_v1_RotateRequest__Output, _g2g_v1_RotateResponse__Output>
   RotateToken: MethodDefinition<_g2g_v1_RotateTokenRequest, _g2g_v1_RotateTokenResponse, _g2g_v1_RotateTokenRequest__Output, _g2g_v1_RotateTokenResponse__Output>
   Status: MethodDefinition<_g2g_v1_StatusRequest, _g2g_v1_StatusResponse, _g2g_v1_StatusRequest__Output, _g2g_v1_StatusResponse__Output>
+  WatchEvents: MethodDefinition<_g2g_v1_WatchEventsRequest, _g2g_v1_ClusterEvent, _g2g_v1_WatchEventsRequest__Output, _g2g_v1_ClusterEvent__Output>
 }
