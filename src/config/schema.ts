@@ -434,7 +434,7 @@ export const configSchema: ConfigSchema = {
     arg: 'channel-retention-bytes',
   },
   connectionBudget: {
-    doc: 'Incoming connections both ports (and the plain health port) may hold together; beyond it new ones are reset before TLS. The register port may use at most half of it, so a flood there leaves room for members. 0 derives it at start from the open-file limit (RLIMIT_NOFILE, read from /proc/self/limits; 1024 assumed where that is unreadable): the limit minus a reserve of a quarter of it (at least 128) for the node\'s own files, its channels to peers and plugins. Higher admits more clients but risks EMFILE for the node\'s own files; raise the limit (ulimit -n) rather than this.',
+    doc: 'Incoming connections both ports (and the plain health port) may hold together; beyond it new ones are reset before TLS. The register and gossip ports may each use at most half of it (the plain health port an eighth), so a flood on one port leaves the other room. 0 derives it at start from the open-file limit (RLIMIT_NOFILE, read from /proc/self/limits; 1024 assumed where that is unreadable): the limit minus a reserve of a quarter of it (at least 128) for the node\'s own files, its channels to peers and plugins. Higher admits more clients but risks EMFILE for the node\'s own files; raise the limit (ulimit -n) rather than this.',
     format: 'g2g-integer',
     min: 0,
     max: 10_000_000,

@@ -45,8 +45,13 @@ export function portLimits(settings: LimitSettings, clock: Clock, descriptors: D
   const total = settings.connectionBudget > 0 ? settings.connectionBudget : automaticConnectionBudget(descriptors.soft);
   const budget = new ConnectionBudget(total);
   const unusedTimeoutMs = settings.unusedConnectionTimeout;
-  // The unauthenticated ports may take half the budget together; members can always use the rest.
-  const open = { perSource: settings.registerConnectionsPerSource, portMax: Math.max(1, Math.floor(total / 2)), unusedTimeoutMs };
+  // No port may take more than half the budget (the plain health port an eighth), so a flood on
+  // one port — by a source with no certificate at all on the gossip port — leaves the other room.
+  const half = Math.max(1, Math.floor(total / 2));
+  // grpc-js closes at maxConnectionAge (±10 % jitter) plus the grace with a GOAWAY, which a
+  // hostile client can ignore; the guard resets the connection a little later in any case.
+  const maxLifetimeMs = Math.ceil(settings.maxConnectionAge * 1.1) + REGISTER_CONNECTION_AGE_GRACE_MS + 5_000;
+  const open = { perSource: settings.registerConnectionsPerSource, portMax: half, unusedTimeoutMs, maxLifetimeMs };
   const registerOptions: grpc.ServerOptions = {
     'grpc.max_connection_idle_ms': settings.registerIdleTimeout,
     'grpc.max_connection_age_ms': settings.maxConnectionAge,
@@ -57,8 +62,8 @@ export function portLimits(settings: LimitSettings, clock: Clock, descriptors: D
     descriptors,
     budget,
     register: new ConnectionGuard(budget, open, clock),
-    health: new ConnectionGuard(budget, open, clock),
-    gossip: new ConnectionGuard(budget, { perSource: settings.gossipConnectionsPerSource, portMax: total, unusedTimeoutMs }, clock),
+    health: new ConnectionGuard(budget, { ...open, portMax: Math.max(1, Math.floor(total / 8)) }, clock),
+    gossip: new ConnectionGuard(budget, { perSource: settings.gossipConnectionsPerSource, portMax: half, unusedTimeoutMs }, clock),
     registerOptions,
     healthOptions: registerOptions,
     gossipOptions: {

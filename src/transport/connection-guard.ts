@@ -37,6 +37,13 @@ export interface PortConnectionLimits {
    * sessions that never ask for anything. 0 disables it.
    */
   unusedTimeoutMs: number;
+  /**
+   * Every connection is reset this long after it was accepted; 0: never. grpc-js's own idle and
+   * age limits only send GOAWAY and then destroy the HTTP/2 session, which does not close a
+   * connection whose client ignores the GOAWAY (seen with grpc-js 1.14 on Node 20: the
+   * descriptor stays open); this is the bound that does not rely on the client.
+   */
+  maxLifetimeMs?: number;
 }
 
 /** What a port's guard counted since start (the observability layer reads it). */
@@ -50,11 +57,24 @@ export interface ConnectionCounters {
   refusedBudget: number;
   /** Closed because no useful call came within `unusedTimeoutMs`. */
   closedUnused: number;
+  /** Reset at `maxLifetimeMs`. */
+  closedLifetime: number;
 }
 
 interface Tracked {
   source: string;
   timer: TimerHandle | undefined;
+}
+
+/**
+ * Closes a connection for good. Only a reset of the raw socket does: once TLS and HTTP/2 sit on
+ * it, destroying the TLS socket or the session leaves the descriptor open while the client keeps
+ * its end (checked against grpc-js 1.14 / Node 20; test/integration/open-port.test.ts fails if
+ * idle connections stay open).
+ */
+function reset(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.resetAndDestroy();
 }
 
 /**
@@ -67,7 +87,7 @@ export class ConnectionGuard {
   /** Connections still waiting for their first useful call, by grpc-js's peer string. */
   private readonly unused = new Map<string, Tracked>();
   private open = 0;
-  private readonly stats: ConnectionCounters = { accepted: 0, refusedPerSource: 0, refusedPortLimit: 0, refusedBudget: 0, closedUnused: 0 };
+  private readonly stats: ConnectionCounters = { accepted: 0, refusedPerSource: 0, refusedPortLimit: 0, refusedBudget: 0, closedUnused: 0, closedLifetime: 0 };
 
   constructor(
     private readonly budget: ConnectionBudget,
@@ -101,12 +121,19 @@ export class ConnectionGuard {
       tracked.timer = this.clock.setTimeout(() => {
         if (this.unused.get(peer) !== tracked) return;
         this.stats.closedUnused += 1;
-        socket.destroy();
+        reset(socket);
       }, this.limits.unusedTimeoutMs);
       this.unused.set(peer, tracked);
     }
+    const lifetime = this.limits.maxLifetimeMs
+      ? this.clock.setTimeout(() => {
+          this.stats.closedLifetime += 1;
+          reset(socket);
+        }, this.limits.maxLifetimeMs)
+      : undefined;
     socket.once('close', () => {
       tracked.timer?.cancel();
+      lifetime?.cancel();
       if (this.unused.get(peer) === tracked) this.unused.delete(peer);
       this.open -= 1;
       this.budget.release();

@@ -41,7 +41,8 @@ export function listenGuarded(server: grpc.Server, host: string, port: number, c
         // net.Server.close() reports only once every accepted socket has closed: not waited for here.
         stopAccepting: () => void listener.close(),
         destroyAll() {
-          for (const socket of sockets) socket.destroy();
+          // A reset: destroying the TLS socket or session would leave a hostile client's descriptor open.
+          for (const socket of sockets) if (!socket.destroyed) socket.resetAndDestroy();
           injector.destroy();
         },
       });

@@ -52,10 +52,12 @@ export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
  * Starts `g2g start` as a real process on OS-chosen loopback ports with the `local` profile and
  * waits (bounded) until it has written its runtime facts, i.e. until both ports are bound.
  */
-export async function startNodeProcess(options: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<NodeProcess> {
+export async function startNodeProcess(options: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrapper?: string[] } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? (await tempDir());
   const args = [CLI, 'start', '--profile', 'local', '--data-dir', dataDir, '--register-port', '0', '--gossip-port', '0', '--log-level', 'warn', ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `wrapper` runs the node under a command that execs it (e.g. prlimit --nofile=512:512 --): same pid.
+  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, ...args], { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   killWithUs(child);
   let out = '';
   let err = '';
