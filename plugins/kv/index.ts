@@ -4,7 +4,7 @@ import type { SyncLimits } from './anti-entropy';
 import { grpcSyncPeer, KEY_VALUE_SYNC_SERVICE, syncHandlers, type KeyValueSyncClient } from './sync-service';
 import { decodeEntry, encodeEntry } from './entry-codec';
 import { KEY_VALUE_SERVICE, keyValueHandlers } from './key-value-service';
-import { Replica } from './replica';
+import { Replica, type RefusalReason } from './replica';
 import { SyncLoop } from './sync-loop';
 
 /** `plugins.kv.*` (the schema, with each key's trade-off, is in g2g-plugin.json). */
@@ -156,6 +156,11 @@ export default class KvPlugin implements G2gPlugin {
       )
       .finally(() => this.applying.delete(applying));
     this.applying.add(applying);
+  }
+
+  /** Entries from peers refused so far, by reason (forged, unknown-writer, future, out-of-range). */
+  refusals(): Readonly<Record<RefusalReason, number>> {
+    return this.replica.refusals();
   }
 
   /**
