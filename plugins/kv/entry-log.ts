@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../src/identity/atomic-file';
 import type { KvEntry } from './entry';
@@ -57,6 +57,8 @@ interface SnapshotFile {
 export const SNAPSHOT_FILE = 'snapshot.json';
 export const LOG_FILE = 'entries.log';
 export const META_FILE = 'meta.json';
+/** Written and removed again to test whether a full disk has room (see probe). */
+export const PROBE_FILE = '.probe';
 const FILE_MODE = 0o600;
 
 /**
@@ -154,13 +156,24 @@ export class EntryLog {
   }
 
   /**
-   * Whether the log takes writes again: writes (and syncs) one empty line, which loading skips.
-   * For a store that refused a write, to find out when it can serve again without a client write.
+   * Whether the directory takes a write of `bytes` again (written, synced, then removed): for a
+   * store that refused a write, to find out when it can serve again without a client write. A
+   * full-sized record, not one byte: a full disk often still has room for a byte in the log's
+   * last page.
    */
-  probe(): Promise<void> {
+  probe(bytes: number): Promise<void> {
     return this.exclusive(async () => {
-      if (!this.handle) throw new Error('entry log is not open');
-      await this.writeBatch(Buffer.from('\n'));
+      const file = path.join(this.dir, PROBE_FILE);
+      const handle = await open(file, 'w', FILE_MODE);
+      try {
+        const data = Buffer.alloc(bytes, 0x20);
+        let written = 0;
+        while (written < data.length) written += (await handle.write(data, written, data.length - written, written)).bytesWritten;
+        await handle.datasync();
+      } finally {
+        await handle.close();
+        await unlink(file).catch(() => undefined);
+      }
     });
   }
 

@@ -279,7 +279,8 @@ export class Replica {
     this.probeTimer = this.c.clock.setTimeout(() => {
       this.probeTimer = undefined;
       if (this.writable || !this.open) return;
-      this.store.probe().then(
+      // Room for the largest record: the value in base64, the key, and the JSON around them.
+      this.store.probe(Math.ceil((this.options.maxValueBytes * 4) / 3) + this.options.maxKeyBytes + 512).then(
         () => this.setWritable(true),
         () => this.scheduleProbe(),
       );
