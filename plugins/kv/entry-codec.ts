@@ -1,5 +1,6 @@
 import * as protobuf from 'protobufjs';
 import type { KvEntry } from './entry';
+import { MAX_COUNTER } from './hlc';
 
 /**
  * `g2g.kv.v1.Entry` (kv.proto) as bytes, for the gossip channel. Built from this JSON descriptor
@@ -9,14 +10,14 @@ import type { KvEntry } from './entry';
 export const ENTRY_DESCRIPTOR = {
   nested: {
     Version: { fields: { wallMs: { type: 'uint64', id: 1 }, counter: { type: 'uint32', id: 2 }, nodeId: { type: 'string', id: 3 } } },
-    Entry: { fields: { key: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 }, deleted: { type: 'bool', id: 3 }, version: { type: 'Version', id: 4 } } },
+    Entry: { fields: { key: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 }, deleted: { type: 'bool', id: 3 }, version: { type: 'Version', id: 4 }, signature: { type: 'bytes', id: 5 } } },
   },
 };
 
 const EntryType = protobuf.Root.fromJSON(ENTRY_DESCRIPTOR).lookupType('Entry');
 
 export function encodeEntry(entry: KvEntry): Uint8Array {
-  return EntryType.encode({ key: entry.key, value: entry.value, deleted: entry.deleted, version: { ...entry.version } }).finish();
+  return EntryType.encode({ key: entry.key, value: entry.value, deleted: entry.deleted, version: { ...entry.version }, signature: entry.signature }).finish();
 }
 
 /** Decodes and checks an entry; throws on anything malformed. */
@@ -26,6 +27,7 @@ export function decodeEntry(bytes: Uint8Array): KvEntry {
     value: Buffer;
     deleted: boolean;
     version?: { wallMs: number; counter: number; nodeId: string };
+    signature: Buffer;
   };
   return entryFromWire(m);
 }
@@ -36,6 +38,7 @@ export interface WireEntry {
   value?: Uint8Array;
   deleted?: boolean;
   version?: WireVersion | null;
+  signature?: Uint8Array;
 }
 
 export interface WireVersion {
@@ -49,18 +52,24 @@ export function entryFromWire(m: WireEntry): KvEntry {
   const version = versionFromWire(m.version);
   if (typeof m.key !== 'string' || m.key.length === 0) throw new Error('entry has no key');
   const deleted = m.deleted === true;
-  return { key: m.key, value: deleted ? new Uint8Array(0) : new Uint8Array(m.value ?? new Uint8Array(0)), deleted, version };
+  return {
+    key: m.key,
+    value: deleted ? new Uint8Array(0) : new Uint8Array(m.value ?? new Uint8Array(0)),
+    deleted,
+    version,
+    signature: new Uint8Array(m.signature ?? new Uint8Array(0)),
+  };
 }
 
 export function versionFromWire(v: WireVersion | null | undefined): KvEntry['version'] {
   const wallMs = Number(v?.wallMs);
   const counter = Number(v?.counter ?? 0);
-  if (!v || !Number.isSafeInteger(wallMs) || wallMs < 0 || !Number.isSafeInteger(counter) || counter < 0 || typeof v.nodeId !== 'string' || v.nodeId.length === 0) {
+  if (!v || !Number.isSafeInteger(wallMs) || wallMs < 0 || !Number.isSafeInteger(counter) || counter < 0 || counter > MAX_COUNTER || typeof v.nodeId !== 'string' || v.nodeId.length === 0) {
     throw new Error('entry has no valid version');
   }
   return { wallMs, counter, nodeId: v.nodeId };
 }
 
-export function entryToWire(e: KvEntry): { key: string; value: Buffer; deleted: boolean; version: { wallMs: number; counter: number; nodeId: string } } {
-  return { key: e.key, value: Buffer.from(e.value), deleted: e.deleted, version: { ...e.version } };
+export function entryToWire(e: KvEntry): { key: string; value: Buffer; deleted: boolean; version: { wallMs: number; counter: number; nodeId: string }; signature: Buffer } {
+  return { key: e.key, value: Buffer.from(e.value), deleted: e.deleted, version: { ...e.version }, signature: Buffer.from(e.signature) };
 }

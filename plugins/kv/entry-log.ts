@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../src/identity/atomic-file';
 import type { KvEntry } from './entry';
@@ -14,6 +14,20 @@ export interface EntryLogOptions {
   fsync: boolean;
   /** Appended records after which the log is folded into a new snapshot. */
   compactAfter: number;
+  /** After a failed compaction, wait this long (doubling up to 64×) before trying again. */
+  compactRetryMs: number;
+}
+
+export interface EntryLogComponents {
+  /**
+   * The contents for a snapshot: the applied state with `persisted` laid over it (entries of the
+   * batch just written to the log, which their writers apply only once this batch resolves).
+   */
+  snapshotSource(persisted: readonly KvEntry[]): Iterable<KvEntry>;
+  /** A compaction failed (logged by the owner; the log keeps every entry, and it is retried). */
+  onCompactionError(error: unknown, retryInMs: number): void;
+  /** Local wall clock (ms), for the compaction retry backoff. */
+  now(): number;
 }
 
 export interface LoadedState {
@@ -31,6 +45,8 @@ interface EntryRecord {
   w: number;
   c: number;
   n: string;
+  /** The writer's signature (base64); absent in stores written before entries were signed. */
+  s?: string;
 }
 
 interface SnapshotFile {
@@ -41,28 +57,43 @@ interface SnapshotFile {
 export const SNAPSHOT_FILE = 'snapshot.json';
 export const LOG_FILE = 'entries.log';
 export const META_FILE = 'meta.json';
+/** Written and removed again to test whether a full disk has room (see probe). */
+export const PROBE_FILE = '.probe';
 const FILE_MODE = 0o600;
 
 /**
  * The store on disk: a snapshot (replaced atomically) plus an append-only log of the writes
  * since. Appends are group-committed: writes that arrive while a batch is being flushed go out
- * together in the next one, so one fsync covers many writes. When the log grows past
- * `compactAfter` records it is folded into a new snapshot and truncated; a crash between the two
- * steps only replays writes the snapshot already holds, which merging makes harmless.
+ * together in the next one, so one fsync covers many writes.
+ *
+ * A batch resolves only once every byte of it is written (short writes are continued) and, when
+ * configured, fdatasynced; its writers apply it only then. A batch that fails (ENOSPC, EIO) is cut
+ * off the log again (ftruncate to where it began), so nothing that was refused can come back at
+ * the next start, and the next batch is written at that same offset.
+ *
+ * When the log grows past `compactAfter` records it is folded into a new snapshot and truncated;
+ * a crash between the two steps only replays writes the snapshot already holds, which merging
+ * makes harmless. A failed compaction is not a failed write (the batch is in the log): it is
+ * reported to `onCompactionError` and tried again after a backoff.
  */
 export class EntryLog {
   private handle: FileHandle | undefined;
-  private pending: { line: string; done: (error?: unknown) => void }[] = [];
+  private pending: { entry: KvEntry; line: string; done: (error?: unknown) => void }[] = [];
   private tail: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private appended = 0;
   private closed = false;
+  /** Bytes of the log that hold acknowledged records; everything past it is cut. */
+  private size = 0;
+  /** A failed batch could not be cut off: cut it before the next write. */
+  private cutPending = false;
+  private compactFailures = 0;
+  private compactNotBeforeMs = 0;
 
   constructor(
     private readonly dir: string,
     private readonly options: EntryLogOptions,
-    /** The current contents, for compaction. */
-    private readonly snapshotSource: () => Iterable<KvEntry>,
+    private readonly c: EntryLogComponents,
   ) {}
 
   /**
@@ -102,17 +133,17 @@ export class EntryLog {
 
   /** Writes a snapshot of the loaded state, starts an empty log and accepts appends. */
   async open(): Promise<void> {
-    await this.writeSnapshot();
-    // Append mode, so that after a compaction's truncate the next write lands at offset 0.
-    this.handle = await open(path.join(this.dir, LOG_FILE), 'a', FILE_MODE);
-    await this.handle.truncate(0);
+    await this.writeSnapshot([]);
+    // Positioned writes at `size` (not append mode), so a failed batch's bytes are overwritten.
+    this.handle = await open(path.join(this.dir, LOG_FILE), 'w', FILE_MODE);
+    this.size = 0;
   }
 
-  /** Resolves once the entry is on disk (fsynced when configured). */
+  /** Resolves once the entry is on disk (fsynced when configured); rejects if it is not, and it is then not in the log. */
   append(entry: KvEntry): Promise<void> {
     if (this.closed || !this.handle) return Promise.reject(new Error('entry log is not open'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ line: `${JSON.stringify(toRecord(entry))}\n`, done: (e) => (e ? reject(e) : resolve()) });
+      this.pending.push({ entry, line: `${JSON.stringify(toRecord(entry))}\n`, done: (e) => (e ? reject(e) : resolve()) });
       if (!this.flushQueued) {
         // Appends arriving while this flush waits its turn (or while an earlier one runs) join it.
         this.flushQueued = true;
@@ -120,6 +151,28 @@ export class EntryLog {
           this.flushQueued = false;
           return this.flush();
         });
+      }
+    });
+  }
+
+  /**
+   * Whether the directory takes a write of `bytes` again (written, synced, then removed): for a
+   * store that refused a write, to find out when it can serve again without a client write. A
+   * full-sized record, not one byte: a full disk often still has room for a byte in the log's
+   * last page.
+   */
+  probe(bytes: number): Promise<void> {
+    return this.exclusive(async () => {
+      const file = path.join(this.dir, PROBE_FILE);
+      const handle = await open(file, 'w', FILE_MODE);
+      try {
+        const data = Buffer.alloc(bytes, 0x20);
+        let written = 0;
+        while (written < data.length) written += (await handle.write(data, written, data.length - written, written)).bytesWritten;
+        await handle.datasync();
+      } finally {
+        await handle.close();
+        await unlink(file).catch(() => undefined);
       }
     });
   }
@@ -135,7 +188,7 @@ export class EntryLog {
    */
   compactNow(): Promise<void> {
     return this.exclusive(async () => {
-      if (this.handle) await this.compact();
+      if (this.handle) await this.compact([]);
     });
   }
 
@@ -148,7 +201,7 @@ export class EntryLog {
       if (!this.handle) return;
       await this.handle.close();
       this.handle = undefined;
-      await this.writeSnapshot();
+      await this.writeSnapshot([]);
     });
   }
 
@@ -164,26 +217,64 @@ export class EntryLog {
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      const handle = this.handle!;
-      await handle.write(batch.map((p) => p.line).join(''));
-      if (this.options.fsync) await handle.datasync();
-      this.appended += batch.length;
-      if (this.appended >= this.options.compactAfter) await this.compact();
-      for (const p of batch) p.done();
+      await this.writeBatch(Buffer.from(batch.map((p) => p.line).join(''), 'utf8'));
     } catch (error) {
       for (const p of batch) p.done(error);
+      return;
+    }
+    this.appended += batch.length;
+    if (this.appended >= this.options.compactAfter && this.c.now() >= this.compactNotBeforeMs) {
+      try {
+        await this.compact(batch.map((p) => p.entry));
+        this.compactFailures = 0;
+      } catch (error) {
+        // The batch is durable in the log; only folding it failed (a read-only or full
+        // snapshot directory). Reported, retried later, never a failed write.
+        const retryInMs = this.options.compactRetryMs * 2 ** Math.min(this.compactFailures, 6);
+        this.compactFailures++;
+        this.compactNotBeforeMs = this.c.now() + retryInMs;
+        this.c.onCompactionError(error, retryInMs);
+      }
+    }
+    for (const p of batch) p.done();
+  }
+
+  /** Writes `bytes` at the end of the acknowledged log, whole and synced, or cuts them off again and throws. */
+  private async writeBatch(bytes: Buffer): Promise<void> {
+    const handle = this.handle!;
+    try {
+      if (this.cutPending) {
+        await handle.truncate(this.size);
+        this.cutPending = false;
+      }
+      let written = 0;
+      // write(2) may write less than asked (a disk filling up): continue until all of it is written.
+      while (written < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, this.size + written);
+        if (bytesWritten === 0) throw Object.assign(new Error('the log accepted no bytes'), { code: 'EIO' });
+        written += bytesWritten;
+      }
+      if (this.options.fsync) await handle.datasync();
+      this.size += bytes.length;
+    } catch (error) {
+      // Cut whatever part of the batch reached the file: refused records must not replay.
+      await handle.truncate(this.size).catch(() => {
+        this.cutPending = true;
+      });
+      throw error;
     }
   }
 
-  private async compact(): Promise<void> {
-    await this.writeSnapshot();
+  private async compact(persisted: readonly KvEntry[]): Promise<void> {
+    await this.writeSnapshot(persisted);
     await this.handle!.truncate(0);
+    this.size = 0;
     this.appended = 0;
   }
 
-  private async writeSnapshot(): Promise<void> {
+  private async writeSnapshot(persisted: readonly KvEntry[]): Promise<void> {
     const records: EntryRecord[] = [];
-    for (const e of this.snapshotSource()) records.push(toRecord(e));
+    for (const e of this.c.snapshotSource(persisted)) records.push(toRecord(e));
     const snapshot: SnapshotFile = { format: 1, entries: records };
     await writeFileAtomic(path.join(this.dir, SNAPSHOT_FILE), JSON.stringify(snapshot), FILE_MODE);
   }
@@ -192,6 +283,7 @@ export class EntryLog {
 function toRecord(e: KvEntry): EntryRecord {
   const r: EntryRecord = { k: e.key, v: Buffer.from(e.value).toString('base64'), w: e.version.wallMs, c: e.version.counter, n: e.version.nodeId };
   if (e.deleted) r.d = 1;
+  if (e.signature.length > 0) r.s = Buffer.from(e.signature).toString('base64');
   return r;
 }
 
@@ -204,6 +296,7 @@ function fromRecord(r: EntryRecord): KvEntry {
     value: r.d ? new Uint8Array(0) : new Uint8Array(Buffer.from(r.v ?? '', 'base64')),
     deleted: r.d === 1,
     version: { wallMs: r.w, counter: r.c, nodeId: r.n },
+    signature: new Uint8Array(Buffer.from(typeof r.s === 'string' ? r.s : '', 'base64')),
   };
 }
 

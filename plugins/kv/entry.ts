@@ -14,6 +14,31 @@ export interface KvEntry {
   readonly value: Uint8Array;
   readonly deleted: boolean;
   readonly version: Version;
+  /**
+   * The writer's (`version.nodeId`) signature over {@link entrySigningBytes}, made with its node
+   * CA key (PluginContext.authorship): every node that merges the entry, whoever relayed it,
+   * checks it. Empty only in stores written before entries were signed.
+   */
+  readonly signature: Uint8Array;
+}
+
+const SIGNING_DOMAIN = 'g2g.kv.v1.Entry\n';
+
+/**
+ * The bytes a writer signs: a domain, then every field that means something (key, deleted,
+ * value, version), each length-prefixed or fixed-width so no two entries share an encoding.
+ */
+export function entrySigningBytes(e: Pick<KvEntry, 'key' | 'value' | 'deleted' | 'version'>): Buffer {
+  const key = Buffer.from(e.key, 'utf8');
+  const node = Buffer.from(e.version.nodeId, 'utf8');
+  const head = Buffer.alloc(4 + 1 + 4 + 8 + 4 + 4);
+  let o = head.writeUInt32BE(key.length, 0);
+  o = head.writeUInt8(e.deleted ? 1 : 0, o);
+  o = head.writeUInt32BE(e.value.length, o);
+  o = head.writeBigUInt64BE(BigInt(e.version.wallMs), o);
+  o = head.writeUInt32BE(e.version.counter, o);
+  head.writeUInt32BE(node.length, o);
+  return Buffer.concat([Buffer.from(SIGNING_DOMAIN, 'utf8'), head, key, e.value, node]);
 }
 
 /** Last-writer-wins order: timestamp first, then node id (so every node picks the same winner). */

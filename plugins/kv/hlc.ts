@@ -15,6 +15,18 @@ export interface HlcTimestamp {
 
 export const HLC_ZERO: HlcTimestamp = { wallMs: 0, counter: 0 };
 
+/**
+ * The counter travels as a uint32 (kv.proto): a larger one would be cut on the wire, and two
+ * nodes would then order the same writes differently. Past it, the clock moves its physical part
+ * on by 1 ms instead (still after everything seen; the drift bound keeps that near real time).
+ */
+export const MAX_COUNTER = 0xffff_ffff;
+
+/** The timestamp just after (`wallMs`, `counter`) without passing MAX_COUNTER. */
+function next(wallMs: number, counter: number): HlcTimestamp {
+  return counter >= MAX_COUNTER ? { wallMs: wallMs + 1, counter: 0 } : { wallMs, counter: counter + 1 };
+}
+
 export function compareHlc(a: HlcTimestamp, b: HlcTimestamp): number {
   return a.wallMs - b.wallMs || a.counter - b.counter;
 }
@@ -29,7 +41,7 @@ export class HybridLogicalClock {
   tick(): HlcTimestamp {
     const pt = Math.floor(this.physicalMs());
     const last = this.last;
-    this.last = pt > last.wallMs ? { wallMs: pt, counter: 0 } : { wallMs: last.wallMs, counter: last.counter + 1 };
+    this.last = pt > last.wallMs ? { wallMs: pt, counter: 0 } : next(last.wallMs, last.counter);
     return this.last;
   }
 
@@ -42,12 +54,10 @@ export class HybridLogicalClock {
     const pt = Math.floor(this.physicalMs());
     const last = this.last;
     const wallMs = Math.max(pt, last.wallMs, remote.wallMs);
-    let counter: number;
-    if (wallMs === last.wallMs && wallMs === remote.wallMs) counter = Math.max(last.counter, remote.counter) + 1;
-    else if (wallMs === last.wallMs) counter = last.counter + 1;
-    else if (wallMs === remote.wallMs) counter = remote.counter + 1;
-    else counter = 0;
-    this.last = { wallMs, counter };
+    if (wallMs === last.wallMs && wallMs === remote.wallMs) this.last = next(wallMs, Math.max(last.counter, remote.counter));
+    else if (wallMs === last.wallMs) this.last = next(wallMs, last.counter);
+    else if (wallMs === remote.wallMs) this.last = next(wallMs, remote.counter);
+    else this.last = { wallMs, counter: 0 };
     return remote.wallMs - pt;
   }
 

@@ -4,7 +4,7 @@ import type { SyncLimits } from './anti-entropy';
 import { grpcSyncPeer, KEY_VALUE_SYNC_SERVICE, syncHandlers, type KeyValueSyncClient } from './sync-service';
 import { decodeEntry, encodeEntry } from './entry-codec';
 import { KEY_VALUE_SERVICE, keyValueHandlers } from './key-value-service';
-import { Replica } from './replica';
+import { Replica, type RefusalReason } from './replica';
 import { SyncLoop } from './sync-loop';
 
 /** `plugins.kv.*` (the schema, with each key's trade-off, is in g2g-plugin.json). */
@@ -18,6 +18,8 @@ export interface KvConfig {
   compactAfter: number;
   watchQueueLimit: number;
   clockOffset: number;
+  maxClockDrift: number;
+  storageProbeInterval: number;
 }
 
 /**
@@ -32,7 +34,6 @@ export function syncLimits(config: Pick<KvConfig, 'maxKeyBytes'>): SyncLimits {
 /** The channel topic (under the plugin's prefix, so `kv/entries` on the wire). */
 export const ENTRIES_TOPIC = 'entries';
 
-const SKEW_WARNING_MS = 60_000;
 const SOON_MS = 1_000;
 
 /**
@@ -45,6 +46,8 @@ export default class KvPlugin implements G2gPlugin {
   private readonly replica: Replica;
   private readonly loop: SyncLoop;
   private readonly unsubscribers: (() => void)[] = [];
+  /** Channel entries being verified and persisted (applied once on disk). */
+  private readonly applying = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: PluginContext<KvConfig>,
@@ -56,9 +59,13 @@ export default class KvPlugin implements G2gPlugin {
         nodeId: ctx.nodeId,
         dir: ctx.dataDir,
         wallClock: () => ctx.clock.now() + config.clockOffset,
+        clock: ctx.clock,
         publish: async (entry) => {
           await ctx.channel.publish(ENTRIES_TOPIC, encodeEntry(entry));
         },
+        authorship: ctx.authorship,
+        // Reads still work while storage refuses writes, but a balancer should send writers elsewhere.
+        onWritable: (writable) => ctx.setServing(writable),
         log: ctx.log,
       },
       {
@@ -67,7 +74,8 @@ export default class KvPlugin implements G2gPlugin {
         tombstoneRetentionMs: config.tombstoneRetention,
         fsync: config.fsync,
         compactAfter: config.compactAfter,
-        skewWarningMs: SKEW_WARNING_MS,
+        maxClockDriftMs: config.maxClockDrift,
+        storageProbeMs: config.storageProbeInterval,
       },
     );
     this.loop = new SyncLoop(
@@ -138,9 +146,29 @@ export default class KvPlugin implements G2gPlugin {
       this.ctx.log.warn({ origin: message.origin, writer: entry.version.nodeId }, 'dropped a kv write published for another node');
       return;
     }
-    this.replica.applyRemote([entry], message.origin).catch((error: unknown) => {
-      this.ctx.log.error({ err: error }, 'could not apply a kv write from the channel; anti-entropy will retry');
-    });
+    const applying = this.replica
+      .applyRemote([entry], message.origin)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.ctx.log.error({ err: error }, 'could not apply a kv write from the channel; anti-entropy will retry');
+        },
+      )
+      .finally(() => this.applying.delete(applying));
+    this.applying.add(applying);
+  }
+
+  /** Entries from peers refused so far, by reason (forged, unknown-writer, future, out-of-range). */
+  refusals(): Readonly<Record<RefusalReason, number>> {
+    return this.replica.refusals();
+  }
+
+  /**
+   * Resolves once every channel entry received so far is applied (or refused): an entry from
+   * the channel is applied only after it is on disk, so not in the message's own turn. For tests.
+   */
+  async settled(): Promise<void> {
+    while (this.applying.size > 0) await Promise.all([...this.applying]);
   }
 
   /** Alive server-mode members, restricted to those advertising kv when any do. */

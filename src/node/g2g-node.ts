@@ -338,6 +338,14 @@ export class G2gNode {
       members: network,
       clock: this.clock,
       log: this.deps.log,
+      authorship: {
+        signingKeyPem: () => this.nodeCa.keyPem,
+        casOf: (nodeId) => {
+          if (nodeId === this.nodeCa.nodeId) return [this.nodeCa.certPem, caRotator.previousCertPem() ?? '', ...(caRotator.current().lineage ?? []).map((e) => e.caCertPem)].filter(Boolean);
+          const record = network.member(nodeId)?.record;
+          return record ? [record.caCertPem, record.previousCaCertPem ?? '', ...(record.caLineage ?? []).map((e) => e.caCertPem)].filter(Boolean) : [];
+        },
+      },
     });
     await this.plugins.load();
     this.register = buildPortServer({

@@ -56,6 +56,33 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly container: DependencyContainer;
   /** Who is calling: a member (by nodeId) or an operator, from the verified client certificate. */
   callerOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getPeer' | 'getAuthContext'>): Caller | undefined;
+  /**
+   * Says whether this plugin can serve now (health of each of its services on the gossip port).
+   * The host sets SERVING when `start` returns; a plugin that cannot do its job for a while (its
+   * storage refuses writes) says `false`, and `true` when it can again. Ignored before start and
+   * after stop.
+   */
+  setServing(serving: boolean): void;
+  /** Signatures by nodes of the network, for data that outlives a channel message (replicated state). */
+  readonly authorship: PluginAuthorship;
+}
+
+/**
+ * Signing as this node and checking that bytes were signed by a given node, with the node CA keys
+ * that membership records and channel messages are signed with. What a plugin signs is prefixed
+ * with a domain naming the plugin, so a plugin's signature can never pass as a record's, a
+ * channel message's, or another plugin's.
+ */
+export interface PluginAuthorship {
+  /** Signs `bytes` as this node (RSA-SHA256 under the node CA key; runs off the event loop). */
+  sign(bytes: Uint8Array): Promise<Uint8Array>;
+  /**
+   * `valid` when `signature` over `bytes` was made by this plugin on node `nodeId` with any CA key
+   * membership knows for it (its current CA, the one before, every CA of its lineage, so data
+   * signed before a CA rotation still verifies); `invalid` when none made it; `unknown` when this
+   * node knows no CA of `nodeId` (not a member it has heard of).
+   */
+  verify(nodeId: string, bytes: Uint8Array, signature: Uint8Array): 'valid' | 'invalid' | 'unknown';
 }
 
 /** Where a plugin adds its services in `register` (before the gossip port listens). */

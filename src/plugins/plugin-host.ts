@@ -5,18 +5,20 @@ import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { G2gConfig } from '../config/schema';
-import { G2gError } from '../errors';
+import { ConfigError, G2gError } from '../errors';
+import { CaPublicKeys } from '../identity/ca-public-keys';
 import type { Logger } from '../log/logger';
 import { callerOf } from '../transport/connection-identity';
 import type { Clock } from '../util/clock';
 import type { G2gPlugin, PluginChannel, PluginContext, PluginManifest, PluginServer } from './contract';
 import type { DescriptorCatalog } from './descriptor-catalog';
 import { discoverPluginFolders, PACKAGE_PLUGINS_DIR } from './discovery';
-import { describe as describeError, PluginError, PluginLifecycleError, PluginRegisterError, PluginTimeoutError, type PluginPhase } from './errors';
+import { describe as describeError, PluginConfigError, PluginError, PluginLifecycleError, PluginRegisterError, PluginTimeoutError, type PluginPhase } from './errors';
 import { CallTracker, guardHandlers } from './guarded-handlers';
 import { loadPluginClass } from './plugin-entry';
 import { membershipView, type MembershipSource } from './plugin-membership';
 import { pluginPool, type PoolSource } from './plugin-pool';
+import { NO_AUTHORSHIP, pluginAuthorship, type AuthorshipSource } from './plugin-authorship';
 import { validatePlugins, type ValidatedPlugin } from './plugin-validation';
 import type { ScopableChannel } from './scoped-channel';
 import { registerContext } from './tokens';
@@ -72,6 +74,8 @@ export interface PluginHostComponents {
   log: Logger;
   /** The package's own plugins directory (tests point it elsewhere). */
   packagePluginsDir?: string;
+  /** The node's CA keys for plugin signatures (`context.authorship`); none: signing fails, every writer is unknown. */
+  authorship?: AuthorshipSource;
 }
 
 /** Start-up refused because plugins failed and `pluginsFailOnError` is set. */
@@ -101,6 +105,8 @@ interface Runtime {
   calls: CallTracker;
   /** Unsubscribe functions of the plugin's channel and membership listeners, run when it stops. */
   listeners: Set<() => void>;
+  /** What the plugin last said with `context.setServing` (its services are SERVING only while running and this holds). */
+  serving: boolean;
 }
 
 /**
@@ -122,6 +128,7 @@ interface Runtime {
  */
 export class PluginHost {
   private readonly container = rootContainer.createChildContainer();
+  private readonly caKeys = new CaPublicKeys();
   private readonly runtimes: Runtime[] = [];
   private catalog: DescriptorCatalog | undefined;
   private health: ServingHealth | undefined;
@@ -170,17 +177,31 @@ export class PluginHost {
         entries: [],
         calls: new CallTracker(),
         listeners: new Set(),
+        serving: true,
       };
       this.runtimes.push(runtime);
       if (runtime.error) this.log.error({ plugin: name, code: runtime.error.code, dir: validated.dir }, runtime.error.message);
       else if (runtime.state === 'disabled') this.log.info({ plugin: name, dir: validated.dir }, 'plugin disabled by configuration');
     }
+    // A bad value in a plugin's config section is a config error like a host one (exit 2),
+    // whatever pluginsFailOnError says: the operator typed it, and a node serving on without the
+    // plugin hides it.
+    const badConfig = this.runtimes.filter((r) => r.error instanceof PluginConfigError).map((r) => r.error!.message);
+    if (badConfig.length > 0) throw new ConfigError(badConfig);
     for (const runtime of this.runtimes) {
       if (runtime.validated.status !== 'valid') continue;
       await this.construct(runtime, runtime.validated);
       if (runtime.state === 'loaded') await this.register(runtime, runtime.validated);
     }
     this.failIfAsked();
+    for (const r of this.runtimes) {
+      if (r.state !== 'failed' && r.state !== 'invalid') continue;
+      const services = r.manifest?.services ?? [];
+      this.log.warn(
+        { plugin: r.validated.name, services },
+        `plugin ${r.validated.name} is not running (${r.error ? describeError(r.error) : r.state}): its services answer UNIMPLEMENTED and report NOT_SERVING; \`g2g plugins\` shows why (set pluginsFailOnError to refuse to start instead)`,
+      );
+    }
   }
 
   /** Services to add to the gossip server: every service a plugin registered, guarded. */
@@ -202,6 +223,11 @@ export class PluginHost {
   attachHealth(health: ServingHealth): void {
     this.health = health;
     for (const entry of this.entries()) health.set(entry.name, 'NOT_SERVING');
+    // A plugin that failed to load or register is NOT_SERVING by name (not unknown), so a probe
+    // of its service says it is down rather than that it never existed.
+    for (const r of this.runtimes) {
+      if (r.state === 'failed' || r.state === 'invalid') for (const service of r.manifest?.services ?? []) health.set(service, 'NOT_SERVING');
+    }
   }
 
   /** Starts every registered plugin in order. Rejects only with pluginsFailOnError. */
@@ -215,7 +241,7 @@ export class PluginHost {
         // stop() may have begun while start ran.
         if (runtime.state !== 'starting') continue;
         runtime.state = 'running';
-        this.setHealth(runtime, 'SERVING');
+        this.setHealth(runtime, runtime.serving ? 'SERVING' : 'NOT_SERVING');
         runtime.log.info({ services: runtime.entries.map((e) => e.name) }, 'plugin running');
       } catch (error) {
         await this.fail(runtime, error as PluginError);
@@ -390,6 +416,11 @@ export class PluginHost {
       signal: runtime.controller.signal,
       container,
       callerOf: (call) => callerOf(call, this.c.clock.now()),
+      setServing: (serving) => {
+        runtime.serving = serving;
+        if (runtime.state === 'running') this.setHealth(runtime, serving ? 'SERVING' : 'NOT_SERVING');
+      },
+      authorship: pluginAuthorship(plugin.name, this.c.authorship ?? NO_AUTHORSHIP, this.caKeys),
     };
     registerContext(container, context);
     return context;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { container as rootContainer } from 'tsyringe';
 import { silentLogger, type Logger } from '../log/logger';
 import type { ManualClock } from '../testing/manual-clock';
 import type { Caller } from '../transport/caller-identity';
-import type { G2gPlugin, PluginChannel, PluginContext } from './contract';
+import type { G2gPlugin, PluginAuthorship, PluginChannel, PluginContext } from './contract';
 import { FakeMembershipView } from './fakes/fake-membership';
 import { FakeChannelError, FakeNetwork } from './fakes/fake-network';
 import { FakePool } from './fakes/fake-pool';
@@ -68,6 +69,8 @@ export interface FakeContext<Config> {
   readonly context: PluginContext<Config>;
   readonly nodeId: string;
   readonly network: FakeNetwork;
+  /** What the plugin last said with `context.setServing` (true until it says otherwise). */
+  serving(): boolean;
   /** The network's clock (shared by every context on it). */
   readonly clock: ManualClock;
   /** The node-level channel (full topics): publish as another plugin or watch everything. */
@@ -85,6 +88,23 @@ export interface FakeContext<Config> {
 }
 
 let unnamed = 0;
+
+/**
+ * The kit's `context.authorship`: an HMAC keyed by node id and plugin name stands in for the node
+ * CA's RSA signature (same contract: only the node itself makes a signature that verifies as its
+ * own; a node the network does not hold is unknown).
+ */
+function fakeAuthorship(network: FakeNetwork, nodeId: string, plugin: string): PluginAuthorship {
+  const mac = (id: string, bytes: Uint8Array) => createHmac('sha256', `g2g-fake-node-key:${id}:${plugin}`).update(bytes).digest();
+  return {
+    sign: (bytes) => Promise.resolve(mac(nodeId, bytes)),
+    verify(id, bytes, signature) {
+      if (!network.has(id)) return 'unknown';
+      const expected = mac(id, bytes);
+      return signature.length === expected.length && timingSafeEqual(expected, signature) ? 'valid' : 'invalid';
+    },
+  };
+}
 
 export function createFakeContext<Config = Record<string, unknown>>(options: FakeContextOptions<Config> = {}): FakeContext<Config> {
   const manifest = options.pluginDir === undefined ? undefined : readManifest(options.pluginDir);
@@ -109,6 +129,7 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
   const server = new FakePluginServer(name, options.services ?? manifest?.services);
   network.attachServer(nodeId, server);
   const container = rootContainer.createChildContainer();
+  let servingNow = true;
   const context: PluginContext<Config> = {
     name,
     nodeId,
@@ -122,6 +143,10 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
     signal: controller.signal,
     container,
     callerOf: (call) => (call as { [FAKE_CALLER]?: Caller })[FAKE_CALLER] ?? options.caller,
+    setServing: (serving) => {
+      servingNow = serving;
+    },
+    authorship: fakeAuthorship(network, nodeId, name),
   };
   registerContext(container, context);
   const started: G2gPlugin[] = [];
@@ -131,6 +156,7 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
     nodeId,
     network,
     clock: network.clock,
+    serving: () => servingNow,
     nodeChannel,
     members,
     pool,

@@ -8,10 +8,10 @@ import { SeededRandom } from '../../src/testing/seeded-random';
 const DAY = 86_400_000;
 
 function put(key: string, value: string, wallMs: number, nodeId = 'n1'): KvEntry {
-  return { key, value: Buffer.from(value), deleted: false, version: { wallMs, counter: 0, nodeId } };
+  return { key, value: Buffer.from(value), deleted: false, version: { wallMs, counter: 0, nodeId }, signature: new Uint8Array(0) };
 }
 function del(key: string, wallMs: number, nodeId = 'n1'): KvEntry {
-  return { key, value: new Uint8Array(0), deleted: true, version: { wallMs, counter: 0, nodeId } };
+  return { key, value: new Uint8Array(0), deleted: true, version: { wallMs, counter: 0, nodeId }, signature: new Uint8Array(0) };
 }
 
 /** A node in memory: its state, how it applies entries, and its responder as a SyncPeer. */

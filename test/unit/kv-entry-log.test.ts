@@ -2,27 +2,47 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { KvEntry } from '../../plugins/kv/entry';
+import { compareVersions, type KvEntry } from '../../plugins/kv/entry';
 import { EntryLog, LOG_FILE } from '../../plugins/kv/entry-log';
 import { KvState } from '../../plugins/kv/kv-state';
 import { removeDir, tempDir } from '../helpers/node-process';
+import { ManualClock } from '../../src/testing/manual-clock';
+
+/** An authorship that signs nothing and takes every writer's word (this file tests storage, not authors). */
+const TRUST_ALL = { sign: async () => new Uint8Array(0), verify: () => 'valid' as const };
 
 function put(key: string, value: string, wallMs: number): KvEntry {
-  return { key, value: Buffer.from(value), deleted: false, version: { wallMs, counter: 0, nodeId: 'n1' } };
+  return { key, value: Buffer.from(value), deleted: false, version: { wallMs, counter: 0, nodeId: 'n1' }, signature: new Uint8Array(0) };
 }
 
 /** A state persisted by an EntryLog in `dir`, loaded from whatever is there. */
 async function openStore(dir: string, compactAfter = 1000) {
   const state = new KvState({ tombstoneRetentionMs: 86_400_000, nowMs: () => 1 });
-  const log = new EntryLog(dir, { fsync: true, compactAfter }, () => state.all());
+  const compactionErrors: unknown[] = [];
+  const log = new EntryLog(dir, { fsync: true, compactAfter, compactRetryMs: 1000 }, {
+    snapshotSource: (persisted) => overlay(state, persisted),
+    onCompactionError: (error) => compactionErrors.push(error),
+    now: () => 0,
+  });
   const loaded = await log.load();
   for (const e of loaded.entries) state.merge(e);
   await log.open();
+  // Persist, then apply (the replica's order).
   const write = async (e: KvEntry) => {
-    state.merge(e);
     await log.append(e);
+    state.merge(e);
   };
-  return { state, log, loaded, write };
+  return { state, log, loaded, write, compactionErrors };
+}
+
+/** The state with just-persisted entries laid over it (what the replica hands the log). */
+function overlay(state: KvState, persisted: readonly KvEntry[]): KvEntry[] {
+  const byKey = new Map([...state.all()].map((e) => [e.key, e]));
+  for (const e of persisted) {
+    const held = byKey.get(e.key);
+    if (!held || compareVersions(e.version, held.version) > 0) byKey.set(e.key, e);
+  }
+  return [...byKey.values()];
 }
 
 function dump(state: KvState): Record<string, string> {
@@ -34,7 +54,7 @@ test('a reopened store holds every acknowledged write, tombstones included', asy
   try {
     const a = await openStore(dir);
     await Promise.all([a.write(put('x', '1', 10)), a.write(put('y', '2', 11)), a.write(put('z', 'bytes\u0000\u00ff', 12))]);
-    await a.write({ key: 'y', value: new Uint8Array(0), deleted: true, version: { wallMs: 20, counter: 0, nodeId: 'n1' } });
+    await a.write({ key: 'y', value: new Uint8Array(0), deleted: true, version: { wallMs: 20, counter: 0, nodeId: 'n1' }, signature: new Uint8Array(0) });
     // Simulate a crash: no close(), so nothing but the log and the first snapshot is on disk.
     const b = await openStore(dir);
     assert.deepEqual(dump(b.state), { x: '1', y: '<deleted>', z: 'bytes\u0000\u00ff' });
@@ -125,7 +145,10 @@ test('a replica that applies an expired tombstone over an old value does not get
   const DAY = 86_400_000;
   const now = { ms: 10 * DAY };
   const open = async () => {
-    const r = new Replica({ nodeId: 'me', dir, wallClock: () => now.ms, publish: async () => undefined, log: silentLogger() }, { maxKeyBytes: 64, maxValueBytes: 64, tombstoneRetentionMs: DAY, fsync: false, compactAfter: 1000, skewWarningMs: 60_000 });
+    const r = new Replica(
+      { nodeId: 'me', dir, wallClock: () => now.ms, clock: new ManualClock(now.ms), publish: async () => undefined, authorship: TRUST_ALL, onWritable: () => undefined, log: silentLogger() },
+      { maxKeyBytes: 64, maxValueBytes: 64, tombstoneRetentionMs: DAY, fsync: false, compactAfter: 1000, maxClockDriftMs: 60_000, storageProbeMs: 1000 },
+    );
     await r.load();
     return r;
   };
@@ -133,7 +156,7 @@ test('a replica that applies an expired tombstone over an old value does not get
     const a = await open();
     await a.applyRemote([put('old', 'v', 1 * DAY)], 'peer');
     // A tombstone from day 2 arrives on day 10 (long collected elsewhere): it still deletes.
-    await a.applyRemote([{ key: 'old', value: new Uint8Array(0), deleted: true, version: { wallMs: 2 * DAY, counter: 0, nodeId: 'n2' } }], 'peer');
+    await a.applyRemote([{ key: 'old', value: new Uint8Array(0), deleted: true, version: { wallMs: 2 * DAY, counter: 0, nodeId: 'n2' }, signature: new Uint8Array(0) }], 'peer');
     assert.equal(a.state.get('old'), undefined);
     // Crash: no close. The restarted replica must not serve the value again.
     const b = await open();

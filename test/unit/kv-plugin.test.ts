@@ -24,6 +24,8 @@ const CONFIG: KvConfig = {
   compactAfter: 1000,
   watchQueueLimit: 100,
   clockOffset: 0,
+  maxClockDrift: MINUTE,
+  storageProbeInterval: 1000,
 };
 
 type Unary = (request: object) => Promise<Record<string, unknown>>;
@@ -56,24 +58,31 @@ async function cluster(n: number, configs: Partial<KvConfig>[] = []) {
   const network = new FakeNetwork({ clock: new ManualClock(START) });
   const nodes: FakeContext<KvConfig>[] = [];
   for (let i = 0; i < n; i++) nodes.push(createFakeContext<KvConfig>({ name: 'kv', services: SERVICES, network, config: { ...CONFIG, ...configs[i] } }));
-  for (const node of nodes) await node.start(KvPlugin);
-  return { network, nodes, dispose: () => Promise.all(nodes.map((x) => x.dispose())) };
+  const plugins: KvPlugin[] = [];
+  for (const node of nodes) plugins.push(await node.start(KvPlugin));
+  // Channel entries are applied once on disk: deliver, wait for the disk, until nothing moves.
+  const settle = async () => {
+    await network.settle();
+    await Promise.all(plugins.map((p) => p.settled()));
+    await network.settle();
+  };
+  return { network, nodes, plugins, settle, dispose: () => Promise.all(nodes.map((x) => x.dispose())) };
 }
 
 const put = (node: FakeContext<KvConfig>, key: string, v: string) => api(node).Put({ key, value: Buffer.from(v) });
 
 test('a write on one node is served by every node (over the channel), deletes too', async () => {
-  const { network, nodes, dispose } = await cluster(3);
+  const { nodes, settle, dispose } = await cluster(3);
   try {
     const [a, b, c] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>, FakeContext<KvConfig>];
     const reply = (await put(a, 'color', 'blue')) as { version: { nodeId: string; wallMs: number } };
     assert.equal(reply.version.nodeId, a.nodeId);
-    await network.settle();
+    await settle();
     assert.equal(await value(b, 'color'), 'blue');
     assert.equal(await value(c, 'color'), 'blue');
     const deleted = (await api(b).Delete({ key: 'color' })) as { existed: boolean };
     assert.equal(deleted.existed, true);
-    await network.settle();
+    await settle();
     for (const node of nodes) assert.equal(await value(node, 'color'), undefined);
   } finally {
     await dispose();
@@ -99,12 +108,12 @@ test('bad keys and values are refused with INVALID_ARGUMENT and a stable code', 
 });
 
 test('concurrent writes of one key on 3 nodes converge to the same winner everywhere', async () => {
-  const { network, nodes, dispose } = await cluster(3);
+  const { nodes, settle, dispose } = await cluster(3);
   try {
     // All three write at the same wall-clock time, before hearing each other.
     await Promise.all(nodes.map((node, i) => put(node, 'leader', `node-${i + 1}`)));
     for (let i = 0; i < 20; i++) await Promise.all(nodes.map((node, j) => put(node, `k${i}`, `from-${j}`)));
-    await network.settle();
+    await settle();
     const views = await Promise.all(nodes.map(listAll));
     assert.deepEqual(views[1], views[0]);
     assert.deepEqual(views[2], views[0]);
@@ -116,16 +125,16 @@ test('concurrent writes of one key on 3 nodes converge to the same winner everyw
 });
 
 test('a node whose wall clock is 10 minutes fast does not win with an older write', async () => {
-  const { network, nodes, dispose } = await cluster(2, [{ clockOffset: 10 * MINUTE }, {}]);
+  const { network, nodes, settle, dispose } = await cluster(2, [{ clockOffset: 10 * MINUTE, maxClockDrift: 20 * MINUTE }, { maxClockDrift: 20 * MINUTE }]);
   try {
     const [fast, honest] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>];
     const first = (await put(fast, 'config', 'old')) as { version: { wallMs: number } };
     assert.equal(first.version.wallMs, START + 10 * MINUTE);
-    await network.settle();
+    await settle();
     network.clock.advance(1_000); // one real second later, the honest node overwrites it
     const second = (await put(honest, 'config', 'new')) as { version: { wallMs: number; counter: number } };
     assert.ok(second.version.wallMs >= first.version.wallMs, 'the honest node stamps after what it has seen');
-    await network.settle();
+    await settle();
     assert.equal(await value(fast, 'config'), 'new');
     assert.equal(await value(honest, 'config'), 'new');
   } finally {
@@ -134,11 +143,11 @@ test('a node whose wall clock is 10 minutes fast does not win with an older writ
 });
 
 test('a partition that heals converges: the channel repairs what each side missed', async () => {
-  const { network, nodes, dispose } = await cluster(3);
+  const { network, nodes, settle, dispose } = await cluster(3);
   try {
     const [a, b, c] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>, FakeContext<KvConfig>];
     await put(a, 'shared', 'before');
-    await network.settle();
+    await settle();
     network.partition([a.nodeId], [b.nodeId, c.nodeId]);
     network.clock.advance(1_000);
     await put(a, 'shared', 'minority');
@@ -146,10 +155,10 @@ test('a partition that heals converges: the channel repairs what each side misse
     network.clock.advance(1_000);
     await put(b, 'shared', 'majority-later');
     await put(c, 'only-c', '1');
-    await network.settle();
+    await settle();
     assert.equal(await value(a, 'only-c'), undefined, 'cut off');
     network.heal();
-    await network.settle();
+    await settle();
     const views = await Promise.all(nodes.map(listAll));
     assert.deepEqual(views[0], ['only-a=1', 'only-c=1', 'shared=majority-later']);
     assert.deepEqual(views[1], views[0]);
@@ -160,21 +169,21 @@ test('a partition that heals converges: the channel repairs what each side misse
 });
 
 test('a node that was away (no channel messages at all) catches up by anti-entropy when it comes back', async () => {
-  const { network, nodes, dispose } = await cluster(3);
+  const { network, nodes, settle, dispose } = await cluster(3);
   try {
     const [a, b, c] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>, FakeContext<KvConfig>];
     await put(a, 'k1', 'v1');
-    await network.settle();
+    await settle();
     network.setState(c.nodeId, 'dead'); // the channel skips it: nothing is held for it
     await put(a, 'k1', 'v1-updated');
     await put(b, 'k2', 'v2');
     await api(a).Delete({ key: 'k1' });
-    await network.settle();
+    await settle();
     assert.equal(await value(c, 'k1'), 'v1');
     network.setState(c.nodeId, 'alive'); // a and b see it come back and sync with it
     await eventually('the returning node converges', async () => {
       network.clock.advance(1_000);
-      await network.settle();
+      await settle();
       return JSON.stringify(await listAll(c)) === JSON.stringify(await listAll(a));
     }, 10_000, 20);
     assert.deepEqual(await listAll(c), ['k2=v2']);
@@ -220,15 +229,15 @@ test('a restarted node serves its data at once from the data dir, then catches u
 });
 
 test('KeyValueSync refuses callers that are not members; a write published for another node is dropped', async () => {
-  const { network, nodes, dispose } = await cluster(2);
+  const { nodes, settle, dispose } = await cluster(2);
   try {
     const [a, b] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>];
     const sync = stubClient(KEY_VALUE_SYNC_SERVICE, a.server.implementation(KEY_VALUE_SYNC_SERVICE)!, { kind: 'operator', name: 'mallory', nodeId: a.nodeId }) as unknown as Record<string, Function>;
     const refused = await new Promise<grpc.ServiceError>((resolve) => sync.Push!({ entries: [] }, (e: grpc.ServiceError) => resolve(e)));
     assert.equal(refused.code, grpc.status.PERMISSION_DENIED);
     // b publishes (signed as b) a write claiming to be a's.
-    await b.nodeChannel.publish('kv/entries', encodeEntry({ key: 'forged', value: Buffer.from('x'), deleted: false, version: { wallMs: START, counter: 0, nodeId: a.nodeId } }));
-    await network.settle();
+    await b.nodeChannel.publish('kv/entries', encodeEntry({ key: 'forged', value: Buffer.from('x'), deleted: false, version: { wallMs: START, counter: 0, nodeId: a.nodeId }, signature: new Uint8Array(0) }));
+    await settle();
     assert.equal(await value(a, 'forged'), undefined);
   } finally {
     await dispose();
@@ -250,7 +259,7 @@ function fakeStream(request: object) {
 }
 
 test('Watch streams the initial entries and then the changes under its prefix, and ends cleanly when the plugin stops', async () => {
-  const { network, nodes, dispose } = await cluster(2);
+  const { nodes, settle, dispose } = await cluster(2);
   try {
     const [a, b] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>];
     await put(a, 'app/one', '1');
@@ -260,7 +269,7 @@ test('Watch streams the initial entries and then the changes under its prefix, a
     await put(b, 'app/two', '2'); // from another node, over the channel
     await put(a, 'elsewhere', 'y');
     await api(a).Delete({ key: 'app/one' });
-    await network.settle();
+    await settle();
     assert.deepEqual(stream.written.map((m) => [m.type, m.entry.key]), [
       ['EVENT_TYPE_PUT', 'app/one'],
       ['EVENT_TYPE_PUT', 'app/two'],

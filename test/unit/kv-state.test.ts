@@ -7,11 +7,11 @@ import { SeededRandom } from '../../src/testing/seeded-random';
 const DAY = 86_400_000;
 
 function put(key: string, value: string, wallMs: number, nodeId = 'n1', counter = 0): KvEntry {
-  return { key, value: Buffer.from(value), deleted: false, version: { wallMs, counter, nodeId } };
+  return { key, value: Buffer.from(value), deleted: false, version: { wallMs, counter, nodeId }, signature: new Uint8Array(0) };
 }
 
 function del(key: string, wallMs: number, nodeId = 'n1', counter = 0): KvEntry {
-  return { key, value: new Uint8Array(0), deleted: true, version: { wallMs, counter, nodeId } };
+  return { key, value: new Uint8Array(0), deleted: true, version: { wallMs, counter, nodeId }, signature: new Uint8Array(0) };
 }
 
 function newState(now = { ms: 1_000 }, retentionMs = DAY): KvState {
