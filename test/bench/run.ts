@@ -19,6 +19,7 @@ import { poolOverheadTable, runPoolOverhead } from './pool-overhead.bench';
 import { runSpatialGossip, spatialGossipTable } from './spatial-gossip.bench';
 import { kvStoreTable, runKvStore } from './kv-store.bench';
 import { memberlistCompareTable, runMemberlistCompare } from './memberlist-compare.bench';
+import { cluster100Table, runCluster100 } from './cluster-100.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
@@ -60,6 +61,8 @@ const BENCHMARKS = {
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
   // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, issue 12's ratios.
   'memberlist-compare': { run: runMemberlistCompare, table: memberlistCompareTable as (r: unknown) => string, title: '17. g2g versus hashicorp/memberlist, 16 processes each' },
+  // Opt-in (5 to 15 min, loads the whole machine): 100 g2g node processes, issue 12's second target.
+  'cluster-100': { run: runCluster100, table: cluster100Table as (r: unknown) => string, title: '18. 100 node processes on one machine' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
 const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip', 'cert-spread-sim', 'trust-bundle', 'cert-spread-cluster'];
