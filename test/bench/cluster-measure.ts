@@ -19,6 +19,8 @@ export interface MeasuredCluster {
   killLast(): Promise<() => Promise<boolean>>;
   /** Per live node, event-loop lag p99 (ms) since the previous call; absent when not measurable. */
   lagP99Ms?(): Promise<(number | undefined)[]>;
+  /** Suspicions raised by all nodes since they started (their own counters); undefined when not exposed. */
+  suspicionsCounted?(): Promise<number | undefined>;
 }
 
 export interface MeasureOptions {
@@ -50,24 +52,27 @@ export interface IdleFigures {
 
 export interface ClusterFigures {
   nodes: number;
-  /** NaN when the full view was not reached within its timeout. */
-  fullViewMs: number;
+  /** null when the full view was not reached within its timeout (null, not NaN: results travel as JSON). */
+  fullViewMs: number | null;
   idle: IdleFigures;
-  /** NaN when not every survivor listed the victim dead within the timeout. */
-  detectionMs: number;
+  /** null when not every survivor listed the victim dead within the timeout. */
+  detectionMs: number | null;
+  /** Suspicions the nodes counted before the kill (all of them false ones); null when not exposed. */
+  suspicionsBeforeKill: number | null;
 }
 
 export async function measureCluster(cluster: MeasuredCluster, o: MeasureOptions): Promise<ClusterFigures> {
   const pids = cluster.pids();
-  const fullViewMs = await waitUntil(() => cluster.fullView(), o.fullViewTimeoutMs, o.pollMs);
-  o.log(`full view: ${Number.isNaN(fullViewMs) ? `NOT reached in ${o.fullViewTimeoutMs} ms` : `${fullViewMs} ms`}`);
+  const fullViewMs = reached(await waitUntil(() => cluster.fullView(), o.fullViewTimeoutMs, o.pollMs));
+  o.log(`full view: ${fullViewMs === null ? `NOT reached in ${o.fullViewTimeoutMs} ms` : `${fullViewMs} ms`}`);
   await sleep(o.settleMs);
   const idle = await measureIdle(cluster, pids, o);
   o.log(`idle: ${JSON.stringify(idle)}`);
+  const suspicionsBeforeKill = (await cluster.suspicionsCounted?.()) ?? null;
   const seenDead = await cluster.killLast();
-  const detectionMs = await waitUntil(seenDead, o.detectionTimeoutMs, o.pollMs);
-  o.log(`kill -9 seen dead by all: ${Number.isNaN(detectionMs) ? `NOT within ${o.detectionTimeoutMs} ms` : `${detectionMs} ms`}`);
-  return { nodes: pids.length, fullViewMs, idle, detectionMs };
+  const detectionMs = reached(await waitUntil(seenDead, o.detectionTimeoutMs, o.pollMs));
+  o.log(`kill -9 seen dead by all: ${detectionMs === null ? `NOT within ${o.detectionTimeoutMs} ms` : `${detectionMs} ms`}`);
+  return { nodes: pids.length, fullViewMs, idle, detectionMs, suspicionsBeforeKill };
 }
 
 async function measureIdle(cluster: MeasuredCluster, pids: number[], o: MeasureOptions): Promise<IdleFigures> {
@@ -92,6 +97,10 @@ async function measureIdle(cluster: MeasuredCluster, pids: number[], o: MeasureO
     rssMb: { median: round(median(rss), 1), max: round(Math.max(...rss), 1) },
     lagP99Ms: lags.length === pids.length ? { median: round(median(lags), 2), max: round(Math.max(...lags), 2) } : null,
   };
+}
+
+function reached(ms: number): number | null {
+  return Number.isNaN(ms) ? null : ms;
 }
 
 export function sleep(ms: number): Promise<void> {

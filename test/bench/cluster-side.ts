@@ -16,6 +16,8 @@ export interface SideSpec {
   nodes: number;
   /** g2g joiners started at once. */
   batch?: number;
+  /** g2g: no further batch after this long (ScaleClusterOptions.startBudgetMs). */
+  startBudgetMs?: number;
   /** The memberlist node binary. */
   binary?: string;
   measure: Omit<MeasureOptions, 'log'>;
@@ -43,9 +45,9 @@ async function main(spec: SideSpec): Promise<SideResult> {
       cluster.stop();
     }
   }
-  const { cluster, allServingMs } = await ScaleCluster.start(spec.nodes, { batch: spec.batch, log });
+  const { cluster, allServingMs } = await ScaleCluster.start(spec.nodes, { batch: spec.batch, startBudgetMs: spec.startBudgetMs, log });
   try {
-    log(`${spec.nodes} serving after ${allServingMs} ms`);
+    log(`${cluster.nodes.length} serving after ${allServingMs} ms`);
     const figures = await measureCluster(cluster, measure);
     const f = cluster.falseSuspicions;
     return { side: spec.side, allServingMs, ...figures, falseSuspicions: { count: f.length, subjects: new Set(f.map((x) => x.subject)).size, first: f[0] ?? null } };

@@ -19,12 +19,14 @@ import { poolOverheadTable, runPoolOverhead } from './pool-overhead.bench';
 import { runSpatialGossip, spatialGossipTable } from './spatial-gossip.bench';
 import { kvStoreTable, runKvStore } from './kv-store.bench';
 import { memberlistCompareTable, runMemberlistCompare } from './memberlist-compare.bench';
+import { cluster100Table, runCluster100 } from './cluster-100.bench';
+import { runSimScale, simScaleTable } from './sim-scale.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
  * cert-spread-sim, trust-bundle, cert-spread-cluster) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and the opt-in ones (host-cost-breakdown,
- * kv-store, memberlist-compare, cluster-100).
+ * kv-store, memberlist-compare, cluster-100, sim-scale).
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
  * failing exit code: a benchmark on a shared 2-core machine is evidence, not a gate.
@@ -60,6 +62,10 @@ const BENCHMARKS = {
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
   // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, issue 12's ratios.
   'memberlist-compare': { run: runMemberlistCompare, table: memberlistCompareTable as (r: unknown) => string, title: '17. g2g versus hashicorp/memberlist, 16 processes each' },
+  // Opt-in (5 to 15 min, loads the whole machine): 100 g2g node processes, issue 12's second target.
+  'cluster-100': { run: runCluster100, table: cluster100Table as (r: unknown) => string, title: '18. 100 node processes on one machine' },
+  // Opt-in (up to about 20 min with today's membership, bounded per N): issue 12's simulation targets at 1,000 and 10,000.
+  'sim-scale': { run: runSimScale, table: simScaleTable as (r: unknown) => string, title: '19. Simulated membership at 1,000 and 10,000 nodes: rounds, bytes, false deaths' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
 const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip', 'cert-spread-sim', 'trust-bundle', 'cert-spread-cluster'];

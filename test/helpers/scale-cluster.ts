@@ -27,6 +27,12 @@ export interface ScaleClusterOptions {
   log?: (line: string) => void;
   /** Bound on each node's start (spawn → serving). */
   startTimeoutMs?: number;
+  /**
+   * No further batch is started after this long (from the first joiner's spawn): the cluster is
+   * then smaller than asked (`cluster.nodes.length`), so that a machine that cannot start them
+   * all still yields figures for the nodes it did start. Unbounded by default.
+   */
+  startBudgetMs?: number;
 }
 
 const ALIVE = 'MEMBER_STATE_ALIVE';
@@ -56,6 +62,10 @@ export class ScaleCluster {
       const ticket = await reusableTicket(nodes[0]!.dataDir);
       const t = Date.now();
       while (nodes.length < n) {
+        if (options.startBudgetMs !== undefined && Date.now() - t > options.startBudgetMs) {
+          log(`scale-cluster: start budget of ${options.startBudgetMs} ms spent with ${nodes.length}/${n} serving; starting no more`);
+          break;
+        }
         const count = Math.min(batch, n - nodes.length);
         // allSettled: a failed start must not orphan its batch-mates that did start.
         const results = await Promise.allSettled(Array.from({ length: count }, () => startNodeProcess({ args, env: { G2G_JOIN: ticket }, timeoutMs: startTimeoutMs })));
@@ -139,6 +149,22 @@ export class ScaleCluster {
         return m ? Math.max(0, Number(m[1]) * 1000 - LAG_SAMPLING_MS) : undefined;
       }),
     );
+  }
+
+  /**
+   * Suspicions the live nodes have raised since they started, summed from their
+   * `g2g_gossip_suspicions_total` metric (the gossip counters of issue 12), or undefined while
+   * no node exposes it. Unlike polling members, it misses no suspicion refuted between polls.
+   */
+  async suspicionsCounted(): Promise<number | undefined> {
+    const counts = await Promise.all(
+      this.live().map(async (n) => {
+        const text = await scrapeMetrics(n.facts.metricsPort).catch(() => '');
+        const values = [...text.matchAll(/^g2g_gossip_suspicions_total(?:\{[^}]*\})? (\S+)$/gm)].map((m) => Number(m[1]));
+        return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
+      }),
+    );
+    return counts.some((c) => c === undefined) ? undefined : counts.reduce<number>((a, b) => a + b!, 0);
   }
 
   /** Kills every process by pid and removes its data dir (idempotent). */
