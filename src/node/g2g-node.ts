@@ -376,6 +376,7 @@ export class G2gNode {
       registerPort,
       gossipPort,
       healthPort,
+      healthHost: config.healthHost,
       metricsPort,
       caFingerprint: ca.fingerprint,
       startedAt: new Date(this.startedAt).toISOString(),
