@@ -16,6 +16,7 @@ import { peersCommand } from './commands/peers';
 import { pluginsCommand } from './commands/plugins';
 import { removeCommand } from './commands/remove';
 import { monitorCommand } from './commands/monitor';
+import { healthCommand } from './commands/health';
 
 /** Builds the `g2g` program. Output goes to `out`; errors are returned, not printed, by commander. */
 export function buildProgram(): Command {
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) => {
       process.stdout.write(opts.json ? `${JSON.stringify({ version: VERSION, node: process.version })}\n` : `g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand, monitorCommand]) add(program);
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand, monitorCommand, healthCommand]) add(program);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ writeErr: () => undefined });
     command.commands.forEach(quiet);

@@ -25,6 +25,9 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     caRotationGrace: 6 * HOUR,
     // In-flight calls over high-latency, lossy links take longer to finish.
     drainTimeout: 30 * SECOND,
+    // A service join is a TLS handshake and an exchange across slow links; islands are rarer
+    // than on a LAN's rolling restarts, so merging a minute later is an acceptable price.
+    serviceJoinInterval: MINUTE,
   },
 
   local: {
@@ -39,5 +42,7 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     caRotationGrace: 90 * SECOND,
     // Ctrl-C and test teardown should not wait for slow calls.
     drainTimeout: 2 * SECOND,
+    // Islands of a test or laptop cluster merge within seconds.
+    serviceJoinInterval: 2 * SECOND,
   },
 };

@@ -39,6 +39,8 @@ export interface G2gConfig {
   readonly join: string;
   readonly token: string;
   readonly services: string[];
+  readonly serviceJoinInterval: number;
+  readonly serviceJoinJitter: number;
   /** Absolute paths. */
   readonly pluginsDir: string[];
   readonly pluginsEnabled: string[];
@@ -313,7 +315,7 @@ export const configSchema: ConfigSchema = {
     arg: 'join',
   },
   token: {
-    doc: 'Token (<id>.<secret>) this node presents when it registers through the well-known services rather than with a join ticket. Secret: prefer the env var or the file over the command line, which other local users can read.',
+    doc: 'Token (<id>.<secret>) this node presents when it registers through the well-known services rather than with a join ticket, and accepts from others: it is seeded into the node\'s token store as a server token (kubeadm init --token), so identical pods given the same token from a Secret admit each other and the first one to start bootstraps the network alone. A token revoked on the network stays revoked (a restart does not bring it back). Secret: prefer the env var or the file over the command line, which other local users can read.',
     format: 'g2g-token',
     default: '',
     defaultText: 'none',
@@ -328,6 +330,24 @@ export const configSchema: ConfigSchema = {
     defaultText: 'none',
     env: 'G2G_SERVICES',
     arg: 'services',
+  },
+  serviceJoinInterval: {
+    doc: 'Mean time between periodic joins of the services (this node\'s and those members publish). Each round opens one connection per service: WhoAmI says which node answered; a member costs one gossip exchange, a node of another island of the same cluster a register handshake (with token), after which the two networks merge. Shorter merges islands and recovers from partitions sooner; longer costs fewer TLS handshakes on the services\' nodes (N nodes make N / interval of them).',
+    format: 'g2g-duration',
+    min: SECOND,
+    max: MAX_TIMER_MS,
+    default: 30 * SECOND,
+    env: 'G2G_SERVICE_JOIN_INTERVAL',
+    arg: 'service-join-interval',
+  },
+  serviceJoinJitter: {
+    doc: 'Random spread of each wait between service joins, as a fraction of serviceJoinInterval (0 to 0.5): each wait is uniform in interval × (1 ± jitter). Spread keeps pods started together from hitting the service in step; 0 makes the rounds periodic.',
+    format: 'g2g-number',
+    min: 0,
+    max: 0.5,
+    default: 0.2,
+    env: 'G2G_SERVICE_JOIN_JITTER',
+    arg: 'service-join-jitter',
   },
   pluginsDir: {
     doc: 'Directories (comma-separated) searched for plugins besides the package\'s own plugins/: each is a plugin folder (it holds g2g-plugin.json) or a directory of plugin folders. Plugins run inside the node with its identity and data dir, so list only directories you trust. Relative paths are resolved against the working directory.',

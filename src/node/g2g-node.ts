@@ -23,6 +23,7 @@ import { adminHandlers } from '../admin/admin-service';
 import { watchEventsHandler } from '../admin/watch-events';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
+import { seedBootstrapToken } from '../tokens/bootstrap-token';
 import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
 import { gossipHandlers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
@@ -210,6 +211,8 @@ export class G2gNode {
     this.log.info({ nodeId: ca.nodeId, created, caFingerprint: ca.fingerprint }, created ? 'created node identity' : 'loaded node identity');
     this.addresses = advertisedAddresses(config.host, config.advertise);
     this.tokenStore = await TokenStore.open({ dataDir: config.dataDir, origin: ca.nodeId, clock: this.clock, log: this.deps.log.child({ component: 'tokens' }) });
+    // Before the register port listens: identical pods admit each other with the token they join with.
+    if (config.token) await seedBootstrapToken(this.tokenStore, config.token, { origin: ca.nodeId, clock: this.clock, log: this.deps.log.child({ component: 'tokens' }) });
     this.caRotator = new CaRotator(ca, rotation, {
       dataDir: config.dataDir,
       clock: this.clock,
@@ -263,6 +266,7 @@ export class G2gNode {
         // The pool starts after membership (it needs the members): read it lazily.
         distance: (nodeId) => this.pool?.rttOf(nodeId),
         caRejoin: config.caRejoin,
+        serviceJoin: { intervalMs: config.serviceJoinInterval, jitter: config.serviceJoinJitter },
       },
       config.profile,
     );
@@ -462,6 +466,7 @@ export class G2gNode {
       registerPort,
       gossipPort,
       healthPort,
+      healthHost: config.healthHost,
       metricsPort,
       caFingerprint: ca.fingerprint,
       startedAt: new Date(this.startedAt).toISOString(),

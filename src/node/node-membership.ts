@@ -7,12 +7,15 @@ import type { NodeMode, NodeRecord } from '../membership/node-record';
 import { membershipOptions, type MembershipOptions } from '../membership/options';
 import { CaRecordAuthenticator } from '../membership/record-authenticator';
 import { targetOf, type GossipHandler } from '../membership/transport';
-import { joinTargets, joinWithTicket, type JoinSuccess, type SeedIdentity } from '../register/join-client';
+import { describeFailure, joinTargets, joinWithTicket, type SeedIdentity } from '../register/join-client';
+import type { JoinWelcomeResult } from '../register/join-handshake';
+import { identifyService, serviceJoinTargets } from '../register/service-client';
+import { anotherNodeAnswered, ServiceJoiner, type ServiceJoinOutcome } from './service-joiner';
 import { caSigner } from '../register/join-handshake';
 import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
 import type { ReadmitOutcome, ReadmitRequest } from '../register/rejoin-service';
 import { rejoinTargets, type RejoinTarget } from '../register/rejoin-client';
-import { InvalidRecordError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
+import { InvalidRecordError, JoinFailedError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
 import { formatTicketAddress } from '../register/join-ticket';
 import { NodeStateError } from '../errors';
 import { isServiceAddress } from '../config/formats';
@@ -49,15 +52,29 @@ export interface NodeMembershipComponents {
    * Register.Rejoin ('proof', the default) or needs a new ticket ('ticket').
    */
   caRejoin?: 'proof' | 'ticket';
+  /** Periodic service joins (serviceJoinInterval, serviceJoinJitter); none when absent. */
+  serviceJoin?: { intervalMs: number; jitter: number };
 }
 
 export interface JoinSettings {
   /** A join ticket (used only when no known peer answers: a ticket is usually single-use). */
   ticket: string;
-  /** Well-known register addresses, joined with `token`. */
+  /** Well-known register addresses, joined with `token` (at start, then periodically). */
   services: readonly string[];
   token: string;
 }
+
+/** Attempts per service address and round while it routes us to ourselves or to nothing. */
+const SERVICE_ATTEMPTS = 3;
+/** Most service addresses tried per round (ours first, then those members publish). */
+const MAX_SERVICES_PER_ROUND = 4;
+/**
+ * Refusals that another node of the same network would repeat (a token it does not accept, another
+ * cluster, a proxy that terminates TLS, our gossip port unreachable from it): a node that meets
+ * one with no peer yet must not start a network of its own, or it would be an island that never
+ * merges. Busy, throttled and timed-out answers are transient, like no answer at all.
+ */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['ERR_JOIN_UNREACHABLE', 'ERR_JOIN_BUSY', 'ERR_JOIN_THROTTLED', 'ERR_JOIN_TIMEOUT', 'GRPC_RESOURCE_EXHAUSTED', 'GRPC_UNAVAILABLE', 'GRPC_DEADLINE_EXCEEDED']);
 
 /** Peers handed to a newcomer in its welcome. */
 const WELCOME_SAMPLE = 32;
@@ -109,6 +126,7 @@ export class NodeMembership {
   private readonly rejoinedCas = new Map<string, string>();
   private rejoining = false;
   private lastRejoinAttemptMs = 0;
+  private serviceJoiner: ServiceJoiner | undefined;
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
     this.options = membershipOptions(overrides, profile);
@@ -165,6 +183,8 @@ export class NodeMembership {
   async joinAtStart(settings: JoinSettings): Promise<{ via: string; failures: string[] }> {
     const failures: string[] = [];
     const membership = this.running();
+    // Periodic joins whatever happens at start: they are how islands merge later.
+    const joiner = this.startServiceJoins(settings);
     const known = this.persisted.filter((r) => r.nodeId !== this.c.ca.nodeId && r.cluster === this.c.cluster && !membership.removalOf(r.nodeId));
     if (known.length > 0) {
       for (const record of known) this.c.trust.set(record.nodeId, caPins(record));
@@ -182,25 +202,92 @@ export class NodeMembership {
     if (settings.ticket) {
       try {
         const success = await joinWithTicket(settings.ticket, this.joinOptions());
-        await this.welcomed(success);
+        await this.welcomed(success.welcome);
         return { via: `ticket (${success.address})`, failures };
       } catch (error) {
         failures.push(`ticket: ${(error as Error).message}`);
       }
     }
-    if (settings.services.length > 0 && settings.token) {
-      try {
-        const success = await joinTargets(settings.services.map((address) => ({ address })), settings.token, this.joinOptions());
-        await this.welcomed(success);
-        return { via: `service ${success.address}`, failures };
-      } catch (error) {
-        failures.push(`services: ${(error as Error).message}`);
+    if (joiner && settings.services.length > 0 && (settings.token || membership.members().length > 0)) {
+      const round = await joiner.round();
+      const landed = round.outcomes.find(({ outcome }) => outcome.kind === 'joined' || outcome.kind === 'exchanged');
+      if (landed) return { via: `service ${landed.address}`, failures };
+      for (const { address, outcome } of round.outcomes) failures.push(`service ${address}: ${describeOutcome(outcome)}`);
+      // Nothing but ourselves (or nothing ready) behind the services: with a token we were given,
+      // we are the first node (kubeadm init --token). The periodic joins find the others later.
+      if (settings.token && !anotherNodeAnswered(round) && membership.members().length === 0) {
+        this.log.info({ services: settings.services, failures, retryEveryMs: joiner.options.intervalMs }, 'no other node answered at the services: starting as the first node, and joining them periodically');
+        return { via: 'none (first node; services answered by no other node)', failures };
       }
     }
     if (failures.length > 0 && membership.members().length === 0) {
       throw new JoinConnectBackError(`could not join the network: ${failures.join('; ')}`);
     }
     return { via: 'none (first node)', failures };
+  }
+
+  /**
+   * Creates and starts the periodic service joins (the first round is the caller's, at start).
+   * They run even with no service configured: members may publish services (the seed's exchange
+   * of service lists). Undefined when periodic joins are off (no serviceJoin settings).
+   */
+  private startServiceJoins(settings: JoinSettings): ServiceJoiner | undefined {
+    const options = this.c.serviceJoin;
+    if (!options || this.serviceJoiner) return this.serviceJoiner;
+    this.serviceJoiner = new ServiceJoiner(
+      {
+        clock: this.c.clock,
+        random: this.c.random,
+        log: this.log,
+        services: () => this.serviceAddresses(settings.services),
+        attempt: (address) => this.attemptService(address, settings.token),
+      },
+      { ...options, attemptsPerService: SERVICE_ATTEMPTS, maxServicesPerRound: MAX_SERVICES_PER_ROUND },
+    );
+    this.serviceJoiner.start();
+    return this.serviceJoiner;
+  }
+
+  /** Ours first, then the well-known addresses members publish in their records (the seed's service exchange). */
+  private serviceAddresses(own: readonly string[]): string[] {
+    const published = this.members()
+      .filter((m) => m.state === 'alive')
+      .flatMap((m) => m.record.services)
+      .filter(isServiceAddress);
+    return [...new Set([...own, ...published])];
+  }
+
+  /**
+   * One attempt at a service address: WhoAmI says who answered; ourselves, a member (one exchange
+   * with it over the gossip port), or a node we do not know (the register handshake with our
+   * token at its own register addresses, then its sample of peers: two networks of the cluster
+   * merge).
+   */
+  private async attemptService(address: string, token: string): Promise<ServiceJoinOutcome> {
+    const membership = this.membership;
+    if (!membership?.running) return { kind: 'failed', answered: false, code: 'ERR_NODE_STATE', message: 'membership is not running' };
+    try {
+      const node = await identifyService(address);
+      if (node.nodeId === this.c.ca.nodeId) return { kind: 'self' };
+      if (node.cluster !== this.c.cluster) return { kind: 'failed', answered: true, code: 'ERR_CLUSTER_MISMATCH', message: `node ${node.nodeId} behind ${address} is in cluster "${node.cluster}", not "${this.c.cluster}"` };
+      if (membership.removalOf(node.nodeId)) return { kind: 'skipped', nodeId: node.nodeId, reason: 'it was removed from the network' };
+      const member = membership.member(node.nodeId);
+      if (member) {
+        const result = await membership.join([member.record]);
+        if (result.joined.length > 0) return { kind: 'exchanged', nodeId: node.nodeId };
+        const error = result.failures[0]?.error as Error | undefined;
+        return { kind: 'failed', answered: false, code: 'ERR_EXCHANGE_FAILED', message: `exchange with member ${node.nodeId}: ${error?.message ?? 'no answer'}` };
+      }
+      if (!token) return { kind: 'skipped', nodeId: node.nodeId, reason: 'a node this one does not know, and no token (G2G_TOKEN) to join it with' };
+      const success = await joinTargets(serviceJoinTargets(address, node), token, this.joinOptions());
+      await this.welcomed(success.welcome);
+      return { kind: 'joined', nodeId: node.nodeId };
+    } catch (error) {
+      // Of several addresses, the refusal that says most (the service address may reach another node).
+      const failures = error instanceof JoinFailedError ? error.failures : [describeFailure(address, error)];
+      const failure = failures.find((f) => !TRANSIENT_CODES.has(f.code)) ?? failures[failures.length - 1]!;
+      return { kind: 'failed', answered: !TRANSIENT_CODES.has(failure.code), code: failure.code, message: failure.message };
+    }
   }
 
   private joinOptions() {
@@ -220,7 +307,7 @@ export class NodeMembership {
   }
 
   /** Takes in a welcome: the node and its sample of peers, and our address as it saw us. */
-  private async welcomed({ welcome }: JoinSuccess): Promise<void> {
+  private async welcomed(welcome: JoinWelcomeResult): Promise<void> {
     const membership = this.running();
     if (welcome.connectBackError && this.c.mode === 'server') {
       throw new JoinConnectBackError(`the node could not reach our gossip port: ${welcome.connectBackError}`);
@@ -552,6 +639,7 @@ export class NodeMembership {
   }
 
   private shutdown(): void {
+    this.serviceJoiner?.stop();
     this.sweepTimer?.cancel();
     this.persistTimer?.cancel();
     for (const timer of this.untrustTimers.values()) timer.cancel();
@@ -643,6 +731,19 @@ export class NodeMembership {
     await writeKnownPeers(this.c.dataDir, { version: membership.localRecord().version, peers, removals: membership.removals() }).catch((error: unknown) =>
       this.log.warn({ err: (error as Error).message }, 'could not save known peers'),
     );
+  }
+}
+
+function describeOutcome(outcome: ServiceJoinOutcome): string {
+  switch (outcome.kind) {
+    case 'self':
+      return 'routed this node to itself';
+    case 'skipped':
+      return `skipped node ${outcome.nodeId}: ${outcome.reason}`;
+    case 'failed':
+      return `${outcome.message} [${outcome.code}]`;
+    default:
+      return `${outcome.kind} ${outcome.nodeId}`;
   }
 }
 

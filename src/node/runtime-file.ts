@@ -10,6 +10,8 @@ export interface RuntimeFacts {
   registerPort: number;
   gossipPort: number;
   healthPort: number | null;
+  /** Where the health port listens (absent in files written before it was recorded). */
+  healthHost?: string;
   metricsPort: number | null;
   caFingerprint: string;
   startedAt: string;

@@ -258,7 +258,7 @@ export function describeFailure(address: string, error: unknown): JoinAttemptFai
 }
 
 /** The learned identity must be a node CA whose key is the node id, and match the ticket's pin. */
-function checkSeedIdentity(identity: SeedIdentity, address: string, caFingerprint: string | undefined): void {
+export function checkSeedIdentity(identity: SeedIdentity, address: string, caFingerprint: string | undefined): void {
   let ca: X509Certificate;
   try {
     ca = new X509Certificate(identity.caCertPem);

@@ -17,6 +17,7 @@ import { ServerHandshake } from './join-handshake';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
 import { tolerantMethod } from '../transport/malformed-request';
+import { formatTicketAddress } from './join-ticket';
 import { rejoinHandler, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
 
 /**
@@ -122,14 +123,37 @@ export interface RegisterService {
   stop(): void;
 }
 
-/** WhoAmI: the caller's address as this node sees it, and this node's id, cluster and CA. */
-export function registerHandlers(components: { nodeId: string; cluster: string; caCertPem?: string | (() => string); caLineage?: () => readonly CaEndorsement[] }): Pick<RegisterHandlers, 'WhoAmI'> {
+/** The node's record, or undefined before membership has one (the port listens a moment earlier). */
+function recordIfAny<T>(selfRecord: (() => T) | undefined): T | undefined {
+  try {
+    return selfRecord?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Most register addresses a WhoAmI answer lists (a newcomer dials each in turn). */
+const MAX_REGISTER_ADDRESSES = 8;
+
+/**
+ * WhoAmI: the caller's address as this node sees it, and this node's id, cluster, CA, and where
+ * its register port is (from its record, when `selfRecord` is given).
+ */
+export function registerHandlers(components: {
+  nodeId: string;
+  cluster: string;
+  caCertPem?: string | (() => string);
+  caLineage?: () => readonly CaEndorsement[];
+  selfRecord?: () => Pick<NodeRecord, 'addresses' | 'registerPort'>;
+}): Pick<RegisterHandlers, 'WhoAmI'> {
   return {
     WhoAmI(call, callback) {
       const { address, port } = parsePeerAddress(call.getPeer());
       const caCertPem = typeof components.caCertPem === 'function' ? components.caCertPem() : (components.caCertPem ?? '');
       const caLineage = (components.caLineage?.() ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: Buffer.from(e.signature) }));
-      callback(null, { address, port, nodeId: components.nodeId, cluster: components.cluster, caCertPem, caLineage });
+      const self = recordIfAny(components.selfRecord);
+      const registerAddresses = self?.registerPort ? (self.addresses ?? []).slice(0, MAX_REGISTER_ADDRESSES).map((host) => formatTicketAddress({ host, port: self.registerPort! })) : [];
+      callback(null, { address, port, nodeId: components.nodeId, cluster: components.cluster, caCertPem, caLineage, registerAddresses });
     },
   };
 }

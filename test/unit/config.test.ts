@@ -71,6 +71,8 @@ describe('defaults and profiles', () => {
       join: '',
       token: '',
       services: [],
+      serviceJoinInterval: 30 * SECOND,
+      serviceJoinJitter: 0.2,
       pluginsDir: [],
       pluginsEnabled: [],
       pluginsDisabled: [],

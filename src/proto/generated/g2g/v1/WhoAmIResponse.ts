@@ -23,6 +23,14 @@ export interface WhoAmIResponse {
    * that `ca_cert_pem` belongs to `node_id`. Empty when its CA never rotated.
    */
   'caLineage'?: (_g2g_v1_CaEndorsement)[];
+  /**
+   * The answering node's register port at the addresses it advertises (host:port). A newcomer
+   * that reached it through a load balancer (a Kubernetes Service) runs the join handshake
+   * there: a new connection to the balancer may reach another node, whose leaf the CA learned
+   * here does not verify. Unauthenticated like the rest of this answer; the handshake
+   * authenticates the node it reaches.
+   */
+  'registerAddresses'?: (string)[];
 }
 
 export interface WhoAmIResponse__Output {
@@ -46,4 +54,12 @@ export interface WhoAmIResponse__Output {
    * that `ca_cert_pem` belongs to `node_id`. Empty when its CA never rotated.
    */
   'caLineage': (_g2g_v1_CaEndorsement__Output)[];
+  /**
+   * The answering node's register port at the addresses it advertises (host:port). A newcomer
+   * that reached it through a load balancer (a Kubernetes Service) runs the join handshake
+   * there: a new connection to the balancer may reach another node, whose leaf the CA learned
+   * here does not verify. Unauthenticated like the rest of this answer; the handshake
+   * authenticates the node it reaches.
+   */
+  'registerAddresses': (string)[];
 }
