@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version';
-import { describeError, exitCodeFor, UsageError } from './cli-error';
+import { describeError, EXIT, exitCodeFor } from './cli-error';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { rotateCommand } from './commands/rotate';
@@ -17,28 +17,32 @@ import { pluginsCommand } from './commands/plugins';
 import { removeCommand } from './commands/remove';
 import { monitorCommand } from './commands/monitor';
 import { healthCommand } from './commands/health';
+import { printJson } from './commands/common';
 
-/** Builds the `g2g` program. Output goes to `out`; errors are returned, not printed, by commander. */
+/**
+ * Builds the `g2g` program. Commander prints help (to stdout for --help, to stderr when a
+ * subcommand is missing) but never its error messages: {@link main} prints those, one line
+ * with a hint naming the command's own help.
+ */
 export function buildProgram(): Command {
   const program = new Command('g2g')
     .description('g2g: a secure gossip network over gRPC that hosts plugins on its rotating mutual-TLS port')
-    .version(VERSION, '-V, --version-flag', 'print the version')
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined })
+    .version(VERSION, '-v, --version', 'print the version')
     .showHelpAfterError(false);
   program
     .command('version')
     .description('print the g2g version')
-    .addOption(new Option('--json', 'print JSON'))
+    .addOption(new Option('--json', 'print JSON: {"version", "node"}'))
     .action((opts: { json?: boolean }) => {
-      process.stdout.write(opts.json ? `${JSON.stringify({ version: VERSION, node: process.version })}\n` : `g2g ${VERSION}\n`);
+      if (opts.json) printJson({ version: VERSION, node: process.version });
+      else process.stdout.write(`g2g ${VERSION}\n`);
     });
   for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand, monitorCommand, healthCommand]) add(program);
   const quiet = (command: Command): void => {
-    command.exitOverride().configureOutput({ writeErr: () => undefined });
+    command.exitOverride().configureOutput({ outputError: () => undefined });
     command.commands.forEach(quiet);
   };
-  program.commands.forEach(quiet);
+  quiet(program);
   return program;
 }
 
@@ -46,16 +50,38 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-      process.stderr.write(`g2g: ${error.message.replace(/^error: /, '')} (see g2g --help)\n`);
-      return exitCodeFor(new UsageError(error.message));
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      // A group or the program run without its subcommand: commander printed the usage on stderr.
+      if (error.code === 'commander.help') return EXIT.USAGE;
+      const command = commandOf(program, argv);
+      const name = commandName(command);
+      process.stderr.write(`g2g: ${error.message.replace(/^error: /, '')}\nusage: ${name} ${command.usage()} (see ${name} --help)\n`);
+      return EXIT.USAGE;
     }
     process.stderr.write(`g2g: ${describeError(error)}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** The deepest (sub)command `argv` names, for a usage line that fits the mistake. */
+function commandOf(program: Command, argv: readonly string[]): Command {
+  let command = program;
+  for (const word of argv) {
+    if (word.startsWith('-')) continue;
+    const next = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    command = next;
+  }
+  return command;
+}
+
+function commandName(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 if (require.main === module) {
@@ -65,7 +91,7 @@ if (require.main === module) {
     },
     (error: unknown) => {
       process.stderr.write(`g2g: ${describeError(error)}\n`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.FAILURE;
     },
   );
 }

@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration } from './formats';
 import { profiles } from './profiles';
+import type { ExplainedConfig } from './load-config';
 import { CONFIG_KEYS, configSchema, PROFILES, type ConfigKey, type G2gConfig, type KeySchema } from './schema';
 
 export interface ConfigFlag {
@@ -38,6 +39,26 @@ export function printableConfig(config: G2gConfig): Record<string, unknown> {
     flags: Object.keys(config.plugins.flags).map((f) => `--${f}`),
   };
   return out;
+}
+
+/**
+ * `g2g config`: one `key = value  (source)` line per key, values written as a person would type
+ * them, in the units they were entered in (`90s` stays `90s`; defaults as `1h`, `64MiB`), secrets
+ * masked. Plugin settings are listed by name only, as in {@link printableConfig}.
+ */
+export function configText({ config, origins }: ExplainedConfig): string {
+  const printable = printableConfig(config);
+  const width = Math.max(...CONFIG_KEYS.map((key) => key.length));
+  const lines = CONFIG_KEYS.map((key) => {
+    const origin = origins[key];
+    const masked = printable[key] === MASK;
+    const value = masked ? MASK : origin.text !== undefined && !Array.isArray(config[key]) ? origin.text : valueText(key, config[key]);
+    return `${key.padEnd(width)} = ${value === '' ? '""' : value}  (${origin.source})`;
+  });
+  const plugins = printable.plugins as { file: Record<string, string[]>; env: string[]; flags: string[] };
+  const names = [...Object.entries(plugins.file).flatMap(([name, keys]) => keys.map((k) => `${name}.${k} (file)`)), ...plugins.env, ...plugins.flags];
+  if (names.length > 0) lines.push(`${'plugins'.padEnd(width)} = ${names.join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Markdown reference of every key and of the profiles, for the README. */
@@ -81,6 +102,7 @@ function valueText(key: ConfigKey, value: unknown): string {
   if (value === null) return 'off';
   if (configSchema[key].format === 'g2g-duration' && typeof value === 'number') return formatDuration(value);
   if (configSchema[key].format === 'g2g-bytes' && typeof value === 'number') return formatBytes(value);
+  if (key === 'tags' && Array.isArray(value)) return (value as Array<{ key: string; value: string }>).map((t) => `${t.key}=${t.value}`).join(',');
   if (Array.isArray(value)) return value.join(',');
   return String(value);
 }

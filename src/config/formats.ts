@@ -1,5 +1,6 @@
 import net from 'node:net';
 import convict from 'convict';
+import { nameProblem, parseTags, userTagsProblem } from '../node/node-tags';
 
 /**
  * The convict formats g2g's schema uses, written here because the convict-format-with-* packages
@@ -48,12 +49,14 @@ export interface FormatBounds {
 }
 
 /**
- * Parses `250ms`, `30s`, `5m`, `1h`, `7d`, compounds such as `1h30m`, or a bare integer
- * (milliseconds). Returns `undefined` for anything else, including results beyond 2^53.
+ * Parses `250ms`, `30s`, `5m`, `1h`, `7d`, compounds such as `1h30m`, and `0`. Returns
+ * `undefined` for anything else, including results beyond 2^53 and bare numbers: `90` could mean
+ * 90 ms or 90 s, and guessing wrong made tokens that were expired when made (issue 16). `0` is
+ * the one bare number kept, as in Go's time.ParseDuration: it means the same in every unit.
  */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
-  if (/^\d+$/.test(s)) return safeInteger(Number(s));
+  if (s === '0') return 0;
   if (!DURATION_STRING.test(s)) return undefined;
   let total = 0;
   for (const [, amount, unit] of s.matchAll(DURATION_PART)) total += Number(amount) * UNIT_MS[unit!]!;
@@ -73,6 +76,19 @@ export function formatDuration(ms: number): string {
     }
   }
   return out;
+}
+
+/** A bare number where a duration or size was expected: the one-line hint names the units. */
+export function isBareNumber(text: string): boolean {
+  return /^\s*[+-]?\d+(?:\.\d+)?\s*$/.test(text);
+}
+
+/** The problem with a duration the user typed, as one line, or undefined when it parses. */
+export function durationProblem(text: string): string | undefined {
+  if (parseDuration(text) !== undefined) return undefined;
+  return isBareNumber(text)
+    ? `a bare number has no unit: write ${text.trim()}s, ${text.trim()}m, ${text.trim()}h or ${text.trim()}ms (units: ms, s, m, h, d)`
+    : 'not a duration (e.g. 250ms, 90s, 15m, 24h, 7d, 1h30m)';
 }
 
 function safeInteger(n: number): number | undefined {
@@ -124,12 +140,17 @@ interface G2gFormat {
 }
 
 export const formats = {
-  /** Milliseconds; strings take the units of {@link parseDuration}. */
+  /**
+   * Milliseconds inside; strings take the units of {@link parseDuration}, which refuses bare
+   * numbers. Numbers reach validate only from defaults and profiles (the loader refuses a bare
+   * number in the config file before validate runs).
+   */
   'g2g-duration': {
     coerce: (x) => parseDuration(x) ?? x,
     validate(x, b) {
+      if (typeof x === 'string') fail(`must be a duration with a unit: ${durationProblem(x)}`);
       if (!Number.isSafeInteger(x) || (x as number) < 0) {
-        fail('must be a duration such as 250ms, 30s, 5m, 1h, 7d, or whole milliseconds');
+        fail('must be a duration such as 250ms, 30s, 5m, 1h, 7d');
       }
       const ms = x as number;
       if (b.min !== undefined && ms < b.min) fail(`must be at least ${formatDuration(b.min)}`);
@@ -249,6 +270,33 @@ export const formats = {
       }
     },
   },
+  /** A node name (shown by `g2g members`, usable as a CLI target); `''` means the hostname. */
+  'g2g-node-name': {
+    validate(x) {
+      if (typeof x !== 'string') fail('must be a node name');
+      const problem = x === '' ? undefined : nameProblem(x);
+      if (problem !== undefined) fail(problem);
+    },
+  },
+  /** Operator tags: `k=v,k2=v2` in env and flags; a string of that form or an object in the file. */
+  'g2g-tags': {
+    coerce: (x) => {
+      try {
+        return parseTags(x);
+      } catch {
+        return x;
+      }
+    },
+    validate(x) {
+      if (typeof x === 'string') parseTags(x); // throws the grammar problem
+      const list = Array.isArray(x) ? x : undefined;
+      if (!list || !list.every((t) => typeof t === 'object' && t !== null && typeof t.key === 'string' && typeof t.value === 'string')) {
+        fail('must be a comma-separated list of key=value');
+      }
+      const problem = userTagsProblem(list as Array<{ key: string; value: string }>);
+      if (problem !== undefined) fail(problem);
+    },
+  },
   /** A whole number within the schema item's bounds. */
   'g2g-integer': {
     coerce: integerOrRaw,
@@ -257,11 +305,12 @@ export const formats = {
       if (!ok) fail(`must be a whole number ${describeRange(b)}`.trimEnd());
     },
   },
-  /** Bytes: a whole number, or one with a unit (`512KiB`, `64MiB`, `1GiB`). */
+  /** Bytes inside; strings need a unit (`4096B`, `512KiB`, `64MiB`, `1GiB`), like durations. */
   'g2g-bytes': {
     coerce: (x) => parseBytes(x) ?? x,
     validate(x, b) {
-      if (!Number.isSafeInteger(x) || (x as number) < 0) fail('must be a size such as 4096, 512KiB, 64MiB or 1GiB');
+      if (typeof x === 'string' && isBareNumber(x)) fail(`must be a size with a unit: a bare number has no unit: write ${x.trim()}B, ${x.trim()}KiB or ${x.trim()}MiB`);
+      if (!Number.isSafeInteger(x) || (x as number) < 0) fail('must be a size such as 4096B, 512KiB, 64MiB or 1GiB');
       if (b.min !== undefined && (x as number) < b.min) fail(`must be at least ${formatBytes(b.min)}`);
       if (b.max !== undefined && (x as number) > b.max) fail(`must be at most ${formatBytes(b.max)}`);
     },
@@ -270,17 +319,21 @@ export const formats = {
 
 const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
-/** Parses `4096`, `512KiB`, `64MiB`, `1GiB`; `undefined` for anything else. */
+/** Parses `4096B`, `512KiB`, `64MiB`, `1GiB` and `0`; `undefined` for anything else, bare numbers included. */
 export function parseBytes(text: string): number | undefined {
-  const m = /^\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*$/.exec(text);
-  return m ? safeInteger(Number(m[1]) * BYTE_UNITS[m[2] ?? 'B']!) : undefined;
+  if (text.trim() === '0') return 0;
+  const m = /^\s*(\d+)\s*(B|KiB|MiB|GiB)\s*$/.exec(text);
+  return m ? safeInteger(Number(m[1]) * BYTE_UNITS[m[2]!]!) : undefined;
 }
 
-/** Bytes in the largest exact binary unit: 262144 → `256KiB`. */
+/** Bytes in the largest exact binary unit: 262144 → `256KiB`, 1000 → `1000B`. */
 export function formatBytes(n: number): string {
   for (const unit of ['GiB', 'MiB', 'KiB'] as const) if (n > 0 && n % BYTE_UNITS[unit]! === 0) return `${n / BYTE_UNITS[unit]!}${unit}`;
-  return String(n);
+  return `${n}B`;
 }
+
+/** Formats whose values must be written with a unit (a bare JSON number in the config file is refused too). */
+export const UNIT_FORMATS: readonly string[] = ['g2g-duration', 'g2g-bytes'];
 
 export type FormatName = keyof typeof formats;
 

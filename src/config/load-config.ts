@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import convict from 'convict';
 import { ConfigError } from '../errors';
-import { formatDuration, formats, registerFormats } from './formats';
+import { defaultNodeName } from '../node/node-tags';
+import { formatDuration, formats, registerFormats, UNIT_FORMATS } from './formats';
 import { profiles } from './profiles';
 import { CONFIG_KEYS, configSchema, convictSchema, keyLabel, PROFILES, type ConfigKey, type G2gConfig, type KeySchema, type ProfileName } from './schema';
 
@@ -24,6 +25,21 @@ export interface ConfigSources {
 interface Layer {
   readonly source: string;
   readonly values: ReadonlyMap<ConfigKey, unknown>;
+  /** Values people wrote (file, env, flags), as opposed to a profile's: durations and sizes need a unit. */
+  readonly typed?: boolean;
+}
+
+/** Where the effective value of a key came from, and how it was written there (`g2g config`). */
+export interface ConfigOrigin {
+  /** `from the environment`, `from config file /etc/g2g.json`, ...; `default` for the schema's. */
+  readonly source: string;
+  /** The value as written in that source (`90s` stays `90s`); undefined for profile and default values. */
+  readonly text?: string;
+}
+
+export interface ExplainedConfig {
+  readonly config: G2gConfig;
+  readonly origins: Readonly<Record<ConfigKey, ConfigOrigin>>;
 }
 
 const NO_VALUES: ReadonlyMap<ConfigKey, unknown> = new Map();
@@ -37,6 +53,11 @@ const NO_VALUES: ReadonlyMap<ConfigKey, unknown> = new Map();
  * checks — are collected and thrown as one ConfigError.
  */
 export function loadConfig(sources: ConfigSources = {}): G2gConfig {
+  return explainConfig(sources).config;
+}
+
+/** {@link loadConfig}, plus where each key's value came from and how it was written there. */
+export function explainConfig(sources: ConfigSources = {}): ExplainedConfig {
   registerFormats();
   const env = sources.env ?? {};
   const cwd = sources.cwd ?? process.cwd();
@@ -52,7 +73,7 @@ export function loadConfig(sources: ConfigSources = {}): G2gConfig {
   for (const key of CONFIG_KEYS) {
     for (const layer of layers) {
       if (!layer.values.has(key)) continue;
-      const problem = checkValue(key, layer.values.get(key), layer.source);
+      const problem = checkValue(key, layer.values.get(key), layer.source, layer.typed === true);
       if (problem !== undefined) problems.push(problem);
     }
   }
@@ -75,13 +96,21 @@ export function loadConfig(sources: ConfigSources = {}): G2gConfig {
   } catch (err) {
     throw new ConfigError((err as Error).message.split('\n'));
   }
-  return {
+  const origins = {} as Record<ConfigKey, ConfigOrigin>;
+  for (const key of CONFIG_KEYS) {
+    const layer = [...layers].reverse().find((l) => l.values.has(key));
+    const raw = layer?.values.get(key);
+    origins[key] = layer ? { source: layer.source, ...(layer.typed && typeof raw === 'string' ? { text: raw.trim() } : {}) } : { source: 'default' };
+  }
+  const resolved: G2gConfig = {
     ...merged,
     dataDir: resolvePath(merged.dataDir, cwd),
+    nodeName: merged.nodeName === '' ? defaultNodeName() : merged.nodeName,
     configFile: merged.configFile === '' ? '' : resolvePath(merged.configFile, cwd),
     pluginsDir: merged.pluginsDir.map((dir) => resolvePath(dir, cwd)),
     plugins,
   };
+  return { config: resolved, origins };
 }
 
 /** Flags and env vars of plugin settings; which plugin key each one sets is known only at start. */
@@ -102,7 +131,7 @@ function readFlags(flags: Record<string, string | undefined>, problems: string[]
       values.set(key, value);
     }
   }
-  return { source: 'from the command line', values };
+  return { source: 'from the command line', values, typed: true };
 }
 
 function readEnv(env: NodeJS.ProcessEnv, pluginEnv: Record<string, string>): Layer {
@@ -114,7 +143,7 @@ function readEnv(env: NodeJS.ProcessEnv, pluginEnv: Record<string, string>): Lay
   for (const [name, value] of Object.entries(env)) {
     if (name.startsWith(PLUGIN_ENV_PREFIX) && value !== undefined) pluginEnv[name] = value;
   }
-  return { source: 'from the environment', values };
+  return { source: 'from the environment', values, typed: true };
 }
 
 function readConfigFile(configured: unknown, cwd: string, problems: string[], pluginSections: Record<string, Record<string, unknown>>): Layer {
@@ -160,7 +189,7 @@ function readConfigFile(configured: unknown, cwd: string, problems: string[], pl
       problems.push(`${name}: unknown key in config file ${file}${suggest(name, (k) => k)}`);
     }
   }
-  return { source, values };
+  return { source, values, typed: true };
 }
 
 /** `"plugins": { "<name>": { ... } }`: each section is checked against its plugin's schema at start. */
@@ -192,8 +221,13 @@ function highest(key: ConfigKey, layers: Layer[]): unknown {
 }
 
 /** The validation problem of one value from one source, or undefined when it is valid. */
-function checkValue(key: ConfigKey, raw: unknown, source: string): string | undefined {
+function checkValue(key: ConfigKey, raw: unknown, source: string, typed: boolean): string | undefined {
   const item = configSchema[key] as KeySchema<unknown>;
+  // A JSON number in the file is as ambiguous as a bare number in a flag: 90 seconds or 90 ms?
+  if (typed && typeof raw === 'number' && typeof item.format === 'string' && UNIT_FORMATS.includes(item.format)) {
+    const units = item.format === 'g2g-duration' ? 'a string with a unit, such as "90s", "15m" or "24h"' : 'a string with a unit, such as "4096B", "512KiB" or "64MiB"';
+    return `${keyLabel(key)}: a bare number has no unit: write ${units}, got ${shown(item, raw)} (${source})`;
+  }
   const value = typeof raw === 'string' ? coerce(item, raw) : raw;
   try {
     validate(item, value);

@@ -1,5 +1,5 @@
 import type convict from 'convict';
-import type { LogLevel } from '../log/logger';
+import { LOG_FORMATS, type LogFormat, type LogLevel } from '../log/logger';
 import { DAY, HOUR, MAX_TIMER_MS, MINUTE, SECOND, type FormatBounds, type FormatName } from './formats';
 
 const KIB = 1024;
@@ -16,6 +16,9 @@ export interface G2gConfig {
   /** Absolute path. */
   readonly dataDir: string;
   readonly cluster: string;
+  /** Resolved: the hostname when not set. */
+  readonly nodeName: string;
+  readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
   readonly mode: NodeMode;
   readonly host: string;
   readonly registerPort: number;
@@ -28,6 +31,7 @@ export interface G2gConfig {
   readonly metricsHost: string;
   readonly eventBacklog: number;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
   readonly leafLifetime: number;
   readonly leafRenewFraction: number;
   readonly leafRenewJitter: number;
@@ -144,6 +148,22 @@ export const configSchema: ConfigSchema = {
     env: 'G2G_CLUSTER',
     arg: 'cluster',
   },
+  nodeName: {
+    doc: 'A name for people: shown by g2g members and g2g status, and usable instead of the node id wherever the CLI takes one (g2g remove web-1). Not an identity: the node id (from the node CA key) is, and names need not be unique (a name that matches several members is refused as a target). 1-63 letters, digits, ".", "_", "-".',
+    format: 'g2g-node-name',
+    default: '',
+    defaultText: 'the hostname',
+    env: 'G2G_NODE_NAME',
+    arg: 'node-name',
+  },
+  tags: {
+    doc: 'Labels for people and tools (k=v,k2=v2; e.g. zone=eu-1,role=db), published in the node record, shown by g2g members --wide and usable as targets (g2g remove zone=eu-1 when one member matches). Every record reaches every member, so they are bounded: at most 16, 800 bytes in all, values without spaces, "," or "="; keys starting with "g2g." are the node\'s own.',
+    format: 'g2g-tags',
+    default: [],
+    defaultText: 'none',
+    env: 'G2G_TAGS',
+    arg: 'tags',
+  },
   mode: {
     doc: 'server members accept calls on the gossip port, relay gossip and are offered to others as peers to query; client members only call (plugins, admin) and serve nothing. client suits nodes behind NAT or short-lived processes; server adds capacity to the network but must be reachable.',
     format: ['server', 'client'],
@@ -231,11 +251,19 @@ export const configSchema: ConfigSchema = {
     arg: 'event-backlog',
   },
   logLevel: {
-    doc: 'Least severe log level written (JSON lines on stderr). debug and trace help diagnose joins and gossip but are verbose; secrets are never logged at any level.',
+    doc: 'Least severe log level written (on stderr, in logFormat). debug and trace help diagnose joins and gossip but are verbose; secrets are never logged at any level.',
     format: LOG_LEVELS,
     default: 'info',
     env: 'G2G_LOG_LEVEL',
     arg: 'log-level',
+  },
+  logFormat: {
+    doc: 'How log lines are written on stderr: json (one pino JSON object per line: numeric level, epoch-ms time; for collectors, journald, jq), pretty (one line per event with an ISO-8601 UTC time and the level by name; for people) or auto (pretty when stderr is a terminal, json otherwise). Both carry the same fields and redact the same secrets.',
+    format: LOG_FORMATS,
+    default: 'auto',
+    defaultText: 'auto (pretty on a terminal, json otherwise)',
+    env: 'G2G_LOG_FORMAT',
+    arg: 'log-format',
   },
   leafLifetime: {
     doc: 'Validity of the leaf certificate the node presents on both ports. Shorter limits how long a stolen leaf key stays usable, at the cost of more rotations: each is gossiped and makes every peer recycle its connection to this node. At least 10s.',

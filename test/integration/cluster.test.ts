@@ -70,7 +70,7 @@ test('tokens are replicated among server members: created on one, listed on anot
   assert.equal(created.code, 0, created.stderr);
   const id = created.stdout.trim().split('.')[0]!;
   const listed = async (node: NodeProcess, all: boolean) =>
-    JSON.parse((await runCli(['tokens', 'list', '--json', ...(all ? ['--all'] : []), '--data-dir', node.dataDir])).stdout) as { id: string; state: string }[];
+    (JSON.parse((await runCli(['tokens', 'list', '--json', ...(all ? ['--all'] : []), '--data-dir', node.dataDir])).stdout) as { tokens: { id: string; state: string }[] }).tokens;
   await eventually('the token reaches another member', async () => (await listed(servers[3]!, false)).some((t) => t.id === id));
   const revoked = await runCli(['tokens', 'revoke', id, '--data-dir', servers[3]!.dataDir]);
   assert.equal(revoked.code, 0, revoked.stderr);

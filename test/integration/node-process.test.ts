@@ -126,7 +126,7 @@ test('g2g nominate prints a ticket alone on stdout that names this node (address
   assert.equal(ticket.caFingerprint, certFingerprint(caPem));
   assert.equal(ticket.cluster, 'default');
   assert.deepEqual(ticket.addresses.map((a) => `${a.host}:${a.port}`), [`127.0.0.1:${proc.facts.registerPort}`]);
-  const listed = JSON.parse((await runCli(['tokens', 'list', '--json', '--data-dir', proc.dataDir])).stdout) as { id: string; singleUse: boolean; mode: string }[];
+  const listed = (JSON.parse((await runCli(['tokens', 'list', '--json', '--data-dir', proc.dataDir])).stdout) as { tokens: { id: string; singleUse: boolean; mode: string }[] }).tokens;
   const entry = listed.find((t) => lines[0]!.includes(`//${t.id}.`));
   assert.ok(entry, 'the ticket is backed by a listed token');
   assert.equal(entry.singleUse, true);
@@ -147,7 +147,7 @@ test('g2g tokens create, rotate and revoke', async () => {
   const revoked = await runCli(['tokens', 'revoke', id, '--json', '--data-dir', proc.dataDir]);
   assert.equal(revoked.code, 0, revoked.stderr);
   assert.equal((JSON.parse(revoked.stdout) as { info: { state: string } }).info.state, 'TOKEN_STATE_REVOKED');
-  const active = JSON.parse((await runCli(['tokens', 'list', '--json', '--data-dir', proc.dataDir])).stdout) as { id: string }[];
+  const active = (JSON.parse((await runCli(['tokens', 'list', '--json', '--data-dir', proc.dataDir])).stdout) as { tokens: { id: string }[] }).tokens;
   assert.ok(!active.some((t) => t.id === id), 'a revoked token is not listed as active');
   const unknown = await runCli(['tokens', 'revoke', 'nosuchtoken', '--data-dir', proc.dataDir]);
   assert.equal(unknown.code, 1);

@@ -12,12 +12,13 @@ test('channel sizes take binary units in env and flags; counts take whole number
   assert.equal(c.channelFanout, 6);
   assert.equal(c.channelRetentionBytes, 1024 ** 3);
   assert.equal(c.channelRetention, 120_000);
-  assert.equal(parseBytes('4096'), 4096);
+  assert.equal(parseBytes('4096B'), 4096);
+  assert.equal(parseBytes('4096'), undefined, 'a bare number has no unit');
   assert.equal(parseBytes('64 MiB'), 64 * 1024 * 1024);
   assert.equal(parseBytes('1.5MiB'), undefined);
   assert.equal(parseBytes('12kb'), undefined);
   assert.equal(formatBytes(256 * 1024), '256KiB');
-  assert.equal(formatBytes(1000), '1000');
+  assert.equal(formatBytes(1000), '1000B');
 });
 
 test('out-of-range or malformed channel settings fail start-up, each named', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors';
+import { defaultNodeName } from '../../src/node/node-tags';
 import {
   configFlags, configSchema, describeConfig, formatDuration, loadConfig, parseDuration, printableConfig, PROFILES,
   type ConfigSources, type G2gConfig,
@@ -49,6 +50,8 @@ describe('defaults and profiles', () => {
       configFile: '',
       dataDir: path.join(os.homedir(), '.g2g'),
       cluster: 'default',
+      nodeName: defaultNodeName(),
+      tags: [],
       mode: 'server',
       host: '0.0.0.0',
       registerPort: 7400,
@@ -60,6 +63,7 @@ describe('defaults and profiles', () => {
       metricsPort: null,
       metricsHost: '127.0.0.1',
       logLevel: 'info',
+      logFormat: 'auto',
       leafLifetime: HOUR,
       leafRenewFraction: 0.5,
       leafRenewJitter: 0.1,
@@ -161,7 +165,7 @@ describe('defaults and profiles', () => {
 describe('value parsing', () => {
   test('durations accept milliseconds and unit strings from every source', () => {
     const c = load({
-      flags: { config: configFile({ leafLifetime: 7200000, caLifetime: '7d' }), 'drain-timeout': '250ms' },
+      flags: { config: configFile({ leafLifetime: '2h', caLifetime: '7d' }), 'drain-timeout': '250ms' },
       env: { G2G_MAX_CONNECTION_AGE: '1m30s' },
     });
     assert.equal(c.leafLifetime, 2 * HOUR);
@@ -171,10 +175,10 @@ describe('value parsing', () => {
   });
 
   test('parseDuration and formatDuration round-trip', () => {
-    for (const [text, ms] of [['250ms', 250], ['30s', 30000], ['5m', 300000], ['1h', 3600000], ['7d', 604800000], ['1h30m', 5400000], ['42', 42]] as const) {
+    for (const [text, ms] of [['250ms', 250], ['30s', 30000], ['5m', 300000], ['1h', 3600000], ['7d', 604800000], ['1h30m', 5400000], ['0', 0]] as const) {
       assert.equal(parseDuration(text), ms, text);
     }
-    for (const bad of ['', '1.5h', '-1s', '5 m', 'm5', '1w', '99999999999999999999d']) assert.equal(parseDuration(bad), undefined, bad);
+    for (const bad of ['', '1.5h', '-1s', '5 m', 'm5', '1w', '99999999999999999999d', '42', '90']) assert.equal(parseDuration(bad), undefined, bad);
     assert.equal(formatDuration(3650 * DAY), '3650d');
     assert.equal(formatDuration(90 * SECOND), '1m30s');
     assert.equal(formatDuration(0), '0s');

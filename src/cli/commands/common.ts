@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { configFlags, loadConfig, type G2gConfig } from '../../config';
+import { configFlags, loadConfig, type ConfigSources, type G2gConfig } from '../../config';
+import { durationProblem, parseDuration } from '../../config/formats';
 import type { AdminClient } from '../../proto/generated/g2g/v1/Admin';
 import { connectAdmin } from '../admin-client';
 import { UsageError } from '../cli-error';
@@ -21,13 +22,18 @@ export function addConfigOptions(command: Command): Command {
  * plugin flags) and the process environment (throws ConfigError or UsageError).
  */
 export function configFromOptions(options: Record<string, unknown>, args: readonly string[] = []): G2gConfig {
+  return loadConfig(configSources(options, args));
+}
+
+/** The command's flags and the process environment, as the config loader takes them. */
+export function configSources(options: Record<string, unknown>, args: readonly string[] = []): ConfigSources {
   const flags: Record<string, string | undefined> = {};
   for (const flag of configFlags()) {
     const value = options[camel(flag.flag)];
     if (typeof value === 'string') flags[flag.flag] = value;
   }
   Object.assign(flags, pluginFlags(args));
-  return loadConfig({ flags, env: process.env, cwd: process.cwd() });
+  return { flags, env: process.env, cwd: process.cwd() };
 }
 
 /** `--plugin-<name>-<key> value` or `--plugin-<name>-<key>=value`; anything else is a usage error. */
@@ -55,22 +61,36 @@ export function addTargetOptions(command: Command): Command {
     .addOption(new Option('--data-dir <dir>', 'data directory of the node on this host [env G2G_DATA_DIR]'))
     .addOption(new Option('--addr <host:port>', 'gossip port of another node (needs --credentials)'))
     .addOption(new Option('--credentials <dir>', 'directory written by `g2g credentials` (cert.pem, key.pem, ca.pem)'))
-    .addOption(new Option('--timeout <ms>', 'deadline for the call in milliseconds').default('5000'))
-    .addOption(new Option('--json', 'print JSON'));
+    .addOption(new Option('--timeout <duration>', 'deadline for the call, with a unit (500ms, 5s, 1m)').default('5s'))
+    .addOption(new Option('--json', 'print JSON (an object; docs/cli.md lists each schema)'));
+}
+
+/**
+ * A duration flag's value in milliseconds. Bare numbers are refused with one line: `--ttl 90`
+ * used to mean 90 ms and made tokens that had expired when they were printed.
+ */
+export function durationFlag(flag: string, text: string, options: { zero?: boolean } = {}): number {
+  const ms = parseDuration(text);
+  const problem = ms === undefined ? durationProblem(text) : ms === 0 && !options.zero ? 'must be longer than 0' : undefined;
+  if (problem !== undefined) throw new UsageError(`${flag}: ${problem}, got "${text}"`);
+  return ms!;
 }
 
 export interface TargetOptions {
   dataDir?: string;
   addr?: string;
   credentials?: string;
-  timeout: string;
+  timeout?: string;
   json?: boolean;
 }
 
+const DEFAULT_TIMEOUT_MS = 5000;
+
 export function targetFromOptions(options: TargetOptions): { dataDir: string; addr?: string; credentialsDir?: string; timeoutMs: number } {
   const config = loadConfig({ flags: { 'data-dir': options.dataDir }, env: process.env, cwd: process.cwd() });
-  const timeoutMs = Number(options.timeout);
-  return { dataDir: config.dataDir, addr: options.addr, credentialsDir: options.credentials, timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 5000 };
+  // Callers without a deadline of their own pass '0' (no call to make): the default applies.
+  const timeoutMs = options.timeout === undefined || options.timeout === '0' ? DEFAULT_TIMEOUT_MS : durationFlag('--timeout', options.timeout);
+  return { dataDir: config.dataDir, addr: options.addr, credentialsDir: options.credentials, timeoutMs };
 }
 
 /** Runs `fn` with an Admin client for the targeted node, and closes the client afterwards. */

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { describeConfig, printableConfig } from '../../config';
-import { addConfigOptions, configFromOptions, printJson } from './common';
+import { configText, describeConfig, explainConfig, printableConfig } from '../../config';
+import { addConfigOptions, configSources, printJson } from './common';
 
 export function configCommand(program: Command): void {
-  addConfigOptions(program.command('config').description('print the effective configuration (secrets masked), or --describe every key'))
-    .option('--json', 'print JSON')
+  addConfigOptions(program.command('config').description('print the effective configuration and where each value came from (secrets masked), or --describe every key'))
+    .option('--json', 'print JSON: the configuration object (durations in milliseconds, sizes in bytes, secrets "[masked]")')
     .option('--describe', 'print the documentation of every key (markdown)')
     .action((options: Record<string, unknown>, command: Command) => {
       if (options.describe) {
         process.stdout.write(`${describeConfig()}\n`);
         return;
       }
-      const printable = printableConfig(configFromOptions(options, command.args));
-      if (options.json) printJson(printable);
-      else for (const [key, value] of Object.entries(printable)) process.stdout.write(`${key} = ${JSON.stringify(value)}\n`);
+      const explained = explainConfig(configSources(options, command.args));
+      if (options.json) printJson(printableConfig(explained.config));
+      else process.stdout.write(configText(explained));
     });
 }

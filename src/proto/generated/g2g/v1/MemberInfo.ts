@@ -3,6 +3,7 @@
 import type { NodeMode as _g2g_v1_NodeMode, NodeMode__Output as _g2g_v1_NodeMode__Output } from '../../g2g/v1/NodeMode';
 import type { MemberState as _g2g_v1_MemberState, MemberState__Output as _g2g_v1_MemberState__Output } from '../../g2g/v1/MemberState';
 import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from '../../g2g/v1/LeafInfo';
+import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from '../../g2g/v1/Tag';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -48,6 +49,10 @@ export interface MemberInfo {
    */
   'caFingerprint'?: (string);
   'previousCaFingerprint'?: (string);
+  /**
+   * The tags of its record: name (g2g.name), software version (g2g.version), operator tags.
+   */
+  'tags'?: (_g2g_v1_Tag)[];
 }
 
 /**
@@ -93,4 +98,8 @@ export interface MemberInfo__Output {
    */
   'caFingerprint': (string);
   'previousCaFingerprint': (string);
+  /**
+   * The tags of its record: name (g2g.name), software version (g2g.version), operator tags.
+   */
+  'tags': (_g2g_v1_Tag__Output)[];
 }

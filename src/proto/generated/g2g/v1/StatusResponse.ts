@@ -2,6 +2,7 @@
 
 import type { NodeMode as _g2g_v1_NodeMode, NodeMode__Output as _g2g_v1_NodeMode__Output } from '../../g2g/v1/NodeMode';
 import type { LeafInfo as _g2g_v1_LeafInfo, LeafInfo__Output as _g2g_v1_LeafInfo__Output } from '../../g2g/v1/LeafInfo';
+import type { Tag as _g2g_v1_Tag, Tag__Output as _g2g_v1_Tag__Output } from '../../g2g/v1/Tag';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StatusResponse {
@@ -65,6 +66,17 @@ export interface StatusResponse {
    * Expiry of the node CA (it rotates automatically before), ms since the Unix epoch.
    */
   'caNotAfterUnixMs'?: (number | string | Long);
+  /**
+   * The tags of this node's record: its name (g2g.name), software version (g2g.version) and the
+   * operator's tags (G2G_TAGS).
+   */
+  'tags'?: (_g2g_v1_Tag)[];
+  /**
+   * Set when a member removed this node from the network (`g2g remove`): who, and when (the
+   * remover's clock, ms since the Unix epoch). Health is NOT_SERVING from then on.
+   */
+  'removedBy'?: (string);
+  'removedAtUnixMs'?: (number | string | Long);
 }
 
 export interface StatusResponse__Output {
@@ -128,4 +140,15 @@ export interface StatusResponse__Output {
    * Expiry of the node CA (it rotates automatically before), ms since the Unix epoch.
    */
   'caNotAfterUnixMs': (number);
+  /**
+   * The tags of this node's record: its name (g2g.name), software version (g2g.version) and the
+   * operator's tags (G2G_TAGS).
+   */
+  'tags': (_g2g_v1_Tag__Output)[];
+  /**
+   * Set when a member removed this node from the network (`g2g remove`): who, and when (the
+   * remover's clock, ms since the Unix epoch). Health is NOT_SERVING from then on.
+   */
+  'removedBy': (string);
+  'removedAtUnixMs': (number);
 }
