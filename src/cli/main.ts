@@ -14,6 +14,7 @@ import { membersCommand } from './commands/members';
 import { enrollCommand } from './commands/enroll';
 import { peersCommand } from './commands/peers';
 import { pluginsCommand } from './commands/plugins';
+import { pluginCommand } from './commands/plugin';
 import { removeCommand } from './commands/remove';
 
 /** Builds the `g2g` program. Output goes to `out`; errors are returned, not printed, by commander. */
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) => {
       process.stdout.write(opts.json ? `${JSON.stringify({ version: VERSION, node: process.version })}\n` : `g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand]) add(program);
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, pluginCommand, removeCommand, enrollCommand, configCommand]) add(program);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ writeErr: () => undefined });
     command.commands.forEach(quiet);
