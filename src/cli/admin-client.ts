@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { NodeUnreachableError } from '../errors';
 import { issueOperatorCertificate } from '../identity/leaf';
 import { readNodeCaFiles, readPreviousCaCert } from '../identity/identity-store';
-import { joinPemBundle } from '../identity/cert-info';
+import { joinPemBundle, splitPemBundle } from '../identity/cert-info';
 import { subjectCommonName, parseCert } from '../identity/cert-info';
 import { readRuntimeFacts } from '../node/runtime-file';
 import type { AdminClient } from '../proto/generated/g2g/v1/Admin';
@@ -24,7 +24,10 @@ interface Credentials {
   caPem: string;
   certPem: string;
   keyPem: string;
-  nodeId: string;
+  /** The node to expect; undefined when ca.pem holds several members' CAs (any of them may answer). */
+  nodeId?: string;
+  /** Node ids of the CAs in ca.pem. */
+  bundleIds: string[];
   address: string;
 }
 
@@ -37,12 +40,21 @@ export async function connectAdmin(target: AdminTarget): Promise<AdminClient> {
   const creds = target.credentialsDir ? await fromCredentialsDir(target) : await fromDataDir(target.dataDir, target.addr);
   const proto = g2gProto();
   const channelCreds = grpc.credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(creds.keyPem), Buffer.from(creds.certPem), {
-    checkServerIdentity: (_host, cert) => checkPeerIdentity(creds.nodeId, cert),
+    checkServerIdentity: (_host, cert) => checkPeerIdentity(creds.nodeId ?? bundleNodeOf(cert, creds.bundleIds), cert),
   });
-  return new proto.g2g.v1.Admin(creds.address, channelCreds, {
-    'grpc.ssl_target_name_override': creds.nodeId,
-    'grpc.default_authority': creds.nodeId,
-  });
+  // With a bundle of every member's CA the node behind --addr is not known in advance.
+  return new proto.g2g.v1.Admin(creds.address, channelCreds, creds.nodeId ? { 'grpc.ssl_target_name_override': creds.nodeId, 'grpc.default_authority': creds.nodeId } : {});
+}
+
+/**
+ * The node a leaf verified against a bundle of member CAs stands for: the id its issuer names,
+ * if that CA is in the bundle. checkPeerIdentity then requires the leaf to name the same node,
+ * so one member's CA cannot vouch for a leaf claiming another member's id.
+ */
+function bundleNodeOf(cert: { issuer?: { CN?: string | string[] } }, bundleIds: readonly string[]): string {
+  const cn = Array.isArray(cert.issuer?.CN) ? cert.issuer.CN[0] : cert.issuer?.CN;
+  const id = cn?.replace(/ CA$/, '') ?? '';
+  return bundleIds.includes(id) ? id : '(a CA not in ca.pem)';
 }
 
 async function fromDataDir(dataDir: string, addr: string | undefined): Promise<Credentials> {
@@ -60,6 +72,7 @@ async function fromDataDir(dataDir: string, addr: string | undefined): Promise<C
     certPem: operator.certPem,
     keyPem: operator.keyPem,
     nodeId: ca.nodeId,
+    bundleIds: [ca.nodeId],
     address: addr ?? `${host.includes(':') ? `[${host}]` : host}:${facts!.gossipPort}`,
   };
 }
@@ -71,14 +84,16 @@ async function fromCredentialsDir(target: AdminTarget): Promise<Credentials> {
       throw new NodeUnreachableError(`cannot read ${path.join(dir, name)} (make the directory with \`g2g credentials --out ${dir}\`)`);
     });
   const [caPem, certPem, keyPem] = await Promise.all([read('ca.pem'), read('cert.pem'), read('key.pem')]);
-  const nodeId = (subjectCommonName(parseCert(caPem)) ?? '').replace(/ CA$/, '');
+  // A ca.pem from `g2g credentials` holds every member's CA (a node's previous CA during a rotation too).
+  const bundleIds = [...new Set(splitPemBundle(caPem).map((pem) => (subjectCommonName(parseCert(pem)) ?? '').replace(/ CA$/, '')))];
+  const nodeId = bundleIds.length === 1 ? bundleIds[0] : undefined;
   let address = target.addr;
   if (!address) {
     const facts = await readRuntimeFacts(target.dataDir);
     if (!facts) throw new NodeUnreachableError('pass --addr host:port (the gossip port of the node to ask)');
     address = `127.0.0.1:${facts.gossipPort}`;
   }
-  return { caPem, certPem, keyPem, nodeId, address };
+  return { caPem, certPem, keyPem, nodeId, bundleIds, address };
 }
 
 /** Promisified unary call with a deadline; connection failures become NodeUnreachableError. */
@@ -91,12 +106,18 @@ export function unary<Req, Res>(
   return new Promise((resolve, reject) => {
     method.call(client, request, { deadline: Date.now() + timeoutMs }, (error: grpc.ServiceError | null, response?: Res) => {
       if (error) {
+        const target = client.getChannel().getTarget();
         reject(
           error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED
-            ? new NodeUnreachableError(`cannot reach the node at ${client.getChannel().getTarget()}: ${error.details}`)
+            ? new NodeUnreachableError(`cannot reach the node at ${target}: ${unknownAuthority(error.details) ? `certificate signed by unknown authority: its CA is not in ca.pem (run \`g2g credentials --refresh\` on a member that knows it) [${error.details}]` : error.details}`)
             : error,
         );
       } else resolve(response as Res);
     });
   });
+}
+
+/** OpenSSL's ways of saying the server's chain does not end at a root we trust (Go says "certificate signed by unknown authority"). */
+export function unknownAuthority(details: string): boolean {
+  return /unable to get local issuer certificate|self[- ]signed certificate|unable to verify the first certificate|certificate signature failure|unknown ca/i.test(details);
 }

@@ -14,6 +14,7 @@ import { membersCommand } from './commands/members';
 import { enrollCommand } from './commands/enroll';
 import { peersCommand } from './commands/peers';
 import { pluginsCommand } from './commands/plugins';
+import { pluginCommand } from './commands/plugin';
 import { removeCommand } from './commands/remove';
 import { monitorCommand } from './commands/monitor';
 import { healthCommand } from './commands/health';
@@ -37,7 +38,7 @@ export function buildProgram(): Command {
       if (opts.json) printJson({ version: VERSION, node: process.version });
       else process.stdout.write(`g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand, monitorCommand, healthCommand]) add(program);
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, pluginCommand, removeCommand, enrollCommand, configCommand, monitorCommand, healthCommand]) add(program);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ outputError: () => undefined });
     command.commands.forEach(quiet);

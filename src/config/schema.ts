@@ -38,6 +38,7 @@ export interface G2gConfig {
   readonly caLifetime: number;
   readonly caRotationGrace: number;
   readonly caRejoin: 'proof' | 'ticket';
+  readonly operatorCertMaxLifetime: number;
   readonly maxConnectionAge: number;
   readonly drainTimeout: number;
   readonly join: string;
@@ -315,6 +316,14 @@ export const configSchema: ConfigSchema = {
     default: 'proof',
     env: 'G2G_CA_REJOIN',
     arg: 'ca-rejoin',
+  },
+  operatorCertMaxLifetime: {
+    doc: 'Longest lifetime `g2g credentials --ttl` may give an operator certificate (longer is refused, not shortened). An operator certificate cannot be revoked short of rotating the node CA, so a leaked one is usable until it expires: shorter limits that, at the cost of operators re-running `g2g credentials` more often. Read from this node\'s environment and config file by the CLI.',
+    format: 'g2g-duration',
+    min: MINUTE,
+    default: 24 * HOUR,
+    env: 'G2G_OPERATOR_CERT_MAX_LIFETIME',
+    arg: 'operator-cert-max-lifetime',
   },
   maxConnectionAge: {
     doc: 'Connections older than this are closed gracefully and re-dialled, which is what moves them onto a renewed leaf. Shorter bounds how long an old certificate stays in use; longer means fewer reconnects. Must be less than leafLifetime × (1 − leafRenewFraction × (1 + leafRenewJitter)), so a connection never outlives the leaf it was opened with.',
