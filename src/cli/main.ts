@@ -16,6 +16,8 @@ import { peersCommand } from './commands/peers';
 import { pluginsCommand } from './commands/plugins';
 import { removeCommand } from './commands/remove';
 import { monitorCommand } from './commands/monitor';
+import { simulateCommand } from './commands/simulate';
+import { replayCommand } from './commands/replay';
 
 /** Builds the `g2g` program. Output goes to `out`; errors are returned, not printed, by commander. */
 export function buildProgram(): Command {
@@ -32,7 +34,7 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) => {
       process.stdout.write(opts.json ? `${JSON.stringify({ version: VERSION, node: process.version })}\n` : `g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand, monitorCommand]) add(program);
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, removeCommand, enrollCommand, configCommand, monitorCommand, simulateCommand, replayCommand]) add(program);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ writeErr: () => undefined });
     command.commands.forEach(quiet);

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually';
+import { launchChromium, SCREENSHOT_DIR } from '../helpers/headless-chromium';
 import { CLI, cleanEnv, removeDir, reusableTicket, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 
 /*
@@ -17,6 +19,9 @@ let nodes: NodeProcess[] = [];
 let ticket = '';
 let monitor: ChildProcess | undefined;
 let monitorOut = '';
+let browser: Browser | undefined;
+let page: Page | undefined;
+let pageSkip = '';
 
 async function scrape(node: NodeProcess): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${node.facts.metricsPort}/metrics`);
@@ -48,6 +53,7 @@ before(async () => {
 });
 
 after(async () => {
+  await browser?.close();
   monitor?.kill('SIGKILL');
   for (const n of nodes) await n.stop('SIGKILL');
   for (const n of nodes) await removeDir(n.dataDir);
@@ -82,6 +88,34 @@ test('promtool check metrics accepts the exposition', async (t) => {
   await removeDir(dir);
 });
 
+/** State of every member row on the page (the DOM's text, as a reader or screen reader gets it). */
+async function pageStates(p: Page): Promise<Map<string, string>> {
+  const rows = await p.$$eval('#members tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-node-id') ?? '', tr.querySelector('.state')?.textContent ?? '', tr.querySelector('.id')?.textContent ?? '']));
+  return new Map(rows.map(([id, state]) => [id!, state!]));
+}
+
+test('the live page in headless chromium names every member with its state', async (t) => {
+  const launched = await launchChromium();
+  if ('skip' in launched) {
+    pageSkip = launched.skip;
+    t.skip(pageSkip);
+    return;
+  }
+  browser = launched.browser;
+  page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  await page.goto(`http://127.0.0.1:${nodes[0]!.facts.metricsPort}/`);
+  await eventually('the page lists four members, all alive', async () => {
+    const states = await pageStates(page!);
+    return nodes.every((n) => states.get(n.facts.nodeId) === 'alive');
+  }, 30_000);
+  // The ids are in the DOM as text too: short in the table, whole in the SVG titles.
+  const titles = await page.$$eval('#map title', (ts) => ts.map((x) => x.textContent ?? ''));
+  for (const n of nodes) assert.ok(titles.some((x) => x.startsWith(`${n.facts.nodeId} alive`)), `an SVG title names ${n.facts.nodeId}`);
+  const text = await page.textContent('#members');
+  for (const n of nodes) assert.ok(text!.includes(n.facts.nodeId.slice(0, 8)));
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'live-view.png'), fullPage: true });
+});
+
 test('a join, a graceful leave and a kill -9: the monitor shows them in order, and the metrics move', async () => {
   const leaver = await startNodeProcess({ args: ['--metrics-port', '0'], env: { G2G_JOIN: ticket } });
   await eventually('the monitor shows the newcomer joined', async () => monitorEvents().some((e) => e.type === 'member_joined' && e.nodeId === leaver.facts.nodeId));
@@ -90,6 +124,8 @@ test('a join, a graceful leave and a kill -9: the monitor shows them in order, a
   await eventually('the monitor shows it left', async () => monitorEvents().some((e) => e.type === 'member_left' && e.nodeId === leaver.facts.nodeId));
 
   const victim = nodes[3]!;
+  // Marks this document: a reload would lose the mark.
+  await page?.evaluate(() => ((globalThis as { openedBeforeKill?: boolean }).openedBeforeKill = true));
   await victim.stop('SIGKILL');
   const observers = nodes.slice(0, 3);
   await eventually('the others hold the victim suspect or dead', async () => {
@@ -122,4 +158,14 @@ test('a join, a graceful leave and a kill -9: the monitor shows them in order, a
   }
   const text = await scrape(nodes[0]!);
   assert.ok((sample(text, 'g2g_member_events_total{event="dead"}') ?? 0) >= 1);
+
+  if (page) {
+    // The page was opened before the kill and never reloaded: the change came over its stream.
+    await eventually('the page shows the victim dead', async () => (await pageStates(page!)).get(victim.facts.nodeId) === 'dead', 30_000);
+    assert.equal(await page.evaluate(() => (globalThis as { openedBeforeKill?: boolean }).openedBeforeKill), true, 'the same document, not a reload');
+    assert.equal(page.url(), `http://127.0.0.1:${nodes[0]!.facts.metricsPort}/`);
+    const changes = await page.textContent('#changes');
+    assert.ok(changes!.includes(`${victim.facts.nodeId.slice(0, 8)} is dead`), changes!);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'live-view-after-kill.png'), fullPage: true });
+  }
 });
