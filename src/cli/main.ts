@@ -19,6 +19,8 @@ import { removeCommand } from './commands/remove';
 import { monitorCommand } from './commands/monitor';
 import { healthCommand } from './commands/health';
 import { printJson } from './commands/common';
+import { simulateCommand } from './commands/simulate';
+import { replayCommand } from './commands/replay';
 
 /**
  * Builds the `g2g` program. Commander prints help (to stdout for --help, to stderr when a
@@ -38,7 +40,7 @@ export function buildProgram(): Command {
       if (opts.json) printJson({ version: VERSION, node: process.version });
       else process.stdout.write(`g2g ${VERSION}\n`);
     });
-  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, pluginCommand, removeCommand, enrollCommand, configCommand, monitorCommand, healthCommand]) add(program);
+  for (const add of [startCommand, statusCommand, rotateCommand, credentialsCommand, nominateCommand, tokensCommand, membersCommand, peersCommand, pluginsCommand, pluginCommand, removeCommand, enrollCommand, configCommand, monitorCommand, healthCommand, simulateCommand, replayCommand]) add(program);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ outputError: () => undefined });
     command.commands.forEach(quiet);

@@ -5,6 +5,7 @@ import type { GossipCountersView } from '../membership/gossip-counters';
 
 /** Seconds: RTTs on a LAN are sub-millisecond, across regions a few hundred ms. */
 const RTT_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const SUMMED_TOTAL_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 const CALL_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -37,7 +38,13 @@ export class NodeMetrics {
    * their failures (which happen inside the rotator, not through a call) are counted too.
    */
   constructor(options: { processMetrics: boolean; now: () => number; rotationStats?: () => { rotations: number; failures: number } }) {
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics) {
+      collectDefaultMetrics({ register: this.registry });
+      // prom-client's three `*_total` gauges: promtool (rightly) rejects a gauge named like a
+      // counter, and each is the sum of a labelled gauge it also exports
+      // (nodejs_active_handles{type}, nodejs_active_requests{type}, nodejs_active_resources{type}).
+      for (const name of SUMMED_TOTAL_GAUGES) this.registry.removeSingleMetric(name);
+    }
     this.handled = new Counter({
       name: 'grpc_server_handled_total',
       help: 'Calls completed on the server, by port, service, method and status code.',
