@@ -242,6 +242,7 @@ export class G2gNode {
         // The pool starts after membership (it needs the members): read it lazily.
         distance: (nodeId) => this.pool?.rttOf(nodeId),
         caRejoin: config.caRejoin,
+        joinRetryWithinMs: config.joinRetryTime,
       },
       config.profile,
     );

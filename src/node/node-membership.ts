@@ -49,6 +49,8 @@ export interface NodeMembershipComponents {
    * Register.Rejoin ('proof', the default) or needs a new ticket ('ticket').
    */
   caRejoin?: 'proof' | 'ticket';
+  /** `joinRetryTime`: how long joining retries nodes that answer RESOURCE_EXHAUSTED (default: no retry). */
+  joinRetryWithinMs?: number;
 }
 
 export interface JoinSettings {
@@ -209,6 +211,8 @@ export class NodeMembership {
       record: recordToWire(this.running().localRecord()),
       sign: caSigner(this.ca.keyPem),
       clock: this.c.clock,
+      random: this.c.random,
+      retryWithinMs: this.c.joinRetryWithinMs ?? 0,
       log: this.log,
       // The node connects back to our gossip port before welcoming a server: trust it first.
       onNodeProven: (node: SeedIdentity) => {
