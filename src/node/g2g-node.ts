@@ -16,7 +16,7 @@ import { adminHandlers } from '../admin/admin-service';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
 import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
-import { gossipHandlers } from '../gossip/gossip-service';
+import { gossipHandlers, type KnownMembers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
 import { recordToWire } from '../transport/gossip-wire';
 import { caPins, NodeMembership } from './node-membership';
@@ -309,7 +309,7 @@ export class G2gNode {
     });
     this.gossip = buildPortServer({
       entries: [
-        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
+        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, members: knownMembers(network), log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
         {
           name: SERVICE_NAMES.channel,
           definition: proto.g2g.v1.Channel.service,
@@ -612,6 +612,17 @@ export class G2gNode {
     this.state = 'stopped';
     this.log.info({ drain: results.filter(Boolean) }, 'node stopped');
   }
+}
+
+/** PingVia's targets: members this node holds (a member that left is no longer pinged). */
+function knownMembers(network: NodeMembership): KnownMembers {
+  return {
+    targetOf(nodeId) {
+      const member = network.member(nodeId);
+      if (!member || member.state === 'left') return undefined;
+      return { nodeId, addresses: member.record.addresses, gossipPort: member.record.gossipPort };
+    },
+  };
 }
 
 function leafInfo(leaf: Leaf): LeafInfo {
