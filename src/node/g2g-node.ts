@@ -332,6 +332,8 @@ export class G2gNode {
               verifiedLeaf: (nodeId) => network.peerClients.verifiedLeaf(nodeId),
               pool: () => this.pool?.describe(),
               plugins: () => this.plugins?.describe() ?? [],
+              // Itself too: removing itself is refused by membership with its own reason.
+              knows: (nodeId) => nodeId === ca.nodeId || network.member(nodeId) !== undefined,
               remove: (nodeId) => {
                 const { removal, wasKnown } = network.remove(nodeId);
                 return { nodeId, removedBy: ca.nodeId, issuedAtUnixMs: removal.issuedAtMs, wasKnown };
