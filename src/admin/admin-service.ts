@@ -87,6 +87,8 @@ export interface AdminServiceComponents {
   rotateCa?(reason: string): Promise<{ previousFingerprint: string; fingerprint: string; switchAtMs: number; retireAtMs: number }>;
   /** Removes a member from the network (throws a G2gError when this node may not). */
   remove(nodeId: string, reason: string): RemoveResponse;
+  /** Whether this node holds a record of `nodeId` (any state): only those can be removed. */
+  knows(nodeId: string): boolean;
   /** Refuses callers that may not remove members (client-mode members); undefined to allow. */
   authorizeRemoval(caller: Caller | undefined): string | undefined;
   log: Logger;
@@ -104,6 +106,11 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
       if (denied) return callback({ code: grpc.status.PERMISSION_DENIED, details: denied });
       const nodeId = call.request.nodeId;
       if (!isNodeId(nodeId)) return callback({ code: grpc.status.INVALID_ARGUMENT, details: `not a node id: ${JSON.stringify(nodeId.slice(0, 80))}` });
+      // A signed removal of an id nobody has would be gossiped and kept for nothing, and a typo
+      // would look like success: refuse it.
+      if (!components.knows(nodeId)) {
+        return callback({ code: grpc.status.NOT_FOUND, details: `no member ${nodeId} is known to this node; run g2g members to see the ids it holds` });
+      }
       const reason = call.request.reason || `requested by ${describeCaller(caller)}`;
       try {
         const result = components.remove(nodeId, reason);

@@ -1,17 +1,30 @@
 import * as grpc from '@grpc/grpc-js';
 import type { GossipHandlers } from '../proto/generated/g2g/v1/Gossip';
 import type { Logger } from '../log/logger';
-import type { GossipHandler } from '../membership/transport';
+import type { GossipHandler, GossipTarget } from '../membership/transport';
 import { callerOf } from '../transport/connection-identity';
 import { exchangeRequestFromWire, exchangeResponseToWire, pingViaFromWire } from '../transport/gossip-wire';
 import { toServiceError } from '../transport/status-mapping';
 import { ModeEscalationError } from '../membership/errors';
 
+/** The one membership lookup the gossip service needs: where a member we know listens. */
+export interface KnownMembers {
+  /** The gossip address of member `nodeId` as this node knows it, or undefined if it knows no such member. */
+  targetOf(nodeId: string): GossipTarget | undefined;
+}
+
 export interface GossipServiceComponents {
   handler: GossipHandler;
+  members: KnownMembers;
   log: Logger;
   now(): number;
 }
+
+/**
+ * The longest indirect ping a member may ask for: enough for any link (the probe timeout is a
+ * fraction of this), short enough that a member cannot keep this node's calls open at will.
+ */
+export const MAX_PING_VIA_TIMEOUT_MS = 10_000;
 
 /**
  * The gossip port's member-to-member service, over membership's handler. The authorisation
@@ -44,7 +57,14 @@ export function gossipHandlers(components: GossipServiceComponents): Pick<Gossip
     PingVia(call, callback) {
       const from = memberOf(call);
       if (!from) return callback(denied);
-      handler.handlePingVia(from, pingViaFromWire(call.request)).then(
+      const request = pingViaFromWire(call.request);
+      // A member may make this node dial only members it knows, at the addresses it knows for
+      // them: never an address of the caller's choosing (that would make every node an open
+      // relay for connection attempts to anything).
+      const target = components.members.targetOf(request.target.nodeId);
+      if (!target) return callback({ code: grpc.status.NOT_FOUND, details: `PingVia: ${request.target.nodeId.slice(0, 64)} is not a member this node knows` });
+      const timeoutMs = Math.min(Math.max(0, request.timeoutMs), MAX_PING_VIA_TIMEOUT_MS);
+      handler.handlePingVia(from, { ...request, target, timeoutMs }).then(
         (response) => callback(null, response),
         (error: unknown) => callback(toServiceError(error, log, grpc.status.INVALID_ARGUMENT)),
       );

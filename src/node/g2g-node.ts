@@ -25,7 +25,7 @@ import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin
 import { TokenStore } from '../tokens/token-store';
 import { seedBootstrapToken } from '../tokens/bootstrap-token';
 import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
-import { gossipHandlers } from '../gossip/gossip-service';
+import { gossipHandlers, type KnownMembers } from '../gossip/gossip-service';
 import { REGISTER_SERVER_OPTIONS, registerService, type RegisterService } from '../register/register-service';
 import { recordToWire } from '../transport/gossip-wire';
 import { caPins, NodeMembership } from './node-membership';
@@ -267,6 +267,7 @@ export class G2gNode {
         distance: (nodeId) => this.pool?.rttOf(nodeId),
         caRejoin: config.caRejoin,
         serviceJoin: { intervalMs: config.serviceJoinInterval, jitter: config.serviceJoinJitter },
+        joinRetryWithinMs: config.joinRetryTime,
       },
       config.profile,
     );
@@ -362,7 +363,7 @@ export class G2gNode {
     });
     this.gossip = buildPortServer({
       entries: [
-        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
+        { name: SERVICE_NAMES.gossip, definition: proto.g2g.v1.Gossip.service, handlers: gossipHandlers({ handler: network.handler, members: knownMembers(network), log: this.deps.log.child({ component: 'gossip' }), now: () => this.clock.now() }) },
         {
           name: SERVICE_NAMES.channel,
           definition: proto.g2g.v1.Channel.service,
@@ -385,6 +386,8 @@ export class G2gNode {
               verifiedLeaf: (nodeId) => network.peerClients.verifiedLeaf(nodeId),
               pool: () => this.pool?.describe(),
               plugins: () => this.plugins?.describe() ?? [],
+              // Itself too: removing itself is refused by membership with its own reason.
+              knows: (nodeId) => nodeId === ca.nodeId || network.member(nodeId) !== undefined,
               remove: (nodeId) => {
                 const { removal, wasKnown } = network.remove(nodeId);
                 return { nodeId, removedBy: ca.nodeId, issuedAtUnixMs: removal.issuedAtMs, wasKnown };
@@ -717,6 +720,17 @@ async function makeDataDir(dataDir: string): Promise<void> {
     }
     throw error;
   }
+}
+
+/** PingVia's targets: members this node holds (a member that left is no longer pinged). */
+function knownMembers(network: NodeMembership): KnownMembers {
+  return {
+    targetOf(nodeId) {
+      const member = network.member(nodeId);
+      if (!member || member.state === 'left') return undefined;
+      return { nodeId, addresses: member.record.addresses, gossipPort: member.record.gossipPort };
+    },
+  };
 }
 
 function leafInfo(leaf: Leaf): LeafInfo {

@@ -54,6 +54,8 @@ export interface NodeMembershipComponents {
   caRejoin?: 'proof' | 'ticket';
   /** Periodic service joins (serviceJoinInterval, serviceJoinJitter); none when absent. */
   serviceJoin?: { intervalMs: number; jitter: number };
+  /** `joinRetryTime`: how long joining retries nodes that answer RESOURCE_EXHAUSTED (default: no retry). */
+  joinRetryWithinMs?: number;
 }
 
 export interface JoinSettings {
@@ -296,6 +298,8 @@ export class NodeMembership {
       record: recordToWire(this.running().localRecord()),
       sign: caSigner(this.ca.keyPem),
       clock: this.c.clock,
+      random: this.c.random,
+      retryWithinMs: this.c.joinRetryWithinMs ?? 0,
       log: this.log,
       // The node connects back to our gossip port before welcoming a server: trust it first.
       onNodeProven: (node: SeedIdentity) => {

@@ -149,7 +149,8 @@ export interface JoinAttemptFailure {
 /** Newcomer side: no address of the ticket admitted us; every attempt is listed. */
 export class JoinFailedError extends G2gError {
   readonly code = 'ERR_JOIN_FAILED';
-  constructor(readonly failures: JoinAttemptFailure[]) {
+  /** `final`: the last failure would repeat at any address and at any time (e.g. a spent token). */
+  constructor(readonly failures: JoinAttemptFailure[], readonly final = false) {
     super(`join failed at every address: ${failures.map((f) => `${f.address}: ${f.message} [${f.code}]`).join('; ') || 'no address to try'}`);
   }
 }

@@ -11,6 +11,8 @@ import { g2gProto } from '../proto/protos';
 import { parseToken, type TokenParts } from '../tokens/token-format';
 import { checkPeerIdentity } from '../transport/peer-channel';
 import { systemClock, type Clock } from '../util/clock';
+import { systemRandom, type Random } from '../util/random';
+import { retryWhileBusy } from './join-retry';
 import {
   CaMismatchError,
   ClusterMismatchError,
@@ -62,6 +64,13 @@ export interface JoinClientOptions {
    * newcomer includes connecting back to that port.
    */
   onNodeProven?: (node: SeedIdentity) => void | Promise<void>;
+  /**
+   * How long to keep retrying, with jittered backoff (join-retry.ts), while nodes answer
+   * RESOURCE_EXHAUSTED (busy, throttled); default 0: one round over the addresses.
+   */
+  retryWithinMs?: number;
+  /** Jitter of those retries (default: crypto randomness). */
+  random?: Random;
 }
 
 /** A node's identity as learned before the handshake (and checked by it). */
@@ -119,21 +128,34 @@ export async function joinWithTicket(ticket: string | JoinTicket, options: JoinC
  */
 export async function joinTargets(targets: JoinTarget[], token: TokenParts | string, options: JoinClientOptions, caFingerprint?: string): Promise<JoinSuccess> {
   const parts = typeof token === 'string' ? parseToken(token) : token;
+  // Failures of every round, in order: the result reports them all.
   const failures: JoinAttemptFailure[] = [];
   const log = options.log;
-  for (const target of targets) {
-    try {
-      const welcome = await attempt(target, parts, options, caFingerprint);
-      if (failures.length > 0) log?.warn({ address: target.address, failures }, 'joined after failures at earlier addresses');
-      return { address: target.address, welcome, failures };
-    } catch (error) {
-      const failure = describeFailure(target.address, error);
-      failures.push(failure);
-      log?.warn({ address: failure.address, code: failure.code, grpcCode: failure.grpcCode, reason: failure.message }, 'join attempt failed');
-      if (isFinalForTicket(failure.code)) break;
+  const round = async (): Promise<JoinSuccess> => {
+    for (const target of targets) {
+      try {
+        const welcome = await attempt(target, parts, options, caFingerprint);
+        if (failures.length > 0) log?.warn({ address: target.address, failures }, 'joined after failures at earlier addresses');
+        return { address: target.address, welcome, failures };
+      } catch (error) {
+        const failure = describeFailure(target.address, error);
+        failures.push(failure);
+        log?.warn({ address: failure.address, code: failure.code, grpcCode: failure.grpcCode, reason: failure.message }, 'join attempt failed');
+        if (isFinalForTicket(failure.code)) throw new JoinFailedError(failures, true);
+      }
     }
-  }
-  throw new JoinFailedError(failures);
+    throw new JoinFailedError(failures);
+  };
+  let roundStart = 0;
+  return retryWhileBusy(
+    () => {
+      roundStart = failures.length;
+      return round();
+    },
+    // Retry when a node said "not now" and none said "never" (a final refusal ends the round).
+    (error) => error instanceof JoinFailedError && !error.final && failures.slice(roundStart).some((f) => f.grpcCode === grpc.status.RESOURCE_EXHAUSTED),
+    { clock: options.clock ?? systemClock, random: options.random ?? systemRandom, withinMs: options.retryWithinMs ?? 0, ...(log ? { log } : {}) },
+  );
 }
 
 async function attempt(target: JoinTarget, token: TokenParts, options: JoinClientOptions, caFingerprint: string | undefined): Promise<JoinWelcomeResult> {

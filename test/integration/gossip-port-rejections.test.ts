@@ -220,6 +220,8 @@ test('a removed member: its open stream is ended and its next call refused (Admi
   assert.ok(!after.trusted.includes(ca.nodeId) && !after.members.some((m) => m.startsWith(ca.nodeId)));
   assert.equal(await failureCode(call(operator, 'Remove', { nodeId: 'not-a-node-id' })), grpc.status.INVALID_ARGUMENT);
   assert.equal(await failureCode(call(operator, 'Remove', { nodeId: node.nodeId })), grpc.status.FAILED_PRECONDITION, 'a node does not remove itself');
+  const nobody = await makeCa();
+  assert.equal(await failureCode(call(operator, 'Remove', { nodeId: nobody.nodeId })), grpc.status.NOT_FOUND, 'an id no one has is refused');
 });
 
 test('a new CA endorsed by the wrong key is refused (INVALID_ARGUMENT, ERR_INVALID_RECORD) and nothing changes', async () => {

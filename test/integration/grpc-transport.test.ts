@@ -2,7 +2,7 @@ import { gossipHandlers } from '../../src/gossip/gossip-service';
 import { silentLogger } from '../../src/log/logger';
 import type { NodeRecord } from '../../src/membership/node-record';
 import { CaRecordAuthenticator } from '../../src/membership/record-authenticator';
-import type { GossipHandler } from '../../src/membership/transport';
+import type { GossipHandler, GossipTarget } from '../../src/membership/transport';
 import { GrpcGossipTransport } from '../../src/transport/gossip-transport';
 import { PeerClients } from '../../src/transport/peer-clients';
 import { transportSuite, type TransportEndpoint } from '../sim/transport-suite';
@@ -12,13 +12,15 @@ import { mtlsMembers } from '../helpers/mtls-members';
 /** The shared transport suite (test/sim/transport-suite.ts) against the real gRPC transport. */
 transportSuite('gRPC over mutual TLS', async () => {
   const handlers: (GossipHandler | undefined)[] = [];
+  // PingVia dials only members the relay knows: here, every member of the suite and its unreachable one.
+  const known = new Map<string, GossipTarget>();
   const net = await mtlsMembers(3, (server, i) => {
     const delegate: GossipHandler = {
       handleExchange: (from, r) => handlers[i]!.handleExchange(from, r),
       handlePing: (from, r) => handlers[i]!.handlePing(from, r),
       handlePingVia: (from, r) => handlers[i]!.handlePingVia(from, r),
     };
-    server.addService(g2gProto().g2g.v1.Gossip.service, gossipHandlers({ handler: delegate, log: silentLogger(), now: () => Date.now() }));
+    server.addService(g2gProto().g2g.v1.Gossip.service, gossipHandlers({ handler: delegate, members: { targetOf: (id) => known.get(id) }, log: silentLogger(), now: () => Date.now() }));
   });
   const transports = net.members.map((m) => new GrpcGossipTransport({ clients: new PeerClients(m.identity), caOf: net.caOf }));
   const endpoints: TransportEndpoint[] = net.members.map(({ ca, leaf, target }, i) => {
@@ -27,9 +29,11 @@ transportSuite('gRPC over mutual TLS', async () => {
     const record: NodeRecord = { ...body, heartbeat: 1, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(ca.nodeId, 1, 1) };
     return { nodeId: ca.nodeId, target, transport: transports[i]!, serve: (h) => void (handlers[i] = h), record: () => record };
   });
+  const unreachable = { nodeId: net.stranger.nodeId, addresses: ['127.0.0.1'], gossipPort: net.closedPort };
+  for (const target of [...net.members.map((m) => m.target), unreachable]) known.set(target.nodeId, target);
   return {
     endpoints,
-    unreachable: { nodeId: net.stranger.nodeId, addresses: ['127.0.0.1'], gossipPort: net.closedPort },
+    unreachable,
     settle: (p) => p,
     async teardown() {
       for (const t of transports) t.close();

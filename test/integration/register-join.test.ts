@@ -359,3 +359,57 @@ test('no secret or token key reaches a log line, at trace level, on either side'
   assert.ok(!text.includes(secret), 'the secret is not');
   assert.ok(!text.includes('b'.repeat(32)), 'nor a wrong secret');
 });
+
+test('a stalled hello counts as a failed attempt: after `burst` stalls the source is throttled (ERR_JOIN_THROTTLED)', async () => {
+  const node = await startRegister({ options: { helloTimeoutMs: 200, throttle: { burst: 2, refillMs: 600_000, maxSources: 100 } } });
+  for (let i = 0; i < 2; i++) {
+    const { call, client } = rawJoin(node);
+    const stalled = await statusOf(call);
+    client.close();
+    assert.equal(stalled.g2gCode, 'ERR_JOIN_TIMEOUT', `stall ${i + 1}`);
+  }
+  const { token } = await node.tokens.create({ mode: 'server' });
+  const [throttled] = await joinFailures(joinWithTicket(node.ticket(token), me));
+  assert.equal(throttled!.code, 'ERR_JOIN_THROTTLED');
+  assert.equal(throttled!.grpcCode, grpc.status.RESOURCE_EXHAUSTED);
+  assert.deepEqual(node.admitted, []);
+});
+
+test('handshakes in progress are capped per source (ERR_JOIN_BUSY at once), below the global cap', async () => {
+  const node = await startRegister({ options: { helloTimeoutMs: 30_000, maxHandshakesPerSource: 2, maxConcurrentHandshakes: 64 } });
+  const held = [rawJoin(node), rawJoin(node)];
+  const heldStatus = held.map(({ call }) => statusOf(call));
+  // Both must be in progress before the third arrives: a handshake is counted when its stream reaches the handler.
+  await new Promise((r) => setTimeout(r, 300));
+  const third = rawJoin(node);
+  const refused = await statusOf(third.call);
+  third.client.close();
+  assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
+  assert.equal(refused.g2gCode, 'ERR_JOIN_BUSY');
+  for (const { call, client } of held) {
+    call.cancel();
+    client.close();
+  }
+  await Promise.all(heldStatus);
+});
+
+test('a newcomer retries RESOURCE_EXHAUSTED with backoff within joinRetryTime, and gets in once the node has room', async () => {
+  const node = await startRegister({ options: { helloTimeoutMs: 1_500, maxConcurrentHandshakes: 1 } });
+  const { token } = await node.tokens.create({ mode: 'server' });
+  // An idle stream takes the only handshake slot until its hello deadline.
+  const hold = async () => {
+    const blocker = rawJoin(node);
+    const status = statusOf(blocker.call);
+    await new Promise((r) => setTimeout(r, 200));
+    return { status: status.finally(() => blocker.client.close()) };
+  };
+  const first = await hold();
+  const [busy] = await joinFailures(joinWithTicket(node.ticket(token), { ...me, retryWithinMs: 0 }));
+  assert.equal(busy!.code, 'ERR_JOIN_BUSY', 'without retries the newcomer gives up at once');
+  assert.equal((await first.status).g2gCode, 'ERR_JOIN_TIMEOUT');
+  const second = await hold();
+  const joined = await joinWithTicket(node.ticket(token), { ...me, retryWithinMs: 20_000 });
+  assert.equal((await second.status).g2gCode, 'ERR_JOIN_TIMEOUT', 'the slot was held until its hello deadline');
+  assert.equal(joined.welcome.server.nodeId, node.ca.nodeId);
+  assert.ok(joined.failures.some((f) => f.code === 'ERR_JOIN_BUSY'), 'the busy answers before the welcome are reported');
+});

@@ -47,3 +47,29 @@ test('status table: authentication failures drain the bucket; final failures sto
   assert.ok(!isFinalForTicket('ERR_JOIN_UNREACHABLE'));
   assert.ok(!isFinalForTicket('ERR_CHANNEL_BINDING'), 'another address may not be intercepted');
 });
+
+test('global failure budget: many sources together are refused once it is spent, each within its own burst; it refills for everyone', () => {
+  const clock = new ManualClock(0);
+  const throttle = new JoinThrottle(clock, { burst: 5, refillMs: 12_000, maxSources: 1000, globalBurst: 10, globalRefillMs: 1_000 });
+  // 20 addresses, one failure each: per source that is nothing, together it is twice the budget.
+  for (let i = 0; i < 10; i++) {
+    assert.equal(throttle.retryAfterMs(`198.51.100.${i}`), 0, `source ${i} may still try`);
+    throttle.recordFailure(`198.51.100.${i}`);
+  }
+  assert.ok(throttle.globalRetryAfterMs() > 0, 'the budget is spent');
+  assert.equal(throttle.retryAfterMs('198.51.100.77'), 1_000, 'a fresh source waits for the global refill too');
+  clock.advance(1_000);
+  assert.equal(throttle.retryAfterMs('198.51.100.77'), 0, 'one failure forgiven per globalRefillMs');
+  throttle.recordFailure('198.51.100.77');
+  assert.ok(throttle.retryAfterMs('198.51.100.78') > 0);
+  clock.advance(10_000);
+  assert.equal(throttle.globalRetryAfterMs(), 0);
+});
+
+test('without a global budget, sources are independent (the old behaviour, still the default)', () => {
+  const clock = new ManualClock(0);
+  const throttle = new JoinThrottle(clock, { burst: 1, refillMs: 60_000, maxSources: 1000 });
+  for (let i = 0; i < 100; i++) throttle.recordFailure(`203.0.113.${i}`);
+  assert.equal(throttle.globalRetryAfterMs(), 0);
+  assert.equal(throttle.retryAfterMs('203.0.113.200'), 0);
+});
