@@ -57,11 +57,9 @@ test('a corrupt membership.json is moved aside (kept), named in a warning, and t
 });
 
 test('a node that had peers and now has none to rejoin through (no ticket) says so at warn level', async () => {
-  const a = await startNodeProcess();
-  nodes.push(a);
-  let b = await startNodeProcess({ env: { G2G_JOIN: await reusableTicket(a.dataDir) } });
+  // An unreadable file counts as "had peers": the last run's file existed, its peers are lost.
+  let b = await startNodeProcess();
   nodes.push(b);
-  await eventually('b has saved its peers', async () => (await readFile(path.join(b.dataDir, KNOWN_PEERS_FILE), 'utf8').catch(() => '')).includes('"peers":["'));
   await b.stop('SIGKILL');
   await writeFile(path.join(b.dataDir, KNOWN_PEERS_FILE), 'not json at all');
   b = await startNodeProcess({ dataDir: b.dataDir });
