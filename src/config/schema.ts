@@ -411,7 +411,7 @@ export const configSchema: ConfigSchema = {
     arg: 'plugins-disabled',
   },
   pluginsFailOnError: {
-    doc: 'Whether a plugin that fails validation, loading, register or start makes the node refuse to start (true), or is reported, left NOT_SERVING and skipped while the node and the other plugins run (false). true suits deployments where a node without its plugins is useless; false keeps the network up through one bad plugin.',
+    doc: 'Whether a plugin that fails validation, loading, register or start makes the node refuse to start (true), or is reported (a warn line at start, `g2g plugins`), left NOT_SERVING and skipped while the node and the other plugins run (false). true suits deployments where a node without its plugins is useless; false keeps the network up through one bad plugin. An invalid value in a plugin\'s config section fails start-up either way (exit 2), like an invalid host setting.',
     format: 'g2g-boolean',
     default: false,
     env: 'G2G_PLUGINS_FAIL_ON_ERROR',

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../identity/atomic-file';
 import type { HeldRemoval } from '../membership/membership';
@@ -18,35 +18,64 @@ export interface KnownPeers {
   removals?: HeldRemoval[];
 }
 
+/** What reading found besides the peers. */
+export interface KnownPeersRead extends KnownPeers {
+  /**
+   * The file existed but could not be used (not JSON, not our format): it was moved to `movedTo`
+   * (kept for a person to look at), or could not be moved (`movedTo` undefined, `reason` says why).
+   */
+  corrupt?: { movedTo: string | undefined; reason: string };
+  /** The file named peers (this node was in a network before), whether or not any could be read. */
+  hadPeers: boolean;
+}
+
 export const KNOWN_PEERS_FILE = 'membership.json';
 
-export async function readKnownPeers(dataDir: string): Promise<KnownPeers> {
+/**
+ * Reads `<dataDir>/membership.json`. A missing file is a first start. A file that is not ours to
+ * read (a torn write by another tool, a disk error, a hand edit) is moved aside to
+ * `membership.json.corrupt-<time>` rather than silently treated as "no peers": the caller warns,
+ * and the next save does not overwrite the evidence.
+ */
+export async function readKnownPeers(dataDir: string, now: () => number = Date.now): Promise<KnownPeersRead> {
+  const file = path.join(dataDir, KNOWN_PEERS_FILE);
   let text: string;
   try {
-    text = await readFile(path.join(dataDir, KNOWN_PEERS_FILE), 'utf8');
-  } catch {
-    return { version: 0, peers: [] };
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 0, peers: [], hadPeers: false };
+    return { version: 0, peers: [], hadPeers: false, corrupt: { movedTo: undefined, reason: (error as Error).message } };
   }
+  let json: { version?: unknown; peers?: unknown; removals?: unknown };
   try {
-    const json = JSON.parse(text) as { version?: unknown; peers?: unknown; removals?: unknown };
-    const peers: NodeRecord[] = [];
-    for (const encoded of Array.isArray(json.peers) ? json.peers : []) {
-      if (typeof encoded !== 'string') continue;
-      try {
-        peers.push(recordFromWire(decodeNodeRecord(Buffer.from(encoded, 'base64'))));
-      } catch {
-        // A damaged entry costs one peer, not the rest.
-      }
+    json = JSON.parse(text) as typeof json;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not a JSON object');
+  } catch (error) {
+    const movedTo = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+    const reason = (error as Error).message;
+    try {
+      await rename(file, movedTo);
+      return { version: 0, peers: [], hadPeers: false, corrupt: { movedTo, reason } };
+    } catch (renameError) {
+      return { version: 0, peers: [], hadPeers: false, corrupt: { movedTo: undefined, reason: `${reason}; could not move it aside: ${(renameError as Error).message}` } };
     }
-    const removals: HeldRemoval[] = [];
-    for (const entry of Array.isArray(json.removals) ? (json.removals as unknown[]) : []) {
-      const held = heldRemovalFromJson(entry);
-      if (held) removals.push(held);
-    }
-    return { version: typeof json.version === 'number' && Number.isSafeInteger(json.version) ? json.version : 0, peers, removals };
-  } catch {
-    return { version: 0, peers: [] };
   }
+  const peers: NodeRecord[] = [];
+  const listed = Array.isArray(json.peers) ? json.peers : [];
+  for (const encoded of listed) {
+    if (typeof encoded !== 'string') continue;
+    try {
+      peers.push(recordFromWire(decodeNodeRecord(Buffer.from(encoded, 'base64'))));
+    } catch {
+      // A damaged entry costs one peer, not the rest.
+    }
+  }
+  const removals: HeldRemoval[] = [];
+  for (const entry of Array.isArray(json.removals) ? (json.removals as unknown[]) : []) {
+    const held = heldRemovalFromJson(entry);
+    if (held) removals.push(held);
+  }
+  return { version: typeof json.version === 'number' && Number.isSafeInteger(json.version) ? json.version : 0, peers, removals, hadPeers: listed.length > 0 };
 }
 
 export async function writeKnownPeers(dataDir: string, known: KnownPeers): Promise<void> {

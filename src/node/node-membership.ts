@@ -28,7 +28,7 @@ import type { TrustStore } from '../transport/trust-store';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
-import { readKnownPeers, writeKnownPeers } from './known-peers';
+import { KNOWN_PEERS_FILE, readKnownPeers, writeKnownPeers } from './known-peers';
 import { AdmissionRefusedError, JoinConnectBackError } from './errors';
 
 export interface NodeMembershipComponents {
@@ -114,6 +114,8 @@ export class NodeMembership {
   private persistTimer: TimerHandle | undefined;
   private sweepTimer: TimerHandle | undefined;
   private persisted: NodeRecord[] = [];
+  /** The last run knew peers (membership.json listed some, or was unreadable). */
+  private hadPeers = false;
   private readonly log: Logger;
   private readonly listeners = new Set<(event: MembershipEvent) => void>();
   /** Plugin services this node serves, published in its record after the well-known addresses. */
@@ -147,8 +149,15 @@ export class NodeMembership {
 
   /** Creates and starts membership with our record; restores what the last run knew. */
   async start(local: { addresses: string[]; registerPort: number; gossipPort: number; leaf: Leaf; previousCaCertPem?: string }): Promise<void> {
-    const known = await readKnownPeers(this.c.dataDir);
+    const known = await readKnownPeers(this.c.dataDir, () => this.c.clock.now());
     this.persisted = known.peers;
+    this.hadPeers = known.hadPeers || known.corrupt !== undefined;
+    if (known.corrupt) {
+      this.log.warn(
+        { file: KNOWN_PEERS_FILE, movedTo: known.corrupt.movedTo, reason: known.corrupt.reason },
+        `${KNOWN_PEERS_FILE} in the data dir is unreadable (${known.corrupt.reason})${known.corrupt.movedTo ? `; moved it to ${known.corrupt.movedTo}` : ''}: the peers of the last run are lost, so this node joins through its ticket or services, and without either it runs alone`,
+      );
+    }
     const transport = new GrpcGossipTransport({ clients: this.clients, caOf: (id) => this.caOf(id) });
     this.membership = new Membership(
       { clock: this.c.clock, random: this.c.random, transport, authenticator: this.auth, log: this.log, distance: this.c.distance },
@@ -164,8 +173,9 @@ export class NodeMembership {
         ...(local.previousCaCertPem ? { previousCaCertPem: local.previousCaCertPem } : {}),
         leaf: { fingerprint: local.leaf.fingerprint, notAfterMs: local.leaf.notAfter.getTime() },
         services: [...this.c.services, ...this.advertised],
-        // A restart publishes a newer version than anything of ours still in circulation.
-        version: known.version + 1,
+        // A restart publishes a newer version than anything of ours still in circulation. With the
+        // file lost, the last version is unknown: the clock (ms) is past any count of changes.
+        version: known.corrupt ? Math.max(known.version + 1, Math.floor(this.c.clock.now())) : known.version + 1,
       },
       this.options,
     );
@@ -224,6 +234,15 @@ export class NodeMembership {
     }
     if (failures.length > 0 && membership.members().length === 0) {
       throw new JoinConnectBackError(`could not join the network: ${failures.join('; ')}`);
+    }
+    if (this.hadPeers && membership.members().length === 0) {
+      // Not a first node: the peers it had are gone from the file (or none could be used), and
+      // nothing else was configured. The rest of the network may be listing it as left.
+      this.log.warn(
+        { file: KNOWN_PEERS_FILE },
+        'this node had peers before but found none to rejoin through and has no ticket (--join) or services (--services): it runs alone, split from its network',
+      );
+      return { via: 'none (had peers before; running alone)', failures };
     }
     return { via: 'none (first node)', failures };
   }

@@ -51,7 +51,7 @@ const BENCHMARKS = {
   // About 5 min of CPU: N = 1,000 in simulation, four arms (seven runs).
   'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
   // Opt-in (about 1 min): the kv plugin's durable writes and anti-entropy cost, in one process.
-  'kv-store': { run: runKvStore, table: kvStoreTable as (r: unknown) => string, title: '13. The kv store: durable writes and anti-entropy cost' },
+  'kv-store': { run: runKvStore, table: kvStoreTable as (r: unknown) => string, title: '13. The kv store: durable writes (before and after persist-before-apply and signatures) and anti-entropy cost' },
   // Certificates across the network (issue 6): simulated spread of a leaf and of a CA rotation
   // at 1,000 and 10,000 nodes (about 3 min), the trust bundle under a burst of 500 joins, and a
   // 16-process cluster (about 2 min).
