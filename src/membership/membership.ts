@@ -4,12 +4,15 @@ import { MembershipStateError } from './errors';
 import { ExchangeClient } from './exchange-client';
 import { ExchangeServer } from './exchange-server';
 import { FailureDetection } from './failure-detection';
+import { countingTransport } from './counting-transport';
+import { GossipCounters, type GossipCountersView } from './gossip-counters';
 import { LocalRecord, type LocalRecordChanges, type LocalRecordInit } from './local-record';
 import { MemberRemovals, type HeldRemoval } from './member-removals';
 import { RecordMerge, type AdmitOutcome } from './merge';
 import type { LifeState, MembershipCore, OperationCounters } from './membership-core';
 import { MembershipEvents, type MembershipEvent, type MembershipLog } from './membership-events';
 import { MembershipRumours } from './membership-rumours';
+import { exchangeRequestSize, exchangeResponseSize, pingRequestSize, pingResponseSize, pingViaRequestSize, pingViaResponseSize } from './message-size';
 import type { NodeMode, NodeRecord, RecordBody, RecordLeaf } from './node-record';
 import { membershipOptions, type MembershipOptions } from './options';
 import { isExchangeTarget, PartnerSelection } from './partner-selection';
@@ -101,7 +104,10 @@ export class Membership implements GossipHandler {
   private readonly rumours: MembershipRumours;
   private readonly seen = new SeenVersions();
   private readonly events: MembershipEvents;
-  private readonly counters: OperationCounters = { exchangesSent: 0, exchangesFailed: 0, exchangesServed: 0, probes: 0, indirectProbes: 0, refutations: 0 };
+  /** Messages and bytes per gossip RPC kind and direction, and protocol decisions (read by metrics and the simulator). */
+  readonly counters: GossipCountersView;
+  private readonly gossip = new GossipCounters();
+  private readonly ops: OperationCounters = { exchangesSent: 0, exchangesFailed: 0, exchangesServed: 0, probes: 0, indirectProbes: 0, refutations: 0 };
   private readonly removalsHeld: MemberRemovals;
   private readonly partners: PartnerSelection;
   private readonly suspicion: Suspicion;
@@ -117,6 +123,7 @@ export class Membership implements GossipHandler {
 
   constructor(components: MembershipComponents, init: LocalRecordInit, options: Partial<MembershipOptions> = {}) {
     this.options = membershipOptions(options);
+    this.counters = this.gossip;
     this.clock = components.clock;
     this.random = components.random;
     this.nodeId = init.nodeId;
@@ -130,7 +137,7 @@ export class Membership implements GossipHandler {
       nodeId: this.nodeId,
       clock: this.clock,
       random: this.random,
-      transport: components.transport,
+      transport: countingTransport(components.transport, this.gossip),
       auth: components.authenticator,
       log: components.log,
       table: this.table,
@@ -138,7 +145,8 @@ export class Membership implements GossipHandler {
       rumours: this.rumours,
       seen: this.seen,
       events: this.events,
-      counters: this.counters,
+      counters: this.ops,
+      gossip: this.gossip,
       get life() {
         return self.life;
       },
@@ -291,7 +299,7 @@ export class Membership implements GossipHandler {
 
   /** Operation counters since start. */
   stats(): Readonly<OperationCounters> & { rumoursQueued: number; tombstones: number } {
-    return { ...this.counters, rumoursQueued: this.rumours.size, tombstones: this.table.tombstoneCount };
+    return { ...this.ops, rumoursQueued: this.rumours.size, tombstones: this.table.tombstoneCount };
   }
 
   /** True while `nodeId` is refused because of a tombstone. */
@@ -437,16 +445,25 @@ export class Membership implements GossipHandler {
 
   // ---------------------------------------------------------------- the gossip port's handlers
 
-  handleExchange(from: string, request: ExchangeRequest): Promise<ExchangeResponse> {
-    return this.server.handleExchange(from, request);
+  async handleExchange(from: string, request: ExchangeRequest): Promise<ExchangeResponse> {
+    this.gossip.message('received', 'exchange', exchangeRequestSize(request));
+    const answer = await this.server.handleExchange(from, request);
+    this.gossip.message('sent', 'exchange', exchangeResponseSize(answer));
+    return answer;
   }
 
   handlePing(from: string, request: PingRequest): PingResponse {
-    return this.server.handlePing(from, request);
+    this.gossip.message('received', 'ping', pingRequestSize(request));
+    const answer = this.server.handlePing(from, request);
+    this.gossip.message('sent', 'ping', pingResponseSize(answer));
+    return answer;
   }
 
-  handlePingVia(from: string, request: PingViaRequest): Promise<PingViaResponse> {
-    return this.server.handlePingVia(from, request);
+  async handlePingVia(from: string, request: PingViaRequest): Promise<PingViaResponse> {
+    this.gossip.message('received', 'ping_via', pingViaRequestSize(request));
+    const answer = await this.server.handlePingVia(from, request);
+    this.gossip.message('sent', 'ping_via', pingViaResponseSize(answer));
+    return answer;
   }
 }
 
