@@ -47,6 +47,7 @@ export class ExchangeClient {
     }
     const request: ExchangeRequest = { sender: self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests, joining, ...(removals.length > 0 ? { removals } : {}) };
     c.counters.exchangesSent++;
+    c.gossip.event('exchanges');
     let response: ExchangeResponse;
     try {
       response = await c.transport.exchange(target, request, { timeoutMs: o.exchangeTimeoutMs });

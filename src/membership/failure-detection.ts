@@ -102,6 +102,7 @@ export class FailureDetection {
     let ok = false;
     if (e.record.mode === 'server') {
       c.counters.probes++;
+      c.gossip.event('probes');
       const target = targetOf(e.record);
       try {
         const answer = await c.transport.ping(target, { nonce: ++this.nonce }, { timeoutMs: o.probeTimeoutMs });
@@ -122,6 +123,7 @@ export class FailureDetection {
         );
         ok = answers.some(Boolean);
       }
+      if (!ok) c.gossip.event('probe_failures');
     }
     return ok;
   }

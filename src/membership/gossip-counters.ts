@@ -8,7 +8,13 @@
  */
 export type GossipDirection = 'sent' | 'received';
 
-/** Protocol decisions, each counted once where it is taken. */
+/**
+ * Protocol decisions, each counted once where it is taken: `exchanges` started, `probes` (direct
+ * pings) and `probe_failures` (direct and indirect checks both failed), `suspicions` raised here,
+ * `refutations` of claims about this node, `false_alive_refutations` (a peer this node held
+ * suspect or dead came back with a newer version: the accusation was false), `deaths` declared
+ * here or taken from a claim, `leaves` and `joins` of peers seen, `removals` applied.
+ */
 export type GossipEvent =
   | 'exchanges'
   | 'probes'

@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache';
 import { MembershipStateError } from './errors';
+import type { GossipCounters } from './gossip-counters';
 import type { LocalRecord } from './local-record';
 import type { LifeState } from './membership-core';
 import type { MembershipEvents, MembershipLog } from './membership-events';
@@ -31,6 +32,7 @@ export interface MemberRemovalsComponents {
   rumours: Pick<MembershipRumours, 'enqueue' | 'forgetRecord' | 'forgetClaim'>;
   seen: Pick<SeenVersions, 'get'>;
   events: Pick<MembershipEvents, 'emit'>;
+  gossip: Pick<GossipCounters, 'event'>;
   log: MembershipLog | undefined;
   readonly life: LifeState;
   /** Checks a remover's record as any record is checked (signatures, CA, cluster). */
@@ -135,6 +137,7 @@ export class MemberRemovals {
       c.table.tombstone(id, { version: Math.max(entry?.record.version ?? 0, c.seen.get(id) ?? 0), untilMs, forced: true });
       c.rumours.forgetRecord(id);
       c.rumours.forgetClaim(id);
+      c.gossip.event('removals');
       c.log?.info({ nodeId: id, by: r.remover.nodeId }, 'member removed');
     }
     if (relay && id !== c.local.nodeId) c.rumours.enqueue({ kind: 'removal', removal: r });

@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
+import type { GossipCounters } from './gossip-counters';
 import type { LocalRecord } from './local-record';
 import type { MembershipEvents, MembershipLog } from './membership-events';
 import type { MembershipRumours } from './membership-rumours';
@@ -40,6 +41,8 @@ export interface MembershipCore {
   readonly seen: SeenVersions;
   readonly events: MembershipEvents;
   readonly counters: OperationCounters;
+  /** Messages, bytes and protocol decisions, for metrics and the simulator's report. */
+  readonly gossip: GossipCounters;
   readonly life: LifeState;
   /** A direct exchange with `id` succeeded, either way. */
   touchDirect(id: string): void;

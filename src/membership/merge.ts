@@ -95,6 +95,7 @@ export class RecordMerge {
     if (c.table.size >= c.table.bound) return 'rejected';
     const entry = newEntry(record, 'alive', now);
     c.table.add(entry);
+    c.gossip.event('joins');
     c.events.emit('joined', entry);
     return 'added';
   }
@@ -130,6 +131,7 @@ export class RecordMerge {
     if (record.version >= self.version && (record.version > self.version || record.heartbeat > self.heartbeat) && this.verify(record)) {
       c.rumours.enqueue({ kind: 'record', record: c.local.bump({}, record.version) });
       c.counters.refutations++;
+      c.gossip.event('refutations');
     }
     return 'self';
   }
@@ -148,10 +150,13 @@ export class RecordMerge {
     c.rumours.forgetClaim(record.nodeId);
     if (record.left) {
       this.suspicion.setState(e, 'left', now);
+      c.gossip.event('leaves');
       c.events.emit('left', e);
       return;
     }
     if (before !== 'alive') {
+      // We held it suspect or dead, and its owner answered with a newer version: a false alarm.
+      if (before === 'suspect' || before === 'dead') c.gossip.event('false_alive_refutations');
       this.suspicion.setState(e, 'alive', now);
       c.events.emit('alive', e);
     } else {

@@ -1,6 +1,6 @@
 import type { Heartbeat, NodeRecord } from './node-record';
 import type { Removal } from './removal';
-import type { MemberClaim, RecordDigest } from './transport';
+import type { ExchangeRequest, ExchangeResponse, MemberClaim, PingRequest, PingResponse, PingViaRequest, PingViaResponse, RecordDigest } from './transport';
 
 /**
  * Protobuf-encoded sizes (bytes) of the gossip messages, computed without encoding, so that
@@ -93,4 +93,47 @@ export function removalSize(r: Removal): number {
 /** Size of one element of a repeated message field. */
 export function embedded(size: number): number {
   return lenField(size);
+}
+
+/** g2g.v1.ExchangeRequest (the flags and the joining bit counted as 4 bytes). */
+export function exchangeRequestSize(r: ExchangeRequest): number {
+  let n = embedded(recordSize(r.sender)) + 4;
+  for (const x of r.records) n += embedded(recordSize(x));
+  for (const d of r.digests) n += embedded(digestSize(d));
+  for (const d of r.rumourDigests ?? []) n += embedded(digestSize(d));
+  for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
+  for (const c of r.claims) n += embedded(claimSize(c));
+  for (const x of r.removals ?? []) n += 1 + embedded(removalSize(x));
+  return n;
+}
+
+/** g2g.v1.ExchangeResponse (want ids counted as 2 bytes of tag and length each). */
+export function exchangeResponseSize(r: ExchangeResponse): number {
+  let n = 0;
+  for (const x of r.records) n += embedded(recordSize(x));
+  for (const x of r.rumours ?? []) n += embedded(recordSize(x));
+  for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
+  for (const c of r.claims) n += embedded(claimSize(c));
+  for (const w of r.wants) n += 2 + w.length;
+  for (const w of r.wantHeartbeats) n += 2 + w.length;
+  for (const x of r.removals ?? []) n += 1 + embedded(removalSize(x));
+  return n;
+}
+
+export function pingRequestSize(r: PingRequest): number {
+  return num(r.nonce);
+}
+
+export function pingResponseSize(r: PingResponse): number {
+  return num(r.nonce) + str(r.nodeId) + num(r.heartbeat);
+}
+
+export function pingViaRequestSize(r: PingViaRequest): number {
+  let n = str(r.target.nodeId) + num(r.target.gossipPort) + num(r.nonce) + num(r.timeoutMs);
+  for (const a of r.target.addresses) n += lenField(strLen(a));
+  return n;
+}
+
+export function pingViaResponseSize(r: PingViaResponse): number {
+  return (r.reachable ? 2 : 0) + num(r.nonce) + num(r.heartbeat);
 }

@@ -43,6 +43,7 @@ export class Suspicion {
     e.accusers = new Set([by]);
     this.schedule(e);
     this.c.rumours.enqueue({ kind: 'claim', claim: { nodeId: e.record.nodeId, version: e.record.version, state: 'suspect', from: by } });
+    this.c.gossip.event('suspicions');
     this.c.events.emit('suspect', e, by);
     this.c.log?.debug({ nodeId: e.record.nodeId, by }, 'peer suspected');
   }
@@ -76,6 +77,7 @@ export class Suspicion {
     e.suspectedBy = accuser;
     e.suspectedAtMs ??= now;
     this.c.rumours.enqueue({ kind: 'claim', claim: { nodeId: e.record.nodeId, version: e.record.version, state: 'dead', from: by } });
+    this.c.gossip.event('deaths');
     this.c.events.emit('dead', e, by);
     this.c.log?.info({ nodeId: e.record.nodeId, by }, 'peer declared dead');
   }
@@ -116,6 +118,7 @@ export class Suspicion {
     if (c.life !== 'running') return;
     if (version < c.local.version) return;
     c.counters.refutations++;
+    c.gossip.event('refutations');
     c.rumours.enqueue({ kind: 'record', record: c.local.bump({}, Math.min(version, c.local.version)) });
   }
 

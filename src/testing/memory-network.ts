@@ -1,11 +1,9 @@
 import { envelopeSize } from '../channel/message';
 import type { ChannelHandler, ChannelTransport, PullRequest, PullResponse, PushResponse } from '../channel/transport';
 import { CallTimeoutError, PeerUnavailableError } from '../membership/errors';
-import { claimSize, digestSize, embedded, heartbeatSize, recordSize } from '../membership/message-size';
+import { embedded, exchangeRequestSize, exchangeResponseSize, pingRequestSize, pingResponseSize, pingViaRequestSize, pingViaResponseSize } from '../membership/message-size';
 import type {
   CallOptions,
-  ExchangeRequest,
-  ExchangeResponse,
   GossipHandler,
   GossipTarget,
   PingResponse,
@@ -107,9 +105,9 @@ export class MemoryNetwork {
     const transport: Transport = {
       exchange: (target, request, options) =>
         this.call(state, target, options, 'exchange', exchangeRequestSize(request), gossipOf, (h, from) => h.handleExchange(from, request), exchangeResponseSize),
-      ping: (target, request, options) => this.call<GossipHandler, PingResponse>(state, target, options, 'ping', 12, gossipOf, (h, from) => h.handlePing(from, request), () => 48),
+      ping: (target, request, options) => this.call<GossipHandler, PingResponse>(state, target, options, 'ping', pingRequestSize(request), gossipOf, (h, from) => h.handlePing(from, request), pingResponseSize),
       pingVia: (relay, request, options) =>
-        this.call<GossipHandler, PingViaResponse>(state, relay, options, 'pingVia', 64 + request.target.nodeId.length, gossipOf, (h, from) => h.handlePingVia(from, request), () => 16),
+        this.call<GossipHandler, PingViaResponse>(state, relay, options, 'pingVia', pingViaRequestSize(request), gossipOf, (h, from) => h.handlePingVia(from, request), pingViaResponseSize),
     };
     const channel: ChannelTransport = {
       push: (target, request, options) =>
@@ -318,26 +316,5 @@ function messagesSize(messages: readonly Parameters<typeof envelopeSize>[0][]): 
 function pullRequestSize(r: PullRequest): number {
   let n = 2;
   for (const d of r.origins) n += embedded(2 + d.origin.length + 8 + 4 + 5 * d.have.length);
-  return n;
-}
-
-export function exchangeRequestSize(r: ExchangeRequest): number {
-  let n = embedded(recordSize(r.sender)) + 4;
-  for (const x of r.records) n += embedded(recordSize(x));
-  for (const d of r.digests) n += embedded(digestSize(d));
-  for (const d of r.rumourDigests ?? []) n += embedded(digestSize(d));
-  for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
-  for (const c of r.claims) n += embedded(claimSize(c));
-  return n;
-}
-
-export function exchangeResponseSize(r: ExchangeResponse): number {
-  let n = 0;
-  for (const x of r.records) n += embedded(recordSize(x));
-  for (const x of r.rumours ?? []) n += embedded(recordSize(x));
-  for (const h of r.heartbeats) n += embedded(heartbeatSize(h));
-  for (const c of r.claims) n += embedded(claimSize(c));
-  for (const w of r.wants) n += 2 + w.length;
-  for (const w of r.wantHeartbeats) n += 2 + w.length;
   return n;
 }

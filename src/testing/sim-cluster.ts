@@ -6,6 +6,7 @@ import { EventScheduler } from './event-scheduler';
 import { MemoryNetwork, type MemoryEndpoint, type MemoryNetworkOptions } from './memory-network';
 import { SeededRandom } from './seeded-random';
 import { SimAuthority } from './sim-authenticator';
+import { gossipReport, sumSnapshots, type GossipRoundReport } from './sim-gossip-report';
 
 export interface SimClusterOptions extends MemoryNetworkOptions {
   seed: number;
@@ -143,6 +144,18 @@ export class SimCluster {
     }
     for (const id of pausedUntil.keys()) this.network.resume(id);
     return pauses;
+  }
+
+  /**
+   * Runs `rounds` intervals and reports what gossip cost meanwhile, per node per round, from the
+   * nodes' own counters (`Membership.counters`): messages and bytes sent by RPC kind, and the
+   * protocol decisions taken (probes, suspicions, refutations, deaths, ...).
+   */
+  async runWithReport(rounds: number, nodes: readonly SimNode[] = this.nodes): Promise<GossipRoundReport> {
+    const before = sumSnapshots(nodes.map((n) => n.membership.counters.snapshot()));
+    await this.runIntervals(rounds);
+    const after = sumSnapshots(nodes.map((n) => n.membership.counters.snapshot()));
+    return gossipReport(before, after, nodes.length, rounds);
   }
 
   /** Runs interval by interval until `done()` holds (checked after each), at most `maxIntervals`; returns the intervals run, or -1. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { GossipCounters } from '../../src/membership/gossip-counters';
 import { LocalRecord } from '../../src/membership/local-record';
 import { MemberRemovals } from '../../src/membership/member-removals';
 import type { LifeState } from '../../src/membership/membership-core';
@@ -27,6 +28,7 @@ function removals(id: SimIdentity, clock: ManualClock, mode: 'server' | 'client'
   const seen: MembershipEvent[] = [];
   events.on((e) => seen.push(e));
   const state = { life: 'running' as LifeState };
+  const counters = new GossipCounters();
   const held = new MemberRemovals({
     clock,
     options,
@@ -36,20 +38,21 @@ function removals(id: SimIdentity, clock: ManualClock, mode: 'server' | 'client'
     rumours,
     seen: new SeenVersions(),
     events,
+    gossip: counters,
     log: undefined,
     get life() {
       return state.life;
     },
     verifyRecord: (r) => id.authenticator.verifyRecord(r),
   });
-  return { held, table, rumours, events: seen, state, me };
+  return { held, table, rumours, events: seen, state, me, counters };
 }
 
 test('a removal drops the member, tombstones it whatever its version, is gossiped and expires', () => {
   const authority = new SimAuthority(new SeededRandom(1));
   const [a, b] = [authority.createIdentity(), authority.createIdentity()];
   const clock = new ManualClock(1_000_000);
-  const { held, table, rumours, events } = removals(a, clock);
+  const { held, table, rumours, events, counters } = removals(a, clock);
   table.add(newEntry(local(b).record, 'alive', clock.now()));
   const applied: string[] = [];
   held.onRemoval((r) => applied.push(r.nodeId));
@@ -59,6 +62,7 @@ test('a removal drops the member, tombstones it whatever its version, is gossipe
   assert.equal(table.get(b.nodeId), undefined);
   assert.deepEqual(events.map((e) => e.type), ['removed']);
   assert.deepEqual(applied, [b.nodeId]);
+  assert.equal(counters.snapshot().events.removals, 1);
   assert.equal(table.refuses(b.nodeId, 1_000_000, clock.now()), true, 'forced: refused whatever the version');
   assert.deepEqual(rumours.take(new MessageBudget(1 << 20), 'someone').removals, [removal]);
   assert.equal(held.removalOf(b.nodeId), removal);
