@@ -14,7 +14,7 @@ import { MemberlistCluster } from './memberlist-cluster';
 export interface SideSpec {
   side: 'g2g' | 'memberlist';
   nodes: number;
-  /** g2g joiners started at once. */
+  /** Joiners started at once. */
   batch?: number;
   /** g2g: no further batch after this long (ScaleClusterOptions.startBudgetMs). */
   startBudgetMs?: number;
@@ -37,7 +37,7 @@ async function main(spec: SideSpec): Promise<SideResult> {
   const log = (line: string) => process.stderr.write(`${spec.side}: ${line}\n`);
   const measure = { ...spec.measure, log };
   if (spec.side === 'memberlist') {
-    const { cluster, allServingMs } = await MemberlistCluster.start(spec.binary!, spec.nodes);
+    const { cluster, allServingMs } = await MemberlistCluster.start(spec.binary!, spec.nodes, spec.batch);
     try {
       log(`${spec.nodes} serving after ${allServingMs} ms`);
       return { side: spec.side, allServingMs, ...(await measureCluster(cluster, measure)) };

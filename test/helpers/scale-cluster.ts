@@ -67,11 +67,18 @@ export class ScaleCluster {
           break;
         }
         const count = Math.min(batch, n - nodes.length);
-        // allSettled: a failed start must not orphan its batch-mates that did start.
-        const results = await Promise.allSettled(Array.from({ length: count }, () => startNodeProcess({ args, env: { G2G_JOIN: ticket }, timeoutMs: startTimeoutMs })));
-        for (const r of results) if (r.status === 'fulfilled') nodes.push(r.value);
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
+        // allSettled: a failed start must not orphan its batch-mates that did start. A failed
+        // start (a join that timed out on a saturated machine) is retried once, alone.
+        const start = () => startNodeProcess({ args, env: { G2G_JOIN: ticket }, timeoutMs: startTimeoutMs });
+        const results = await Promise.allSettled(Array.from({ length: count }, start));
+        for (const r of results) {
+          if (r.status === 'fulfilled') {
+            nodes.push(r.value);
+            continue;
+          }
+          log(`scale-cluster: a start failed, retrying it once: ${String((r.reason as Error).message ?? r.reason).split('\n')[0]}`);
+          nodes.push(await start());
+        }
         log(`scale-cluster: ${nodes.length}/${n} serving after ${Date.now() - t} ms`);
       }
       return { cluster, allServingMs: Date.now() - t };
