@@ -18,6 +18,8 @@ export interface SideSpec {
   batch?: number;
   /** g2g: no further batch after this long (ScaleClusterOptions.startBudgetMs). */
   startBudgetMs?: number;
+  /** g2g: a start that fails twice ends the start phase instead of the run (ScaleClusterOptions.keepWhatStarted). */
+  keepWhatStarted?: boolean;
   /** The memberlist node binary. */
   binary?: string;
   measure: Omit<MeasureOptions, 'log'>;
@@ -45,7 +47,7 @@ async function main(spec: SideSpec): Promise<SideResult> {
       cluster.stop();
     }
   }
-  const { cluster, allServingMs } = await ScaleCluster.start(spec.nodes, { batch: spec.batch, startBudgetMs: spec.startBudgetMs, log });
+  const { cluster, allServingMs } = await ScaleCluster.start(spec.nodes, { batch: spec.batch, startBudgetMs: spec.startBudgetMs, keepWhatStarted: spec.keepWhatStarted, log });
   try {
     log(`${cluster.nodes.length} serving after ${allServingMs} ms`);
     const figures = await measureCluster(cluster, measure);
