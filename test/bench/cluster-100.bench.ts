@@ -10,8 +10,8 @@ import { table } from './stats';
  * every node, kill -9 seen dead by all, healthy nodes ever seen suspect or dead (at every poll;
  * and the nodes' own suspicion counters before the kill, when they expose them), the idle
  * cluster's total CPU (target < 1 core), per-node RSS, CPU and bytes.
- * Bounded: joiners are started for at most 4 min (the cluster is then smaller, and the result
- * says so), the full view awaited 3 min, detection 2 min; the whole side is stopped after 15 min.
+ * Bounded: joiners are started for at most 4 min, and no more after a start fails twice (the
+ * cluster is then smaller, and the result says so), the full view awaited 3 min, detection 2 min; the whole side is stopped after 15 min.
  * Every process is killed by pid when the side ends, failed or not.
  * G2G_BENCH_NODES overrides N (e.g. 30 to try the harness); G2G_BENCH_IDLE_S the idle window (20 s).
  */
@@ -34,7 +34,7 @@ export async function runCluster100(log: (line: string) => void): Promise<Cluste
   const requested = Number(process.env.G2G_BENCH_NODES ?? 100);
   const idleS = Number(process.env.G2G_BENCH_IDLE_S ?? 20);
   const measure = { fullViewTimeoutMs: 180_000, detectionTimeoutMs: 120_000, pollMs: 1000, settleMs: 5000, idleWindowMs: idleS * 1000, countBytes: true };
-  const run = await runSide({ side: 'g2g', nodes: requested, batch: 10, startBudgetMs: 240_000, measure }, (l) => log(`cluster-100: ${l}`), 15 * 60_000);
+  const run = await runSide({ side: 'g2g', nodes: requested, batch: 10, startBudgetMs: 240_000, keepWhatStarted: true, measure }, (l) => log(`cluster-100: ${l}`), 15 * 60_000);
   const s = run.result;
   const done = (ms: number | null) => (ms === null ? 'not reached' : `${ms} ms`);
   const suspicions = s.falseSuspicions?.count ?? 0;

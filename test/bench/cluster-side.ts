@@ -14,10 +14,12 @@ import { MemberlistCluster } from './memberlist-cluster';
 export interface SideSpec {
   side: 'g2g' | 'memberlist';
   nodes: number;
-  /** g2g joiners started at once. */
+  /** Joiners started at once. */
   batch?: number;
   /** g2g: no further batch after this long (ScaleClusterOptions.startBudgetMs). */
   startBudgetMs?: number;
+  /** g2g: a start that fails twice ends the start phase instead of the run (ScaleClusterOptions.keepWhatStarted). */
+  keepWhatStarted?: boolean;
   /** The memberlist node binary. */
   binary?: string;
   measure: Omit<MeasureOptions, 'log'>;
@@ -37,7 +39,7 @@ async function main(spec: SideSpec): Promise<SideResult> {
   const log = (line: string) => process.stderr.write(`${spec.side}: ${line}\n`);
   const measure = { ...spec.measure, log };
   if (spec.side === 'memberlist') {
-    const { cluster, allServingMs } = await MemberlistCluster.start(spec.binary!, spec.nodes);
+    const { cluster, allServingMs } = await MemberlistCluster.start(spec.binary!, spec.nodes, spec.batch);
     try {
       log(`${spec.nodes} serving after ${allServingMs} ms`);
       return { side: spec.side, allServingMs, ...(await measureCluster(cluster, measure)) };
@@ -45,7 +47,7 @@ async function main(spec: SideSpec): Promise<SideResult> {
       cluster.stop();
     }
   }
-  const { cluster, allServingMs } = await ScaleCluster.start(spec.nodes, { batch: spec.batch, startBudgetMs: spec.startBudgetMs, log });
+  const { cluster, allServingMs } = await ScaleCluster.start(spec.nodes, { batch: spec.batch, startBudgetMs: spec.startBudgetMs, keepWhatStarted: spec.keepWhatStarted, log });
   try {
     log(`${cluster.nodes.length} serving after ${allServingMs} ms`);
     const figures = await measureCluster(cluster, measure);

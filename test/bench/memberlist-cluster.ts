@@ -61,17 +61,25 @@ interface MemberlistNode {
 export class MemberlistCluster implements MeasuredCluster {
   private constructor(private readonly nodes: MemberlistNode[]) {}
 
-  /** Starts `n` nodes (the first, then the rest at once, each joining the first); on failure kills what it started. */
-  static async start(binary: string, n: number, timeoutMs = 60_000): Promise<{ cluster: MemberlistCluster; allServingMs: number }> {
+  /**
+   * Starts `n` nodes: the first, then the rest `batch` at a time (as the g2g side is started, so
+   * that "all serving → full view" starts from the same situation), each joining the first. On
+   * failure kills what it started.
+   */
+  static async start(binary: string, n: number, batch = n, timeoutMs = 60_000): Promise<{ cluster: MemberlistCluster; allServingMs: number }> {
     const nodes: MemberlistNode[] = [];
     const cluster = new MemberlistCluster(nodes);
     try {
       nodes.push(await startNode(binary, 'm0', undefined, timeoutMs));
+      const seed = `127.0.0.1:${nodes[0]!.port}`;
       const t = Date.now();
-      const rest = await Promise.allSettled(Array.from({ length: n - 1 }, (_, i) => startNode(binary, `m${i + 1}`, `127.0.0.1:${nodes[0]!.port}`, timeoutMs)));
-      for (const r of rest) if (r.status === 'fulfilled') nodes.push(r.value);
-      const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      while (nodes.length < n) {
+        const first = nodes.length;
+        const results = await Promise.allSettled(Array.from({ length: Math.min(batch, n - first) }, (_, i) => startNode(binary, `m${first + i}`, seed, timeoutMs)));
+        for (const r of results) if (r.status === 'fulfilled') nodes.push(r.value);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
       return { cluster, allServingMs: Date.now() - t };
     } catch (error) {
       cluster.stop();

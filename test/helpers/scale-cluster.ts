@@ -33,6 +33,8 @@ export interface ScaleClusterOptions {
    * all still yields figures for the nodes it did start. Unbounded by default.
    */
   startBudgetMs?: number;
+  /** When a start fails twice: false (default) stops everything and throws; true keeps the nodes that serve and starts no more. */
+  keepWhatStarted?: boolean;
 }
 
 const ALIVE = 'MEMBER_STATE_ALIVE';
@@ -61,17 +63,32 @@ export class ScaleCluster {
       nodes.push(await startNodeProcess({ args, timeoutMs: startTimeoutMs }));
       const ticket = await reusableTicket(nodes[0]!.dataDir);
       const t = Date.now();
+      let stopped = false;
       while (nodes.length < n) {
         if (options.startBudgetMs !== undefined && Date.now() - t > options.startBudgetMs) {
           log(`scale-cluster: start budget of ${options.startBudgetMs} ms spent with ${nodes.length}/${n} serving; starting no more`);
           break;
         }
         const count = Math.min(batch, n - nodes.length);
-        // allSettled: a failed start must not orphan its batch-mates that did start.
-        const results = await Promise.allSettled(Array.from({ length: count }, () => startNodeProcess({ args, env: { G2G_JOIN: ticket }, timeoutMs: startTimeoutMs })));
-        for (const r of results) if (r.status === 'fulfilled') nodes.push(r.value);
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
+        // allSettled: a failed start must not orphan its batch-mates that did start. A failed
+        // start (a join that timed out on a saturated machine) is retried once, alone.
+        const start = () => startNodeProcess({ args, env: { G2G_JOIN: ticket }, timeoutMs: startTimeoutMs });
+        const results = await Promise.allSettled(Array.from({ length: count }, start));
+        for (const r of results) {
+          if (r.status === 'fulfilled') {
+            nodes.push(r.value);
+            continue;
+          }
+          log(`scale-cluster: a start failed, retrying it once: ${firstLine(r.reason)}`);
+          try {
+            nodes.push(await start());
+          } catch (error) {
+            if (!options.keepWhatStarted) throw error;
+            log(`scale-cluster: the retry failed too (${firstLine(error)}); starting no more, ${nodes.length}/${n} serving`);
+            stopped = true;
+          }
+        }
+        if (stopped) break;
         log(`scale-cluster: ${nodes.length}/${n} serving after ${Date.now() - t} ms`);
       }
       return { cluster, allServingMs: Date.now() - t };
@@ -188,6 +205,10 @@ export class ScaleCluster {
       }
     }
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '') ?? '';
 }
 
 /** prom-client's default eventLoopMonitoringPrecision. */
