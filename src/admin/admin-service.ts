@@ -29,6 +29,7 @@ function recordInfo(r: NodeRecord): MemberInfo {
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,
     services: [...r.services],
+    tags: r.tags.map((t) => ({ key: t.key, value: t.value })),
     caFingerprint: fingerprintOf(r.caCertPem),
     previousCaFingerprint: r.previousCaCertPem ? fingerprintOf(r.previousCaCertPem) : '',
   };
@@ -86,7 +87,7 @@ export interface AdminServiceComponents {
   /** Starts a node-CA rotation now. */
   rotateCa?(reason: string): Promise<{ previousFingerprint: string; fingerprint: string; switchAtMs: number; retireAtMs: number }>;
   /** Removes a member from the network (throws a G2gError when this node may not). */
-  remove(nodeId: string, reason: string): RemoveResponse;
+  remove(nodeId: string, reason: string, caller?: Caller): RemoveResponse;
   /** Refuses callers that may not remove members (client-mode members); undefined to allow. */
   authorizeRemoval(caller: Caller | undefined): string | undefined;
   log: Logger;
@@ -106,7 +107,7 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
       if (!isNodeId(nodeId)) return callback({ code: grpc.status.INVALID_ARGUMENT, details: `not a node id: ${JSON.stringify(nodeId.slice(0, 80))}` });
       const reason = call.request.reason || `requested by ${describeCaller(caller)}`;
       try {
-        const result = components.remove(nodeId, reason);
+        const result = components.remove(nodeId, reason, caller);
         components.log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
         callback(null, result);
       } catch (error) {

@@ -72,6 +72,7 @@ describe('defaults and profiles', () => {
       caRejoin: 'proof',
       maxConnectionAge: 15 * MINUTE,
       drainTimeout: 10 * SECOND,
+      stayAfterRemoval: false,
       join: '',
       token: '',
       services: [],
@@ -375,7 +376,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 41);
+    assert.equal(keys.length, 42);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);
