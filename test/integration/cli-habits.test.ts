@@ -165,7 +165,7 @@ describe('a small network', () => {
     assert.match(lines[0]!, /^NAME +ID +MODE +STATE +ADDRESS +HEARD +VERSION$/);
     for (const line of lines) assert.ok(line.length <= 100, `fits 100 columns: ${line.length}: ${line}`);
     const version = JSON.parse((await runCli(['version', '--json'])).stdout).version as string;
-    for (const name of ['alpha\\*', 'beta', 'gamma']) assert.match(view, new RegExp(`^${name} +[a-z2-7]{12} +server +alive +127\\.0\\.0\\.1:\\d+ +\\S+ +${version.replace(/\./g, '\\.')}$`, 'm'));
+    for (const name of ['alpha\\*', 'beta', 'gamma']) assert.match(view, new RegExp(`^${name} +[a-z2-7]{12} +server +alive +127\\.0\\.0\\.1:\\d+ +(-|\\S+ ago) +${version.replace(/\./g, '\\.')}$`, 'm'));
     assert.match(lines.at(-1)!, /^3 members \(3 alive\); \* is this node; 1 client identity not shown \(--clients\)$/);
     assert.doesNotMatch(view, new RegExp(toolId.slice(0, 12)), 'the enrolled tool is not a dead peer');
     const clients = await members('--clients');
