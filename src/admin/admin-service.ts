@@ -29,6 +29,7 @@ function recordInfo(r: NodeRecord): MemberInfo {
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,
     services: [...r.services],
+    tags: r.tags.map((t) => ({ key: t.key, value: t.value })),
     caFingerprint: fingerprintOf(r.caCertPem),
     previousCaFingerprint: r.previousCaCertPem ? fingerprintOf(r.previousCaCertPem) : '',
   };
@@ -86,7 +87,7 @@ export interface AdminServiceComponents {
   /** Starts a node-CA rotation now. */
   rotateCa?(reason: string): Promise<{ previousFingerprint: string; fingerprint: string; switchAtMs: number; retireAtMs: number }>;
   /** Removes a member from the network (throws a G2gError when this node may not). */
-  remove(nodeId: string, reason: string): RemoveResponse;
+  remove(nodeId: string, reason: string, caller?: Caller): RemoveResponse;
   /** Whether this node holds a record of `nodeId` (any state): only those can be removed. */
   knows(nodeId: string): boolean;
   /** Refuses callers that may not remove members (client-mode members); undefined to allow. */
@@ -113,7 +114,7 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
       }
       const reason = call.request.reason || `requested by ${describeCaller(caller)}`;
       try {
-        const result = components.remove(nodeId, reason);
+        const result = components.remove(nodeId, reason, caller);
         components.log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
         callback(null, result);
       } catch (error) {

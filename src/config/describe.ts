@@ -13,13 +13,15 @@ export interface ConfigFlag {
   /** The default as a user would type it: `1h`, `off`, `~/.g2g`. */
   defaultText: string;
   sensitive: boolean;
+  /** A true/false key: the CLI accepts the bare flag as true. */
+  boolean: boolean;
 }
 
 /** Every key as a command-line option, for the CLI to register with its help text. */
 export function configFlags(): ConfigFlag[] {
   return CONFIG_KEYS.map((key) => {
     const item = configSchema[key] as KeySchema<unknown>;
-    return { flag: item.arg, key, env: item.env, doc: item.doc, defaultText: defaultText(key), sensitive: item.sensitive === true };
+    return { flag: item.arg, key, env: item.env, doc: item.doc, defaultText: defaultText(key), sensitive: item.sensitive === true, boolean: item.format === 'g2g-boolean' };
   });
 }
 

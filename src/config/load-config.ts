@@ -4,6 +4,7 @@ import path from 'node:path';
 import convict from 'convict';
 import { ConfigError } from '../errors';
 import { defaultNodeName } from '../node/node-tags';
+import { parseTicket } from '../register/join-ticket';
 import { formatDuration, formats, registerFormats, UNIT_FORMATS } from './formats';
 import { profiles } from './profiles';
 import { CONFIG_KEYS, configSchema, convictSchema, keyLabel, PROFILES, type ConfigKey, type G2gConfig, type KeySchema, type ProfileName } from './schema';
@@ -318,7 +319,32 @@ function crossKeyProblems(c: Omit<G2gConfig, 'plugins'>): string[] {
       + `so connections opened with a leaf of the old CA close before it stops being trusted, got ${formatDuration(c.caRotationGrace)}`);
   }
 
+  problems.push(...ticketProblems(c, valid));
   problems.push(...portClashes(c, valid));
+  return problems;
+}
+
+/**
+ * The join ticket, checked whole before anything touches the data dir: a malformed ticket used
+ * to be refused only after the node had made its CA, started and "left the network" (issue 16).
+ * Its expiry is not checked here: a node that restarts through its known peers never uses it.
+ * Messages never carry the token's secret (the ticket parser redacts).
+ */
+function ticketProblems(c: Omit<G2gConfig, 'plugins'>, valid: (...keys: ConfigKey[]) => boolean): string[] {
+  if (!valid('join') || c.join === '') return [];
+  let ticket;
+  try {
+    ticket = parseTicket(c.join);
+  } catch (err) {
+    return [`${keyLabel('join')}: ${(err as Error).message}`];
+  }
+  const problems: string[] = [];
+  if (valid('cluster') && ticket.cluster !== undefined && ticket.cluster !== c.cluster) {
+    problems.push(`${keyLabel('join')}: the ticket is for cluster "${ticket.cluster}" but this node is in cluster "${c.cluster}" (set G2G_CLUSTER=${ticket.cluster})`);
+  }
+  if (valid('mode') && ticket.mode === 'client' && c.mode === 'server') {
+    problems.push(`${keyLabel('join')}: a client ticket cannot admit a server-mode node (set G2G_MODE=client, or nominate with --mode server)`);
+  }
   return problems;
 }
 

@@ -41,6 +41,7 @@ export interface G2gConfig {
   readonly operatorCertMaxLifetime: number;
   readonly maxConnectionAge: number;
   readonly drainTimeout: number;
+  readonly stayAfterRemoval: boolean;
   readonly join: string;
   readonly token: string;
   readonly services: string[];
@@ -341,6 +342,13 @@ export const configSchema: ConfigSchema = {
     default: 10 * SECOND,
     env: 'G2G_DRAIN_TIMEOUT',
     arg: 'drain-timeout',
+  },
+  stayAfterRemoval: {
+    doc: 'What a node does when a member removes it from the network (g2g remove): false logs the removal at error level (who removed it) and exits with status 3, which supervisors can treat as "do not restart" (systemd RestartPreventExitStatus=3); true keeps the process running, NOT_SERVING, with g2g status saying it was removed, for an operator to inspect. Either way it needs a new ticket to rejoin.',
+    format: 'g2g-boolean',
+    default: false,
+    env: 'G2G_STAY_AFTER_REMOVAL',
+    arg: 'stay-after-removal',
   },
   join: {
     doc: 'Join ticket (g2g://<id>.<secret>@host:port?...) issued by an existing member; the node registers with it on first start. It contains a token secret: prefer the env var or the file over the command line, which other local users can read.',

@@ -56,6 +56,8 @@ import { DEFAULT_JOIN_THROTTLE } from '../register/join-throttle';
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { DataDirNotADirectoryError, PortInUseError } from './errors';
+import { recordTags } from './node-tags';
+import { sendRemovalNotice, type RemovalNotice } from './removal-notice';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';
 
@@ -66,6 +68,8 @@ export interface NodeDependencies {
   random?: Random;
   /** RSA modulus for leaves (tests use 1024 to go faster). */
   keyBits?: number;
+  /** Called once when a member removes this node from the network (`g2g start` exits unless told to stay). */
+  onRemoved?: (notice: RemovalNotice) => void;
 }
 
 export interface BoundPorts {
@@ -130,6 +134,7 @@ export class G2gNode {
   private startedAt = 0;
   private addresses: string[] = [];
   private dataDirLock: DataDirLock | undefined;
+  private removedNotice: RemovalNotice | undefined;
 
   constructor(private readonly deps: NodeDependencies) {
     this.log = deps.log.child({ component: 'node' });
@@ -268,6 +273,7 @@ export class G2gNode {
         caRejoin: config.caRejoin,
         serviceJoin: { intervalMs: config.serviceJoinInterval, jitter: config.serviceJoinJitter },
         joinRetryWithinMs: config.joinRetryTime,
+        tags: recordTags(config.nodeName, VERSION, config.tags),
       },
       config.profile,
     );
@@ -284,6 +290,7 @@ export class G2gNode {
       plugins: () => this.plugins?.describe() ?? [],
       latencyGroups: () => this.pool?.describe().groups.length,
     });
+    network.onRemovedSelf((removal) => this.removed({ by: removal.remover.nodeId, atMs: removal.issuedAtMs, reason: 'a signed removal reached this node by gossip' }));
     this.channelNode = await NodeChannel.open(
       { nodeId: ca.nodeId, caKeyPem: ca.keyPem, mode: config.mode, dataDir: config.dataDir, network, metrics: this.metrics, clock: this.clock, random: this.random, log: this.deps.log.child({ component: 'channel' }) },
       config,
@@ -387,8 +394,15 @@ export class G2gNode {
               pool: () => this.pool?.describe(),
               plugins: () => this.plugins?.describe() ?? [],
               // Itself too: removing itself is refused by membership with its own reason.
-              knows: (nodeId) => nodeId === ca.nodeId || network.member(nodeId) !== undefined,
-              remove: (nodeId) => {
+              remove: (nodeId, reason, caller) => {
+                // A server-mode member tells us it removed us (see removal-notice.ts).
+                if (nodeId === ca.nodeId && caller?.kind === 'member') {
+                  this.removed({ by: caller.nodeId, atMs: this.clock.now(), reason });
+                  return { nodeId, removedBy: caller.nodeId, issuedAtUnixMs: this.clock.now(), wasKnown: true };
+                }
+                // The notice goes out first, on the channel the removal is about to close.
+                const channel = nodeId === ca.nodeId ? undefined : network.peerChannel(nodeId);
+                if (channel) void sendRemovalNotice(channel, nodeId, reason);
                 const { removal, wasKnown } = network.remove(nodeId);
                 return { nodeId, removedBy: ca.nodeId, issuedAtUnixMs: removal.issuedAtMs, wasKnown };
               },
@@ -544,8 +558,8 @@ export class G2gNode {
     this.expiryGuard?.track(leaf);
     this.metrics.setLeafNotAfter(leaf.notAfter);
     this.network?.leafChanged(leaf);
-    // The rotator logs the issuance at info; this is the same fact.
-    this.log.debug({ fingerprint: leaf.fingerprint, notAfter: leaf.notAfter.toISOString() }, 'leaf installed');
+    // The rotator logged the new leaf already (with its reason and next renewal): one line per rotation.
+    this.log.debug({ fingerprint: leaf.fingerprint }, 'leaf installed on both ports');
     if (this.ca) this.events.record({ type: 'leaf_rotated', nodeId: this.ca.nodeId, leafNotAfterMs: leaf.notAfter.getTime(), detail: leaf.fingerprint });
   }
 
@@ -591,7 +605,24 @@ export class G2gNode {
     this.setHealth('NOT_SERVING');
   }
 
+  /**
+   * A member removed this node: said once at error level with who did it, health NOT_SERVING for
+   * good (load balancers and probes move away; it serves nothing the others would accept), and
+   * `status` says so. Whether the process exits is the caller's choice (`onRemoved`).
+   */
+  private removed(notice: RemovalNotice): void {
+    if (this.removedNotice) return;
+    this.removedNotice = notice;
+    this.log.error(
+      { removedBy: notice.by, removedAt: new Date(notice.atMs).toISOString(), reason: notice.reason },
+      `this node was removed from the network by ${notice.by}; it needs a new ticket to rejoin`,
+    );
+    this.setHealth('NOT_SERVING');
+    this.deps.onRemoved?.(notice);
+  }
+
   private setHealth(status: 'SERVING' | 'NOT_SERVING'): void {
+    if (this.removedNotice) status = 'NOT_SERVING';
     this.register?.health.setAll(status);
     this.gossip?.health.setAll(status);
   }
@@ -657,6 +688,9 @@ export class G2gNode {
       nextRenewalUnixMs: stats?.nextRenewalAt ?? 0,
       leafExpiring: this.expiryGuard?.expiring() ?? false,
       expiryMarginMs: this.deps.config.maxConnectionAge,
+      tags: recordTags(this.deps.config.nodeName, VERSION, this.deps.config.tags),
+      removedBy: this.removedNotice?.by ?? '',
+      removedAtUnixMs: this.removedNotice?.atMs ?? 0,
     };
   }
 

@@ -3,7 +3,7 @@ import type { Leaf } from '../identity/leaf';
 import type { Logger } from '../log/logger';
 import { Membership, type MemberView, type MembershipEvent } from '../membership/membership';
 import type { Removal } from '../membership/removal';
-import type { NodeMode, NodeRecord } from '../membership/node-record';
+import type { NodeMode, NodeRecord, RecordTag } from '../membership/node-record';
 import { membershipOptions, type MembershipOptions } from '../membership/options';
 import { CaRecordAuthenticator } from '../membership/record-authenticator';
 import { targetOf, type GossipHandler } from '../membership/transport';
@@ -56,6 +56,8 @@ export interface NodeMembershipComponents {
   serviceJoin?: { intervalMs: number; jitter: number };
   /** `joinRetryTime`: how long joining retries nodes that answer RESOURCE_EXHAUSTED (default: no retry). */
   joinRetryWithinMs?: number;
+  /** Our record's tags: name, software version, operator tags (node/node-tags.ts). */
+  tags?: readonly RecordTag[];
 }
 
 export interface JoinSettings {
@@ -118,6 +120,7 @@ export class NodeMembership {
   private hadPeers = false;
   private readonly log: Logger;
   private readonly listeners = new Set<(event: MembershipEvent) => void>();
+  private readonly selfRemovalListeners = new Set<(removal: Removal) => void>();
   /** Plugin services this node serves, published in its record after the well-known addresses. */
   private advertised: readonly string[] = [];
   /** Our current node CA (a CA rotation replaces it; the node id never changes). */
@@ -173,6 +176,7 @@ export class NodeMembership {
         ...(local.previousCaCertPem ? { previousCaCertPem: local.previousCaCertPem } : {}),
         leaf: { fingerprint: local.leaf.fingerprint, notAfterMs: local.leaf.notAfter.getTime() },
         services: [...this.c.services, ...this.advertised],
+        tags: this.c.tags ?? [],
         // A restart publishes a newer version than anything of ours still in circulation. With the
         // file lost, the last version is unknown: the clock (ms) is past any count of changes.
         version: known.corrupt ? Math.max(known.version + 1, Math.floor(this.c.clock.now())) : known.version + 1,
@@ -620,6 +624,16 @@ export class NodeMembership {
     return record ? this.clients.tokenSync({ ...targetOf(record), caCertPem: this.pinsOf(nodeId, caPins(record)) }) : undefined;
   }
 
+  /** Calls `listener` when a removal of this node reaches it by gossip (it was removed by a member). */
+  onRemovedSelf(listener: (removal: Removal) => void): void {
+    this.selfRemovalListeners.add(listener);
+  }
+
+  /** The pooled channel to a member (created if needed), for a one-off call of another service on it. */
+  peerChannel(nodeId: string): ReturnType<PeerClients['channelOf']> {
+    return this.tokenSyncClient(nodeId) ? this.clients.channelOf(nodeId) : undefined;
+  }
+
   modeOf(nodeId: string): NodeMode | undefined {
     if (nodeId === this.c.ca.nodeId) return this.c.mode;
     return this.membership?.member(nodeId)?.mode;
@@ -725,6 +739,7 @@ export class NodeMembership {
   /** A removal arrived (or we made one): the member is untrusted now, not after the tombstone time. */
   private onRemoval(removal: Removal): void {
     const id = removal.nodeId;
+    if (id === this.c.ca.nodeId && !removal.reinstated) for (const listener of this.selfRemovalListeners) listener(removal);
     if (id === this.c.ca.nodeId || removal.reinstated) return;
     this.rejoinedCas.delete(id);
     this.untrustTimers.get(id)?.cancel();

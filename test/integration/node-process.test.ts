@@ -36,8 +36,8 @@ after(async () => {
 const track = <T extends grpc.Client>(c: T): T => (clients.push(c), c);
 
 test('start prints how to check the node with buf curl and grpcurl', () => {
-  assert.match(proc.stdout(), new RegExp(`g2g node ${proc.facts.nodeId} serving`));
-  assert.match(proc.stdout(), /check it: npx buf curl --protocol grpc --cacert \S+node-ca\.pem https:\/\/127\.0\.0\.1:\d+\/grpc\.health\.v1\.Health\/Check/);
+  assert.match(proc.stdout(), new RegExp(`g2g node \\S+ \\(${proc.facts.nodeId}\\) serving`));
+  assert.match(proc.stdout(), /health: npx @bufbuild\/buf curl --protocol grpc --cacert \S+node-ca\.pem https:\/\/127\.0\.0\.1:\d+\/grpc\.health\.v1\.Health\/Check/);
   assert.match(proc.stdout(), /grpcurl -cacert/);
 });
 

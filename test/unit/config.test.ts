@@ -72,6 +72,7 @@ describe('defaults and profiles', () => {
       caRejoin: 'proof',
       maxConnectionAge: 15 * MINUTE,
       drainTimeout: 10 * SECOND,
+      stayAfterRemoval: false,
       join: '',
       token: '',
       services: [],
@@ -361,7 +362,8 @@ describe('validation', () => {
 });
 
 describe('secrets', () => {
-  const secret = 'abcdef.0123456789supersecret';
+  // A well-formed token: the ticket is parsed with the rest of the configuration.
+  const secret = 'abcdefgh.supersecretsupersecretsupersecret';
   const ticket = `g2g://${secret}@10.0.0.1:7400?mode=server`;
 
   test('printableConfig masks token and join when set', () => {

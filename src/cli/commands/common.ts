@@ -12,7 +12,9 @@ import { UsageError } from '../cli-error';
  */
 export function addConfigOptions(command: Command): Command {
   for (const flag of configFlags()) {
-    command.addOption(new Option(`--${flag.flag} <value>`, `${flag.doc} [env ${flag.env}; default ${flag.defaultText}]`));
+    // Boolean keys work as switches (`--stay-after-removal`) and still take a value (`--plugins-fail-on-error false`).
+    const value = flag.boolean ? '[value]' : '<value>';
+    command.addOption(new Option(`--${flag.flag} ${value}`, `${flag.doc} [env ${flag.env}; default ${flag.defaultText}]`));
   }
   return command.allowUnknownOption().allowExcessArguments();
 }
@@ -31,6 +33,7 @@ export function configSources(options: Record<string, unknown>, args: readonly s
   for (const flag of configFlags()) {
     const value = options[camel(flag.flag)];
     if (typeof value === 'string') flags[flag.flag] = value;
+    else if (value === true) flags[flag.flag] = 'true';
   }
   Object.assign(flags, pluginFlags(args));
   return { flags, env: process.env, cwd: process.cwd() };

@@ -1,19 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { parseDuration } from '../../config/formats';
+import { defaultNodeName, ENROLLED_TAG, recordTags } from '../../node/node-tags';
+import { VERSION } from '../../version';
 import { writeFileAtomic } from '../../identity/atomic-file';
 import { loadOrCreateNodeCa } from '../../identity/identity-store';
 import { issueLeaf } from '../../identity/leaf';
-import { createLogger } from '../../log/logger';
+import { silentLogger } from '../../log/logger';
 import { PROTOCOL_VERSION } from '../../membership/node-record';
 import { CaRecordAuthenticator } from '../../membership/record-authenticator';
 import { joinWithTicket } from '../../register/join-client';
 import { caSigner } from '../../register/join-handshake';
 import { parseTicket } from '../../register/join-ticket';
 import { recordToWire } from '../../transport/gossip-wire';
-import { UsageError } from '../cli-error';
-import { printJson } from './common';
+import { durationFlag, printJson } from './common';
 
 /**
  * `g2g enroll TICKET --out DIR`: a client-mode identity for a tool or an application that does
@@ -32,10 +32,11 @@ export function enrollCommand(program: Command): void {
     .addOption(new Option('--ttl <duration>', 'lifetime of the certificate').default('12h'))
     .addOption(new Option('--json', 'print JSON'))
     .action(async (ticketText: string, options: { out: string; ttl: string; json?: boolean }) => {
-      const lifetimeMs = parseDuration(options.ttl);
-      if (lifetimeMs === undefined || lifetimeMs <= 0) throw new UsageError(`--ttl: not a duration: "${options.ttl}"`);
+      const lifetimeMs = durationFlag('--ttl', options.ttl);
       const ticket = parseTicket(ticketText);
-      const log = createLogger('warn');
+      // No log lines in a tool's human output (a refused ticket used to add a JSON line): a
+      // failure is the one line main() prints from the error.
+      const log = silentLogger();
       const { ca } = await loadOrCreateNodeCa(options.out, { now: new Date(), caLifetimeMs: 3650 * 24 * 3600_000, log });
       const leaf = await issueLeaf(ca, { now: new Date(), lifetimeMs, ips: [] });
       const auth = new CaRecordAuthenticator(ca.keyPem);
@@ -50,7 +51,8 @@ export function enrollCommand(program: Command): void {
         leaf: { fingerprint: leaf.fingerprint, notAfterMs: leaf.notAfter.getTime() },
         version: Date.now(),
         services: [],
-        tags: [{ key: 'enrolled', value: 'tool' }],
+        // The marker `g2g members` reads to keep this identity (it never heartbeats) out of the peers' view.
+        tags: recordTags(defaultNodeName(), VERSION, [], [{ key: ENROLLED_TAG, value: 'tool' }]),
         protocolVersion: PROTOCOL_VERSION,
         left: false,
       };

@@ -1,38 +1,112 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { formatTags, labelsOf } from '../../node/node-tags';
 import type { MemberInfo__Output } from '../../proto/generated/g2g/v1/MemberInfo';
 import type { MembersResponse__Output } from '../../proto/generated/g2g/v1/MembersResponse';
 import { unary } from '../admin-client';
+import { renderTable, shortSpan } from '../table';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
 
+export interface MembersOptions extends TargetOptions {
+  wide?: boolean;
+  clients?: boolean;
+}
+
 export function membersCommand(program: Command): void {
-  addTargetOptions(program.command('members').description('list every peer a node knows: mode, addresses, state, last heard, version, leaf, suspicion')).action(
-    async (options: TargetOptions) => {
+  addTargetOptions(
+    program
+      .command('members')
+      .description('list the members a node knows: name, id, state, address, last heard, software version (--wide: everything; --clients: client-mode identities)'),
+  )
+    .addOption(new Option('--wide', 'every column: full id, all addresses, tags, record version, leaf, suspicion'))
+    .addOption(new Option('--clients', 'client-mode identities (tools enrolled with `g2g enroll`, `--mode client` nodes) instead of the members that serve'))
+    .action(async (options: MembersOptions) => {
       await withAdmin(options, async (client, timeoutMs) => {
         const response = await unary<object, MembersResponse__Output>(client, client.Members, {}, timeoutMs);
         if (options.json) printJson(response);
-        else process.stdout.write(formatMembers(response, Date.now()));
+        else process.stdout.write(formatMembers(response, Date.now(), options));
       });
-    },
-  );
+    });
 }
 
-export function formatMembers(response: MembersResponse__Output, now: number): string {
-  const rows = [response.self, ...response.members].filter((m): m is MemberInfo__Output => m !== null);
-  const header = ['NODE', 'MODE', 'STATE', 'ADDRESSES', 'HEARD', 'VERSION', 'LEAF', 'LEAF EXPIRES', 'SUSPECTED BY'];
-  const lines = rows.map((m) => [
-    m === response.self ? `${m.nodeId} (self)` : m.nodeId,
-    m.mode.replace('NODE_MODE_', '').toLowerCase(),
-    m.state.replace('MEMBER_STATE_', '').toLowerCase(),
-    `${m.addresses.join(',')}:${m.gossipPort}`,
-    m === response.self ? '-' : `${Math.max(0, Math.round((now - Number(m.lastHeardUnixMs)) / 100) / 10)}s ago`,
-    String(m.version),
-    leafColumn(m, m === response.self),
-    m.leaf ? new Date(Number(m.leaf.notAfterUnixMs)).toISOString() : '-',
-    m.suspectedBy ? `${m.suspectedBy.slice(0, 12)} at ${new Date(Number(m.suspectedAtUnixMs)).toISOString()}` : '',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return `${[format(header), ...lines.map(format)].join('\n')}\n`;
+const ID_WIDTH = 12;
+const NAME_WIDTH = 20;
+
+/**
+ * Whether a member belongs in the default view. Client-mode identities serve nothing: an
+ * enrolled tool never heartbeats, so it was listed as a `dead` peer at `:0` for hours (issue 16).
+ * Client-mode nodes that run (alive or suspect) stay in view; the rest are under --clients.
+ */
+function served(m: MemberInfo__Output): boolean {
+  if (m.mode !== 'NODE_MODE_CLIENT') return true;
+  return !labelsOf(m.tags).enrolled && (m.state === 'MEMBER_STATE_ALIVE' || m.state === 'MEMBER_STATE_SUSPECT');
+}
+
+/** `g2g members`: the default view fits 100 columns; --wide has every column; --clients the client identities. */
+export function formatMembers(response: MembersResponse__Output, now: number, options: { wide?: boolean; clients?: boolean } = {}): string {
+  const self = response.self;
+  const all = [self, ...response.members].filter((m): m is MemberInfo__Output => m !== null);
+  const shown = all.filter((m) => (options.clients ? m.mode === 'NODE_MODE_CLIENT' : m === self || served(m)));
+  const state = (m: MemberInfo__Output) => m.state.replace('MEMBER_STATE_', '').toLowerCase();
+  const heard = (m: MemberInfo__Output) => (m === self ? '-' : Number(m.lastHeardUnixMs) > 0 ? `${shortSpan(Math.max(0, now - Number(m.lastHeardUnixMs)))} ago` : 'never');
+  const name = (m: MemberInfo__Output, width: number) => {
+    const n = labelsOf(m.tags).name || '-';
+    const marked = m === self ? `${n}*` : n;
+    return marked.length > width ? `${marked.slice(0, width - 1)}…` : marked;
+  };
+  const version = (m: MemberInfo__Output) => labelsOf(m.tags).version || '?';
+  const address = (m: MemberInfo__Output) => (m.gossipPort > 0 && m.addresses.length > 0 ? `${hostText(m.addresses[0]!)}:${m.gossipPort}` : '-');
+  let table: string;
+  if (options.clients) {
+    table = renderTable(
+      ['NAME', 'ID', 'KIND', 'STATE', 'HEARD', 'VERSION', 'TAGS'],
+      shown.map((m) => [name(m, NAME_WIDTH), m.nodeId.slice(0, ID_WIDTH), labelsOf(m.tags).enrolled ? 'enrolled tool' : 'client node', state(m), heard(m), version(m), formatTags(labelsOf(m.tags).tags) || '-']),
+    );
+  } else if (options.wide) {
+    table = renderTable(
+      ['NAME', 'ID', 'MODE', 'STATE', 'ADDRESSES', 'HEARD', 'VERSION', 'TAGS', 'RECORD', 'LEAF', 'LEAF EXPIRES', 'SUSPECTED BY'],
+      shown.map((m) => [
+        name(m, 63),
+        m.nodeId,
+        m.mode.replace('NODE_MODE_', '').toLowerCase(),
+        state(m),
+        m.gossipPort > 0 ? m.addresses.map((a) => `${hostText(a)}:${m.gossipPort}`).join(',') || '-' : '-',
+        heard(m),
+        version(m),
+        formatTags(labelsOf(m.tags).tags) || '-',
+        String(m.version),
+        leafColumn(m, m === self),
+        m.leaf ? new Date(Number(m.leaf.notAfterUnixMs)).toISOString() : '-',
+        m.suspectedBy ? `${m.suspectedBy.slice(0, ID_WIDTH)} at ${new Date(Number(m.suspectedAtUnixMs)).toISOString()}` : '-',
+      ]),
+    );
+  } else {
+    table = renderTable(
+      ['NAME', 'ID', 'MODE', 'STATE', 'ADDRESS', 'HEARD', 'VERSION'],
+      shown.map((m) => [name(m, NAME_WIDTH), m.nodeId.slice(0, ID_WIDTH), m.mode.replace('NODE_MODE_', '').toLowerCase(), state(m), address(m).slice(0, 26), heard(m), version(m).slice(0, 12)]),
+    );
+  }
+  return `${table}${countLine(all, shown, self, options.clients === true)}\n`;
+}
+
+/** `4 members (3 alive, 1 dead); * is this node; 2 client identities not shown (--clients)`. */
+function countLine(all: MemberInfo__Output[], shown: MemberInfo__Output[], self: MemberInfo__Output | null, clients: boolean): string {
+  const byState = new Map<string, number>();
+  for (const m of shown) {
+    const s = m.state.replace('MEMBER_STATE_', '').toLowerCase();
+    byState.set(s, (byState.get(s) ?? 0) + 1);
+  }
+  const states = [...byState].map(([s, n]) => `${n} ${s}`).join(', ');
+  const noun = clients ? 'client identit' : 'member';
+  const plural = clients ? (shown.length === 1 ? 'y' : 'ies') : shown.length === 1 ? '' : 's';
+  let line = `${shown.length} ${noun}${plural}${states ? ` (${states})` : ''}`;
+  if (!clients && self) line += '; * is this node';
+  const hidden = all.length - shown.length;
+  if (!clients && hidden > 0) line += `; ${hidden} client identit${hidden === 1 ? 'y' : 'ies'} not shown (--clients)`;
+  return line;
+}
+
+function hostText(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatTags, labelsOf } from '../../node/node-tags';
 import type { StatusResponse__Output } from '../../proto/generated/g2g/v1/StatusResponse';
 import { unary } from '../admin-client';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
@@ -15,8 +16,14 @@ export function statusCommand(program: Command): void {
 
 export function formatStatus(s: StatusResponse__Output): string {
   const expires = s.leaf ? new Date(s.leaf.notAfterUnixMs).toISOString() : 'none';
+  const labels = labelsOf(s.tags);
   return [
+    ...(s.removedBy
+      ? [`REMOVED    this node was removed from the network by ${s.removedBy} at ${new Date(Number(s.removedAtUnixMs)).toISOString()}; health is NOT_SERVING; it needs a new ticket to rejoin`]
+      : []),
     `node       ${s.nodeId}`,
+    `name       ${labels.name || '-'}`,
+    ...(labels.tags.length > 0 ? [`tags       ${formatTags(labels.tags)}`] : []),
     `cluster    ${s.cluster}`,
     `mode       ${s.mode.replace('NODE_MODE_', '').toLowerCase()}`,
     `version    ${s.version}`,

@@ -4,7 +4,9 @@ import type { CreateTokenResponse__Output } from '../../proto/generated/g2g/v1/C
 import type { RevokeTokenResponse__Output } from '../../proto/generated/g2g/v1/RevokeTokenResponse';
 import type { RotateTokenResponse__Output } from '../../proto/generated/g2g/v1/RotateTokenResponse';
 import { unary } from '../admin-client';
+import { TargetError } from '../cli-error';
 import { renderTable, timeLeft } from '../table';
+import { MIN_PREFIX } from '../target';
 import { addTargetOptions, durationFlag, printJson, withAdmin, type TargetOptions } from './common';
 
 /** Tokens made by `tokens create` expire after this unless --ttl says otherwise (kubeadm's default). */
@@ -49,9 +51,11 @@ export function tokensCommand(program: Command): void {
     ['revoke', 'revoke a token by id (members stop accepting it)', 'RevokeToken'],
     ['rotate', 'give a token a new secret (same id); prints <id>.<secret> once', 'RotateToken'],
   ] as const) {
-    addTargetOptions(tokens.command(name).description(description).argument('<id>', 'token id (the part before the dot)')).action(
+    addTargetOptions(tokens.command(name).description(description).argument('<id>', 'token id (the part before the dot), or a unique prefix of it (4+ characters)')).action(
       (id: string, options: TargetOptions) =>
         withAdmin(options, async (client, timeoutMs) => {
+          const { tokens: known } = await unary<object, { tokens: TokenInfo__Output[] }>(client, client.ListTokens, { includeInactive: true }, timeoutMs);
+          id = resolveTokenId(id, known);
           const result: RevokeTokenResponse__Output | RotateTokenResponse__Output =
             method === 'RotateToken'
               ? await unary<object, RotateTokenResponse__Output>(client, client.RotateToken, { id }, timeoutMs)
@@ -62,6 +66,17 @@ export function tokensCommand(program: Command): void {
         }),
     );
   }
+}
+
+/**
+ * A token id or a unique prefix of one (at least MIN_PREFIX characters), like member targets. An
+ * id that matches nothing is passed on as typed, so the node's own "unknown token" answer says so.
+ */
+export function resolveTokenId(text: string, known: readonly TokenInfo__Output[]): string {
+  if (known.some((t) => t.id === text) || text.length < MIN_PREFIX) return text;
+  const matches = known.filter((t) => t.id.startsWith(text));
+  if (matches.length > 1) throw new TargetError(`token id prefix ${text} matches ${matches.length} tokens: ${matches.slice(0, 5).map((t) => t.id).join(', ')}; give more of the id`);
+  return matches[0]?.id ?? text;
 }
 
 /** `tokens list`: one row per token under a header, with time left and how many uses remain. */
