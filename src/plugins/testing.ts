@@ -16,6 +16,7 @@ import { scopedChannel } from './scoped-channel';
 import { registerContext } from './tokens';
 import { readManifest } from './manifest';
 import { resolvePluginConfig } from './plugin-config';
+import { loadPluginProtos } from './plugin-protos';
 
 /**
  * The plugin testing kit: a {@link PluginContext} with everything in memory, so a plugin's unit
@@ -108,6 +109,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
   const pool = new FakePool(network, nodeId, services);
   const server = new FakePluginServer(name, options.services ?? manifest?.services);
   network.attachServer(nodeId, server);
+  // With the plugin's protos, stub clients know each method's streaming shape instead of guessing it from the arguments.
+  if (manifest) server.setDefinitions(loadPluginProtos(options.pluginDir!, manifest).services);
   const container = rootContainer.createChildContainer();
   const context: PluginContext<Config> = {
     name,
