@@ -36,7 +36,8 @@ import { loadPluginProtos } from './plugin-protos';
  * ```
  *
  * The channel delivers on microtasks in publish order, to every alive server-mode member's
- * subscribers (the publisher's included); `network.partition(...)` holds messages back and
+ * subscribers (the publisher's included); a context started after messages were published gets
+ * the retained ones after its `start()` (`FakeNetwork` `retention`, the node's defaults); `network.partition(...)` holds messages back and
  * `network.heal()` delivers them. Membership lists the other members of the network.
  */
 export interface FakeContextOptions<Config> {
@@ -143,6 +144,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
       await instance.register?.(server);
       await instance.start?.();
       started.push(instance);
+      // As on a node that starts later: what the network retained reaches the subscriptions start() made.
+      if (network.has(nodeId)) network.replayBacklog(nodeId);
       if (network.has(nodeId)) network.update(nodeId, { services: [...new Set([...(network.member(nodeId)?.services ?? []), ...services])] });
       return instance;
     },

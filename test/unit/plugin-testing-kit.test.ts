@@ -318,3 +318,22 @@ describe('plugin testing kit: streaming stub clients', () => {
     await b.dispose();
   });
 });
+
+test('kit: a node that starts later gets the retained backlog after its start(), within the retention limits, as on a real channel', async () => {
+  const network = new FakeNetwork({ retention: { maxMessages: 2, maxAgeMs: 60_000 } });
+  const a = createFakeContext({ name: 'echo', services: [SERVICE], network });
+  await a.start(Echo);
+  await a.context.channel.publish('said', new TextEncoder().encode('too old'));
+  network.clock.advance(61_000);
+  for (const text of ['dropped by count', 'one', 'two']) await a.context.channel.publish('said', new TextEncoder().encode(text));
+  await network.settle();
+  const b = createFakeContext({ name: 'echo', services: [SERVICE], network });
+  const late = await b.start(Echo);
+  await network.settle();
+  assert.deepEqual(late.received.map((m) => new TextDecoder().decode(m.data)), ['one', 'two']);
+  await a.context.channel.publish('said', new TextEncoder().encode('live'));
+  await network.settle();
+  assert.deepEqual(late.received.map((m) => new TextDecoder().decode(m.data)), ['one', 'two', 'live'], 'no duplicates; live messages follow');
+  await a.dispose();
+  await b.dispose();
+});
