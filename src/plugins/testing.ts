@@ -17,6 +17,7 @@ import { scopedChannel } from './scoped-channel';
 import { registerContext } from './tokens';
 import { readManifest } from './manifest';
 import { resolvePluginConfig } from './plugin-config';
+import { loadPluginProtos } from './plugin-protos';
 
 /**
  * The plugin testing kit: a {@link PluginContext} with everything in memory, so a plugin's unit
@@ -36,7 +37,8 @@ import { resolvePluginConfig } from './plugin-config';
  * ```
  *
  * The channel delivers on microtasks in publish order, to every alive server-mode member's
- * subscribers (the publisher's included); `network.partition(...)` holds messages back and
+ * subscribers (the publisher's included); a context started after messages were published gets
+ * the retained ones after its `start()` (`FakeNetwork` `retention`, the node's defaults); `network.partition(...)` holds messages back and
  * `network.heal()` delivers them. Membership lists the other members of the network.
  */
 export interface FakeContextOptions<Config> {
@@ -128,6 +130,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
   const pool = new FakePool(network, nodeId, services);
   const server = new FakePluginServer(name, options.services ?? manifest?.services);
   network.attachServer(nodeId, server);
+  // With the plugin's protos, stub clients know each method's streaming shape instead of guessing it from the arguments.
+  if (manifest) server.setDefinitions(loadPluginProtos(options.pluginDir!, manifest).services);
   const container = rootContainer.createChildContainer();
   let servingNow = true;
   const context: PluginContext<Config> = {
@@ -166,6 +170,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
       await instance.register?.(server);
       await instance.start?.();
       started.push(instance);
+      // As on a node that starts later: what the network retained reaches the subscriptions start() made.
+      if (network.has(nodeId)) network.replayBacklog(nodeId);
       if (network.has(nodeId)) network.update(nodeId, { services: [...new Set([...(network.member(nodeId)?.services ?? []), ...services])] });
       return instance;
     },

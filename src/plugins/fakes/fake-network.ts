@@ -16,6 +16,17 @@ interface FakeNode {
   listeners: Set<(event: MembershipEventView) => void>;
   /** Services this node's plugin registered (the testing kit's in-process peers). */
   server?: FakePluginServer;
+  /** How much of the network's log this node had seen when it joined (the rest reaches it live). */
+  joinedAt: number;
+  backlogReplayed: boolean;
+}
+
+/** What the network keeps for late joiners, as each node's retention buffer does (defaults: the node's). */
+export interface FakeRetention {
+  /** Default 10,000 (channelRetentionMessages). */
+  maxMessages?: number;
+  /** Default 10 minutes (channelRetention), on the network's clock. */
+  maxAgeMs?: number;
 }
 
 /** A publish refused by the fake channel (same conditions as the real one; codes may differ). */
@@ -39,8 +50,28 @@ export class FakeNetwork {
   private pending = 0;
   private handlerErrors: unknown[] = [];
 
-  constructor(options: { clock?: ManualClock } = {}) {
+  private readonly retention: Required<FakeRetention>;
+
+  constructor(options: { clock?: ManualClock; retention?: FakeRetention } = {}) {
     this.clock = options.clock ?? new ManualClock(0);
+    this.retention = { maxMessages: options.retention?.maxMessages ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 10 * 60_000 };
+  }
+
+  /**
+   * Delivers to `nodeId`'s subscribers the retained messages published before it joined, in
+   * publish order, as the real channel's repair pull does for a node that starts later (within
+   * the retention limits: the newest `maxMessages`, none older than `maxAgeMs`). The kit calls it
+   * once, after the plugin's `start()`, when its subscriptions exist. Returns how many.
+   */
+  replayBacklog(nodeId: string): number {
+    const node = this.node(nodeId);
+    if (node.backlogReplayed) return 0;
+    node.backlogReplayed = true;
+    if (node.member.mode !== 'server') return 0;
+    const oldest = this.clock.now() - this.retention.maxAgeMs;
+    const backlog = this.log.slice(Math.max(0, node.joinedAt - this.retention.maxMessages), node.joinedAt).filter((m) => m.origin !== nodeId && m.publishedAtMs >= oldest);
+    for (const message of backlog) this.deliver(node, message);
+    return backlog.length;
   }
 
   /** Adds a member (a node with a plugin under test, or a bare peer). Others see `joined`. */
@@ -54,7 +85,7 @@ export class FakeNetwork {
       gossipPort: init.gossipPort ?? 7401,
       services: init.services ?? [],
     };
-    this.nodes.set(init.nodeId, { member, subscribers: new Set(), seq: 0, group: 0, missed: [], listeners: new Set() });
+    this.nodes.set(init.nodeId, { member, subscribers: new Set(), seq: 0, group: 0, missed: [], listeners: new Set(), joinedAt: this.log.length, backlogReplayed: false });
     this.emitToOthers(init.nodeId, 'joined');
   }
 

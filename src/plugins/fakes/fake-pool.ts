@@ -90,9 +90,10 @@ export class FakePool implements PluginPool {
     const set = this.clients.get(`${nodeId}\u0000${service}`);
     if (set) return set as C;
     if (!this.serves(nodeId, service)) return undefined;
-    const implementation = this.network.serverOf(nodeId)?.implementation(service);
+    const server = this.network.serverOf(nodeId);
+    const implementation = server?.implementation(service);
     if (!implementation) return undefined;
-    return stubClient(service, implementation, { kind: 'member', nodeId: this.self }) as C;
+    return stubClient(service, implementation, { kind: 'member', nodeId: this.self }, server!.kindsOf(service)) as C;
   }
 
   async fanOut<T, C extends grpc.Client = grpc.Client>(

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { PluginServer } from '../contract';
 import { PluginRegisterError } from '../errors';
+import type { MethodKinds } from './stub-client';
 
 /**
  * The testing kit's {@link PluginServer}: records what a plugin adds in `register`, with the
@@ -8,6 +9,8 @@ import { PluginRegisterError } from '../errors';
  */
 export class FakePluginServer implements PluginServer {
   private readonly services = new Map<string, grpc.UntypedServiceImplementation>();
+  /** Streaming shape of each method, per service, when the kit loaded the plugin's protos. */
+  private readonly kinds = new Map<string, MethodKinds>();
 
   constructor(
     private readonly plugin: string,
@@ -29,6 +32,23 @@ export class FakePluginServer implements PluginServer {
   /** The handlers added for `service`, if any. */
   implementation(service: string): grpc.UntypedServiceImplementation | undefined {
     return this.services.get(service);
+  }
+
+  /** Records the methods' streaming shapes from the service definitions (the kit does, given `pluginDir`). */
+  setDefinitions(definitions: ReadonlyMap<string, grpc.ServiceDefinition>): void {
+    for (const [service, definition] of definitions) {
+      const kinds: Record<string, 'unary' | 'server' | 'client' | 'bidi'> = {};
+      for (const [name, m] of Object.entries(definition)) {
+        const kind = m.requestStream ? (m.responseStream ? 'bidi' : 'client') : m.responseStream ? 'server' : 'unary';
+        kinds[name] = kind;
+        if (m.originalName) kinds[m.originalName] = kind;
+      }
+      this.kinds.set(service, kinds);
+    }
+  }
+
+  kindsOf(service: string): MethodKinds | undefined {
+    return this.kinds.get(service);
   }
 
   /** Names of the services added, in order. */

@@ -1,20 +1,30 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Caller } from '../../transport/caller-identity';
+import { FAKE_CALLER, serverCallFields, serviceError, streamCall, toServiceError, type StreamKind } from './stub-streams';
 
-/** Where a stubbed call carries its caller, for the kit's `callerOf`. */
-export const FAKE_CALLER = Symbol.for('g2g.testing.caller');
+export { FAKE_CALLER };
 
 type Callback = (error: grpc.ServiceError | null, value?: unknown) => void;
 
+/** Per method (either spelling), how it streams; from the service definition when the kit has it. */
+export type MethodKinds = Readonly<Record<string, 'unary' | StreamKind>>;
+
 /**
  * An in-process stand-in for a generated gRPC client of `service`, calling `implementation`
- * (a plugin's handlers) directly: `client.Method(request, [metadata], [options], callback)`.
- * Unary methods only; requests and responses are cloned (no aliasing between "nodes") but not
- * serialised, so proto defaults and type conversion are not applied: test streams and the wire
- * format against a real node.
+ * (a plugin's handlers) directly, with the generated client's call shapes:
+ *
+ * * unary `client.Method(request, [metadata], [options], callback)`;
+ * * server stream `client.Method(request, [metadata], [options])` → a readable of replies;
+ * * client stream `client.Method([metadata], [options], callback)` → a writable of requests;
+ * * bidi `client.Method([metadata], [options])` → a duplex.
+ *
+ * Without `kinds` (the service definition's streaming flags) the shape is told from the
+ * arguments: a request object (anything but Metadata or a callback first) and a callback. Requests
+ * and responses are cloned (no aliasing between "nodes") but not serialised, so proto defaults
+ * and type conversion are not applied: test the wire format against a real node.
  */
-export function stubClient(service: string, implementation: grpc.UntypedServiceImplementation, caller: Caller): grpc.Client {
+export function stubClient(service: string, implementation: grpc.UntypedServiceImplementation, caller: Caller, kinds?: MethodKinds): grpc.Client {
   const client: Record<string | symbol, unknown> = {
     close: () => undefined,
     getChannel: () => {
@@ -24,7 +34,13 @@ export function stubClient(service: string, implementation: grpc.UntypedServiceI
   };
   for (const [name, handler] of Object.entries(implementation)) {
     if (typeof handler !== 'function') continue;
-    const method = (...args: unknown[]) => invoke(service, name, handler as Function, implementation, caller, args);
+    const method = (...args: unknown[]) => {
+      const kind = kinds?.[name] ?? inferKind(args);
+      if (kind === 'unary') return invoke(service, name, handler as Function, implementation, caller, args);
+      const metadata = args.find((a): a is grpc.Metadata => a instanceof grpc.Metadata) ?? new grpc.Metadata();
+      const callback = args.find((a): a is Callback => typeof a === 'function');
+      return streamCall(kind, service, name, handler as Function, implementation, caller, { request: kind === 'server' ? args[0] : undefined, metadata, callback });
+    };
     client[name] = method;
     // Generated clients answer to both `SayHello` and `sayHello`.
     const other = name.charAt(0) === name.charAt(0).toUpperCase() ? name.charAt(0).toLowerCase() + name.slice(1) : name.charAt(0).toUpperCase() + name.slice(1);
@@ -43,18 +59,7 @@ function invoke(service: string, name: string, handler: Function, self: object, 
     done = true;
     queueMicrotask(() => callback(error, value === undefined ? undefined : structuredClone(value)));
   };
-  const call = Object.assign(new EventEmitter(), {
-    request: structuredClone(args[0]),
-    metadata,
-    cancelled: false,
-    getPeer: () => `fake:${caller.nodeId}`,
-    getDeadline: () => Infinity,
-    getPath: () => `/${service}/${name}`,
-    getHost: () => 'fake',
-    sendMetadata: () => undefined,
-    getAuthContext: () => ({}),
-    [FAKE_CALLER]: caller,
-  });
+  const call = Object.assign(new EventEmitter(), { request: structuredClone(args[0]) }, serverCallFields(service, name, caller, metadata));
   try {
     handler.call(self, call, (error: unknown, value?: unknown) => finish(error ? toServiceError(error) : null, value));
   } catch (error) {
@@ -70,13 +75,11 @@ function invoke(service: string, name: string, handler: Function, self: object, 
   };
 }
 
-function toServiceError(error: unknown): grpc.ServiceError {
-  const e = error as Partial<grpc.StatusObject> & { message?: string };
-  // grpc-js sends a handler's error without a numeric code as UNKNOWN with its message.
-  if (typeof e?.code === 'number') return serviceError(e.code, e.details ?? e.message ?? '');
-  return serviceError(grpc.status.UNKNOWN, e?.message ?? String(error));
-}
-
-function serviceError(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
+/** The call shape from the arguments: is there a request (first argument) and a callback? */
+function inferKind(args: unknown[]): 'unary' | StreamKind {
+  const hasCallback = args.some((a) => typeof a === 'function');
+  const first = args[0];
+  const hasRequest = first !== undefined && typeof first !== 'function' && !(first instanceof grpc.Metadata);
+  if (hasRequest) return hasCallback ? 'unary' : 'server';
+  return hasCallback ? 'client' : 'bidi';
 }
