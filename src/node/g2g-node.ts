@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
 import { MetricsServer } from '../metrics/metrics-server';
 import { clientMetricsInterceptor } from '../metrics/client-metrics-interceptor';
+import { pluginMetrics } from '../metrics/plugin-metrics';
 import { EventJournal } from '../events/event-journal';
 import { logEvents } from '../events/event-log';
 import { memberEvent } from '../events/membership-events';
@@ -309,6 +310,7 @@ export class G2gNode {
       members: network,
       clock: this.clock,
       log: this.deps.log,
+      metrics: (name) => pluginMetrics(name, this.metrics.registry),
     });
     await this.plugins.load();
     this.register = buildPortServer({

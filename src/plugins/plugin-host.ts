@@ -9,7 +9,8 @@ import { G2gError } from '../errors';
 import type { Logger } from '../log/logger';
 import { callerOf } from '../transport/connection-identity';
 import type { Clock } from '../util/clock';
-import type { G2gPlugin, PluginChannel, PluginContext, PluginManifest, PluginServer } from './contract';
+import type { G2gPlugin, PluginChannel, PluginContext, PluginManifest, PluginMetrics, PluginServer } from './contract';
+import { pluginMetrics } from '../metrics/plugin-metrics';
 import type { DescriptorCatalog } from './descriptor-catalog';
 import { discoverPluginFolders, PACKAGE_PLUGINS_DIR } from './discovery';
 import { describe as describeError, PluginError, PluginLifecycleError, PluginRegisterError, PluginTimeoutError, type PluginPhase } from './errors';
@@ -72,6 +73,8 @@ export interface PluginHostComponents {
   log: Logger;
   /** The package's own plugins directory (tests point it elsewhere). */
   packagePluginsDir?: string;
+  /** Each plugin's metrics (prefixed with its name, on the node's registry); default: kept apart, not exported. */
+  metrics?: (pluginName: string) => PluginMetrics;
 }
 
 /** Start-up refused because plugins failed and `pluginsFailOnError` is set. */
@@ -351,6 +354,7 @@ export class PluginHost {
       signal: runtime.controller.signal,
       container,
       callerOf: (call) => callerOf(call, this.c.clock.now()),
+      metrics: this.c.metrics?.(plugin.name) ?? pluginMetrics(plugin.name),
     };
     registerContext(container, context);
     return context;

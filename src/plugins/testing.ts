@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { container as rootContainer } from 'tsyringe';
 import { silentLogger, type Logger } from '../log/logger';
+import { pluginMetrics } from '../metrics/plugin-metrics';
 import type { ManualClock } from '../testing/manual-clock';
 import type { Caller } from '../transport/caller-identity';
 import type { G2gPlugin, PluginChannel, PluginContext } from './contract';
@@ -121,6 +122,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
     signal: controller.signal,
     container,
     callerOf: (call) => (call as { [FAKE_CALLER]?: Caller })[FAKE_CALLER] ?? options.caller,
+    // A registry of the fake node's own: a test reads it with `context.metrics` objects' values.
+    metrics: pluginMetrics(name),
   };
   registerContext(container, context);
   const started: G2gPlugin[] = [];
