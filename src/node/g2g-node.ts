@@ -21,7 +21,7 @@ import type { LiveViewSource } from '../metrics/live-view-source';
 import { liveSnapshot } from '../metrics/live-snapshot';
 import { TopicTraffic } from '../metrics/topic-traffic';
 import { adminHandlers } from '../admin/admin-service';
-import { watchEventsHandler } from '../admin/watch-events';
+import { watchEventsService, type WatchEventsService } from '../admin/watch-events';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
 import { TokenSyncer, tokenSyncHandlers } from '../tokens/token-sync';
@@ -112,6 +112,8 @@ export class G2gNode {
   private gossip: PortServer | undefined;
   private plainHealth: grpc.Server | undefined;
   private metricsServer: MetricsServer | undefined;
+  /** Admin.WatchEvents streams, ended at stop (an open stream would hold the gossip port's drain). */
+  private readonly watches: WatchEventsService;
   private ports: BoundPorts | undefined;
   private startedAt = 0;
   private addresses: string[] = [];
@@ -130,6 +132,7 @@ export class G2gNode {
       deps.config.eventBacklog,
     );
     logEvents(this.events, deps.log.child({ component: 'events' }));
+    this.watches = watchEventsService(this.events);
     this.trust = new TrustStore(this.trustProvider, { clock: this.clock, debounceMs: TRUST_DEBOUNCE_MS });
     this.trust.onRemoved((nodeId) => {
       const ended = this.activeCalls.end(nodeId, `node ${nodeId} is no longer a member`);
@@ -353,7 +356,7 @@ export class G2gNode {
                 caller?.kind === 'member' && network.modeOf(caller.nodeId) !== 'server' ? `member ${caller.nodeId} is not a server-mode member and may not remove members` : undefined,
               log: this.log,
             }),
-            ...watchEventsHandler(this.events),
+            ...this.watches.handlers,
             ...tokenAdminHandlers({
               tokens: this.tokenStore,
               ticketFacts: () => ({
@@ -616,6 +619,7 @@ export class G2gNode {
     this.rotator?.stop();
     this.caRotator?.stop();
     this.expiryGuard?.stop();
+    this.watches.endAll();
     const drainMs = this.deps.config.drainTimeout;
     const results = await Promise.all([
       this.gossip ? shutdownServer(this.gossip.server, drainMs) : undefined,

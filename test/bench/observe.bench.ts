@@ -22,7 +22,17 @@ async function scrape(n: number): Promise<void> {
   const first = await startInProcessNode({ 'metrics-port': '0' });
   const ticket = await reusableTicket(first.dataDir);
   const rest = [];
-  for (let i = 1; i < n; i++) rest.push(await startInProcessNode({ join: ticket }));
+  // A loaded machine can miss a join's deadline: retry (the figure is the scrape, not the join).
+  for (let i = 1; i < n; i++) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rest.push(await startInProcessNode({ join: ticket }));
+        break;
+      } catch (error) {
+        if (attempt === 5) throw error;
+      }
+    }
+  }
   const url = `http://127.0.0.1:${first.node.boundPorts.metrics}/metrics`;
   const deadline = Date.now() + 180_000;
   for (;;) {
