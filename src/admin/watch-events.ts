@@ -12,19 +12,32 @@ export interface EventSource {
 /** Bytes a slow watcher may have waiting before its stream is ended (it can resume by after_seq). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
+export interface WatchEventsService {
+  handlers: Pick<AdminHandlers, 'WatchEvents'>;
+  /** Ends every open watch (the node is stopping: an open stream would hold the server's drain). */
+  endAll(): void;
+}
+
 /**
  * Admin.WatchEvents: the backlog after `after_seq` (unless `no_backlog`), then every new event,
- * until the caller cancels or the node stops (the server's shutdown ends the stream).
+ * until the caller cancels or the node stops (`endAll`).
  */
-export function watchEventsHandler(source: EventSource): Pick<AdminHandlers, 'WatchEvents'> {
-  return {
+export function watchEventsService(source: EventSource): WatchEventsService {
+  const open = new Set<() => void>();
+  const handlers: Pick<AdminHandlers, 'WatchEvents'> = {
     WatchEvents(call: grpc.ServerWritableStream<WatchEventsRequest__Output, WireEvent>) {
       const { afterSeq, noBacklog } = call.request;
       let unfollow: (() => void) | undefined;
       const end = () => {
         unfollow?.();
         unfollow = undefined;
+        open.delete(finish);
       };
+      const finish = () => {
+        end();
+        call.end();
+      };
+      open.add(finish);
       call.on('cancelled', end);
       call.on('close', end);
       call.on('error', end);
@@ -37,6 +50,12 @@ export function watchEventsHandler(source: EventSource): Pick<AdminHandlers, 'Wa
         }
         call.write(toWire(event));
       }, noBacklog ? undefined : afterSeq);
+    },
+  };
+  return {
+    handlers,
+    endAll: () => {
+      for (const finish of [...open]) finish();
     },
   };
 }

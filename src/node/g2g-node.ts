@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger';
 import { NodeMetrics } from '../metrics/metrics';
 import { MetricsServer } from '../metrics/metrics-server';
 import { clientMetricsInterceptor } from '../metrics/client-metrics-interceptor';
+import { pluginMetrics } from '../metrics/plugin-metrics';
 import { EventJournal } from '../events/event-journal';
 import { logEvents } from '../events/event-log';
 import { memberEvent } from '../events/membership-events';
@@ -20,7 +21,7 @@ import type { LiveViewSource } from '../metrics/live-view-source';
 import { liveSnapshot } from '../metrics/live-snapshot';
 import { TopicTraffic } from '../metrics/topic-traffic';
 import { adminHandlers } from '../admin/admin-service';
-import { watchEventsHandler } from '../admin/watch-events';
+import { watchEventsService, type WatchEventsService } from '../admin/watch-events';
 import { TokenAdminDeniedError, tokenAdminHandlers } from '../tokens/token-admin-service';
 import { TokenStore } from '../tokens/token-store';
 import { seedBootstrapToken } from '../tokens/bootstrap-token';
@@ -130,6 +131,8 @@ export class G2gNode {
   private listeners: GuardedPort[] = [];
   private plainHealthWatch: PortServer['watch'];
   private metricsServer: MetricsServer | undefined;
+  /** Admin.WatchEvents streams, ended at stop (an open stream would hold the gossip port's drain). */
+  private readonly watches: WatchEventsService;
   private ports: BoundPorts | undefined;
   private startedAt = 0;
   private addresses: string[] = [];
@@ -150,6 +153,7 @@ export class G2gNode {
       deps.config.eventBacklog,
     );
     logEvents(this.events, deps.log.child({ component: 'events' }));
+    this.watches = watchEventsService(this.events);
     this.trust = new TrustStore(this.trustProvider, { clock: this.clock, debounceMs: TRUST_DEBOUNCE_MS });
     this.trust.onRemoved((nodeId) => {
       const ended = this.activeCalls.end(nodeId, `node ${nodeId} is no longer a member`);
@@ -358,6 +362,7 @@ export class G2gNode {
           return record ? [record.caCertPem, record.previousCaCertPem ?? '', ...(record.caLineage ?? []).map((e) => e.caCertPem)].filter(Boolean) : [];
         },
       },
+      metrics: (name) => pluginMetrics(name, this.metrics.registry),
     });
     await this.plugins.load();
     this.register = buildPortServer({
@@ -394,6 +399,7 @@ export class G2gNode {
               pool: () => this.pool?.describe(),
               plugins: () => this.plugins?.describe() ?? [],
               // Itself too: removing itself is refused by membership with its own reason.
+              knows: (nodeId) => nodeId === ca.nodeId || network.member(nodeId) !== undefined,
               remove: (nodeId, reason, caller) => {
                 // A server-mode member tells us it removed us (see removal-notice.ts).
                 if (nodeId === ca.nodeId && caller?.kind === 'member') {
@@ -411,7 +417,7 @@ export class G2gNode {
                 caller?.kind === 'member' && network.modeOf(caller.nodeId) !== 'server' ? `member ${caller.nodeId} is not a server-mode member and may not remove members` : undefined,
               log: this.log,
             }),
-            ...watchEventsHandler(this.events),
+            ...this.watches.handlers,
             ...tokenAdminHandlers({
               tokens: this.tokenStore,
               ticketFacts: () => ({
@@ -723,6 +729,7 @@ export class G2gNode {
     this.rotator?.stop();
     this.caRotator?.stop();
     this.expiryGuard?.stop();
+    this.watches.endAll();
     const drainMs = this.deps.config.drainTimeout;
     for (const listener of this.listeners) listener.stopAccepting();
     const results = await Promise.all([

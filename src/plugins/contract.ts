@@ -30,6 +30,9 @@ export interface PluginManifest {
   description?: string;
 }
 
+export type { PluginMetrics, PluginCounter, PluginGauge, PluginHistogram, MetricOptions, MetricLabels } from '../metrics/plugin-metrics';
+import type { PluginMetrics } from '../metrics/plugin-metrics';
+
 /** What a plugin's class is constructed with. */
 export interface PluginContext<Config = Record<string, unknown>> {
   /** The plugin's name (from the manifest). */
@@ -54,6 +57,11 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly signal: AbortSignal;
   /** The plugin's own tsyringe child container (of the host's container, never the global one). */
   readonly container: DependencyContainer;
+  /**
+   * Metrics exported on the node's metrics port, named `<plugin>_<name>` (e.g. `kv_writes_total`).
+   * Create them once (in the constructor or start), then update them.
+   */
+  readonly metrics: PluginMetrics;
   /** Who is calling: a member (by nodeId) or an operator, from the verified client certificate. */
   callerOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getPeer' | 'getAuthContext'>): Caller | undefined;
   /**

@@ -10,7 +10,8 @@ import { CaPublicKeys } from '../identity/ca-public-keys';
 import type { Logger } from '../log/logger';
 import { callerOf } from '../transport/connection-identity';
 import type { Clock } from '../util/clock';
-import type { G2gPlugin, PluginChannel, PluginContext, PluginManifest, PluginServer } from './contract';
+import type { G2gPlugin, PluginChannel, PluginContext, PluginManifest, PluginMetrics, PluginServer } from './contract';
+import { pluginMetrics } from '../metrics/plugin-metrics';
 import type { DescriptorCatalog } from './descriptor-catalog';
 import { discoverPluginFolders, PACKAGE_PLUGINS_DIR } from './discovery';
 import { describe as describeError, PluginConfigError, PluginError, PluginLifecycleError, PluginRegisterError, PluginTimeoutError, type PluginPhase } from './errors';
@@ -76,6 +77,8 @@ export interface PluginHostComponents {
   packagePluginsDir?: string;
   /** The node's CA keys for plugin signatures (`context.authorship`); none: signing fails, every writer is unknown. */
   authorship?: AuthorshipSource;
+  /** Each plugin's metrics (prefixed with its name, on the node's registry); default: kept apart, not exported. */
+  metrics?: (pluginName: string) => PluginMetrics;
 }
 
 /** Start-up refused because plugins failed and `pluginsFailOnError` is set. */
@@ -421,6 +424,7 @@ export class PluginHost {
         if (runtime.state === 'running') this.setHealth(runtime, serving ? 'SERVING' : 'NOT_SERVING');
       },
       authorship: pluginAuthorship(plugin.name, this.c.authorship ?? NO_AUTHORSHIP, this.caKeys),
+      metrics: this.c.metrics?.(plugin.name) ?? pluginMetrics(plugin.name),
     };
     registerContext(container, context);
     return context;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { container as rootContainer } from 'tsyringe';
 import { silentLogger, type Logger } from '../log/logger';
+import { pluginMetrics } from '../metrics/plugin-metrics';
 import type { ManualClock } from '../testing/manual-clock';
 import type { Caller } from '../transport/caller-identity';
 import type { G2gPlugin, PluginAuthorship, PluginChannel, PluginContext } from './contract';
@@ -151,6 +152,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
       servingNow = serving;
     },
     authorship: fakeAuthorship(network, nodeId, name),
+    // A registry of the fake node's own: a test reads it with `context.metrics` objects' values.
+    metrics: pluginMetrics(name),
   };
   registerContext(container, context);
   const started: G2gPlugin[] = [];

@@ -117,7 +117,7 @@ test('the live page in headless chromium names every member with its state', asy
 });
 
 test('a join, a graceful leave and a kill -9: the monitor shows them in order, and the metrics move', async () => {
-  const leaver = await startNodeProcess({ args: ['--metrics-port', '0'], env: { G2G_JOIN: ticket } });
+  const leaver = await startNodeProcess({ args: ['--metrics-port', '0'], env: { G2G_JOIN: ticket }, timeoutMs: 120_000 });
   await eventually('the monitor shows the newcomer joined', async () => monitorEvents().some((e) => e.type === 'member_joined' && e.nodeId === leaver.facts.nodeId));
   assert.equal(await leaver.stop('SIGTERM'), 0);
   await removeDir(leaver.dataDir);
@@ -168,4 +168,10 @@ test('a join, a graceful leave and a kill -9: the monitor shows them in order, a
     assert.ok(changes!.includes(`${victim.facts.nodeId.slice(0, 8)} is dead`), changes!);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'live-view-after-kill.png'), fullPage: true });
   }
+});
+
+test('stopping the watched node ends the monitor cleanly (its stream does not hold the drain)', async () => {
+  const exited = new Promise<number | null>((resolve) => monitor!.once('exit', (code) => resolve(code)));
+  assert.equal(await nodes[0]!.stop('SIGTERM'), 0);
+  assert.equal(await exited, 0, 'g2g monitor exits 0 when the node ends the stream');
 });

@@ -62,6 +62,7 @@ describe('defaults and profiles', () => {
       healthHost: '127.0.0.1',
       metricsPort: null,
       metricsHost: '127.0.0.1',
+      eventBacklog: 1000,
       logLevel: 'info',
       logFormat: 'auto',
       leafLifetime: HOUR,
