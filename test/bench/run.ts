@@ -21,6 +21,7 @@ import { kvStoreTable, runKvStore } from './kv-store.bench';
 import { memberlistCompareTable, runMemberlistCompare } from './memberlist-compare.bench';
 import { cluster100Table, runCluster100 } from './cluster-100.bench';
 import { runSimScale, simScaleTable } from './sim-scale.bench';
+import { openPortTable, runOpenPort } from './open-port.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
@@ -58,6 +59,8 @@ const BENCHMARKS = {
   'cert-spread-sim': { run: runCertSpreadSim, table: certSpreadSimTable as (r: unknown) => string, title: '14. Simulated spread of a new leaf and a rotated CA' },
   'trust-bundle': { run: runTrustBundle, table: trustBundleTable as (r: unknown) => string, title: '15. Trust-bundle cost, 500 members joining in a burst' },
   'cert-spread-cluster': { run: runCertSpreadCluster, table: certSpreadClusterTable as (r: unknown) => string, title: '16. A new leaf and a rotated CA across 16 processes' },
+  // Opt-in (about 1 min): a node under an idle-connection flood and an idle-Join attack (issue 11).
+  'open-port': { run: runOpenPort, table: openPortTable as (r: unknown) => string, title: '20. The open port under attack' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
   // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, issue 12's ratios.

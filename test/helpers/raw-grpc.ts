@@ -114,3 +114,37 @@ export async function rssOf(pid: number): Promise<number> {
   const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   return kb ? Number(kb[1]) * 1024 : 0;
 }
+
+/**
+ * Opens `count` TLS connections from `localAddress` that then say nothing, 50 at a time, and
+ * tracks how many the node holds open at once (a refused one is reset before TLS completes).
+ */
+export async function idleTlsFlood(port: number, localAddress: string, count: number): Promise<{ sockets: tls.TLSSocket[]; maxHeld: () => number; held: () => number }> {
+  const sockets: tls.TLSSocket[] = [];
+  let held = 0;
+  let maxHeld = 0;
+  const batch = 50;
+  for (let i = 0; i < count; i += batch) {
+    await Promise.all(
+      Array.from({ length: Math.min(batch, count - i) }, () =>
+        new Promise<void>((resolve) => {
+          const socket = tls.connect({ socket: net.connect({ host: '127.0.0.1', port, localAddress }), rejectUnauthorized: false, ALPNProtocols: ['h2'], servername: 'flood' });
+          sockets.push(socket);
+          let secured = false;
+          socket.once('secureConnect', () => {
+            secured = true;
+            held += 1;
+            maxHeld = Math.max(maxHeld, held);
+            resolve();
+          });
+          socket.on('error', () => resolve());
+          socket.once('close', () => {
+            if (secured) held -= 1;
+            resolve();
+          });
+        }),
+      ),
+    );
+  }
+  return { sockets, maxHeld: () => maxHeld, held: () => held };
+}
