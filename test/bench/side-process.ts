@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RESULT_PREFIX, type SideResult, type SideSpec } from './cluster-side';
@@ -32,6 +32,24 @@ export async function runSide(spec: SideSpec, log: (line: string) => void, timeo
     // `ip netns exec` execs the command: the child's pid is the side runner's, so the timeout's
     // SIGTERM reaches its reaper, which kills the nodes it started.
     const child = bytesUnavailable ? spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // If this process is stopped, the side (and through its reaper, its nodes) and the
+    // namespace go with it.
+    const onSignal = (signal: NodeJS.Signals) => {
+      child.kill('SIGTERM');
+      if (!bytesUnavailable) {
+        try {
+          execFileSync('ip', ['netns', 'del', ns], { timeout: 10_000 });
+        } catch {
+          // Already gone, or ip failed: nothing more to do on the way out.
+        }
+      }
+      process.kill(process.pid, signal);
+    };
+    const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+    for (const signal of signals) process.once(signal, onSignal);
+    child.once('exit', () => {
+      for (const signal of signals) process.off(signal, onSignal);
+    });
     let out = '';
     let err = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

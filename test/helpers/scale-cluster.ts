@@ -63,32 +63,30 @@ export class ScaleCluster {
       nodes.push(await startNodeProcess({ args, timeoutMs: startTimeoutMs }));
       const ticket = await reusableTicket(nodes[0]!.dataDir);
       const t = Date.now();
-      let stopped = false;
       while (nodes.length < n) {
         if (options.startBudgetMs !== undefined && Date.now() - t > options.startBudgetMs) {
           log(`scale-cluster: start budget of ${options.startBudgetMs} ms spent with ${nodes.length}/${n} serving; starting no more`);
           break;
         }
         const count = Math.min(batch, n - nodes.length);
-        // allSettled: a failed start must not orphan its batch-mates that did start. A failed
-        // start (a join that timed out on a saturated machine) is retried once, alone.
+        // allSettled: a failed start must not orphan its batch-mates that did start. Failed
+        // starts (joins that timed out on a saturated machine) are retried once, together.
         const start = () => startNodeProcess({ args, env: { G2G_JOIN: ticket }, timeoutMs: startTimeoutMs });
-        const results = await Promise.allSettled(Array.from({ length: count }, start));
-        for (const r of results) {
-          if (r.status === 'fulfilled') {
-            nodes.push(r.value);
-            continue;
-          }
-          log(`scale-cluster: a start failed, retrying it once: ${firstLine(r.reason)}`);
-          try {
-            nodes.push(await start());
-          } catch (error) {
-            if (!options.keepWhatStarted) throw error;
-            log(`scale-cluster: the retry failed too (${firstLine(error)}); starting no more, ${nodes.length}/${n} serving`);
-            stopped = true;
-          }
+        const settle = async (count: number): Promise<unknown[]> => {
+          const results = await Promise.allSettled(Array.from({ length: count }, start));
+          for (const r of results) if (r.status === 'fulfilled') nodes.push(r.value);
+          return results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+        };
+        let failures = await settle(count);
+        if (failures.length > 0) {
+          log(`scale-cluster: ${failures.length} start(s) failed, retrying once: ${firstLine(failures[0])}`);
+          failures = await settle(failures.length);
         }
-        if (stopped) break;
+        if (failures.length > 0) {
+          if (!options.keepWhatStarted) throw failures[0];
+          log(`scale-cluster: ${failures.length} retried start(s) failed too (${firstLine(failures[0])}); starting no more, ${nodes.length}/${n} serving`);
+          break;
+        }
         log(`scale-cluster: ${nodes.length}/${n} serving after ${Date.now() - t} ms`);
       }
       return { cluster, allServingMs: Date.now() - t };
@@ -207,8 +205,10 @@ export class ScaleCluster {
   }
 }
 
+/** An error's message on one line, shortened (a failed start's message holds the node's stderr). */
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '') ?? '';
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 /** prom-client's default eventLoopMonitoringPrecision. */
