@@ -30,7 +30,10 @@ export async function newPod(): Promise<Pod> {
 
 /** Starts (or restarts, from its data dir) the pod's node with `env`. */
 export async function startPod(pod: Pod, env: NodeJS.ProcessEnv, args: string[] = []): Promise<NodeProcess> {
-  pod.process = await startNodeProcess({ dataDir: pod.dataDir, env, args, timeoutMs: 120_000 });
+  // Leaves for the test's length: the local profile's 2-minute leaves rotate several times in a
+  // run, and on a loaded machine a late renewal withdraws the leaf (NOT_SERVING), which is not
+  // what these tests look at.
+  pod.process = await startNodeProcess({ dataDir: pod.dataDir, env, args: ['--leaf-lifetime', '1h', '--max-connection-age', '60s', ...args], timeoutMs: 120_000 });
   return pod.process;
 }
 
