@@ -1,7 +1,7 @@
 // Types only: at run time this plugin needs nothing from g2g or grpc-js, so it loads into any
 // g2g whose version matches the manifest's "host" range.
-import type * as grpc from '@grpc/grpc-js';
 import type { ChannelMessage, G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
+import type { GreeterClient, GreeterHandlers } from './src/generated/example/greeter/v1/Greeter';
 
 /** `plugins.greeter.*`, validated by the host against the schema in g2g-plugin.json. */
 export interface GreeterConfig {
@@ -15,10 +15,6 @@ const SHOUTS = 'shouts'; // a topic under this plugin's prefix: `greeter/shouts`
 const INVALID_ARGUMENT = 3; // gRPC status codes are part of the protocol and never change
 const MAX_SHOUT_BYTES = 1024;
 
-/** The client the pool hands us for a peer (grpc-js generates it from greeter.proto). */
-interface GreeterClient extends grpc.Client {
-  Hello(request: object, options: grpc.CallOptions, callback: grpc.requestCallback<{ message: string }>): grpc.ClientUnaryCall;
-}
 
 export default class Greeter implements G2gPlugin {
   private readonly heard: { nodeId: string; text: string }[] = [];
@@ -28,15 +24,16 @@ export default class Greeter implements G2gPlugin {
 
   /** Adds the service; runs before the gossip port listens. */
   register(server: PluginServer): void {
-    server.addService(SERVICE, {
-      Hello: (call: grpc.ServerUnaryCall<object, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    // Handler and client types generated from greeter.proto by `g2g plugin gen examples/plugin-author`.
+    const handlers: GreeterHandlers = {
+      Hello: (call, callback) => {
         // The host has already refused anyone who is not a member or an operator.
         const caller = this.ctx.callerOf(call);
         const who = caller?.kind === 'operator' ? `operator ${caller.name}` : `member ${caller?.nodeId ?? 'unknown'}`;
         callback(null, { message: `${this.ctx.config.greeting}, ${who}, from ${this.ctx.nodeId}` });
       },
 
-      HelloPeers: (call: grpc.ServerUnaryCall<{ count: number }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      HelloPeers: (call, callback) => {
         const count = call.request.count || 3;
         // Peers in the pool's query order (far, near, second far, …), each with its deadline;
         // a failed or slow peer is replaced by the next. Partial results are a value. The call
@@ -59,7 +56,7 @@ export default class Greeter implements G2gPlugin {
           );
       },
 
-      Shout: (call: grpc.ServerUnaryCall<{ text: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      Shout: (call, callback) => {
         const bytes = new TextEncoder().encode(call.request.text ?? '');
         if (bytes.length === 0 || bytes.length > MAX_SHOUT_BYTES) {
           callback({ code: INVALID_ARGUMENT, details: `text must be 1-${MAX_SHOUT_BYTES} bytes` });
@@ -71,10 +68,11 @@ export default class Greeter implements G2gPlugin {
         );
       },
 
-      Heard: (_call: grpc.ServerUnaryCall<object, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      Heard: (_call, callback) => {
         callback(null, { shouts: this.heard });
       },
-    });
+    };
+    server.addService(SERVICE, handlers);
   }
 
   /** Starts listening to the channel; runs after the port listens and the node has joined. */

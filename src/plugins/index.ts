@@ -27,3 +27,4 @@ export {
   PluginTopicError,
 } from './errors';
 export { MANIFEST_FILE } from './manifest';
+export type { PluginPhase } from './errors';

@@ -195,3 +195,6 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
 
 export { FakeChannelError, FakeMembershipView, FakeNetwork, FakePluginServer, FakePool, stubClient };
 export { ManualClock } from '../testing/manual-clock';
+export type { FakeRetention } from './fakes/fake-network';
+export type { StreamKind } from './fakes/stub-streams';
+export type { MethodKinds } from './fakes/stub-client';

@@ -1,0 +1,16 @@
+// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+
+
+export interface HelloPeersRequest {
+  /**
+   * How many peers to ask (0: 3).
+   */
+  'count'?: (number);
+}
+
+export interface HelloPeersRequest__Output {
+  /**
+   * How many peers to ask (0: 3).
+   */
+  'count': (number);
+}

@@ -1,0 +1,16 @@
+// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+
+
+export interface HelloResponse {
+  /**
+   * "<greeting>, <who you are>, from <this node's id>".
+   */
+  'message'?: (string);
+}
+
+export interface HelloResponse__Output {
+  /**
+   * "<greeting>, <who you are>, from <this node's id>".
+   */
+  'message': (string);
+}

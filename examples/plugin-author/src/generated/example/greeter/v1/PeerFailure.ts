@@ -1,0 +1,12 @@
+// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+
+
+export interface PeerFailure {
+  'nodeId'?: (string);
+  'error'?: (string);
+}
+
+export interface PeerFailure__Output {
+  'nodeId': (string);
+  'error': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+
+
+export interface PeerHello {
+  'nodeId'?: (string);
+  'message'?: (string);
+}
+
+export interface PeerHello__Output {
+  'nodeId': (string);
+  'message': (string);
+}

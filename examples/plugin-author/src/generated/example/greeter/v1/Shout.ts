@@ -1,0 +1,12 @@
+// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+
+
+export interface Shout {
+  'nodeId'?: (string);
+  'text'?: (string);
+}
+
+export interface Shout__Output {
+  'nodeId': (string);
+  'text': (string);
+}
