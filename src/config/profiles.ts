@@ -25,6 +25,11 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     caRotationGrace: 6 * HOUR,
     // In-flight calls over high-latency, lossy links take longer to finish.
     drainTimeout: 30 * SECOND,
+    // Membership timers of the wan preset (src/membership/options.ts).
+    gossipInterval: 2 * SECOND,
+    gossipProbeTimeout: SECOND,
+    gossipSuspicionMult: 6,
+    gossipPushPullInterval: MINUTE,
   },
 
   local: {
@@ -39,5 +44,9 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     caRotationGrace: 90 * SECOND,
     // Ctrl-C and test teardown should not wait for slow calls.
     drainTimeout: 2 * SECOND,
+    // Membership timers of the local preset (src/membership/options.ts).
+    gossipInterval: 200,
+    gossipProbeTimeout: 100,
+    gossipPushPullInterval: 5 * SECOND,
   },
 };

@@ -41,6 +41,7 @@ import { bindServer, buildPortServer, shutdownServer, type PortServer } from './
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';
+import { membershipTimers } from '../membership/options';
 
 export interface NodeDependencies {
   config: G2gConfig;
@@ -232,6 +233,7 @@ export class G2gNode {
         caRejoin: config.caRejoin,
       },
       config.profile,
+      membershipTimers(config),
     );
     const network = this.network;
     this.channelNode = await NodeChannel.open(

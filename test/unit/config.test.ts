@@ -84,6 +84,11 @@ describe('defaults and profiles', () => {
       channelRetention: 10 * MINUTE,
       channelRetentionMessages: 10_000,
       channelRetentionBytes: 64 * 1024 * 1024,
+      gossipInterval: 1000,
+      gossipProbeTimeout: 300,
+      gossipSuspicionMult: 4,
+      gossipPushPullInterval: 30_000,
+      gossipMaxPeers: 4096,
     });
   });
 
@@ -371,7 +376,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 38);
+    assert.equal(keys.length, 43);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);
