@@ -28,6 +28,11 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     // A service join is a TLS handshake and an exchange across slow links; islands are rarer
     // than on a LAN's rolling restarts, so merging a minute later is an acceptable price.
     serviceJoinInterval: MINUTE,
+    // Membership timers of the wan preset (src/membership/options.ts).
+    gossipInterval: 2 * SECOND,
+    gossipProbeTimeout: SECOND,
+    gossipSuspicionMult: 6,
+    gossipPushPullInterval: MINUTE,
   },
 
   local: {
@@ -44,5 +49,9 @@ export const profiles: Readonly<Record<ProfileName, Readonly<ProfileOverrides>>>
     drainTimeout: 2 * SECOND,
     // Islands of a test or laptop cluster merge within seconds.
     serviceJoinInterval: 2 * SECOND,
+    // Membership timers of the local preset (src/membership/options.ts).
+    gossipInterval: 200,
+    gossipProbeTimeout: 100,
+    gossipPushPullInterval: 5 * SECOND,
   },
 };

@@ -47,6 +47,11 @@ export interface G2gConfig {
   readonly services: string[];
   readonly serviceJoinInterval: number;
   readonly serviceJoinJitter: number;
+  readonly gossipInterval: number;
+  readonly gossipProbeTimeout: number;
+  readonly gossipSuspicionMult: number;
+  readonly gossipPushPullInterval: number;
+  readonly gossipMaxPeers: number;
   /** Absolute paths. */
   readonly pluginsDir: string[];
   readonly pluginsEnabled: string[];
@@ -633,6 +638,51 @@ export const configSchema: ConfigSchema = {
     default: MINUTE,
     env: 'G2G_JOIN_RETRY_TIME',
     arg: 'join-retry-time',
+  },
+  gossipInterval: {
+    doc: 'Membership gossip interval: how often a node bumps its heartbeat, checks its peers and starts exchanges. Failure detection and the spread of changes scale with it (a crash is seen by all in roughly 10-20 intervals), and so does the cost of an idle node. The profiles: lan 1s, wan 2s, local 200ms.',
+    format: 'g2g-duration',
+    min: 10,
+    max: MINUTE,
+    default: SECOND,
+    env: 'G2G_GOSSIP_INTERVAL',
+    arg: 'gossip-interval',
+  },
+  gossipProbeTimeout: {
+    doc: 'How long a direct ping of a peer whose heartbeat is overdue may take before k other peers are asked to ping it (and their pings get as long). Shorter detects sooner; too short for the network round trip plus a busy peer\'s reply time suspects healthy peers. Should stay below gossipInterval. The profiles: lan 300ms, wan 1s, local 100ms.',
+    format: 'g2g-duration',
+    min: 1,
+    max: MINUTE,
+    default: 300,
+    env: 'G2G_GOSSIP_PROBE_TIMEOUT',
+    arg: 'gossip-probe-timeout',
+  },
+  gossipSuspicionMult: {
+    doc: 'Suspicion time, in gossip intervals × max(1, log10 N), that a suspect gets to refute once other peers confirm the suspicion (6 times longer with no confirmation, as Lifeguard). Higher gives a paused or slow node more time to answer, and delays declaring a crashed one dead. The profiles: lan and local 4, wan 6.',
+    format: 'g2g-integer',
+    min: 1,
+    max: 100,
+    default: 4,
+    env: 'G2G_GOSSIP_SUSPICION_MULT',
+    arg: 'gossip-suspicion-mult',
+  },
+  gossipPushPullInterval: {
+    doc: 'How often one exchange is a full sync of the peer table (memberlist\'s push-pull): it repairs what rumours missed, at the cost of sending a digest of every peer. Shorter heals sooner after loss or a partition; longer costs less. The profiles: lan 30s, wan 1m, local 5s.',
+    format: 'g2g-duration',
+    min: 0,
+    max: HOUR,
+    default: 30 * SECOND,
+    env: 'G2G_GOSSIP_PUSH_PULL_INTERVAL',
+    arg: 'gossip-push-pull-interval',
+  },
+  gossipMaxPeers: {
+    doc: 'Most peers a node keeps in its table. Below it every node knows every other; above it each keeps a uniform random sample and the network stays connected through the samples, so memory and anti-entropy cost stop growing with the network. Lower saves memory on very large networks; queries and the peer pool only see the peers in the table.',
+    format: 'g2g-integer',
+    min: 8,
+    max: 1_000_000,
+    default: 4096,
+    env: 'G2G_GOSSIP_MAX_PEERS',
+    arg: 'gossip-max-peers',
   },
 };
 

@@ -48,7 +48,7 @@ export function gossipHandlers(components: GossipServiceComponents): Pick<Gossip
       const from = memberOf(call);
       if (!from) return callback(denied);
       const request = exchangeRequestFromWire(call.request);
-      if (!request) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'an exchange needs the sender record' });
+      if (!request) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'an exchange needs the sender (its record or its heartbeat)' });
       handler.handleExchange(from, request).then(
         (response) => callback(null, exchangeResponseToWire(response)),
         (error: unknown) => callback(toServiceError(error, log, error instanceof ModeEscalationError ? grpc.status.PERMISSION_DENIED : grpc.status.INVALID_ARGUMENT)),

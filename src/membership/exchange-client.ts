@@ -34,7 +34,8 @@ export class ExchangeClient {
     const o = c.options;
     const self = c.local.record;
     const { digests, complete } = this.digestsFor(target.nodeId, fullSync);
-    const budget = MessageBudget.forMessage(o, recordSize(self));
+    const sender = this.senderFor(target.nodeId, joining);
+    const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(c.local.beat));
     for (const d of digests) budget.spend(digestSize(d));
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records
     // it lacks in its answer and gets them in the follow-up, so a record crosses each link once.
@@ -45,7 +46,7 @@ export class ExchangeClient {
       if (r.left) records.push(r);
       else rumourDigests.push({ nodeId: r.nodeId, version: r.version, heartbeat: r.heartbeat, state: 'alive' });
     }
-    const request: ExchangeRequest = { sender: self, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests, joining, ...(removals.length > 0 ? { removals } : {}) };
+    const request: ExchangeRequest = { ...sender, records, digests, heartbeats: [], claims, digestsComplete: complete, followUp: false, rumourDigests, joining, ...(removals.length > 0 ? { removals } : {}) };
     c.counters.exchangesSent++;
     c.gossip.event('exchanges');
     let response: ExchangeResponse;
@@ -57,6 +58,9 @@ export class ExchangeClient {
     }
     if (c.life === 'stopped') return;
     c.touchDirect(target.nodeId);
+    // It holds our version now, unless it asked for our record (it did not hold the version the heartbeat named).
+    const entry = c.table.get(target.nodeId);
+    if (entry && !response.wants.includes(c.nodeId)) entry.deliveredVersion = self.version;
     // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
     if (complete && response.records.length >= o.maxRecordsPerMessage) this.resyncWith = target;
     this.merge.absorb(response.records, response.heartbeats, response.claims, target.nodeId, response.removals);
@@ -68,9 +72,19 @@ export class ExchangeClient {
     // call would only dial it again after its channel was dropped.
     const leaving = c.table.get(target.nodeId)?.state === 'left';
     if (!leaving && follow.records.length + follow.heartbeats.length + teach.length > 0) {
-      const followUp: ExchangeRequest = { sender: c.local.record, records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
+      const followUp: ExchangeRequest = { ...this.senderFor(target.nodeId, false), records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
       c.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
     }
+  }
+
+  /**
+   * Who we are, for one request: our heartbeat when the peer already holds our current version
+   * (`deliveredVersion`), else our record. A join always sends the record (it is announced).
+   */
+  private senderFor(targetId: string, joining: boolean): Pick<ExchangeRequest, 'sender' | 'senderBeat'> {
+    const c = this.c;
+    const known = c.table.get(targetId)?.deliveredVersion;
+    return !joining && known === c.local.version ? { senderBeat: c.local.beat } : { sender: c.local.record };
   }
 
   /** Digests for one exchange: the whole table when it fits (or for a full sync), else a rotating window; always the callee's own entry. */

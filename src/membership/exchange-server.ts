@@ -24,8 +24,14 @@ import {
 
 const STATE_RANK: Record<MemberState, number> = { alive: 0, suspect: 1, dead: 2, left: 3 };
 
+/** The caller's own version and heartbeat, from its record or its heartbeat. */
+interface CallerVersion {
+  version: number;
+  heartbeat: number;
+}
+
 /** Whether `sender`, a node's own record, is older than our copy of it (by version, then heartbeat). */
-function behind(sender: NodeRecord, e: PeerEntry): boolean {
+function behind(sender: CallerVersion, e: PeerEntry): boolean {
   return sender.version < e.record.version || (sender.version === e.record.version && sender.heartbeat < e.beat.heartbeat);
 }
 
@@ -67,13 +73,13 @@ export class ExchangeServer {
 
   constructor(
     private readonly c: MembershipCore,
-    private readonly merge: Pick<RecordMerge, 'absorb' | 'mergeRecord'>,
+    private readonly merge: Pick<RecordMerge, 'absorb' | 'mergeRecord' | 'mergeHeartbeat'>,
     private readonly removals: Pick<MemberRemovals, 'apply' | 'removalOf' | 'removalsFor' | 'holdsAny'>,
     private readonly suspicion: Pick<Suspicion, 'applyClaim' | 'refute'>,
   ) {}
 
   async handleExchange(from: string, request: ExchangeRequest): Promise<ExchangeResponse> {
-    this.admitCaller(from, request);
+    const caller = this.admitCaller(from, request);
     const c = this.c;
     for (const r of request.removals ?? []) this.removals.apply(r, true);
     c.touchDirect(from);
@@ -82,7 +88,9 @@ export class ExchangeServer {
     if (request.followUp) return EMPTY_RESPONSE;
 
     const answer = new Answer(c.options, c.options.maxRecordsPerMessage);
-    this.aboutCaller(from, request.sender, callerEntry, answer);
+    // Its heartbeat named a version we do not hold: its record comes in the follow-up.
+    if (caller.wantRecord) answer.wants.push(from);
+    this.aboutCaller(from, caller, callerEntry, answer);
     this.compareDigests(from, request.digests, answer);
     if (request.digestsComplete) this.offerMissing(from, request.digests, answer);
     else for (const e of c.table.sample(c.options.peerSampleSize, (x) => x.state === 'alive' && x.record.nodeId !== from)) answer.addRecord(currentRecord(e));
@@ -119,20 +127,30 @@ export class ExchangeServer {
    * server, or its own record does not verify (a forged signature, a CA its lineage does not
    * endorse, another cluster). Otherwise its record is merged (it counts as hearing from it).
    */
-  private admitCaller(from: string, request: ExchangeRequest): void {
+  private admitCaller(from: string, request: ExchangeRequest): CallerVersion & { wantRecord: boolean } {
     const c = this.c;
     if (c.life !== 'running' && c.life !== 'leaving') throw new MembershipStateError('membership is not running');
     if (c.local.record.mode !== 'server') throw new MembershipStateError('a client-mode member serves no gossip');
-    if (request.sender.nodeId !== from) throw new SenderMismatchError(`exchange from ${from} carries the record of ${request.sender.nodeId}`);
+    const { sender, senderBeat } = request;
+    const claimed = sender?.nodeId ?? senderBeat?.nodeId;
+    if (claimed !== from) throw new SenderMismatchError(`exchange from ${from} carries the record of ${claimed}`);
     if (this.removals.removalOf(from)) throw new MembershipStateError(`node ${from} was removed from the network`);
     c.counters.exchangesServed++;
     const known = c.table.get(from)?.record;
-    if (known && escalates(known, request.sender) && request.sender.version > known.version) {
+    if (!sender) {
+      // Only its heartbeat: merged if it is of the version we hold (it is signed like any
+      // heartbeat, and the channel proved the caller); a newer version we lack, we ask for.
+      const beat = senderBeat!;
+      if (known && known.version === beat.version) this.merge.mergeHeartbeat(beat);
+      return { version: beat.version, heartbeat: beat.heartbeat, wantRecord: !known || known.version < beat.version };
+    }
+    if (known && escalates(known, sender) && sender.version > known.version) {
       throw new ModeEscalationError(`node ${from} is a client-mode member; its record may not make it a server (a server-mode ticket admits a new identity)`);
     }
-    if (this.merge.mergeRecord(request.sender, from, request.joining === true) === 'invalid') {
+    if (this.merge.mergeRecord(sender, from, request.joining === true) === 'invalid') {
       throw new InvalidRecordError(`the caller's own record does not verify (its signatures, its node CA or CA lineage, or its cluster)`);
     }
+    return { version: sender.version, heartbeat: sender.heartbeat, wantRecord: false };
   }
 
   /** Pushed records are rumours; so are follow-up records we asked for because of a rumour digest. */
@@ -147,7 +165,7 @@ export class ExchangeServer {
   }
 
   /** What the caller must hear about itself: our suspicion of it, its newer record, or its tombstone. */
-  private aboutCaller(from: string, sender: NodeRecord, callerEntry: PeerEntry | undefined, answer: Answer): void {
+  private aboutCaller(from: string, sender: CallerVersion, callerEntry: PeerEntry | undefined, answer: Answer): void {
     const c = this.c;
     // We hold the caller suspect or dead at its current version: tell it, so that it refutes.
     if (callerEntry && (callerEntry.state === 'suspect' || callerEntry.state === 'dead') && callerEntry.record.version === sender.version) {

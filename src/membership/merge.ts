@@ -143,6 +143,7 @@ export class RecordMerge {
     e.beat = { nodeId: record.nodeId, version: record.version, heartbeat: record.heartbeat, signature: record.heartbeatSignature };
     e.current = undefined;
     e.digest = undefined;
+    e.deliveredVersion = undefined;
     e.lastHeardMs = now;
     e.lastBeatMs = now;
     c.seen.remember(record.nodeId, record.version);

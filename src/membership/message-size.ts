@@ -97,7 +97,7 @@ export function embedded(size: number): number {
 
 /** g2g.v1.ExchangeRequest (the flags and the joining bit counted as 4 bytes). */
 export function exchangeRequestSize(r: ExchangeRequest): number {
-  let n = embedded(recordSize(r.sender)) + 4;
+  let n = (r.sender ? embedded(recordSize(r.sender)) : 0) + (r.senderBeat ? embedded(heartbeatSize(r.senderBeat)) : 0) + 4;
   for (const x of r.records) n += embedded(recordSize(x));
   for (const d of r.digests) n += embedded(digestSize(d));
   for (const d of r.rumourDigests ?? []) n += embedded(digestSize(d));

@@ -186,3 +186,17 @@ export function membershipOptions(overrides: Partial<MembershipOptions> = {}, pr
   if (o.exchangeBudget + o.randomExchanges < 1) throw new RangeError('membership needs at least one exchange per interval (exchangeBudget + randomExchanges >= 1)');
   return o;
 }
+
+/** The membership keys of a node's config (G2G_GOSSIP_*: src/config/schema.ts), durations in ms. */
+export interface MembershipTimerConfig {
+  gossipInterval: number;
+  gossipProbeTimeout: number;
+  gossipSuspicionMult: number;
+  gossipPushPullInterval: number;
+  gossipMaxPeers: number;
+}
+
+/** The config's membership keys as options over the profile's preset (each profile sets them to its preset's values). */
+export function membershipTimers(c: MembershipTimerConfig): Partial<MembershipOptions> {
+  return { intervalMs: c.gossipInterval, probeTimeoutMs: c.gossipProbeTimeout, suspicionMult: c.gossipSuspicionMult, pushPullIntervalMs: c.gossipPushPullInterval, maxPeers: c.gossipMaxPeers };
+}

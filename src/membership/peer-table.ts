@@ -34,6 +34,12 @@ export interface PeerEntry {
   suspicionTimer?: TimerHandle;
   /** A direct/indirect check is in flight. */
   probing: boolean;
+  /**
+   * Our version this peer is known to hold (an exchange that carried it succeeded): later
+   * exchanges send our heartbeat instead of our record. Cleared when its own record changes
+   * (it may have restarted and forgotten us).
+   */
+  deliveredVersion?: number;
   /** Cached digest; cleared on any change. */
   digest?: RecordDigest;
   /** Cached `record` with `beat` applied. */

@@ -59,7 +59,13 @@ export interface MemberClaim {
 
 /** g2g.v1.ExchangeRequest */
 export interface ExchangeRequest {
-  readonly sender: NodeRecord;
+  /** The caller's own current record; absent when `senderBeat` stands for it. */
+  readonly sender?: NodeRecord;
+  /**
+   * Instead of `sender`, when an earlier exchange delivered the caller's current version: its
+   * signed heartbeat of that version. A callee that does not hold that version wants the record.
+   */
+  readonly senderBeat?: Heartbeat;
   readonly records: readonly NodeRecord[];
   readonly digests: readonly RecordDigest[];
   readonly heartbeats: readonly Heartbeat[];

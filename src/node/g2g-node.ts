@@ -61,6 +61,7 @@ import { recordTags } from './node-tags';
 import { sendRemovalNotice, type RemovalNotice } from './removal-notice';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';
+import { membershipTimers } from '../membership/options';
 
 export interface NodeDependencies {
   config: G2gConfig;
@@ -280,6 +281,7 @@ export class G2gNode {
         tags: recordTags(config.nodeName, VERSION, config.tags),
       },
       config.profile,
+      membershipTimers(config),
     );
     const network = this.network;
     network.onEvent((event) => {

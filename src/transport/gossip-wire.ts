@@ -90,7 +90,8 @@ const digestFromWire = (d: RecordDigest__Output): RecordDigest => ({ nodeId: d.n
 
 export function exchangeRequestToWire(r: ExchangeRequest): ExchangeRequestIn {
   return {
-    sender: recordToWire(r.sender),
+    ...(r.sender ? { sender: recordToWire(r.sender) } : {}),
+    ...(r.senderBeat ? { senderBeat: heartbeatToWire(r.senderBeat) } : {}),
     records: r.records.map(recordToWire),
     digests: r.digests.map(digestToWire),
     rumourDigests: (r.rumourDigests ?? []).map(digestToWire),
@@ -103,11 +104,12 @@ export function exchangeRequestToWire(r: ExchangeRequest): ExchangeRequestIn {
   };
 }
 
-/** Undefined when the request has no sender (membership needs the caller's record). */
+/** Undefined when the request names no sender (neither its record nor its heartbeat). */
 export function exchangeRequestFromWire(r: ExchangeRequest__Output): ExchangeRequest | undefined {
-  if (!r.sender) return undefined;
+  if (!r.sender && !r.senderBeat) return undefined;
   return {
-    sender: recordFromWire(r.sender),
+    ...(r.sender ? { sender: recordFromWire(r.sender) } : {}),
+    ...(r.senderBeat ? { senderBeat: heartbeatFromWire(r.senderBeat) } : {}),
     records: r.records.map(recordFromWire),
     digests: r.digests.map(digestFromWire),
     rumourDigests: r.rumourDigests.map(digestFromWire),

@@ -108,6 +108,11 @@ describe('defaults and profiles', () => {
       joinHelloTimeout: 3 * SECOND,
       joinFailureBudget: 120,
       joinRetryTime: MINUTE,
+      gossipInterval: 1000,
+      gossipProbeTimeout: 300,
+      gossipSuspicionMult: 4,
+      gossipPushPullInterval: 30_000,
+      gossipMaxPeers: 4096,
     });
   });
 
@@ -396,7 +401,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 61);
+    assert.equal(keys.length, 66);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);

@@ -42,6 +42,7 @@ const record = (id: string): NodeRecord => ({
 test('an exchange request survives the wire with every field (a field membership adds must be mapped here)', () => {
   const request: Required<ExchangeRequest> = {
     sender: record('a'),
+    senderBeat: { nodeId: 'a', version: 12, heartbeat: 346, signature: new Uint8Array([6]) },
     records: [record('b')],
     digests: [{ nodeId: 'b', version: 3, heartbeat: 4, state: 'suspect' }],
     rumourDigests: [{ nodeId: 'c', version: 5, heartbeat: 6, state: 'dead' }],

@@ -176,3 +176,48 @@ test('no follow-up goes to a peer whose answer says it left (it would only be di
   assert.equal(observer.member(l.nodeId)?.state, 'left');
   assert.deepEqual(sent.map((r) => r.followUp), [false], 'only the exchange itself, no follow-up to the leaver');
 });
+
+test('a caller that the callee already holds at its current version sends its heartbeat, not its record; a callee that lacks the version asks for the record', async () => {
+  const authority = new SimAuthority(new SeededRandom(8));
+  const clock = new ManualClock(1_000_000);
+  const [a, b] = [authority.createIdentity(), authority.createIdentity()];
+  const requests: ExchangeRequest[] = [];
+  let callee: Membership | undefined;
+  const relay: Transport = {
+    exchange: (_target, request) => {
+      requests.push(request);
+      return callee!.handleExchange(a.nodeId, request);
+    },
+    ping: () => Promise.reject(new Error('offline')),
+    pingVia: () => Promise.reject(new Error('offline')),
+  };
+  const mk = (id: SimIdentity, transport: Transport): Membership =>
+    new Membership(
+      { clock, random: new SeededRandom(1), transport, authenticator: id.authenticator },
+      { nodeId: id.nodeId, cluster: 'c', mode: 'server', addresses: ['10.0.0.1'], registerPort: 1, gossipPort: 2, caCertPem: id.caCertPem, leaf: { fingerprint: 'sha256:00', notAfterMs: 0 } },
+      { intervalMs: 1000 },
+    );
+  const caller = mk(a, relay);
+  callee = mk(b, silentTransport);
+  caller.start();
+  callee.start();
+  caller.admit(callee.localRecord());
+  await caller.join([callee.localRecord()]);
+  assert.ok(requests[0]?.sender, 'a join sends the record');
+  assert.equal(callee.member(a.nodeId)?.version, caller.localRecord().version);
+  requests.length = 0;
+  clock.advance(1000);
+  await new Promise((r) => setImmediate(r));
+  const ordinary = requests.find((r) => !r.followUp);
+  assert.ok(ordinary, 'the caller exchanged in its interval');
+  assert.equal(ordinary.sender, undefined, 'the callee holds our version: no record');
+  assert.equal(ordinary.senderBeat?.nodeId, a.nodeId);
+  assert.equal(callee.member(a.nodeId)?.heartbeat, caller.heartbeat(), 'the heartbeat advanced at the callee');
+
+  // A callee that does not hold our current version asks for the record and gets it in the follow-up.
+  caller.updateLocal({ tags: [{ key: 'k', value: 'v' }] });
+  const response = await callee.handleExchange(a.nodeId, { senderBeat: { ...caller.localRecord(), signature: caller.localRecord().heartbeatSignature }, records: [], digests: [], heartbeats: [], claims: [], digestsComplete: false, followUp: false, rumourDigests: [] });
+  assert.ok(response.wants.includes(a.nodeId));
+  caller.stop();
+  callee.stop();
+});

@@ -13,3 +13,18 @@ test('membership options: spatial gossip share in [0, 1] and a positive distance
   assert.throws(() => membershipOptions({ spatialShare: Number.NaN }), /spatialShare/);
   assert.throws(() => membershipOptions({ spatialFloorMs: 0 }), /spatialFloorMs/);
 });
+
+test('each config profile sets the membership keys to its preset, and G2G_GOSSIP_* override them', () => {
+  const os = require('node:os') as typeof import('node:os');
+  const { loadConfig } = require('../../src/config/load-config') as typeof import('../../src/config/load-config');
+  const { membershipTimers } = require('../../src/membership/options') as typeof import('../../src/membership/options');
+  const cwd = os.tmpdir();
+  for (const profile of ['lan', 'wan', 'local'] as const) {
+    const config = loadConfig({ env: { G2G_PROFILE: profile }, flags: {}, cwd });
+    const preset = MEMBERSHIP_PRESETS[profile];
+    assert.deepEqual(membershipTimers(config), { intervalMs: preset.intervalMs, probeTimeoutMs: preset.probeTimeoutMs, suspicionMult: preset.suspicionMult, pushPullIntervalMs: preset.pushPullIntervalMs, maxPeers: preset.maxPeers }, `profile ${profile}`);
+  }
+  const set = loadConfig({ env: { G2G_PROFILE: 'local', G2G_GOSSIP_INTERVAL: '50ms', G2G_GOSSIP_PROBE_TIMEOUT: '20ms', G2G_GOSSIP_SUSPICION_MULT: '5', G2G_GOSSIP_PUSH_PULL_INTERVAL: '2s', G2G_GOSSIP_MAX_PEERS: '64' }, flags: {}, cwd });
+  const options = membershipOptions(membershipTimers(set), 'local');
+  assert.deepEqual([options.intervalMs, options.probeTimeoutMs, options.suspicionMult, options.pushPullIntervalMs, options.maxPeers], [50, 20, 5, 2000, 64]);
+});

@@ -8,7 +8,7 @@ import type { Removal as _g2g_v1_Removal, Removal__Output as _g2g_v1_Removal__Ou
 
 export interface ExchangeRequest {
   /**
-   * The caller's own current record.
+   * The caller's own current record; absent when `sender_beat` stands for it (see there).
    */
   'sender'?: (_g2g_v1_NodeRecord | null);
   /**
@@ -47,11 +47,18 @@ export interface ExchangeRequest {
    * Removals of members (rumours), and in a follow-up the removals of members the callee offered.
    */
   'removals'?: (_g2g_v1_Removal)[];
+  /**
+   * Instead of `sender`, when the caller believes the callee holds its current version (an
+   * earlier exchange delivered it): the caller's signed heartbeat of that version (a record with
+   * its CA certificate is ~25 times larger). A callee that does not hold that version lists the
+   * caller in `wants`, and gets the record in the follow-up.
+   */
+  'senderBeat'?: (_g2g_v1_Heartbeat | null);
 }
 
 export interface ExchangeRequest__Output {
   /**
-   * The caller's own current record.
+   * The caller's own current record; absent when `sender_beat` stands for it (see there).
    */
   'sender': (_g2g_v1_NodeRecord__Output | null);
   /**
@@ -90,4 +97,11 @@ export interface ExchangeRequest__Output {
    * Removals of members (rumours), and in a follow-up the removals of members the callee offered.
    */
   'removals': (_g2g_v1_Removal__Output)[];
+  /**
+   * Instead of `sender`, when the caller believes the callee holds its current version (an
+   * earlier exchange delivered it): the caller's signed heartbeat of that version (a record with
+   * its CA certificate is ~25 times larger). A callee that does not hold that version lists the
+   * caller in `wants`, and gets the record in the follow-up.
+   */
+  'senderBeat': (_g2g_v1_Heartbeat__Output | null);
 }
