@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const SUITES = ['unit', 'sim', 'integration', 'interop', 'netns'];
-const DEFAULT_FLAGS = ['--test-concurrency=2', '--test-timeout=180000'];
+const DEFAULT_FLAGS = ['--test-concurrency=2', '--test-timeout=600000'];
 const root = path.resolve(__dirname, '..', 'dist', 'test');
 // Tests that live beside what they test, outside test/ (the plugin author's guide's example).
 const EXTRA_DIRS = { unit: [path.resolve(__dirname, '..', 'dist', 'examples')] };

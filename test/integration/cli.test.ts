@@ -143,12 +143,13 @@ test('a corrupted key file is a clear start-up error and the file is left untouc
 test('a node whose every way in fails says so in one line, exits 1, leaks no secret and leaves nothing running', async () => {
   const dir = await tempDir();
   try {
-    // Port 9 on loopback: nothing listens there.
-    const result = await runCli(['start', '--profile', 'local', '--data-dir', dir, '--register-port', '0', '--gossip-port', '0', '--services', '127.0.0.1:9'], {
-      env: { G2G_TOKEN: 'abcdefghij.verysecretsecretverysecretsecretab' },
+    // Port 9 on loopback: nothing listens there. A ticket, not G2G_TOKEN: a node that holds the
+    // token and finds no other node starts as the first one (identical pods), so it would not fail.
+    const result = await runCli(['start', '--profile', 'local', '--data-dir', dir, '--register-port', '0', '--gossip-port', '0', '--join-retry-time', '0'], {
+      env: { G2G_JOIN: 'g2g://abcdefghij.verysecretsecretverysecretsecretab@127.0.0.1:9?mode=server' },
     });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /could not join the network: .*services/);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /could not join the network/);
     assert.doesNotMatch(result.stderr + result.stdout, /verysecretsecret/);
     noStackTrace(result.stderr);
     await assert.rejects(stat(path.join(dir, 'runtime.json')), { code: 'ENOENT' });

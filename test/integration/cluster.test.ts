@@ -42,10 +42,12 @@ test('8 nodes started from one ticket converge: each knows the 7 others alive (a
       return ids.filter((id) => id !== node.facts.nodeId).every((id) => alive.includes(id));
     });
   }
+  // The default view shows a 12-character id prefix; --wide shows the full id.
   const table = await runCli(['members', '--data-dir', servers[0]!.dataDir]);
   assert.equal(table.code, 0, table.stderr);
-  assert.match(table.stdout, /^NODE\s+MODE\s+STATE/);
-  for (const id of ids) assert.match(table.stdout, new RegExp(`${id}.*(server\\s+alive|self)`));
+  assert.match(table.stdout, /^NAME\s+ID\s+MODE\s+STATE/);
+  for (const id of ids) assert.match(table.stdout, new RegExp(`${id.slice(0, 12)}\\s+server\\s+alive`));
+  assert.match(table.stdout, new RegExp(`^${ids.length} members \\(${ids.length} alive\\)`, 'm'));
 });
 
 test('the client pool of a member measures every server peer and orders them for queries (g2g peers)', async () => {
