@@ -288,6 +288,7 @@ export class G2gNode {
       this.metrics.memberEvents.inc({ event: event.type });
       this.events.record(memberEvent(event));
     });
+    this.metrics.attachGossipCounters(network.counters);
     this.metrics.attach({
       identity: { version: VERSION, nodeId: ca.nodeId, cluster: config.cluster },
       members: () => network.members(),

@@ -1,3 +1,4 @@
+import { GossipCounters, type GossipCountersView } from '../membership/gossip-counters';
 import type { NodeCa } from '../identity/node-ca';
 import type { Leaf } from '../identity/leaf';
 import type { Logger } from '../log/logger';
@@ -559,6 +560,11 @@ export class NodeMembership {
   leafChanged(leaf: Leaf): void {
     this.membership?.updateLocal({ leaf: { fingerprint: leaf.fingerprint, notAfterMs: leaf.notAfter.getTime() } });
   }
+
+  /** Gossip's messages, bytes and decisions since start (empty until membership started). */
+  readonly counters: GossipCountersView = {
+    snapshot: () => this.membership?.counters.snapshot() ?? new GossipCounters().snapshot(),
+  };
 
   members(): MemberView[] {
     return this.membership?.members() ?? [];

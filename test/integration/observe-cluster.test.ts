@@ -71,6 +71,9 @@ test('each node of four counts the three others alive, with standard process met
   assert.equal(sample(text, 'g2g_peer_table_size'), 3);
   assert.ok((sample(text, 'g2g_join_attempts_total{result="admitted",code=""}') ?? 0) >= 3, 'the three joins admitted');
   assert.ok((sample(text, 'g2g_ca_expiry_seconds') ?? 0) > 0);
+  // Membership's gossip counters, wired into the node's metrics.
+  assert.ok((sample(text, 'g2g_gossip_messages_total{kind="exchange",direction="sent"}') ?? 0) > 0, 'exchanges sent are counted');
+  assert.ok((sample(text, 'g2g_gossip_bytes_total{kind="exchange",direction="received"}') ?? 0) > 0, 'exchange bytes received are counted');
 });
 
 test('promtool check metrics accepts the exposition', async (t) => {
