@@ -161,12 +161,17 @@ test(`abuse/fuzz: ${CASES} random, truncated and mutated requests to every metho
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsedMs = Date.now() - started;
   const rssAfter = process.memoryUsage().rss;
+  console.log(`fuzz: node CA rotation started: ${node.status().previousCaFingerprint !== ''}`);
   console.log(`fuzz: ${CASES} cases over ${all.length} methods in ${elapsedMs} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssAfter / 2 ** 20).toFixed(0)} MiB`);
   assert.deepEqual(unexpected, [], 'every answer is a documented status');
 
-  // Still up and serving, on both ports, to an ordinary client.
-  const register = new (g2gProto().g2g.v1.Register)(`127.0.0.1:${node.boundPorts.register}`, tlsCredentials(materialFor(node)), channelOptions(node.nodeId));
-  const admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(materialFor(node, member)), channelOptions(node.nodeId));
+  // Still up and serving, on both ports, to an ordinary client. The fuzz may have started a node-CA
+  // rotation (a mutated Admin.Rotate with `ca` set, which a server-mode member may ask for): the
+  // leaves stay on the previous CA until half the grace period, so the client trusts what the
+  // node publishes for itself — its CA and, during a rotation, the previous one (`g2g credentials`).
+  const caPem = node.trust.caOf(node.nodeId) ?? node.nodeCa.certPem;
+  const register = new (g2gProto().g2g.v1.Register)(`127.0.0.1:${node.boundPorts.register}`, tlsCredentials({ ...materialFor(node), caPem }), channelOptions(node.nodeId));
+  const admin = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials({ ...materialFor(node, member), caPem }), channelOptions(node.nodeId));
   try {
     assert.equal((await call<{ nodeId: string }>(register, 'WhoAmI', {})).nodeId, node.nodeId);
     assert.equal((await call<{ nodeId: string }>(admin, 'Status', {})).nodeId, node.nodeId);
