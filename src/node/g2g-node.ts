@@ -446,7 +446,7 @@ export class G2gNode {
       // sees the status of calls that authorisation (outermost) refuses.
       interceptors: [
         metricsInterceptor(this.metrics, 'gossip'),
-        usefulCallInterceptor(limits.gossip),
+        usefulCallInterceptor(limits.gossip, { onRequest: true }),
         malformedRequestInterceptor(),
         authorizationInterceptor({ authority: this.trust, clock: this.clock, log: this.deps.log.child({ component: 'authz' }), calls: this.activeCalls }),
       ],

@@ -178,7 +178,9 @@ describe('a small network', () => {
       { key: 'zone', value: 'eu-1' },
       { key: 'role', value: 'db' },
     ]);
-    const status = await runCli(['status', '--data-dir', alpha.dataDir]);
+    // A generous timeout: this file runs beside others on a 2-core CI machine.
+    const status = await runCli(['status', '--data-dir', alpha.dataDir, '--timeout', '30s']);
+    assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^name +alpha$/m);
     assert.match(status.stdout, /^tags +zone=eu-1,role=db$/m);
   });
