@@ -1,3 +1,4 @@
+import { pingRequestSize, pingResponseSize } from '../../src/membership/message-size';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventScheduler } from '../../src/testing/event-scheduler';
@@ -51,7 +52,10 @@ test('memory network: a latency model sets link delays; an explicit link setting
   void p.then(() => (answeredAt = scheduler.now()));
   await scheduler.run(100);
   assert.equal(answeredAt - start, 31, 'a→b from the model (30 ms), b→a the default (1 ms)');
-  assert.deepEqual(seen, ['a>b ping request 12', 'b>a ping answer 48']);
+  // Counted in protobuf bytes, as every other message (membership's message sizes).
+  const requestBytes = pingRequestSize({ nonce: 1 });
+  const answerBytes = pingResponseSize({ nonce: 1, nodeId: 'b', heartbeat: 0 });
+  assert.deepEqual(seen, [`a>b ping request ${requestBytes}`, `b>a ping answer ${answerBytes}`]);
   network.setLinkLatency('a', 'b', [5, 5]);
   network.observeTraffic(undefined);
   const before = seen.length;
