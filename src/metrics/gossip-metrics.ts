@@ -8,31 +8,23 @@ import { GOSSIP_EVENTS, type GossipCountersView } from '../membership/gossip-cou
  * Empty until membership hands the node its counters.
  */
 export function registerGossipMetrics(registry: Registry, view: () => GossipCountersView | undefined): void {
-  new Counter({
-    name: 'g2g_gossip_messages_total',
-    help: 'Gossip messages by kind (exchange, ping, ping_via, ...) and direction (sent, received).',
-    labelNames: ['kind', 'direction'],
-    registers: [registry],
-    collect() {
-      const snapshot = view()?.snapshot();
-      if (!snapshot) return;
-      // Mirrors monotonic counts kept by membership: reset, then set by increment.
-      this.reset();
-      for (const m of snapshot.messages) this.inc({ kind: m.kind, direction: m.direction }, m.messages);
-    },
-  });
-  new Counter({
-    name: 'g2g_gossip_bytes_total',
-    help: 'Bytes of gossip messages (payload, not framing) by kind and direction.',
-    labelNames: ['kind', 'direction'],
-    registers: [registry],
-    collect() {
-      const snapshot = view()?.snapshot();
-      if (!snapshot) return;
-      this.reset();
-      for (const m of snapshot.messages) this.inc({ kind: m.kind, direction: m.direction }, m.bytes);
-    },
-  });
+  // Both mirror monotonic counts kept by membership: reset, then set by increment.
+  const mirror = (name: string, help: string, field: 'messages' | 'bytes'): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: ['kind', 'direction'],
+      registers: [registry],
+      collect() {
+        const snapshot = view()?.snapshot();
+        if (!snapshot) return;
+        this.reset();
+        for (const m of snapshot.messages) this.inc({ kind: m.kind, direction: m.direction }, m[field]);
+      },
+    });
+  };
+  mirror('g2g_gossip_messages_total', 'Gossip messages by kind (exchange, ping, ping_via, ...) and direction (sent, received).', 'messages');
+  mirror('g2g_gossip_bytes_total', 'Bytes of gossip messages (payload, not framing) by kind and direction.', 'bytes');
   for (const event of GOSSIP_EVENTS) {
     new Counter({
       name: `g2g_${event}_total`,
