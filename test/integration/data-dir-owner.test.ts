@@ -25,6 +25,18 @@ async function checksums(dir: string, base = dir): Promise<Record<string, string
   return out;
 }
 
+async function waitForFile(file: string): Promise<void> {
+  for (let tries = 0; tries < 2_400; tries++) {
+    try {
+      await stat(file);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  assert.fail(`${file} never appeared`);
+}
+
 describe('one owner per data dir', () => {
   const dirs: string[] = [];
   const nodes: NodeProcess[] = [];
@@ -39,6 +51,9 @@ describe('one owner per data dir', () => {
     const first = cluster.nodes[0]!;
     try {
       for (let i = 0; i < 20; i++) await cluster.put(first, `k${i}`, `v${i}`);
+      // The live node saves membership.json a few gossip intervals after it starts (then the same
+      // content on its schedule): wait for the first save, or it lands inside the comparison.
+      await waitForFile(path.join(first.dataDir, 'membership.json'));
       const before = await checksums(first.dataDir);
       assert.ok(Object.keys(before).some((f) => f.includes('kv')), `the kv store is in the data dir: ${Object.keys(before).join(', ')}`);
       // Other ports, so EADDRINUSE cannot be what stops it (the old code ran a second node then).
