@@ -2,6 +2,7 @@ import type { MemberRemovals } from './member-removals';
 import type { MembershipCore } from './membership-core';
 import type { Heartbeat, NodeRecord } from './node-record';
 import { newEntry, type PeerEntry } from './peer-table';
+import { recordTagsProblem } from './record-tags';
 import type { Removal } from './removal';
 import type { Suspicion } from './suspicion';
 import type { MemberClaim } from './transport';
@@ -109,10 +110,15 @@ export class RecordMerge {
     this.advanceHeartbeat(e, h, c.clock.now());
   }
 
-  /** Checks a record's signatures, CA binding and cluster. */
+  /** Checks a record's cluster, tag bounds, signatures and CA binding. */
   verify(record: NodeRecord): boolean {
     const c = this.c;
     if (record.cluster !== c.local.record.cluster) return false;
+    const tagsProblem = recordTagsProblem(record.tags);
+    if (tagsProblem) {
+      c.log?.debug({ nodeId: record.nodeId, version: record.version, problem: tagsProblem }, 'refused a record whose tags exceed the bounds');
+      return false;
+    }
     const ok = c.auth.verifyRecord(record);
     if (!ok) c.log?.debug({ nodeId: record.nodeId, version: record.version }, 'refused a record that failed verification');
     return ok;
