@@ -51,7 +51,7 @@ export default class Greeter implements G2gPlugin {
           .then((outcome) =>
             callback(null, {
               hellos: outcome.results.map((r) => ({ nodeId: r.nodeId, message: r.value })),
-              failures: outcome.errors.map((e) => ({ nodeId: e.nodeId, error: (e.error as Error).message })),
+              failures: outcome.errors.map((e) => ({ nodeId: e.nodeId, code: e.code, error: e.error.message })),
             }),
           );
       },

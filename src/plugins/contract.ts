@@ -186,13 +186,23 @@ export interface PeerStatsView {
 export interface FanOutOutcome<T> {
   /** Answers, in the order they arrived. */
   results: { nodeId: string; value: T }[];
+  /** Peers that failed or were too slow, with why. */
+  errors: FanOutFailure[];
+}
+
+/** Why one peer of a fan-out gave no answer. */
+export interface FanOutFailure {
+  nodeId: string;
   /**
-   * Peers that failed or were too slow, with why: a grpc-js `ServiceError` for a failed call (a
-   * peer given up on at its deadline gets DEADLINE_EXCEEDED), or whatever your call function threw.
-   * Typed `unknown` for that reason (and so plugins written against 0.1 keep compiling): narrow
-   * with `typeof (error as grpc.ServiceError).code === 'number'`.
+   * The gRPC status: the failed call's own; DEADLINE_EXCEEDED for a peer given up on at its
+   * deadline; UNKNOWN for anything else your call function threw.
    */
-  errors: { nodeId: string; error: unknown }[];
+  code: grpc.status;
+  /**
+   * A grpc-js `ServiceError` for a failed call (and for a peer given up on), or the Error your
+   * call function threw (a thrown non-Error is wrapped, the original as its `cause`).
+   */
+  error: Error;
 }
 
 /** How a fan-out call is cancelled when the pool stops waiting for it: it has its k answers, or the call passed its deadline. */

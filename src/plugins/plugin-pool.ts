@@ -3,6 +3,7 @@ import type { PeerPool } from '../pool/peer-pool';
 import { PeerDeadlineError } from '../pool/errors';
 import type { FanOutCancel, FanOutOutcome, PeerStatsView, PluginPool } from './contract';
 import { deadlineExceeded } from './deadline-exceeded';
+import { fanOutFailure } from './fan-out-failure';
 
 /** What the plugin pool needs from the node. */
 export interface PoolSource {
@@ -91,7 +92,7 @@ export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grp
         { deadlineMs: options.deadlineMs, eligible: (nodeId) => source.serves(nodeId, service) },
       );
       // To a plugin, a peer the pool gave up on missed its deadline like any gRPC call.
-      const errors = outcome.errors.map((e) => (e.error instanceof PeerDeadlineError ? { nodeId: e.nodeId, error: deadlineExceeded(e.nodeId, options.deadlineMs) } : e));
+      const errors = outcome.errors.map((e) => fanOutFailure(e.nodeId, e.error instanceof PeerDeadlineError ? deadlineExceeded(e.nodeId, options.deadlineMs) : e.error));
       return { results: outcome.results, errors };
     },
   };
