@@ -8,6 +8,7 @@ import { hostCostTable, runHostCost, runHostCostBreakdown } from './host-cost.be
 import { rotationTable, runRotation } from './rotation.bench';
 import { runStartup, startupTable } from './startup.bench';
 import { round } from './stats';
+import { writeRecordings } from './bench-recording';
 import { runSimDissemination, runSimFailure, simDisseminationTable, simFailureTable } from './sim-membership.bench';
 import { clusterTable, runCluster } from './cluster.bench';
 import { queryReachTable, runQueryReach } from './query-reach.bench';
@@ -91,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
   for (const name of names) {
     const t = Date.now();
     results[name] = await BENCHMARKS[name].run(log);
+    writeRecordings(log);
     durationsS[name] = (Date.now() - t) / 1000;
   }
 
