@@ -90,7 +90,7 @@ const MAX_PULLS = 2;
 type Counters = Omit<ChannelStats, 'queued' | 'queuedBytes' | 'inFlightBytes' | 'publishersWaiting' | 'retainedMessages' | 'retainedBytes' | 'origins'>;
 
 /**
- * The gossip channel of one node (DESIGN §6): signed messages pushed epidemically by every
+ * The gossip channel of one node: signed messages pushed epidemically by every
  * server-mode member and repaired by pull, delivered once to each local subscriber. Pure
  * protocol code on injected time, randomness, transport, signatures and membership, so the same
  * class runs over gRPC and in the simulator.

@@ -326,7 +326,7 @@ function crossKeyProblems(c: Omit<G2gConfig, 'plugins'>): string[] {
 
 /**
  * The join ticket, checked whole before anything touches the data dir: a malformed ticket used
- * to be refused only after the node had made its CA, started and "left the network" (issue 16).
+ * to be refused only after the node had made its CA, started and "left the network".
  * Its expiry is not checked here: a node that restarts through its known peers never uses it.
  * Messages never carry the token's secret (the ticket parser redacts).
  */

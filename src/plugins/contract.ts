@@ -5,7 +5,7 @@ import type { Caller } from '../transport/caller-identity';
 import type { Clock } from '../util/clock';
 
 /**
- * The plugin contract (DESIGN §6): everything a plugin author touches. A plugin is a folder
+ * The plugin contract: everything a plugin author touches. A plugin is a folder
  * with `g2g-plugin.json` (a {@link PluginManifest}), its protos, and an entry module whose
  * default export is a {@link PluginClass}. No decorators are needed.
  */
@@ -47,7 +47,7 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly dataDir: string;
   /** The network-wide gossip channel, scoped to the topic prefix `<name>/`. */
   readonly channel: PluginChannel;
-  /** The latency-ordered pool of clients to peers (DESIGN §5). */
+  /** The latency-ordered pool of clients to peers. */
   readonly pool: PluginPool;
   /** A read-only view of the membership with change events. */
   readonly members: MembershipView;

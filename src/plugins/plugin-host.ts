@@ -113,7 +113,7 @@ interface Runtime {
 }
 
 /**
- * The plugin host (DESIGN §6). Owns the order of things:
+ * The plugin host. Owns the order of things:
  *
  * 1. `load()` — before the gossip port listens: discover and validate every plugin (no plugin
  *    code runs until all checks pass), then per plugin: load the entry module, construct the
@@ -254,7 +254,7 @@ export class PluginHost {
   }
 
   /**
-   * The peers a plugin finds in `start()` are the ones the pool measured (issue 15: a plugin used
+   * The peers a plugin finds in `start()` are the ones the pool measured (a plugin used
    * to start with an empty query order although the node had joined). Bounded by the pool's ping
    * deadlines; a node without a pool (not joined) starts its plugins at once.
    */

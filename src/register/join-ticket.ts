@@ -5,7 +5,7 @@ import { formatToken, parseToken, type TokenParts } from '../tokens/token-format
 import { InvalidTicketError, TicketExpiredError } from './errors';
 
 /**
- * Join tickets (DESIGN §3):
+ * Join tickets:
  *
  *   g2g://<id>.<secret>@host:port[,host2:port2...]?mode=server|client[&ca=sha256:<hex>][&cluster=<name>][&exp=<unix-s>]
  *

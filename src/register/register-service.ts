@@ -158,7 +158,7 @@ export function registerHandlers(components: {
   };
 }
 
-/** The register port's service: WhoAmI and the join handshake (DESIGN §3). */
+/** The register port's service: WhoAmI and the join handshake. */
 export function registerService(components: RegisterComponents, options: RegisterOptions = {}): RegisterService {
   const log = components.log;
   const throttle = new JoinThrottle(components.clock, options.throttle ?? DEFAULT_JOIN_THROTTLE);

@@ -7,7 +7,7 @@ import type { RuntimeFacts } from '../../src/node/runtime-file';
 import { CLI, cleanEnv, removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 
 /**
- * Issue 16: the CLI and logs as an operator meets them, on real processes: exit statuses and
+ * The CLI and logs as an operator meets them, on real processes: exit statuses and
  * the shape of what is printed (never exact timings).
  */
 

@@ -33,7 +33,7 @@ const NAME_WIDTH = 20;
 
 /**
  * Whether a member belongs in the default view. Client-mode identities serve nothing: an
- * enrolled tool never heartbeats, so it was listed as a `dead` peer at `:0` for hours (issue 16).
+ * enrolled tool never heartbeats, so it was listed as a `dead` peer at `:0` for hours.
  * Client-mode nodes that run (alive or suspect) stay in view; the rest are under --clients.
  */
 function served(m: MemberInfo__Output): boolean {
