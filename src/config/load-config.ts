@@ -4,7 +4,7 @@ import path from 'node:path';
 import convict from 'convict';
 import { ConfigError } from '../errors';
 import { defaultNodeName } from '../node/node-tags';
-import { parseTicket } from '../register/join-ticket';
+import { parseTicket } from '../tokens/join-ticket';
 import { formatDuration, formats, registerFormats, UNIT_FORMATS } from './formats';
 import { profiles } from './profiles';
 import { CONFIG_KEYS, configSchema, convictSchema, keyLabel, PROFILES, type ConfigKey, type G2gConfig, type KeySchema, type ProfileName } from './schema';

@@ -17,7 +17,7 @@ import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
 import type { ReadmitOutcome, ReadmitRequest } from '../register/rejoin-service';
 import { rejoinTargets, type RejoinTarget } from '../register/rejoin-client';
 import { InvalidRecordError, JoinFailedError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
-import { formatTicketAddress } from '../register/join-ticket';
+import { formatTicketAddress } from '../tokens/join-ticket';
 import { NodeStateError } from '../errors';
 import { isServiceAddress } from '../config/formats';
 import { certFingerprint, joinPemBundle, splitPemBundle } from '../identity/cert-info';

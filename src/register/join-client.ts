@@ -25,7 +25,7 @@ import {
 import { derFingerprint } from '../identity/cert-info';
 import { ClientHandshake, type CaSigner, type JoinWelcomeResult } from './join-handshake';
 import { isFinalForTicket } from './join-status';
-import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from './join-ticket';
+import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from '../tokens/join-ticket';
 import { encodeNodeRecord } from './record-codec';
 
 /**

@@ -17,7 +17,7 @@ import { ServerHandshake } from './join-handshake';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
 import { tolerantMethod } from '../transport/malformed-request';
-import { formatTicketAddress } from './join-ticket';
+import { formatTicketAddress } from '../tokens/join-ticket';
 import { rejoinHandler, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
 
 /**

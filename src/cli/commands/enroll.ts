@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION } from '../../membership/node-record';
 import { CaRecordAuthenticator } from '../../membership/record-authenticator';
 import { joinWithTicket } from '../../register/join-client';
 import { caSigner } from '../../register/join-handshake';
-import { parseTicket } from '../../register/join-ticket';
+import { parseTicket } from '../../tokens/join-ticket';
 import { recordToWire } from '../../transport/gossip-wire';
 import { durationFlag, printJson } from './common';
 

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import type { TokenMode } from '../tokens/token-entry';
-import { InvalidTokenError } from '../tokens/errors';
-import { formatToken, parseToken, type TokenParts } from '../tokens/token-format';
-import { InvalidTicketError, TicketExpiredError } from './errors';
+import type { TokenMode } from './token-entry';
+import { InvalidTokenError } from './errors';
+import { formatToken, parseToken, type TokenParts } from './token-format';
+import { InvalidTicketError, TicketExpiredError } from './ticket-errors';
 
 /**
  * Join tickets:
