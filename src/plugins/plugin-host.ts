@@ -21,7 +21,7 @@ import { membershipView, type MembershipSource } from './plugin-membership';
 import { pluginPool, type PoolSource } from './plugin-pool';
 import { NO_AUTHORSHIP, pluginAuthorship, type AuthorshipSource } from './plugin-authorship';
 import { validatePlugins, type ValidatedPlugin } from './plugin-validation';
-import type { ScopableChannel } from './scoped-channel';
+import { scopedChannel, type ScopableChannel } from './scoped-channel';
 import { registerContext } from './tokens';
 
 /**
@@ -439,7 +439,7 @@ export class PluginHost {
       if (!now) throw new ChannelUnavailableError('the gossip channel is not available on this node');
       if (now !== node) {
         node = now;
-        scoped = now.scoped(name);
+        scoped = scopedChannel(now, name);
       }
       return scoped!;
     };
