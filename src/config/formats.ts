@@ -1,6 +1,6 @@
 import net from 'node:net';
 import convict from 'convict';
-import { nameProblem, parseTags, userTagsProblem } from '../node/node-tags';
+import { nameProblem, parseTags, userTagsProblem } from './node-tags';
 
 /**
  * The convict formats g2g's schema uses, written here because the convict-format-with-* packages

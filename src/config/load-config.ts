@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import convict from 'convict';
 import { ConfigError } from '../errors';
-import { defaultNodeName } from '../node/node-tags';
+import { defaultNodeName } from './node-tags';
 import { parseTicket } from '../tokens/join-ticket';
 import { formatDuration, formats, registerFormats, UNIT_FORMATS } from './formats';
 import { profiles } from './profiles';

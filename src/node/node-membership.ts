@@ -57,7 +57,7 @@ export interface NodeMembershipComponents {
   serviceJoin?: { intervalMs: number; jitter: number };
   /** `joinRetryTime`: how long joining retries nodes that answer RESOURCE_EXHAUSTED (default: no retry). */
   joinRetryWithinMs?: number;
-  /** Our record's tags: name, software version, operator tags (node/node-tags.ts). */
+  /** Our record's tags: name, software version, operator tags (config/node-tags.ts). */
   tags?: readonly RecordTag[];
 }
 

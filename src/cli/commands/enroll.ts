@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { defaultNodeName, ENROLLED_TAG, recordTags } from '../../node/node-tags';
+import { defaultNodeName, ENROLLED_TAG, recordTags } from '../../config/node-tags';
 import { VERSION } from '../../version';
 import { writeFileAtomic } from '../../identity/atomic-file';
 import { loadOrCreateNodeCa } from '../../identity/identity-store';

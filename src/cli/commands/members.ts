@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { formatTags, labelsOf } from '../../node/node-tags';
+import { formatTags, labelsOf } from '../../config/node-tags';
 import type { MemberInfo__Output } from '../../proto/generated/g2g/v1/MemberInfo';
 import type { MembersResponse__Output } from '../../proto/generated/g2g/v1/MembersResponse';
 import { unary } from '../admin-client';
