@@ -122,7 +122,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 
 /**
  * Every knob of a node. Each `doc` says what the key trades off, memberlist-style; `describeConfig`
- * turns this into the README table, so edit the docs here. Defaults are the `lan` profile; the
+ * turns this into the table in docs/configuration.md, so edit the docs here. Defaults are the `lan` profile; the
  * other profiles (profiles.ts) override a few of them.
  */
 export const configSchema: ConfigSchema = {

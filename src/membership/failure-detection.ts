@@ -7,7 +7,7 @@ import { targetOf } from './transport';
 export const STALL_INTERVALS = 2;
 
 /**
- * Failure detection (DESIGN §4): each interval, every alive peer whose heartbeat is overdue
+ * Failure detection: each interval, every alive peer whose heartbeat is overdue
  * against its own limit (failure-detector.ts) is checked directly, then through k others
  * (SWIM's indirect probe); failing both, it is suspected. Dead and left peers are removed after
  * their retention. Checks that overlapped a stall of our own loop prove nothing (Lifeguard).

@@ -18,7 +18,7 @@ export function escalates(known: Pick<NodeRecord, 'mode'>, next: Pick<NodeRecord
 }
 
 /**
- * The merge rule (DESIGN §4): records from their owner only (both signatures, id bound to CA,
+ * The merge rule: records from their owner only (both signatures, id bound to CA,
  * our cluster), newer by (version, heartbeat), never over a tombstone; heartbeats of the version
  * held; claims and removals applied in the order that keeps removed members out.
  */

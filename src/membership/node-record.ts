@@ -1,5 +1,5 @@
 /**
- * Node records (DESIGN §4): what a member knows about a peer, mirroring `g2g.v1.NodeRecord`.
+ * Node records: what a member knows about a peer, mirroring `g2g.v1.NodeRecord`.
  *
  * A record is signed in two parts by its owner's node CA key, so that "a record for X can only
  * come from X" while relays pass heartbeats on every interval without re-sending the record:

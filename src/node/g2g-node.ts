@@ -57,7 +57,7 @@ import { DEFAULT_JOIN_THROTTLE } from '../register/join-throttle';
 import { removeRuntimeFacts, writeRuntimeFacts } from './runtime-file';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { DataDirNotADirectoryError, PortInUseError } from './errors';
-import { recordTags } from './node-tags';
+import { recordTags } from '../config/node-tags';
 import { sendRemovalNotice, type RemovalNotice } from './removal-notice';
 import { PluginHost, type PluginInfo } from '../plugins/plugin-host';
 import { REFLECTION_SERVICES } from '../transport/reflection';

@@ -17,7 +17,7 @@ import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
 import type { ReadmitOutcome, ReadmitRequest } from '../register/rejoin-service';
 import { rejoinTargets, type RejoinTarget } from '../register/rejoin-client';
 import { InvalidRecordError, JoinFailedError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
-import { formatTicketAddress } from '../register/join-ticket';
+import { formatTicketAddress } from '../tokens/join-ticket';
 import { NodeStateError } from '../errors';
 import { isServiceAddress } from '../config/formats';
 import { certFingerprint, joinPemBundle, splitPemBundle } from '../identity/cert-info';
@@ -57,7 +57,7 @@ export interface NodeMembershipComponents {
   serviceJoin?: { intervalMs: number; jitter: number };
   /** `joinRetryTime`: how long joining retries nodes that answer RESOURCE_EXHAUSTED (default: no retry). */
   joinRetryWithinMs?: number;
-  /** Our record's tags: name, software version, operator tags (node/node-tags.ts). */
+  /** Our record's tags: name, software version, operator tags (config/node-tags.ts). */
   tags?: readonly RecordTag[];
 }
 

@@ -12,7 +12,7 @@ import type { Clock } from '../util/clock';
  */
 export const REGISTER_CONNECTION_AGE_GRACE_MS = 10_000;
 
-/** The limits of the node's ports (DESIGN §8: every resource an unauthenticated source holds is bounded). */
+/** The limits of the node's ports (every resource an unauthenticated source holds is bounded). */
 export interface PortLimits {
   descriptors: DescriptorLimit;
   budget: ConnectionBudget;

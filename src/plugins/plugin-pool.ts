@@ -23,7 +23,7 @@ export interface PoolEvents {
 const NO_EVENTS: PoolEvents = { ready: () => Promise.resolve(), onPeersChanged: () => () => undefined };
 
 /**
- * The pool API of one plugin (DESIGN §5) over the node's {@link PeerPool}: clients for the
+ * The pool API of one plugin over the node's {@link PeerPool}: clients for the
  * plugin's own services on a peer, sharing the peer's pooled mutual-TLS channel (no new
  * connection, our current leaf presented, the peer's node CA pinned), and fan-out in the
  * virtual query order over the peers that advertise the service.

@@ -38,7 +38,7 @@ export type ClientConstructor<C extends grpc.Client> = new (address: string, cre
 const INSECURE = grpc.credentials.createInsecure();
 
 /**
- * The latency-ordered client pool (DESIGN §5): per-peer statistics over the pooled channels
+ * The latency-ordered client pool: per-peer statistics over the pooled channels
  * (RTT from pings and from calls made through it, handshakes excluded: a sample counts only if
  * the channel was already connected), latency groups with hysteresis, and the virtual query
  * list, refreshed every measurement round.

@@ -6,35 +6,8 @@ import { G2gError } from '../errors';
  * the `g2g-error-code` trailer. Messages never contain a token secret.
  */
 
-export type TicketProblem =
-  | 'too-long'
-  | 'whitespace'
-  | 'scheme'
-  | 'token'
-  | 'address'
-  | 'query'
-  | 'mode'
-  | 'ca'
-  | 'cluster'
-  | 'exp'
-  | 'unknown-parameter'
-  | 'duplicate-parameter';
-
-/** A join ticket string does not parse; `problem` says which part. */
-export class InvalidTicketError extends G2gError {
-  readonly code = 'ERR_INVALID_TICKET';
-  constructor(readonly problem: TicketProblem, message: string) {
-    super(`invalid join ticket: ${message}`);
-  }
-}
-
-/** The ticket's `exp` has passed (checked by the newcomer before dialling). */
-export class TicketExpiredError extends G2gError {
-  readonly code = 'ERR_TICKET_EXPIRED';
-  constructor(readonly expiredAt: number) {
-    super(`join ticket expired at ${new Date(expiredAt).toISOString()}; ask a member for a new one (g2g nominate)`);
-  }
-}
+// Ticket errors live with the ticket (src/tokens/join-ticket.ts); re-exported for the joining code.
+export { InvalidTicketError, TicketExpiredError, type TicketProblem } from '../tokens/ticket-errors';
 
 /** The two sides belong to different clusters. Raised on both sides; nothing changes. */
 export class ClusterMismatchError extends G2gError {

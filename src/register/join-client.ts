@@ -25,7 +25,7 @@ import {
 import { derFingerprint } from '../identity/cert-info';
 import { ClientHandshake, type CaSigner, type JoinWelcomeResult } from './join-handshake';
 import { isFinalForTicket } from './join-status';
-import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from './join-ticket';
+import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from '../tokens/join-ticket';
 import { encodeNodeRecord } from './record-codec';
 
 /**
@@ -305,7 +305,7 @@ export function checkSeedIdentity(identity: SeedIdentity, address: string, caFin
   }
 }
 
-/** Trust only the node's CA, and require its leaf to name its node id (DESIGN §2). */
+/** Trust only the node's CA, and require its leaf to name its node id. */
 export function verifiedCredentials(identity: SeedIdentity): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(Buffer.from(identity.caCertPem), null, null, {
     checkServerIdentity: (_host, cert) => checkPeerIdentity(identity.nodeId, cert),
@@ -328,7 +328,7 @@ export function registerClient(address: string, credentials: grpc.ChannelCredent
 /**
  * Step 1 above: WhoAmI on a connection that does not verify the server. This is the one place
  * g2g turns TLS verification off, and it pins nothing through `checkServerIdentity` (which would
- * never run then; DESIGN §2): the answer is treated as a claim, checked by the caller.
+ * never run then): the answer is treated as a claim, checked by the caller.
  */
 export function discoverNode(address: string, deadline: number): Promise<SeedIdentity> {
   // A name rather than the IP as TLS server name (RFC 6066); nothing is checked against it here.

@@ -20,8 +20,8 @@ export interface CheckedRecord {
 /**
  * Decodes and checks a record received in a handshake: it parses, names a cluster equal to
  * `cluster` (ClusterMismatchError otherwise, from the point of view of `side`), asks for a
- * mode, and its node id is the one its CA's key derives (DESIGN §4: "a record's id must match
- * its CA"). The membership layer checks the rest (signatures, addresses) when it admits it.
+ * mode, and its node id is the one its CA's key derives (a record's id must match
+ * its CA). The membership layer checks the rest (signatures, addresses) when it admits it.
  */
 export function checkJoinRecord(bytes: Uint8Array, cluster: string, side: 'node' | 'newcomer'): CheckedRecord {
   const whose = side === 'node' ? "the newcomer's record" : "the node's record";

@@ -115,7 +115,7 @@ export class SimCluster {
   }
 
   /**
-   * The pausing workload (issue 3): for `intervals` intervals, every running node starts a pause
+   * The pausing workload: for `intervals` intervals, every running node starts a pause
    * of `pauseIntervals` with probability p each interval, at a random point inside it, so that
    * `share` of the nodes are paused at any moment: p·k / (1 + p·k) = share, k = pauseIntervals.
    * Returns how many pauses it made.

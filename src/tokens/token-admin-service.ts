@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { G2gError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { AdminHandlers } from '../proto/generated/g2g/v1/Admin';
-import { formatTicket, type TicketAddress } from '../register/join-ticket';
+import { formatTicket, type TicketAddress } from './join-ticket';
 import { describeCaller, type Caller } from '../transport/caller-identity';
 import { callerOf } from '../transport/connection-identity';
 import { toServiceError } from '../transport/status-mapping';

@@ -3,7 +3,7 @@ import { runSide } from './side-process';
 import { table } from './stats';
 
 /*
- * cluster-100 (issue 12's second target): 100 real g2g node processes on this machine (`local`
+ * cluster-100: 100 real g2g node processes on this machine (`local`
  * profile, one reusable ticket, joiners started 10 at a time), in a network namespace of their
  * own (side-process.ts) so the bytes they send can be counted. Measured with the procedure of
  * memberlist-compare (cluster-measure.ts), polling members once a second: time to full view at

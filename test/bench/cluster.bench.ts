@@ -11,7 +11,7 @@ import { median, percentile, round } from './stats';
  * kill -9 until every survivor lists the victim dead; RSS per node; event-loop lag p99 per node
  * over a 5 s steady-state window (prom-client's nodejs_eventloop_lag_p99_seconds, less its
  * 10 ms sampling interval, from each node's metrics endpoint).
- * Targets (issue 3): full view ≤ 3 s, detection ≤ 5 s, RSS ≤ 100 MB, lag p99 ≤ 20 ms.
+ * Targets: full view ≤ 3 s, detection ≤ 5 s, RSS ≤ 100 MB, lag p99 ≤ 20 ms.
  */
 
 export interface ClusterResult {

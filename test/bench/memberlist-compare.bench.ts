@@ -4,7 +4,7 @@ import { runSide } from './side-process';
 import { round, table } from './stats';
 
 /*
- * memberlist-compare (issue 12's first target): hashicorp/memberlist (Debian's package, DefaultLANConfig with gossip
+ * memberlist-compare: hashicorp/memberlist (Debian's package, DefaultLANConfig with gossip
  * 200 ms / probe 1 s) and g2g (`local` profile, 200 ms interval) at N = 16 in the same run, each
  * side alone in its own network namespace and one after the other (they would compete for the
  * cores otherwise). Same procedure for both (cluster-measure.ts): all serving → full view; idle

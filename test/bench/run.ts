@@ -54,21 +54,21 @@ const BENCHMARKS = {
   'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
   // Opt-in (about 1 min): the kv plugin's durable writes and anti-entropy cost, in one process.
   'kv-store': { run: runKvStore, table: kvStoreTable as (r: unknown) => string, title: '13. The kv store: durable writes (before and after persist-before-apply and signatures) and anti-entropy cost' },
-  // Certificates across the network (issue 6): simulated spread of a leaf and of a CA rotation
+  // Certificates across the network: simulated spread of a leaf and of a CA rotation
   // at 1,000 and 10,000 nodes (about 3 min), the trust bundle under a burst of 500 joins, and a
   // 16-process cluster (about 2 min).
   'cert-spread-sim': { run: runCertSpreadSim, table: certSpreadSimTable as (r: unknown) => string, title: '14. Simulated spread of a new leaf and a rotated CA' },
   'trust-bundle': { run: runTrustBundle, table: trustBundleTable as (r: unknown) => string, title: '15. Trust-bundle cost, 500 members joining in a burst' },
   'cert-spread-cluster': { run: runCertSpreadCluster, table: certSpreadClusterTable as (r: unknown) => string, title: '16. A new leaf and a rotated CA across 16 processes' },
-  // Opt-in (about 1 min): a node under an idle-connection flood and an idle-Join attack (issue 11).
+  // Opt-in (about 1 min): a node under an idle-connection flood and an idle-Join attack.
   'open-port': { run: runOpenPort, table: openPortTable as (r: unknown) => string, title: '20. The open port under attack' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
-  // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, issue 12's ratios.
+  // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, the byte and CPU ratios.
   'memberlist-compare': { run: runMemberlistCompare, table: memberlistCompareTable as (r: unknown) => string, title: '17. g2g versus hashicorp/memberlist, 16 processes each' },
-  // Opt-in (5 to 15 min, loads the whole machine): 100 g2g node processes, issue 12's second target.
+  // Opt-in (5 to 15 min, loads the whole machine): 100 g2g node processes.
   'cluster-100': { run: runCluster100, table: cluster100Table as (r: unknown) => string, title: '18. 100 node processes on one machine' },
-  // Opt-in (up to about 20 min with today's membership, bounded per N): issue 12's simulation targets at 1,000 and 10,000.
+  // Opt-in (up to about 20 min with today's membership, bounded per N): membership's simulation targets at 1,000 and 10,000.
   'sim-scale': { run: runSimScale, table: simScaleTable as (r: unknown) => string, title: '19. Simulated membership at 1,000 and 10,000 nodes: rounds, bytes, false deaths' },
 } as const;
 type Name = keyof typeof BENCHMARKS;

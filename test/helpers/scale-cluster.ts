@@ -169,7 +169,7 @@ export class ScaleCluster {
 
   /**
    * Suspicions the live nodes have raised since they started, summed from their
-   * `g2g_suspicions_total` metric (the gossip counters of issue 12), or undefined while
+   * `g2g_suspicions_total` metric (membership's gossip counters), or undefined while
    * no node exposes it. Unlike polling members, it misses no suspicion refuted between polls.
    */
   async suspicionsCounted(): Promise<number | undefined> {

@@ -8,7 +8,7 @@ import { eventually } from '../helpers/eventually';
 import { CLI, cleanEnv, removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 
 /**
- * Issue 16: the CLI and logs as an operator meets them, on real processes: exit statuses and
+ * The CLI and logs as an operator meets them, on real processes: exit statuses and
  * the shape of what is printed (never exact timings).
  */
 

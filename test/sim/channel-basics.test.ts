@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SignedMessage } from '../../src/channel/message';
 import type { ChannelMessage } from '../../src/plugins/contract';
+import { scopedChannel } from '../../src/plugins/scoped-channel';
 import { messageKey, SimChannelCluster } from '../../src/testing/sim-channel-cluster';
 
 /** Settles `p` while the simulation runs `ms`; a promise still pending then is reported as such. */
@@ -45,13 +46,13 @@ test('a scoped channel publishes and listens under its prefix only', async () =>
   const c = new SimChannelCluster({ seed: 12 });
   const [a, b] = c.addNodes(3);
   c.start();
-  const kv = b!.channel.scoped('kv');
+  const kv = scopedChannel(b!.channel, 'kv');
   const seen: string[] = [];
   kv.subscribe('', (m) => seen.push(`all:${m.topic}`));
   kv.subscribe('put', (m) => seen.push(`put:${m.topic}`));
-  await during(c, a!.channel.scoped('kv').publish('put', new Uint8Array([1])));
-  await during(c, a!.channel.scoped('kv').publish('', new Uint8Array([2])));
-  await during(c, a!.channel.scoped('query').publish('put', new Uint8Array([3])));
+  await during(c, scopedChannel(a!.channel, 'kv').publish('put', new Uint8Array([1])));
+  await during(c, scopedChannel(a!.channel, 'kv').publish('', new Uint8Array([2])));
+  await during(c, scopedChannel(a!.channel, 'query').publish('put', new Uint8Array([3])));
   await during(c, a!.channel.publish('kvx/put', new Uint8Array([4])));
   assert.deepEqual(seen.sort(), ['all:kv', 'all:kv/put', 'put:kv/put']);
   assert.throws(() => kv.subscribe('/x', () => undefined), { code: 'ERR_PLUGIN_TOPIC' });

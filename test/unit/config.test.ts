@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors';
-import { defaultNodeName } from '../../src/node/node-tags';
+import { defaultNodeName } from '../../src/config/node-tags';
 import {
   configFlags, configSchema, describeConfig, formatDuration, loadConfig, parseDuration, printableConfig, PROFILES,
   type ConfigSources, type G2gConfig,

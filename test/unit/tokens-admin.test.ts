@@ -7,7 +7,7 @@ import type { ListTokensResponse__Output } from '../../src/proto/generated/g2g/v
 import type { NominateResponse__Output } from '../../src/proto/generated/g2g/v1/NominateResponse';
 import type { RevokeTokenResponse__Output } from '../../src/proto/generated/g2g/v1/RevokeTokenResponse';
 import type { RotateTokenResponse__Output } from '../../src/proto/generated/g2g/v1/RotateTokenResponse';
-import { parseTicket } from '../../src/register/join-ticket';
+import { parseTicket } from '../../src/tokens/join-ticket';
 import { ManualClock } from '../../src/testing/manual-clock';
 import { TokenAdminDeniedError } from '../../src/tokens/errors';
 import { parseToken } from '../../src/tokens/token-format';

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { NominateResponse__Output } from '../../proto/generated/g2g/v1/NominateResponse';
-import { parseTicket } from '../../register/join-ticket';
+import { parseTicket } from '../../tokens/join-ticket';
 import { unary } from '../admin-client';
 import { cliInvocation, shellQuote } from '../invocation';
 import { addTargetOptions, durationFlag, printJson, withAdmin, type TargetOptions } from './common';

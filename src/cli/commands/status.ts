@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatTags, labelsOf } from '../../node/node-tags';
+import { formatTags, labelsOf } from '../../config/node-tags';
 import type { StatusResponse__Output } from '../../proto/generated/g2g/v1/StatusResponse';
 import { unary } from '../admin-client';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
