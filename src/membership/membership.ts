@@ -6,6 +6,7 @@ import { ExchangeServer } from './exchange-server';
 import { FailureDetection } from './failure-detection';
 import { countingTransport } from './counting-transport';
 import { GossipCounters, type GossipCountersView } from './gossip-counters';
+import { LocalHealth, type LocalHealthView, type LoopLagSource } from './local-health';
 import { LocalRecord, type LocalRecordChanges, type LocalRecordInit } from './local-record';
 import { MemberRemovals, type HeldRemoval } from './member-removals';
 import { RecordMerge, type AdmitOutcome } from './merge';
@@ -52,6 +53,11 @@ export interface MembershipComponents {
    * EWMA), or undefined when not measured. Without it every partner is picked uniformly.
    */
   distance?: (nodeId: string) => number | undefined;
+  /**
+   * The event loop's recent delay (the node: `perf_hooks.monitorEventLoopDelay`), for local
+   * health awareness. Without it the lateness of membership's own interval timer is the measure.
+   */
+  loopLag?: LoopLagSource;
 }
 
 /** One row of `members()`: everything a person debugging membership asks for. */
@@ -104,6 +110,7 @@ export class Membership implements GossipHandler {
   private readonly rumours: MembershipRumours;
   private readonly seen = new SeenVersions();
   private readonly events: MembershipEvents;
+  private readonly health: LocalHealth;
   /** Messages and bytes per gossip RPC kind and direction, and protocol decisions (read by metrics and the simulator). */
   readonly counters: GossipCountersView;
   private readonly gossip = new GossipCounters();
@@ -131,6 +138,7 @@ export class Membership implements GossipHandler {
     this.local = new LocalRecord(components.authenticator, init);
     this.rumours = new MembershipRumours(this.local, this.table, this.options);
     this.events = new MembershipEvents(components.log);
+    this.health = new LocalHealth({ maxMultiplier: this.options.lhaMaxMultiplier, lagUnitMs: this.options.probeTimeoutMs }, components.loopLag);
     const self = this;
     this.core = {
       options: this.options,
@@ -151,6 +159,7 @@ export class Membership implements GossipHandler {
         return self.life;
       },
       touchDirect: (id) => this.touchDirect(id),
+      health: this.health,
     };
     this.removalsHeld = new MemberRemovals({
       ...this.core,
@@ -302,6 +311,11 @@ export class Membership implements GossipHandler {
     return { ...this.ops, rumoursQueued: this.rumours.size, tombstones: this.table.tombstoneCount };
   }
 
+  /** Local health awareness: the score, the multiplier on our failure detector's timeouts, the last interval's loop lag. */
+  localHealth(): LocalHealthView {
+    return this.health.view();
+  }
+
   /** True while `nodeId` is refused because of a tombstone. */
   isTombstoned(nodeId: string, version = 0): boolean {
     return this.table.refuses(nodeId, version, this.clock.now());
@@ -408,6 +422,7 @@ export class Membership implements GossipHandler {
     this.lastTickMs = now;
     this.tickTimer = this.clock.setTimeout(() => this.tick(), o.intervalMs);
     this.local.beatOnce();
+    this.health.interval(sinceLast - o.intervalMs);
     this.detection.sweep(now, sinceLast);
     if (this.random.next() < 0.01) {
       this.table.expireTombstones(now);

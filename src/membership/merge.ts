@@ -164,6 +164,7 @@ export class RecordMerge {
     if (before !== 'alive') {
       // We held it suspect or dead, and its owner answered with a newer version: a false alarm.
       if (before === 'suspect' || before === 'dead') c.gossip.event('false_alive_refutations');
+      if ((before === 'suspect' || before === 'dead') && e.suspectedBy === c.nodeId) c.health.suspicionRefuted();
       this.suspicion.setState(e, 'alive', now);
       c.events.emit('alive', e);
     } else {

@@ -289,6 +289,7 @@ export class G2gNode {
       this.events.record(memberEvent(event));
     });
     this.metrics.attachGossipCounters(network.counters);
+    this.metrics.attachLocalHealth(() => network.localHealth());
     this.metrics.attach({
       identity: { version: VERSION, nodeId: ca.nodeId, cluster: config.cluster },
       members: () => network.members(),

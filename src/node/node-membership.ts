@@ -1,4 +1,6 @@
 import { GossipCounters, type GossipCountersView } from '../membership/gossip-counters';
+import type { LocalHealthView, LoopLagSource } from '../membership/local-health';
+import { EventLoopLag } from '../metrics/event-loop-lag';
 import type { NodeCa } from '../identity/node-ca';
 import type { Leaf } from '../identity/leaf';
 import type { Logger } from '../log/logger';
@@ -48,6 +50,8 @@ export interface NodeMembershipComponents {
   log: Logger;
   /** RTT to a peer (ms) for spatial gossip, e.g. the client pool's EWMA; undefined when not measured. */
   distance?: (nodeId: string) => number | undefined;
+  /** The event loop's delay for local health awareness; by default this process's (`EventLoopLag`), sampled while membership runs. */
+  loopLag?: LoopLagSource;
   /**
    * `caRejoin`: whether a member whose node CA rotated out of our sight may prove it on
    * Register.Rejoin ('proof', the default) or needs a new ticket ('ticket').
@@ -135,6 +139,7 @@ export class NodeMembership {
   private rejoining = false;
   private lastRejoinAttemptMs = 0;
   private serviceJoiner: ServiceJoiner | undefined;
+  private readonly loopLag: LoopLagSource & { start?(): void; stop?(): void };
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
     this.options = membershipOptions(overrides, profile);
@@ -142,6 +147,7 @@ export class NodeMembership {
     this.clients = new PeerClients(c.identity);
     this.auth = new CaRecordAuthenticator(c.ca.keyPem);
     this.ca = c.ca;
+    this.loopLag = c.loopLag ?? new EventLoopLag();
   }
 
   /** Serves the gossip port before membership exists (it answers UNAVAILABLE-style refusals until then). */
@@ -163,8 +169,9 @@ export class NodeMembership {
       );
     }
     const transport = new GrpcGossipTransport({ clients: this.clients, caOf: (id) => this.caOf(id) });
+    this.loopLag.start?.();
     this.membership = new Membership(
-      { clock: this.c.clock, random: this.c.random, transport, authenticator: this.auth, log: this.log, distance: this.c.distance },
+      { clock: this.c.clock, random: this.c.random, transport, authenticator: this.auth, log: this.log, distance: this.c.distance, loopLag: this.loopLag },
       {
         nodeId: this.c.ca.nodeId,
         cluster: this.c.cluster,
@@ -562,6 +569,11 @@ export class NodeMembership {
   }
 
   /** Gossip's messages, bytes and decisions since start (empty until membership started). */
+  /** Local health awareness (score, multiplier, loop lag); undefined until membership runs. */
+  localHealth(): LocalHealthView | undefined {
+    return this.membership?.localHealth();
+  }
+
   readonly counters: GossipCountersView = {
     snapshot: () => this.membership?.counters.snapshot() ?? new GossipCounters().snapshot(),
   };
@@ -661,6 +673,7 @@ export class NodeMembership {
   /** Stops without telling anyone (a crash looks like this to the others). */
   stop(): void {
     this.membership?.stop();
+    this.loopLag.stop?.();
     this.shutdown();
   }
 

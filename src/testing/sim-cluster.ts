@@ -147,6 +147,31 @@ export class SimCluster {
   }
 
   /**
+   * Blocks `id`'s event loop for `blockMs` out of every `everyMs` (a plugin's synchronous work, a
+   * long GC) from now until the returned function is called. Each block is a pause whose backlog
+   * runs timers first, as Node's loop does after a block inside an I/O callback: a call's deadline
+   * fires before its answer, already waiting on the socket, is read.
+   */
+  blockLoop(id: string, blockMs: number, everyMs: number): () => void {
+    if (!(blockMs > 0 && blockMs < everyMs)) throw new RangeError(`a loop blocked ${blockMs} ms of every ${everyMs} ms`);
+    let stopped = false;
+    const cycle = (): void => {
+      if (stopped) return;
+      this.network.pause(id, 'timers-first');
+      this.scheduler.setTimeout(() => {
+        if (stopped) return;
+        this.network.resume(id);
+        this.scheduler.setTimeout(cycle, everyMs - blockMs);
+      }, blockMs);
+    };
+    cycle();
+    return () => {
+      stopped = true;
+      this.network.resume(id);
+    };
+  }
+
+  /**
    * Runs `rounds` intervals and reports what gossip cost meanwhile, per node per round, from the
    * nodes' own counters (`Membership.counters`): messages and bytes sent by RPC kind, and the
    * protocol decisions taken (probes, suspicions, refutations, deaths, ...).
