@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../src/log/logger';
 import type { KvEntry } from './entry';
 import { entryToWire } from './entry-codec';
-import { InvalidPageTokenError, KeyNotFoundError, toStatus } from './errors';
+import { unaryHandler } from '../../src/transport/call-handlers';
+import { InvalidPageTokenError, KeyNotFoundError } from './errors';
 import type { ChangeEvent } from './kv-state';
 import type { Replica } from './replica';
 
@@ -20,21 +21,11 @@ export interface KeyValueComponents {
   watchQueueLimit: number;
 }
 
-type Unary = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** Handlers of `g2g.kv.v1.KeyValue` (objects as grpc-js decodes them: camelCase, longs as numbers). */
 export function keyValueHandlers(c: KeyValueComponents): grpc.UntypedServiceImplementation {
   const state = c.replica.state;
-  const unary =
-    <Req, Res>(fn: (request: Req) => Res | Promise<Res>): Unary =>
-    (call, callback) => {
-      Promise.resolve()
-        .then(() => fn(call.request as Req))
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toStatus(error, c.log)),
-        );
-    };
+  const unary = <Req, Res>(fn: (request: Req) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    unaryHandler<Req, Res>(c.log, KEY_VALUE_SERVICE, (call) => fn(call.request));
 
   return {
     Put: unary(async (req: { key: string; value: Uint8Array }) => {

@@ -6,7 +6,6 @@ import { nodeIdFromPublicKey } from '../identity/node-id';
 import type { Logger } from '../log/logger';
 import type { NodeRecord } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterClient } from '../proto/generated/g2g/v1/Register';
-import type { WhoAmIResponse__Output } from '../proto/generated/g2g/v1/WhoAmIResponse';
 import { g2gProto } from '../proto/protos';
 import { parseToken, type TokenParts } from '../tokens/token-format';
 import { checkPeerIdentity } from '../transport/peer-channel';
@@ -24,7 +23,9 @@ import {
 } from './errors';
 import { derFingerprint } from '../identity/cert-info';
 import { ClientHandshake, type CaSigner, type JoinWelcomeResult } from './join-handshake';
-import { isFinalForTicket } from './join-status';
+import { describeCallError } from '../transport/call-errors';
+import { unaryCall } from '../transport/unary-call';
+import { isFinalForTicket } from './join-failures';
 import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from '../tokens/join-ticket';
 import { encodeNodeRecord } from './record-codec';
 
@@ -335,13 +336,16 @@ export function discoverNode(address: string, deadline: number): Promise<SeedIde
   const client = registerClient(address, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), {
     'grpc.ssl_target_name_override': 'g2g-register',
   });
-  return new Promise<SeedIdentity>((resolve, reject) => {
-    client.WhoAmI({}, { deadline }, (error: grpc.ServiceError | null, response?: WhoAmIResponse__Output) => {
-      client.close();
-      if (error) return reject(new JoinUnreachableError(`WhoAmI at ${address} failed: ${grpc.status[error.code]}: ${error.details}`));
-      if (!response?.caCertPem) return reject(new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`));
-      const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
-      resolve({ nodeId: response.nodeId, caCertPem: response.caCertPem, ...(caLineage.length > 0 ? { caLineage } : {}) });
-    });
-  });
+  return unaryCall(client, 'WhoAmI', {}, { deadline })
+    .finally(() => client.close())
+    .then(
+      (response): SeedIdentity => {
+        if (!response?.caCertPem) throw new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`);
+        const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
+        return { nodeId: response.nodeId, caCertPem: response.caCertPem, ...(caLineage.length > 0 ? { caLineage } : {}) };
+      },
+      (error: unknown) => {
+        throw new JoinUnreachableError(`WhoAmI at ${address} failed: ${describeCallError(error)}`);
+      },
+    );
 }

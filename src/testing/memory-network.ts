@@ -1,6 +1,7 @@
 import { envelopeSize } from '../channel/message';
 import type { ChannelHandler, ChannelTransport, PullRequest, PullResponse, PushResponse } from '../channel/transport';
-import { CallTimeoutError, PeerUnavailableError } from '../membership/errors';
+import { CallTimeoutError, PeerUnavailableError } from '../transport/call-errors';
+import { callerViewOf } from '../transport/status-mapping';
 import { embedded, exchangeRequestSize, exchangeResponseSize, pingRequestSize, pingResponseSize, pingViaRequestSize, pingViaResponseSize } from '../membership/message-size';
 import type {
   CallOptions,
@@ -290,7 +291,9 @@ export class MemoryNetwork {
               this.observer?.(callee!.id, caller.id, bytes, kind, true);
               if (!this.delivers(callee!, caller)) return;
               this.scheduler.setTimeout(
-                () => this.runOn(caller, () => settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)))),
+                // A handler's error reaches the caller as a gRPC caller would see it (its status
+                // and code, never the object itself), so code under test meets the same types.
+                () => this.runOn(caller, () => settle(() => (outcome.ok ? resolve(outcome.value) : reject(callerViewOf(outcome.error))))),
                 this.delay(callee!.id, caller.id),
               );
             };

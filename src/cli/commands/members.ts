@@ -21,7 +21,7 @@ export function membersCommand(program: Command): void {
     .addOption(new Option('--clients', 'client-mode identities (tools enrolled with `g2g enroll`, `--mode client` nodes) instead of the members that serve'))
     .action(async (options: MembersOptions) => {
       await withAdmin(options, async (client, timeoutMs) => {
-        const response = await unary<object, MembersResponse__Output>(client, client.Members, {}, timeoutMs);
+        const response = await unary(client, 'Members', {}, timeoutMs);
         if (options.json) printJson(response);
         else process.stdout.write(formatMembers(response, Date.now(), options));
       });
