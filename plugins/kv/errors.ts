@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { G2gError } from '../../src/errors';
-import type { Logger } from '../../src/log/logger';
+import { G2gError, type Logger } from 'g2g';
 
 /** A kv error that maps to one gRPC status at the plugin's edge. */
 export abstract class KvError extends G2gError {

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../../src/log/logger';
+import type { Logger } from 'g2g';
 import type { KvEntry } from './entry';
 import { entryToWire } from './entry-codec';
 import { InvalidPageTokenError, KeyNotFoundError, toStatus } from './errors';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
+import type { G2gPlugin, PluginContext, PluginServer } from 'g2g';
 import { FactsAnswerer, parseFacts, type Answerer, type Fact } from './facts';
 import { fanOutWithin, OverallDeadlineError } from './fan-out';
 import { mergeAnswers } from './merge';

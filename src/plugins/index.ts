@@ -7,6 +7,12 @@ export type * from './contract';
 export type { Caller } from '../transport/caller-identity';
 export type { Clock, TimerHandle } from '../util/clock';
 export type { Logger } from '../log/logger';
+// What the shipped plugins need beyond the contract, so that they too import only the package:
+// the coded error base, injected randomness, crash-safe file writes and the host's version.
+export { G2gError } from '../errors';
+export { systemRandom, type Random } from '../util/random';
+export { writeFileAtomic, type WriteFileAtomicOptions } from '../identity/atomic-file';
+export { VERSION } from '../version';
 export { PluginTokens } from './tokens';
 export {
   PluginError,
