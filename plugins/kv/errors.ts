@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { G2gError } from '../../src/errors';
+import { G2gError } from 'g2g';
 
 /**
  * A kv error. Each class names its gRPC status; the host's one mapping (the same as the node's

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../../src/log/logger';
+import type { Logger } from 'g2g';
 import type { KvEntry } from './entry';
 import { entryToWire } from './entry-codec';
-import { unaryHandler } from '../../src/transport/call-handlers';
+import { unaryHandler } from 'g2g';
 import { InvalidPageTokenError, KeyNotFoundError } from './errors';
 import type { ChangeEvent } from './kv-state';
 import type { Replica } from './replica';

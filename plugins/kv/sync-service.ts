@@ -1,10 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../../src/log/logger';
-import type { Caller } from '../../src/transport/caller-identity';
+import type { Logger, Caller } from 'g2g';
 import { syncResponder, type KeyVersion, type SyncPeer } from './anti-entropy';
 import type { KvEntry } from './entry';
 import { entryFromWire, entryToWire, versionFromWire, type WireEntry, type WireVersion } from './entry-codec';
-import { unaryHandler } from '../../src/transport/call-handlers';
+import { unaryHandler } from 'g2g';
 import { NotAMemberError } from './errors';
 import type { Replica } from './replica';
 

@@ -1,8 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
-import { CallTimeoutError, PeerUnavailableError, RemoteCallError } from '../../src/transport/call-errors';
-import { unaryHandler } from '../../src/transport/call-handlers';
-import { unaryCall } from '../../src/transport/unary-call';
+import { CallTimeoutError, PeerUnavailableError, RemoteCallError, unaryCall, unaryHandler, type G2gPlugin, type PluginContext, type PluginServer } from 'g2g';
 import { FactsAnswerer, parseFacts, type Answerer, type Fact } from './facts';
 import { fanOutWithin, OverallDeadlineError } from './fan-out';
 import { mergeAnswers } from './merge';

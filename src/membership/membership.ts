@@ -85,7 +85,7 @@ export interface JoinResult {
 }
 
 /**
- * The membership protocol of one node (DESIGN §4): its peer table, periodic push-pull exchanges
+ * The membership protocol of one node: its peer table, periodic push-pull exchanges
  * with rumours and anti-entropy, per-peer heartbeat limits, direct and indirect checks,
  * suspicion, refutation, death, leave and tombstones. Pure protocol code: time, randomness, the
  * network and signatures are injected, so the same class runs over gRPC and in the simulator.

@@ -177,13 +177,13 @@ export class G2gNode {
     return this.ports;
   }
 
-  /** The network-wide gossip channel (DESIGN §6); plugins get it scoped (`channel.scoped(name)`). */
+  /** The network-wide gossip channel; the plugin host hands each plugin a view scoped to its name. */
   get channel(): Channel {
     if (!this.channelNode) throw new NodeStateError('the node has not started');
     return this.channelNode.channel;
   }
 
-  /** The latency-ordered client pool (DESIGN §5); undefined until the node has joined. */
+  /** The latency-ordered client pool; undefined until the node has joined. */
   get peerPool(): PeerPool | undefined {
     return this.pool;
   }
