@@ -15,7 +15,7 @@
  * nacks: a relay that answers proves our own network and loop work, so a peer that is really dead
  * costs us nothing); having to refute a suspicion of ourselves; a suspicion we raised being
  * refuted by its peer; and, over Node's event loop, the loop's own lag — each interval, the worst
- * delay seen (an injected source such as `perf_hooks.monitorEventLoopDelay`, and the lateness of
+ * delay seen (an injected source such as the node's timer-drift sampler, and the lateness of
  * the interval timer itself) adds one per `lagUnitMs` of it (the probe timeout: a stall that long
  * can fail a probe on its own). Evidence that lowers it: a probe answered, and an interval whose
  * loop ran on time (g2g probes only overdue peers, so successful probes alone would leave a score

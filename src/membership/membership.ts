@@ -54,7 +54,7 @@ export interface MembershipComponents {
    */
   distance?: (nodeId: string) => number | undefined;
   /**
-   * The event loop's recent delay (the node: `perf_hooks.monitorEventLoopDelay`), for local
+   * The event loop's recent delay (the node: a 20 ms timer-drift sampler, `EventLoopLag`), for local
    * health awareness. Without it the lateness of membership's own interval timer is the measure.
    */
   loopLag?: LoopLagSource;

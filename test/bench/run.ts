@@ -23,12 +23,13 @@ import { memberlistCompareTable, runMemberlistCompare } from './memberlist-compa
 import { cluster100Table, runCluster100 } from './cluster-100.bench';
 import { runSimScale, simScaleTable } from './sim-scale.bench';
 import { openPortTable, runOpenPort } from './open-port.bench';
+import { localHealthTable, runLocalHealth } from './local-health.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
  * cert-spread-sim, trust-bundle, cert-spread-cluster) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and the opt-in ones (host-cost-breakdown,
- * kv-store, memberlist-compare, cluster-100, sim-scale).
+ * kv-store, memberlist-compare, cluster-100, sim-scale, local-health).
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
  * failing exit code: a benchmark on a shared 2-core machine is evidence, not a gate.
@@ -70,6 +71,8 @@ const BENCHMARKS = {
   'cluster-100': { run: runCluster100, table: cluster100Table as (r: unknown) => string, title: '18. 100 node processes on one machine' },
   // Opt-in (up to about 20 min with today's membership, bounded per N): membership's simulation targets at 1,000 and 10,000.
   'sim-scale': { run: runSimScale, table: simScaleTable as (r: unknown) => string, title: '19. Simulated membership at 1,000 and 10,000 nodes: rounds, bytes, false deaths' },
+  // Opt-in (about 2 min quiet, 5 min on a loaded machine): a slow or blocked node with and without local health awareness, same seeds (simulation).
+  'local-health': { run: runLocalHealth, table: localHealthTable as (r: unknown) => string, title: '21. Local health awareness: suspicions raised by a slow node' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
 const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip', 'cert-spread-sim', 'trust-bundle', 'cert-spread-cluster'];

@@ -31,7 +31,7 @@ test(`a node stopped ${STOPPED_MS} ms of every ${STOPPED_MS + RUNNING_MS} ms sus
   const started = await ScaleCluster.start(N);
   cluster = started.cluster;
   const c = cluster;
-  const full = await waitUntil(() => c.fullView(), 60_000, 250);
+  const full = await waitUntil(() => c.fullView(), 120_000, 250);
   assert.ok(full >= 0, 'the cluster should reach a full view');
   const blocked = c.nodes[N - 1]!;
   const healthy = c.nodes.slice(0, N - 1);
