@@ -27,4 +27,10 @@ export {
   PluginTopicError,
 } from './errors';
 export { MANIFEST_FILE } from './manifest';
+// The node's gRPC edge, for a plugin's own handlers and calls: a G2gError subclass with a
+// `status` answers with that status and its code, as the node's own services do.
+export { G2gError } from '../errors';
+export { CallTimeoutError, PeerUnavailableError, RemoteCallError } from '../transport/call-errors';
+export { unaryHandler, serverStreamHandler } from '../transport/call-handlers';
+export { unaryCall, type UnaryCallOptions } from '../transport/unary-call';
 export type { PluginPhase } from './errors';
