@@ -48,3 +48,9 @@ export class KvStorageError extends KvError {
   readonly code = 'ERR_KV_STORAGE';
   override readonly status = grpc.status.UNAVAILABLE;
 }
+
+/** A Watch whose reader fell more events behind than the plugin queues for it: it is ended. */
+export class WatchOverflowError extends KvError {
+  readonly code = 'ERR_KV_WATCH_OVERFLOW';
+  override readonly status = grpc.status.RESOURCE_EXHAUSTED;
+}

@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'g2g';
 import type { KvEntry } from './entry';
 import { entryToWire } from './entry-codec';
-import { unaryHandler } from 'g2g';
-import { InvalidPageTokenError, KeyNotFoundError } from './errors';
+import { failStream, serverStreamHandler, unaryHandler } from 'g2g';
+import { InvalidPageTokenError, KeyNotFoundError, WatchOverflowError, type KvError } from './errors';
 import type { ChangeEvent } from './kv-state';
 import type { Replica } from './replica';
 
@@ -49,7 +49,7 @@ export function keyValueHandlers(c: KeyValueComponents): grpc.UntypedServiceImpl
       const entries = page.slice(0, size);
       return { entries: entries.map(entryToWire), nextPageToken: more ? encodePageToken(entries[entries.length - 1]!.key) : '' };
     }),
-    Watch: (call: grpc.ServerWritableStream<{ prefix: string; sendInitial: boolean }, unknown>) => watch(call, c),
+    Watch: serverStreamHandler(c.log, 'KeyValue.Watch', (call: grpc.ServerWritableStream<{ prefix: string; sendInitial: boolean }, unknown>) => watch(call, c)),
   };
 }
 
@@ -59,13 +59,13 @@ function watch(call: grpc.ServerWritableStream<{ prefix: string; sendInitial: bo
   let blocked = false;
   let done = false;
 
-  const finish = (error?: Partial<grpc.ServiceError>): void => {
+  const finish = (error?: KvError): void => {
     if (done) return;
     done = true;
     unsubscribe();
     c.signal.removeEventListener('abort', onAbort);
     queue.length = 0;
-    if (error) call.emit('error', error);
+    if (error) failStream(call, error, c.log, 'KeyValue.Watch');
     else call.end();
   };
   const send = (message: unknown): void => {
@@ -73,7 +73,7 @@ function watch(call: grpc.ServerWritableStream<{ prefix: string; sendInitial: bo
     if (blocked) {
       queue.push(message);
       if (queue.length > c.watchQueueLimit) {
-        finish({ code: grpc.status.RESOURCE_EXHAUSTED, details: `watcher fell more than ${c.watchQueueLimit} events behind` });
+        finish(new WatchOverflowError(`watcher fell more than ${c.watchQueueLimit} events behind`));
       }
       return;
     }

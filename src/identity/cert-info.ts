@@ -11,7 +11,6 @@ import { bytesToIp } from './ip-address';
  */
 
 export const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-export const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 export interface CertDescription {
   subject: string;

@@ -1,3 +1,5 @@
+import * as grpc from '@grpc/grpc-js';
+import { RemoteCallError } from '../../src/transport/call-errors';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SignedMessage } from '../../src/channel/message';
@@ -83,7 +85,10 @@ test('peers refuse a client-mode member that pushes, and drop messages whose ori
   const fromClient: SignedMessage = { ...unsigned, signature: c.authority.messageAuthenticatorFor(client.id).sign(unsigned) as Uint8Array };
   const pushed = await during(c, client.endpoint.channel.push(a!.target, { messages: [fromClient] }, { timeoutMs: 500 }));
   assert.ok(pushed !== 'pending' && !pushed.ok);
-  assert.equal((pushed.error as { code: string }).code, 'ERR_CHANNEL_SENDER_REFUSED');
+  // As a gRPC caller reads it: the refusal's status and its code from the trailer.
+  assert.ok(pushed.error instanceof RemoteCallError, `a RemoteCallError, got ${String(pushed.error)}`);
+  assert.equal(pushed.error.remoteCode, 'ERR_CHANNEL_SENDER_REFUSED');
+  assert.equal(pushed.error.status, grpc.status.PERMISSION_DENIED);
   assert.equal(a!.channel.stats().pushesRefused, 1);
   // ...or a server relays it: the origin is not a server, so it is dropped and counted.
   const relayed = await during(c, b!.endpoint.channel.push(a!.target, { messages: [fromClient] }, { timeoutMs: 500 }));

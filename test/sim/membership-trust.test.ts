@@ -1,3 +1,4 @@
+import { RemoteCallError } from '../../src/transport/call-errors';
 import assert from 'node:assert/strict';
 import { recordSigningBytes, type NodeRecord } from '../../src/membership/node-record';
 import type { ExchangeRequest } from '../../src/membership/transport';
@@ -67,7 +68,8 @@ simTest('a record for X can only come from X: forged, tampered, replayed and out
   // The attacker cannot speak as X either: the sender must be the authenticated caller.
   await assert.rejects(
     settle(c, push(c, attacker, victim, [], { sender: x.membership.localRecord() })),
-    (e: unknown) => (e as { code?: string }).code === 'ERR_SENDER_MISMATCH',
+    // As a gRPC caller reads it: the refusal's code from the trailer, on a RemoteCallError.
+    (e: unknown) => e instanceof RemoteCallError && e.remoteCode === 'ERR_SENDER_MISMATCH',
   );
   // After all that gossip, nobody anywhere holds a forged record.
   await c.runIntervals(10);
