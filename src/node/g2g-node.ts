@@ -11,9 +11,6 @@ import { NodeMetrics } from '../metrics/metrics';
 import { EventJournal } from '../events/event-journal';
 import { logEvents } from '../events/event-log';
 import { memberEvent } from '../events/membership-events';
-import type { LiveViewSource } from '../metrics/live-view-source';
-import { liveSnapshot } from '../metrics/live-snapshot';
-import { TopicTraffic } from '../metrics/topic-traffic';
 import { watchEventsService, type WatchEventsService } from '../admin/watch-events';
 import { TokenStore } from '../tokens/token-store';
 import { seedBootstrapToken } from '../tokens/bootstrap-token';
@@ -33,13 +30,11 @@ import { systemRandom, type Random } from '../util/random';
 import { VERSION } from '../version';
 import { advertisedAddresses } from './advertised-addresses';
 import type { PortServer } from './node-servers';
-import { connectionCounters, type PortLimits } from './port-limits';
-import type { ConnectionCounters } from '../transport/connection-guard';
+import { portCounters, type PortCounters, type PortLimits } from './port-limits';
 import { writeRuntimeFacts } from './runtime-file';
 import { recordTags } from './node-tags';
 import type { RemovalNotice } from './removal-notice';
 import type { PluginHost, PluginInfo } from '../plugins/plugin-host';
-import { membershipTimers } from '../membership/options';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { gossipPortServices } from './gossip-port-services';
 import { nodePluginHost } from './node-plugin-host';
@@ -50,7 +45,9 @@ import { listeningPorts, type BoundPorts, type ListeningPorts } from './listenin
 import { nodeRegisterService } from './node-register-service';
 import { nodeRotations, type NodeRotations } from './node-rotations';
 import { nodePortServers } from './node-port-servers';
+import { membershipPart, nodeNetwork } from './node-network';
 import { poolPart, tokenSyncPart } from './peer-parts';
+import { liveView } from './live-view';
 
 export interface NodeDependencies {
   config: G2gConfig;
@@ -154,13 +151,13 @@ export class G2gNode {
     return bound;
   }
 
-  /** The network-wide gossip channel (DESIGN §6); plugins get it scoped (`channel.scoped(name)`). */
+  /** The network-wide gossip channel; plugins get it scoped (`channel.scoped(name)`). */
   get channel(): Channel {
     if (!this.channelNode) throw new NodeStateError('the node has not started');
     return this.channelNode.channel;
   }
 
-  /** The latency-ordered client pool (DESIGN §5); undefined until the node has joined. */
+  /** The latency-ordered client pool; undefined until the node has joined. */
   get peerPool(): PeerPool | undefined {
     return this.pool;
   }
@@ -245,9 +242,13 @@ export class G2gNode {
       random: this.random,
       log: this.deps.log,
       onLeaf: (leaf) => this.installLeaf(leaf),
-      onCaRotationStarted: (next, previousCertPem) => this.caRotationStarted(next, previousCertPem),
-      onCaRotationSwitched: (current) => this.caRotationSwitched(current),
-      onCaRotationRetired: (current) => this.caRotationRetired(current),
+      events: this.events,
+      trust: this.trust,
+      onCaChanged: (next, previousCertPem) => {
+        this.ca = next;
+        this.network?.caChanged(next, previousCertPem);
+        this.channelNode?.caChanged(next.keyPem);
+      },
       onLeafExpiring: () => this.withdrawLeaf(),
       onLeafRecovered: () => this.setHealth(this.state === 'running' ? 'SERVING' : 'NOT_SERVING'),
     });
@@ -266,28 +267,16 @@ export class G2gNode {
   private buildMembership(): void {
     const { config } = this.deps;
     const ca = this.nodeCa;
-    const network = new NodeMembership(
-      {
-        ca,
-        cluster: config.cluster,
-        mode: config.mode,
-        dataDir: config.dataDir,
-        services: config.services,
-        identity: this.identity,
-        trust: this.trust,
-        clock: this.clock,
-        random: this.random,
-        log: this.deps.log.child({ component: 'membership' }),
-        // The pool starts after membership (it needs the members): read it lazily.
-        distance: (nodeId) => this.pool?.rttOf(nodeId),
-        caRejoin: config.caRejoin,
-        serviceJoin: { intervalMs: config.serviceJoinInterval, jitter: config.serviceJoinJitter },
-        joinRetryWithinMs: config.joinRetryTime,
-        tags: recordTags(config.nodeName, VERSION, config.tags),
-      },
-      config.profile,
-      membershipTimers(config),
-    );
+    const network = nodeNetwork({
+      config,
+      ca,
+      identity: this.identity,
+      trust: this.trust,
+      clock: this.clock,
+      random: this.random,
+      log: this.deps.log.child({ component: 'membership' }),
+      distance: (nodeId) => this.pool?.rttOf(nodeId),
+    });
     this.network = network;
     network.onEvent((event) => {
       this.metrics.memberEvents.inc({ event: event.type });
@@ -403,52 +392,33 @@ export class G2gNode {
       trustProvider: this.trustProvider,
       watches: this.watches,
       registry: this.metrics.registry,
-      liveView: () => {
-        const traffic = new TopicTraffic();
-        this.channel.subscribe('', (message) => traffic.count(message.topic, message.data.byteLength));
-        return this.liveViewSource(traffic);
-      },
+      liveView: () => liveView({ cluster: this.deps.config.cluster, clock: this.clock, network: () => this.network, pool: () => this.pool, channel: this.channel, events: this.events }),
     });
     return this.listening;
   }
 
+  /** Where `g2g status` and the other local commands find the node (removed at stop with the lock). */
   private async writeRuntimeFacts(): Promise<void> {
     const { config } = this.deps;
-    const ports = this.boundPorts;
+    const { register: registerPort, gossip: gossipPort, health: healthPort, metrics: metricsPort } = this.boundPorts;
     this.startedAt = this.clock.now();
-    await writeRuntimeFacts(config.dataDir, {
-      pid: process.pid,
-      nodeId: this.nodeId,
-      cluster: config.cluster,
-      host: config.host,
-      registerPort: ports.register,
-      gossipPort: ports.gossip,
-      healthPort: ports.health,
-      healthHost: config.healthHost,
-      metricsPort: ports.metrics,
-      caFingerprint: this.nodeCa.fingerprint,
-      startedAt: new Date(this.startedAt).toISOString(),
-      version: VERSION,
-    });
+    const startedAt = new Date(this.startedAt).toISOString();
+    const { cluster, host, healthHost } = config;
+    await writeRuntimeFacts(config.dataDir, { pid: process.pid, nodeId: this.nodeId, cluster, host, registerPort, gossipPort, healthPort, healthHost, metricsPort, caFingerprint: this.nodeCa.fingerprint, startedAt, version: VERSION });
   }
 
-  /** Membership over the gossip port; stop tells peers we are going (they drop us at once), within the drain budget. */
   private membershipPart(): Startable {
     const { config } = this.deps;
-    const network = this.membership();
-    const ports = this.boundPorts;
-    return {
-      name: 'membership',
-      start: () => {
+    return membershipPart(
+      this.membership(),
+      () => {
+        const ports = this.boundPorts;
         const previousCaCertPem = this.rotations!.caRotator.previousCertPem();
         // Peers dial what the record says: the advertised port when a mapping or proxy sits in front.
-        return network.start({ addresses: this.addresses, registerPort: ports.register, gossipPort: config.advertiseGossipPort ?? ports.gossip, leaf: this.currentLeaf(), ...(previousCaCertPem ? { previousCaCertPem } : {}) });
+        return { addresses: this.addresses, registerPort: ports.register, gossipPort: config.advertiseGossipPort ?? ports.gossip, leaf: this.currentLeaf(), ...(previousCaCertPem ? { previousCaCertPem } : {}) };
       },
-      stop: async () => {
-        await Promise.race([network.leave(), new Promise((r) => setTimeout(r, config.drainTimeout).unref())]).catch(() => undefined);
-        network.stop();
-      },
-    };
+      config.drainTimeout,
+    );
   }
 
   /** The node CA's rotation schedule runs once the node is in the network; at stop, no rotation starts while it leaves. */
@@ -509,22 +479,6 @@ export class G2gNode {
     return this.network;
   }
 
-  /** What the live page at `/` of the metrics port reads. */
-  private liveViewSource(traffic: TopicTraffic): LiveViewSource {
-    return {
-      snapshot: () =>
-        liveSnapshot({
-          cluster: this.deps.config.cluster,
-          now: this.clock.now(),
-          self: this.network?.localRecord(),
-          members: this.network?.members() ?? [],
-          pool: this.pool?.describe(),
-          topics: traffic.snapshot(),
-        }),
-      follow: (listener, afterSeq) => this.events.follow(listener, afterSeq),
-    };
-  }
-
   /** Validated leaves only reach here (the rotator checks them); the provider checks the pair again. */
   private installLeaf(leaf: Leaf): void {
     this.identity.setIdentity(leaf.certPem, leaf.keyPem);
@@ -534,31 +488,6 @@ export class G2gNode {
     // The rotator logged the new leaf already (with its reason and next renewal): one line per rotation.
     this.log.debug({ fingerprint: leaf.fingerprint }, 'leaf installed on both ports');
     if (this.ca) this.events.record({ type: 'leaf_rotated', nodeId: this.ca.nodeId, leafNotAfterMs: leaf.notAfter.getTime(), detail: leaf.fingerprint });
-  }
-
-  /** A node-CA rotation began: publish the new CA (endorsed) and trust both; leaves stay on the old one for now. */
-  private caRotationStarted(next: NodeCa, previousCertPem: string): void {
-    this.ca = next;
-    this.events.record({ type: 'ca_rotation_started', nodeId: next.nodeId, detail: next.fingerprint });
-    this.trust.set(next.nodeId, caPins({ caCertPem: next.certPem, previousCaCertPem: previousCertPem }));
-    this.network?.caChanged(next, previousCertPem);
-    this.channelNode?.caChanged(next.keyPem);
-  }
-
-  /** maxConnectionAge before the grace period ends: every member has had time to learn the new CA; issue leaves from it. */
-  private caRotationSwitched(current: NodeCa): void {
-    this.events.record({ type: 'ca_rotation_switched', nodeId: current.nodeId, detail: current.fingerprint });
-    this.rotations?.rotator.setCa(current);
-    this.rotations?.rotator.rotateNow('node CA rotation: leaves move to the new CA').catch((error: unknown) =>
-      this.log.error({ err: (error as Error).message }, 'could not issue a leaf from the new node CA; retrying on schedule'),
-    );
-  }
-
-  /** The grace period ended: the previous CA is no longer published or trusted. */
-  private caRotationRetired(current: NodeCa): void {
-    this.events.record({ type: 'ca_rotation_retired', nodeId: current.nodeId, detail: current.fingerprint });
-    this.trust.set(current.nodeId, current.certPem);
-    this.network?.caChanged(current, undefined);
   }
 
   /** Starts a node-CA rotation now (`g2g rotate --ca`). */
@@ -610,16 +539,9 @@ export class G2gNode {
    * What the open-port limits counted since start, per port: connections accepted, refused (per
    * source, port limit, budget) and closed unused, and Health.Watch streams refused.
    */
-  get portCounters(): Record<'register' | 'gossip' | 'health', ConnectionCounters & { held: number; watchRefused: number }> {
+  get portCounters(): PortCounters {
     if (!this.limits) throw new NodeStateError('the node is not listening');
-    const counters = connectionCounters(this.limits);
-    const watchRefused = { register: this.register?.watch?.refused ?? 0, gossip: this.gossip?.watch?.refused ?? 0, health: this.listening?.plainHealthWatch?.refused ?? 0 };
-    const held = { register: this.limits.register.held(), gossip: this.limits.gossip.held(), health: this.limits.health.held() };
-    return {
-      register: { ...counters.register, held: held.register, watchRefused: watchRefused.register },
-      gossip: { ...counters.gossip, held: held.gossip, watchRefused: watchRefused.gossip },
-      health: { ...counters.health, held: held.health, watchRefused: watchRefused.health },
-    };
+    return portCounters(this.limits, { register: this.register?.watch, gossip: this.gossip?.watch, health: this.listening?.plainHealthWatch });
   }
 
   /** Every plugin found, with its state (Admin.Plugins, `g2g plugins`). */

@@ -8,7 +8,10 @@ import type { NodeCa } from '../identity/node-ca';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
+import type { EventJournal } from '../events/event-journal';
+import type { TrustStore } from '../transport/trust-store';
 import { leafDnsNames, leafIpAddresses } from './advertised-addresses';
+import { caPins } from './membership-trust';
 
 export interface NodeRotationsComponents {
   config: Pick<G2gConfig, 'dataDir' | 'caLifetime' | 'caRotationGrace' | 'maxConnectionAge' | 'leafLifetime' | 'leafRenewFraction' | 'leafRenewJitter'>;
@@ -21,9 +24,11 @@ export interface NodeRotationsComponents {
   random: Random;
   log: Logger;
   onLeaf(leaf: Leaf): void;
-  onCaRotationStarted(next: NodeCa, previousCertPem: string): void;
-  onCaRotationSwitched(current: NodeCa): void;
-  onCaRotationRetired(current: NodeCa): void;
+  events: EventJournal;
+  /** The gossip port's trust: our own CA (and during a rotation, the previous one). */
+  trust: TrustStore;
+  /** Our node CA changed: a rotation began (`previousCertPem` is still trusted) or ended (undefined). */
+  onCaChanged(ca: NodeCa, previousCertPem: string | undefined): void;
   /** The leaf is about to expire and renewal keeps failing; and when a new leaf ends that. */
   onLeafExpiring(): void;
   onLeafRecovered(): void;
@@ -49,9 +54,26 @@ export function nodeRotations(c: NodeRotationsComponents): NodeRotations {
     switchBeforeEndMs: config.maxConnectionAge,
     renewBeforeMs: Math.max(2 * config.caRotationGrace, config.caLifetime / 10),
     keyBits: c.keyBits,
-    onStarted: (next, previous) => c.onCaRotationStarted(next, previous.certPem),
-    onSwitched: (current) => c.onCaRotationSwitched(current),
-    onRetired: (current) => c.onCaRotationRetired(current),
+    // A rotation began: publish the new CA (endorsed) and trust both; leaves stay on the old one for now.
+    onStarted: (next, previous) => {
+      c.onCaChanged(next, previous.certPem);
+      c.events.record({ type: 'ca_rotation_started', nodeId: next.nodeId, detail: next.fingerprint });
+      c.trust.set(next.nodeId, caPins({ caCertPem: next.certPem, previousCaCertPem: previous.certPem }));
+    },
+    // maxConnectionAge before the grace period ends: every member has had time to learn the new CA; issue leaves from it.
+    onSwitched: (current) => {
+      c.events.record({ type: 'ca_rotation_switched', nodeId: current.nodeId, detail: current.fingerprint });
+      rotator.setCa(current);
+      rotator.rotateNow('node CA rotation: leaves move to the new CA').catch((error: unknown) =>
+        c.log.error({ err: (error as Error).message }, 'could not issue a leaf from the new node CA; retrying on schedule'),
+      );
+    },
+    // The grace period ended: the previous CA is no longer published or trusted.
+    onRetired: (current) => {
+      c.events.record({ type: 'ca_rotation_retired', nodeId: current.nodeId, detail: current.fingerprint });
+      c.trust.set(current.nodeId, current.certPem);
+      c.onCaChanged(current, undefined);
+    },
   });
   const rotator = new LeafRotator({
     ca: caRotator.issuing(),

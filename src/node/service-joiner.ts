@@ -51,7 +51,7 @@ export interface ServiceRound {
 }
 
 /**
- * Joins the node's services periodically (DESIGN §4, §8), so that the network discovers itself
+ * Joins the node's services periodically, so that the network discovers itself
  * and islands merge: two pods that started together, a partition that outlived deadRetention, a
  * restored backup. Cheap when nothing changed: the node behind the service is a member, and the
  * attempt is one WhoAmI and one exchange. Rounds never overlap; a round's failures are logged,
