@@ -59,19 +59,25 @@ function asMember(node: NodeProcess, nodeCa: NodeCa, leaf: Leaf, caPem: string) 
   };
 }
 
-/** A newcomer's join attempt at one node's register port with `token`; resolves to the refusal, or undefined if admitted. */
-async function tryJoin(node: NodeProcess, token: string): Promise<string | undefined> {
+/** A fresh client-mode identity's join at one node's register port with `token` (rejects with the refusal); returns its node CA. */
+async function joinAsClient(node: NodeProcess, token: string): Promise<NodeCa> {
   const { makeCa } = await import('../helpers/in-process-node');
   const { joinTargets } = await import('../../src/register/join-client');
   const ca = await makeCa();
   const auth = new CaRecordAuthenticator(ca.keyPem);
   const body: RecordBody = {
     nodeId: ca.nodeId, cluster: 'default', mode: 'client', addresses: ['127.0.0.1'], registerPort: 0, gossipPort: 0, caCertPem: ca.certPem,
-    leaf: { fingerprint: 'sha256:00', notAfterMs: Date.now() + 60_000 }, version: 1, services: [], tags: [], protocolVersion: PROTOCOL_VERSION, left: false,
+    leaf: { fingerprint: 'sha256:00', notAfterMs: Date.now() + 600_000 }, version: 1, services: [], tags: [], protocolVersion: PROTOCOL_VERSION, left: false,
   };
   const record = { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, 1, 0) };
+  await joinTargets([{ address: `127.0.0.1:${node.facts.registerPort}` }], token, { cluster: 'default', record: recordToWire(record), sign: caSigner(ca.keyPem), attemptTimeoutMs: 20_000 });
+  return ca;
+}
+
+/** A newcomer's join attempt at one node's register port with `token`; resolves to the refusal, or undefined if admitted. */
+async function tryJoin(node: NodeProcess, token: string): Promise<string | undefined> {
   try {
-    await joinTargets([{ address: `127.0.0.1:${node.facts.registerPort}` }], token, { cluster: 'default', record: recordToWire(record), sign: caSigner(ca.keyPem), attemptTimeoutMs: 20_000 });
+    await joinAsClient(node, token);
     return undefined;
   } catch (error) {
     return (error as Error).message;
@@ -198,17 +204,8 @@ test('a removed member: open streams ended and next call refused on every node, 
 
 test('a client-mode member cannot vouch for operators: its CA\'s operator certificate is refused (PERMISSION_DENIED) where a server member\'s is served', async () => {
   // A client-mode member, admitted with the network's ticket: it holds its own CA key, as every member does.
-  const { makeCa } = await import('../helpers/in-process-node');
-  const { joinTargets } = await import('../../src/register/join-client');
-  const ca = await makeCa();
-  const auth = new CaRecordAuthenticator(ca.keyPem);
-  const body: RecordBody = {
-    nodeId: ca.nodeId, cluster: 'default', mode: 'client', addresses: ['127.0.0.1'], registerPort: 0, gossipPort: 0, caCertPem: ca.certPem,
-    leaf: { fingerprint: 'sha256:00', notAfterMs: Date.now() + 600_000 }, version: 1, services: [], tags: [], protocolVersion: PROTOCOL_VERSION, left: false,
-  };
-  const record = { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, 1, 0) };
   const target = nodes[0]!;
-  await joinTargets([{ address: `127.0.0.1:${target.facts.registerPort}` }], formatToken(parseTicket(ticket).token), { cluster: 'default', record: recordToWire(record), sign: caSigner(ca.keyPem), attemptTimeoutMs: 20_000 });
+  const ca = await joinAsClient(target, formatToken(parseTicket(ticket).token));
   const targetCa = await readNodeCaFiles(target.dataDir);
   const minted = await issueOperatorCertificate(ca, { name: 'minted-by-a-client', now: new Date(), lifetimeMs: 600_000, keyBits: 1024 });
   const admin = new (g2gProto().g2g.v1.Admin)(
