@@ -37,5 +37,5 @@ export { MANIFEST_FILE } from './manifest';
 // `status` answers with that status and its code, as the node's own services do.
 export { CallTimeoutError, PeerUnavailableError, RemoteCallError, ERROR_CODE_TRAILER } from '../transport/call-errors';
 export { unaryHandler, serverStreamHandler, failStream } from '../transport/call-handlers';
-export { unaryCall, type UnaryCallOptions } from '../transport/unary-call';
+export { unaryCall, type UnaryCallOptions, type UnaryMethodOf, type RequestOf, type ResponseOf } from '../transport/unary-call';
 export type { PluginPhase } from './errors';
