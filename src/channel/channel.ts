@@ -14,7 +14,7 @@ import { RetentionBuffer } from './retention-buffer';
 import { Subscriptions, type ChannelHandlerFn } from './subscriptions';
 import type { ChannelHandler, ChannelMembers, ChannelTransport, OriginDigest, PullRequest, PullResponse, PushRequest, PushResponse } from './transport';
 
-/** The collaborators the channel needs, and nothing more (STYLE §2). */
+/** The collaborators the channel needs, and nothing more: each is injected, so tests and the simulator hand in their own. */
 export interface ChannelComponents {
   clock: Clock;
   random: Random;

@@ -40,7 +40,7 @@ export type { HeldRemoval } from './member-removals';
 export type { AdmitOutcome } from './merge';
 export type { MembershipEvent, MembershipEventType, MembershipLog } from './membership-events';
 
-/** The collaborators membership needs, and nothing more (STYLE §2). */
+/** The collaborators membership needs, and nothing more: each is injected, so tests and the simulator hand in their own. */
 export interface MembershipComponents {
   clock: Clock;
   random: Random;
@@ -349,7 +349,7 @@ export class Membership implements GossipHandler {
   }
 
   /**
-   * Admits `seeds` and exchanges with each. Partial success is a value (STYLE §8): the seeds that
+   * Admits `seeds` and exchanges with each. Partial success is a value, not an error: the seeds that
    * answered are in `joined`, the others in `failures`.
    */
   async join(seeds: readonly NodeRecord[]): Promise<JoinResult> {

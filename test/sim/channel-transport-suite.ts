@@ -25,7 +25,7 @@ export interface ChannelTransportFixture {
 
 /**
  * The behaviour every channel Transport must have, run against the in-memory network and the
- * gRPC transport alike (STYLE §5).
+ * gRPC transport alike, so the in-memory double cannot drift from the real transport.
  */
 export function channelTransportSuite(name: string, factory: () => Promise<ChannelTransportFixture>): void {
   describe(`channel transport suite: ${name}`, () => {

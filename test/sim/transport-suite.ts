@@ -30,7 +30,7 @@ export interface TransportFixture {
 
 /**
  * The behaviour every membership Transport must have, run against the in-memory network here and
- * against the gRPC transport by the node's tests (STYLE §5: the double passes the real suite).
+ * against the gRPC transport by the node's tests: the in-memory double passes the same suite as the real transport.
  * `factory` builds fresh connected endpoints; the suite tears them down.
  */
 export function transportSuite(name: string, factory: () => Promise<TransportFixture>): void {
