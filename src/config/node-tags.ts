@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { RecordTag } from '../membership/node-record';
-import { MAX_RECORD_TAG_BYTES } from '../membership/record-tags';
+import { MAX_RECORD_TAG_BYTES, tagBytes } from '../membership/record-tags';
 
 /**
  * Node names and tags, carried in the record's existing `tags` (so the record's wire format and
@@ -62,10 +62,6 @@ export function userTagsProblem(tags: readonly RecordTag[]): string | undefined 
   }
   if (tagBytes(tags) > MAX_TAG_BYTES - 200) return `must total at most ${MAX_TAG_BYTES - 200} bytes (the record carries them to every member)`;
   return undefined;
-}
-
-function tagBytes(tags: readonly RecordTag[]): number {
-  return tags.reduce((n, t) => n + Buffer.byteLength(t.key) + Buffer.byteLength(t.value), 0);
 }
 
 /** The tags of our own record: name and version first, then the operator's. */

@@ -13,8 +13,12 @@ export const MAX_RECORD_TAG_BYTES = 1024;
 /** Why a received record's tags are refused, or undefined. */
 export function recordTagsProblem(tags: readonly RecordTag[]): string | undefined {
   if (tags.length > MAX_RECORD_TAGS) return `${tags.length} tags (at most ${MAX_RECORD_TAGS})`;
-  let bytes = 0;
-  for (const t of tags) bytes += Buffer.byteLength(t.key) + Buffer.byteLength(t.value);
+  const bytes = tagBytes(tags);
   if (bytes > MAX_RECORD_TAG_BYTES) return `${bytes} bytes of tags (at most ${MAX_RECORD_TAG_BYTES})`;
   return undefined;
+}
+
+/** UTF-8 bytes of a record's tags, keys and values. */
+export function tagBytes(tags: readonly RecordTag[]): number {
+  return tags.reduce((n, t) => n + Buffer.byteLength(t.key) + Buffer.byteLength(t.value), 0);
 }
