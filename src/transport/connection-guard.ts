@@ -38,7 +38,7 @@ export interface PortConnectionLimits {
    */
   unusedTimeoutMs: number;
   /**
-   * Every connection is reset this long after it was accepted; 0: never. grpc-js's own idle and
+   * Every connection is closed this long after it was accepted; 0: never. grpc-js's own idle and
    * age limits only send GOAWAY and then destroy the HTTP/2 session, which does not close a
    * connection whose client ignores the GOAWAY (seen with grpc-js 1.14 on Node 20: the
    * descriptor stays open); this is the bound that does not rely on the client.
@@ -67,14 +67,17 @@ interface Tracked {
 }
 
 /**
- * Closes a connection for good. Only a reset of the raw socket does: once TLS and HTTP/2 sit on
- * it, destroying the TLS socket or the session leaves the descriptor open while the client keeps
- * its end (checked against grpc-js 1.14 / Node 20; test/integration/open-port.test.ts fails if
- * idle connections stay open).
+ * Closes an admitted connection for good: its TCP socket and descriptor, whatever TLS and HTTP/2
+ * on top of it are doing. Destroying the TLS socket or the HTTP/2 session is not enough (the raw
+ * socket stays open while a client keeps its end); a reset is not safe either: libuv refuses it
+ * (EINVAL) while a shutdown is under way on the socket — TLS starts one when a session ends — and
+ * Node then marks the handle closing without closing it, so no 'close' ever comes, the descriptor
+ * and the guard's slot leak, and the process spins at 100 % of a core when it exits (Node 20.20,
+ * libuv 1.46; test/integration/guarded-port-close.test.ts). destroy() closes the raw handle in
+ * every state: the peer gets a FIN, or an RST when input is left unread.
  */
-function reset(socket: Socket): void {
-  if (socket.destroyed) return;
-  socket.resetAndDestroy();
+export function closeForGood(socket: Socket): void {
+  if (!socket.destroyed) socket.destroy();
 }
 
 /**
@@ -121,14 +124,14 @@ export class ConnectionGuard {
       tracked.timer = this.clock.setTimeout(() => {
         if (this.unused.get(peer) !== tracked) return;
         this.stats.closedUnused += 1;
-        reset(socket);
+        closeForGood(socket);
       }, this.limits.unusedTimeoutMs);
       this.unused.set(peer, tracked);
     }
     const lifetime = this.limits.maxLifetimeMs
       ? this.clock.setTimeout(() => {
           this.stats.closedLifetime += 1;
-          reset(socket);
+          closeForGood(socket);
         }, this.limits.maxLifetimeMs)
       : undefined;
     socket.once('close', () => {

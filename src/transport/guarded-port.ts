@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
-import type { ConnectionGuard } from './connection-guard';
+import { closeForGood, type ConnectionGuard } from './connection-guard';
 
 /** A port whose TCP listener is ours and whose connections are handed to a grpc.Server. */
 export interface GuardedPort {
@@ -24,7 +24,8 @@ export function listenGuarded(server: grpc.Server, host: string, port: number, c
     // Errors on a socket we refuse or that TLS has not wrapped yet (a reset) are the peer's business.
     socket.on('error', () => undefined);
     if (!guard.admit(socket)) {
-      // RST rather than FIN: no TIME_WAIT on our side for a connection we never wanted.
+      // RST rather than FIN: no TIME_WAIT on our side for a connection we never wanted. Safe here
+      // (unlike on an admitted socket, see closeForGood): nothing has written to or ended it yet.
       socket.resetAndDestroy();
       return;
     }
@@ -41,8 +42,7 @@ export function listenGuarded(server: grpc.Server, host: string, port: number, c
         // net.Server.close() reports only once every accepted socket has closed: not waited for here.
         stopAccepting: () => void listener.close(),
         destroyAll() {
-          // A reset: destroying the TLS socket or session would leave a hostile client's descriptor open.
-          for (const socket of sockets) if (!socket.destroyed) socket.resetAndDestroy();
+          for (const socket of sockets) closeForGood(socket);
           injector.destroy();
         },
       });

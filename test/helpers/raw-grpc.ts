@@ -119,8 +119,9 @@ export async function rssOf(pid: number): Promise<number> {
  * Opens `count` TLS connections from `localAddress` that then say nothing, 50 at a time, and
  * tracks how many the node holds open at once (a refused one is reset before TLS completes).
  */
-export async function idleTlsFlood(port: number, localAddress: string, count: number): Promise<{ sockets: tls.TLSSocket[]; maxHeld: () => number; held: () => number }> {
+export async function idleTlsFlood(port: number, localAddress: string, count: number): Promise<{ sockets: tls.TLSSocket[]; maxHeld: () => number; held: () => number; localPorts: () => number[] }> {
   const sockets: tls.TLSSocket[] = [];
+  const raws: net.Socket[] = [];
   let held = 0;
   let maxHeld = 0;
   const batch = 50;
@@ -128,7 +129,9 @@ export async function idleTlsFlood(port: number, localAddress: string, count: nu
     await Promise.all(
       Array.from({ length: Math.min(batch, count - i) }, () =>
         new Promise<void>((resolve) => {
-          const socket = tls.connect({ socket: net.connect({ host: '127.0.0.1', port, localAddress }), rejectUnauthorized: false, ALPNProtocols: ['h2'], servername: 'flood' });
+          const raw = net.connect({ host: '127.0.0.1', port, localAddress });
+          raws.push(raw);
+          const socket = tls.connect({ socket: raw, rejectUnauthorized: false, ALPNProtocols: ['h2'], servername: 'flood' });
           sockets.push(socket);
           let secured = false;
           socket.once('secureConnect', () => {
@@ -146,5 +149,6 @@ export async function idleTlsFlood(port: number, localAddress: string, count: nu
       ),
     );
   }
-  return { sockets, maxHeld: () => maxHeld, held: () => held };
+  // The flood's own ports: the node's side of each connection is found by them (tcpConnections).
+  return { sockets, maxHeld: () => maxHeld, held: () => held, localPorts: () => raws.map((r) => r.localPort).filter((p): p is number => p !== undefined) };
 }
