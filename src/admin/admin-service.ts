@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger';
 import { describeCaller, type Caller } from '../transport/caller-identity';
 import { isNodeId } from '../identity/node-id';
 import { certFingerprint } from '../identity/cert-info';
+import { boundedMap } from '../util/bounded-map';
 import type { RemoveResponse } from '../proto/generated/g2g/v1/RemoveResponse';
 import { callerOf } from '../transport/connection-identity';
 import { unaryHandler } from '../transport/call-handlers';
@@ -134,7 +135,7 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
   };
 }
 
-const fingerprints = new Map<string, string>();
+const fingerprints = boundedMap<string, string>(16_384);
 
 /** Fingerprints of member CAs, computed once per CA (Members is polled). */
 function fingerprintOf(pem: string): string {
@@ -145,7 +146,6 @@ function fingerprintOf(pem: string): string {
     } catch {
       fp = '';
     }
-    if (fingerprints.size > 16_384) fingerprints.clear();
     fingerprints.set(pem, fp);
   }
   return fp;
