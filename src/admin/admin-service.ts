@@ -16,13 +16,14 @@ import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
 import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
 import type { PeerPool } from '../pool/peer-pool';
 import type { PluginInfo } from '../plugins/plugin-host';
+import { modeToWire } from '../transport/node-mode-wire';
 
 const STATE = { alive: 'MEMBER_STATE_ALIVE', suspect: 'MEMBER_STATE_SUSPECT', dead: 'MEMBER_STATE_DEAD', left: 'MEMBER_STATE_LEFT' } as const;
 
 function recordInfo(r: NodeRecord): MemberInfo {
   return {
     nodeId: r.nodeId,
-    mode: r.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER',
+    mode: modeToWire(r.mode),
     addresses: [...r.addresses],
     version: r.version,
     heartbeat: r.heartbeat,
