@@ -31,12 +31,6 @@ export class JoinProtocolVersionError extends G2gError {
   readonly code = 'ERR_JOIN_PROTOCOL_VERSION';
 }
 
-/** The newcomer's record is invalid (its id does not match its CA, wrong cluster, too big, ...). */
-export class InvalidRecordError extends G2gError {
-  readonly code = 'ERR_INVALID_RECORD';
-  override readonly status = GrpcStatus.INVALID_ARGUMENT;
-}
-
 /** A client-mode token cannot admit a server-mode newcomer. */
 export class TokenModeError extends G2gError {
   readonly code = 'ERR_TOKEN_MODE';
@@ -97,7 +91,7 @@ export class JoinTimeoutError extends G2gError {
   override readonly status = GrpcStatus.DEADLINE_EXCEEDED;
 }
 
-/** The node's admission (connect-back, membership) refused the newcomer. */
+/** The node's admission refused a newcomer whose token checked out (its record, a removal, connect-back, membership). */
 export class AdmissionRefusedError extends G2gError {
   readonly code = 'ERR_ADMISSION_REFUSED';
 }
