@@ -1,3 +1,5 @@
+// First: tsyringe needs the Reflect metadata API when it loads, and a plugin's decorated classes
+// when they are defined (plugins are loaded after this module).
 import 'reflect-metadata';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
