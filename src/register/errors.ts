@@ -7,9 +7,6 @@ import { G2gError } from '../errors';
  * `g2g-error-code` trailer. Messages never contain a token secret.
  */
 
-// Ticket errors live with the ticket (src/tokens/join-ticket.ts); re-exported for the joining code.
-export { InvalidTicketError, TicketExpiredError, type TicketProblem } from '../tokens/ticket-errors';
-
 /** The two sides belong to different clusters. Raised on both sides; nothing changes. */
 export class ClusterMismatchError extends G2gError {
   readonly code = 'ERR_CLUSTER_MISMATCH';
