@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger';
 import { describeCaller, type Caller } from '../transport/caller-identity';
 import { isNodeId } from '../identity/node-id';
 import { certFingerprint } from '../identity/cert-info';
+import { boundedMap } from '../util/bounded-map';
 import type { RemoveResponse } from '../proto/generated/g2g/v1/RemoveResponse';
 import { callerOf } from '../transport/connection-identity';
 import { unaryHandler } from '../transport/call-handlers';
@@ -15,13 +16,14 @@ import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
 import type { PeersResponse } from '../proto/generated/g2g/v1/PeersResponse';
 import type { PeerPool } from '../pool/peer-pool';
 import type { PluginInfo } from '../plugins/plugin-host';
+import { modeToWire } from '../transport/node-mode-wire';
 
 const STATE = { alive: 'MEMBER_STATE_ALIVE', suspect: 'MEMBER_STATE_SUSPECT', dead: 'MEMBER_STATE_DEAD', left: 'MEMBER_STATE_LEFT' } as const;
 
 function recordInfo(r: NodeRecord): MemberInfo {
   return {
     nodeId: r.nodeId,
-    mode: r.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER',
+    mode: modeToWire(r.mode),
     addresses: [...r.addresses],
     version: r.version,
     heartbeat: r.heartbeat,
@@ -134,7 +136,7 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
   };
 }
 
-const fingerprints = new Map<string, string>();
+const fingerprints = boundedMap<string, string>(16_384);
 
 /** Fingerprints of member CAs, computed once per CA (Members is polled). */
 function fingerprintOf(pem: string): string {
@@ -145,7 +147,6 @@ function fingerprintOf(pem: string): string {
     } catch {
       fp = '';
     }
-    if (fingerprints.size > 16_384) fingerprints.clear();
     fingerprints.set(pem, fp);
   }
   return fp;

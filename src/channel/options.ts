@@ -1,7 +1,7 @@
 /**
  * Channel tuning. The keys an operator sets (size limit, fanout, queue, retention) are also node
  * config keys (`channel*` in src/config/schema.ts, which documents them); timers follow the
- * membership profile (`lan`, `wan`, `local`).
+ * profile (`lan`, `wan`, `local`: src/config/profiles.ts).
  */
 export interface ChannelOptions {
   /** Largest message (topic + data bytes) a node publishes or accepts. */
@@ -84,18 +84,15 @@ const LAN: ChannelOptions = {
   maxAheadPerOrigin: 4096,
 };
 
-export const CHANNEL_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readonly<ChannelOptions>>> = {
-  lan: LAN,
-  wan: { ...LAN, flushDelayMs: 5, pushTimeoutMs: 10_000, pullTimeoutMs: 6000, repairIntervalMs: 2000, gapTimeoutMs: 240_000 },
-  local: { ...LAN, repairIntervalMs: 200, gapTimeoutMs: 30_000 },
-};
+/** The lan values; the other profiles' values are in the profile registry (src/config/profiles.ts). */
+export const CHANNEL_DEFAULTS: Readonly<ChannelOptions> = LAN;
 
 /** Largest `maxMessageBytes` allowed: a message plus its envelope must fit one push and one pull answer (gRPC's default limit is 4 MiB). */
 export const MAX_MESSAGE_BYTES_LIMIT = MIB;
 
-/** The options of `preset` with `overrides` applied, checked. */
-export function channelOptions(overrides: Partial<ChannelOptions> = {}, preset: keyof typeof CHANNEL_PRESETS = 'lan'): ChannelOptions {
-  const o = { ...CHANNEL_PRESETS[preset], ...overrides };
+/** The lan values with `overrides` applied, checked. */
+export function channelOptions(overrides: Partial<ChannelOptions> = {}): ChannelOptions {
+  const o = { ...LAN, ...overrides };
   for (const [k, v] of Object.entries(o) as [keyof ChannelOptions, number][]) {
     const min = k === 'fanout' || k === 'flushDelayMs' || k === 'maxHeldListed' ? 0 : 1;
     if (!(Number.isFinite(v) && v >= min)) throw new RangeError(`channel option ${k} must be a number >= ${min}, got ${v}`);

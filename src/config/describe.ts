@@ -70,7 +70,7 @@ export function describeConfig(): string {
     return row([`\`${key}\``, `\`${item.env}\``, `\`--${item.arg}\``, `\`${defaultText(key)}\``, item.doc]);
   });
   const profileRows = PROFILES.map((name) => {
-    const overrides = Object.entries(profiles[name]) as Array<[ConfigKey, unknown]>;
+    const overrides = Object.entries(profiles[name].config) as Array<[ConfigKey, unknown]>;
     const text = overrides.length === 0
       ? 'schema defaults'
       : overrides.map(([key, value]) => `\`${key}\` = \`${valueText(key, value)}\``).join(', ');

@@ -1,5 +1,4 @@
-export { explainConfig, loadConfig, type ConfigOrigin, type ConfigSources, type ExplainedConfig } from './load-config';
-export { configFlags, configText, describeConfig, printableConfig, type ConfigFlag } from './describe';
-export { configSchema, PROFILES, type ConfigKey, type G2gConfig, type NodeMode, type ProfileName } from './schema';
-export { profiles, type ProfileOverrides } from './profiles';
+export { explainConfig, loadConfig, type ConfigSources } from './load-config';
+export { configFlags, configText, describeConfig, printableConfig } from './describe';
+export { configSchema, PROFILES, type G2gConfig } from './schema';
 export { formatDuration, parseDuration } from './formats';

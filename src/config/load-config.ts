@@ -212,7 +212,7 @@ function profileOverrides(selected: unknown): Layer {
   const name = selected ?? configSchema.profile.default;
   // An unknown profile name is reported by checkValue; apply no overrides for it.
   if (!PROFILES.includes(name as ProfileName)) return { source: '', values: NO_VALUES };
-  const overrides = profiles[name as ProfileName];
+  const overrides = profiles[name as ProfileName].config;
   return { source: `from profile "${String(name)}"`, values: new Map(Object.entries(overrides) as Array<[ConfigKey, unknown]>) };
 }
 

@@ -1,11 +1,30 @@
 import { MAX_TIMER_MS, MINUTE, SECOND } from './formats';
-import type { ConfigSchema } from './schema';
+import type { KeySchema } from './key-schema';
+
+/** The open port's limits in the resolved configuration (durations in milliseconds). */
+export interface PortLimitConfig {
+  readonly connectionBudget: number;
+  readonly registerConnectionsPerSource: number;
+  readonly gossipConnectionsPerSource: number;
+  readonly unusedConnectionTimeout: number;
+  readonly registerIdleTimeout: number;
+  readonly gossipIdleTimeout: number;
+  readonly registerStreamsPerConnection: number;
+  readonly gossipStreamsPerConnection: number;
+  readonly healthWatchStreams: number;
+  readonly healthWatchStreamsPerSource: number;
+  readonly joinHandshakes: number;
+  readonly joinHandshakesPerSource: number;
+  readonly joinHelloTimeout: number;
+  readonly joinFailureBudget: number;
+  readonly joinRetryTime: number;
+}
 
 /**
  * The open port's limits (connections, streams, idle and age, handshakes, the join throttle):
  * what an unauthenticated source and the members may hold. Spread into configSchema in place.
  */
-export const portLimitKeys: Pick<ConfigSchema, 'connectionBudget' | 'registerConnectionsPerSource' | 'gossipConnectionsPerSource' | 'unusedConnectionTimeout' | 'registerIdleTimeout' | 'gossipIdleTimeout' | 'registerStreamsPerConnection' | 'gossipStreamsPerConnection' | 'healthWatchStreams' | 'healthWatchStreamsPerSource' | 'joinHandshakes' | 'joinHandshakesPerSource' | 'joinHelloTimeout' | 'joinFailureBudget' | 'joinRetryTime'> = {
+export const portLimitKeys: { readonly [K in keyof PortLimitConfig]: KeySchema<PortLimitConfig[K]> } = {
   connectionBudget: {
     doc: 'Incoming connections both ports (and the plain health port) may hold together; beyond it new ones are reset before TLS. The register and gossip ports may each use at most half of it (the plain health port an eighth), so a flood on one port leaves the other room. 0 derives it at start from the open-file limit (RLIMIT_NOFILE, read from /proc/self/limits; 1024 assumed where that is unreadable): the limit minus a reserve of a quarter of it (at least 128) for the node\'s own files, its channels to peers and plugins. Higher admits more clients but risks EMFILE for the node\'s own files; raise the limit (ulimit -n) rather than this.',
     format: 'g2g-integer',

@@ -1,7 +1,8 @@
 import type convict from 'convict';
 import { LOG_FORMATS, type LogFormat, type LogLevel } from '../log/logger';
-import { portLimitKeys } from './schema-port-limits';
-import { DAY, HOUR, MAX_TIMER_MS, MINUTE, SECOND, type FormatBounds, type FormatName } from './formats';
+import type { KeySchema } from './key-schema';
+import { portLimitKeys, type PortLimitConfig } from './schema-port-limits';
+import { DAY, HOUR, MAX_TIMER_MS, MINUTE, SECOND } from './formats';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -10,7 +11,7 @@ export type ProfileName = 'lan' | 'wan' | 'local';
 export type NodeMode = 'server' | 'client';
 
 /** The resolved configuration: durations in milliseconds, disabled optional ports as `null`. */
-export interface G2gConfig {
+export interface G2gConfig extends PortLimitConfig {
   readonly profile: ProfileName;
   /** Absolute path of the JSON file that was loaded, or `''`. */
   readonly configFile: string;
@@ -69,21 +70,6 @@ export interface G2gConfig {
   readonly channelRetention: number;
   readonly channelRetentionMessages: number;
   readonly channelRetentionBytes: number;
-  readonly connectionBudget: number;
-  readonly registerConnectionsPerSource: number;
-  readonly gossipConnectionsPerSource: number;
-  readonly unusedConnectionTimeout: number;
-  readonly registerIdleTimeout: number;
-  readonly gossipIdleTimeout: number;
-  readonly registerStreamsPerConnection: number;
-  readonly gossipStreamsPerConnection: number;
-  readonly healthWatchStreams: number;
-  readonly healthWatchStreamsPerSource: number;
-  readonly joinHandshakes: number;
-  readonly joinHandshakesPerSource: number;
-  readonly joinHelloTimeout: number;
-  readonly joinFailureBudget: number;
-  readonly joinRetryTime: number;
 }
 
 /**
@@ -103,18 +89,7 @@ export interface PluginSettings {
 /** Every key of the schema (`plugins` is not one: its keys come from the plugins). */
 export type ConfigKey = Exclude<keyof G2gConfig, 'plugins'>;
 
-/** One key of the schema: what convict needs, plus the bounds our formats read. */
-export interface KeySchema<T> extends FormatBounds {
-  doc: string;
-  format: FormatName | readonly string[];
-  default: T;
-  env: string;
-  arg: string;
-  sensitive?: boolean;
-  nullable?: boolean;
-  /** Shown instead of the default value in help and docs, when the value alone says too little. */
-  defaultText?: string;
-}
+export type { KeySchema } from './key-schema';
 
 export type ConfigSchema = { readonly [K in ConfigKey]: KeySchema<G2gConfig[K]> };
 

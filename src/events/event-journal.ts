@@ -1,3 +1,4 @@
+import { ListenerSet } from '../util/listener-set';
 import type { ClusterEvent } from './cluster-event';
 
 export type NewClusterEvent = Omit<ClusterEvent, 'seq' | 'atMs' | 'observer'>;
@@ -10,7 +11,7 @@ export type EventListener = (event: ClusterEvent) => void;
  */
 export class EventJournal {
   private readonly backlog: ClusterEvent[] = [];
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new ListenerSet<[ClusterEvent]>((error) => this.c.onListenerError?.(error));
   private seq = 0;
 
   constructor(
@@ -24,13 +25,7 @@ export class EventJournal {
     const full: ClusterEvent = { seq: ++this.seq, atMs: this.c.now(), observer: this.c.observer(), ...event };
     this.backlog.push(full);
     if (this.backlog.length > this.capacity) this.backlog.shift();
-    for (const listener of this.listeners) {
-      try {
-        listener(full);
-      } catch (error) {
-        this.c.onListenerError?.(error);
-      }
-    }
+    this.listeners.emit(full);
     return full;
   }
 
@@ -42,8 +37,7 @@ export class EventJournal {
   /** The backlog after `afterSeq` and then every new event; returns the unsubscribe. */
   follow(listener: EventListener, afterSeq?: number): () => void {
     if (afterSeq !== undefined) for (const event of this.since(afterSeq)) listener(event);
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   get lastSeq(): number {

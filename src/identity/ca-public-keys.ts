@@ -1,4 +1,5 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { boundedMap, type BoundedMap } from '../util/bounded-map';
 import { subjectCommonName } from './cert-info';
 import { nodeIdFromPublicKey } from './node-id';
 
@@ -16,16 +17,19 @@ export interface CaPublicKey {
 /**
  * Parsed node CA certificates, by PEM: parsing a certificate costs far more than verifying a
  * signature with its key, and the same few hundred CAs sign everything a node checks. Bounded:
- * the oldest entry goes first. An unusable PEM (not a CA, not a certificate) is cached as null.
+ * the least recently used entry goes first. An unusable PEM (not a CA, not a certificate) is
+ * cached too, as an empty entry.
  */
 export class CaPublicKeys {
-  private readonly keys = new Map<string, CaPublicKey | null>();
+  private readonly keys: BoundedMap<string, { entry: CaPublicKey | null }>;
 
-  constructor(private readonly maxEntries = 16_384) {}
+  constructor(maxEntries = 16_384) {
+    this.keys = boundedMap(maxEntries);
+  }
 
   get(pem: string): CaPublicKey | null {
     const cached = this.keys.get(pem);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return cached.entry;
     let entry: CaPublicKey | null;
     try {
       const cert = new X509Certificate(pem);
@@ -36,8 +40,7 @@ export class CaPublicKeys {
     } catch {
       entry = null;
     }
-    if (this.keys.size >= this.maxEntries) this.keys.delete(this.keys.keys().next().value as string);
-    this.keys.set(pem, entry);
+    this.keys.set(pem, { entry });
     return entry;
   }
 }

@@ -1,6 +1,7 @@
 import { NodeStateError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { Clock, TimerHandle } from '../util/clock';
+import { ListenerSet } from '../util/listener-set';
 import type { Random } from '../util/random';
 import { issueLeaf, validateLeaf, type IssueLeafOptions, type Leaf } from './leaf';
 import type { NodeCa } from './node-ca';
@@ -69,7 +70,7 @@ export class LeafRotator {
   private readonly opts: LeafRotatorOptions;
   private readonly log: Logger;
   private readonly issue: (ca: NodeCa, opts: IssueLeafOptions) => Promise<Leaf>;
-  private readonly listeners = new Set<(leaf: Leaf) => void>();
+  private readonly listeners = new ListenerSet<[Leaf]>((err, [leaf]) => this.listenerFailed(leaf, err));
   private leaf: Leaf | undefined;
   private running = false;
   /** Bumped by start and stop; a rotation begun in an older epoch never publishes its result. */
@@ -160,10 +161,7 @@ export class LeafRotator {
   onLeaf(listener: (leaf: Leaf) => void): () => void {
     // Wrapped so that the same function subscribed twice gets two independent subscriptions.
     const entry = (leaf: Leaf) => listener(leaf);
-    this.listeners.add(entry);
-    return () => {
-      this.listeners.delete(entry);
-    };
+    return this.listeners.add(entry);
   }
 
   stats(): LeafRotatorStats {
@@ -303,16 +301,7 @@ export class LeafRotator {
   }
 
   private notify(leaf: Leaf): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        const result: unknown = listener(leaf);
-        if (result instanceof Promise) {
-          result.catch((err: unknown) => this.listenerFailed(leaf, err));
-        }
-      } catch (err) {
-        this.listenerFailed(leaf, err);
-      }
-    }
+    this.listeners.emit(leaf);
   }
 
   private listenerFailed(leaf: Leaf, err: unknown): void {

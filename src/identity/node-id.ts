@@ -1,4 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
+import { base32Encode } from '../util/base32';
 
 /**
  * A node id is the lowercase RFC 4648 base32 (no padding) of the first 20 bytes of SHA-256 over
@@ -15,32 +16,13 @@ import { createHash, createPublicKey } from 'node:crypto';
  * - Hex would need 40 characters for the same strength; base64 is case-sensitive and uses `+/`.
  */
 const ID_BYTES = 20;
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const NODE_ID_RE = /^[a-z2-7]{32}$/;
 
 export function nodeIdFromPublicKey(publicKeyPem: string): string {
   const spkiDer = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' });
-  return base32(createHash('sha256').update(spkiDer).digest().subarray(0, ID_BYTES));
+  return base32Encode(createHash('sha256').update(spkiDer).digest().subarray(0, ID_BYTES));
 }
 
 export function isNodeId(s: string): boolean {
   return NODE_ID_RE.test(s);
-}
-
-/** RFC 4648 §6 base32, lowercase, without padding. */
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
-  return out;
 }

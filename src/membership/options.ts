@@ -158,35 +158,12 @@ const LAN: MembershipOptions = {
   removalTtlMs: 30 * 24 * 3600_000,
 };
 
-export const MEMBERSHIP_PRESETS: Readonly<Record<'lan' | 'wan' | 'local', Readonly<MembershipOptions>>> = {
-  lan: LAN,
-  wan: {
-    ...LAN,
-    intervalMs: 2000,
-    // Between regions links are slow and billed: two of the three partners by distance.
-    spatialShare: 2 / 3,
-    exchangeTimeoutMs: 1500,
-    probeTimeoutMs: 1000,
-    limitFloorIntervals: 6,
-    suspicionMult: 6,
-    reconnectIntervalMs: 30_000,
-    pushPullIntervalMs: 60_000,
-  },
-  local: {
-    ...LAN,
-    intervalMs: 200,
-    exchangeTimeoutMs: 150,
-    probeTimeoutMs: 100,
-    reconnectIntervalMs: 2000,
-    pushPullIntervalMs: 5000,
-    deadRetentionMs: 600_000,
-    leftRetentionMs: 10_000,
-  },
-};
+/** The lan values; the other profiles' values are in the profile registry (src/config/profiles.ts). */
+export const MEMBERSHIP_DEFAULTS: Readonly<MembershipOptions> = LAN;
 
-/** The options of `preset` with `overrides` applied, checked. */
-export function membershipOptions(overrides: Partial<MembershipOptions> = {}, preset: keyof typeof MEMBERSHIP_PRESETS = 'lan'): MembershipOptions {
-  const o = { ...MEMBERSHIP_PRESETS[preset], ...overrides };
+/** The lan values with `overrides` applied, checked. */
+export function membershipOptions(overrides: Partial<MembershipOptions> = {}): MembershipOptions {
+  const o = { ...LAN, ...overrides };
   const positive: (keyof MembershipOptions)[] = ['spatialFloorMs', 'intervalMs', 'exchangeTimeoutMs', 'probeTimeoutMs', 'maxPeers', 'maxMessageBytes', 'limitFloorIntervals', 'initialLimitIntervals', 'suspicionMult'];
   for (const k of positive) if (!(o[k] > 0)) throw new RangeError(`membership option ${k} must be > 0, got ${o[k]}`);
   const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs', 'removalTtlMs'];

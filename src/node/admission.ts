@@ -5,12 +5,12 @@ import type { NodeRecord } from '../membership/node-record';
 import type { RecordAuthenticator } from '../membership/record-authenticator';
 import type { Removal } from '../membership/removal';
 import { isServiceAddress } from '../config/formats';
-import { InvalidRecordError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
+import { InvalidRecordError } from '../membership/errors';
+import { AdmissionRefusedError, RejoinNeedsTicketError, RejoinRefusedError } from '../register/errors';
 import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
 import type { ReadmitOutcome, ReadmitRequest } from '../register/rejoin-service';
 import { recordFromWire, recordToWire } from '../transport/gossip-wire';
 import type { TrustStore } from '../transport/trust-store';
-import { AdmissionRefusedError } from './errors';
 import { caPins, type MembershipTrust } from './membership-trust';
 import type { GossipTransportFactory } from './gossip-transport-factory';
 

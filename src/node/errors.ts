@@ -1,13 +1,8 @@
 import { G2gError } from '../errors';
 
-/** The register port refused a newcomer after its token checked out (record, tombstone). */
-export class AdmissionRefusedError extends G2gError {
-  readonly code = 'ERR_ADMISSION_REFUSED';
-}
-
-/** Joining failed: no way in answered, or the network could not reach our gossip port. */
-export class JoinConnectBackError extends G2gError {
-  readonly code = 'ERR_JOIN_FAILED';
+/** The node could not join the network as it started: no way in answered, or the node that welcomed it could not reach its gossip port. */
+export class StartUpJoinError extends G2gError {
+  readonly code = 'ERR_START_UP_JOIN';
 }
 
 /** The data dir setting names something that is not a directory (a file, a broken path). */

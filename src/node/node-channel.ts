@@ -5,7 +5,7 @@ import { Channel } from '../channel/channel';
 import { GrpcChannelTransport } from '../channel/grpc-channel-transport';
 import { CaMessageAuthenticator } from '../channel/message-authenticator';
 import { membershipMembers, type MembershipSource } from '../channel/membership-members';
-import { channelOptions } from '../channel/options';
+import { profileChannelOptions } from '../config/profiles';
 import { writeFileAtomic } from '../identity/atomic-file';
 import type { Logger } from '../log/logger';
 import type { NodeMode } from '../membership/node-record';
@@ -54,17 +54,14 @@ export class NodeChannel {
 
   static async open(c: NodeChannelComponents, config: ChannelConfig): Promise<NodeChannel> {
     const epoch = await nextEpoch(c.dataDir, c.clock, c.log);
-    const options = channelOptions(
-      {
-        maxMessageBytes: config.channelMaxMessageBytes,
-        fanout: config.channelFanout,
-        queueMessages: config.channelQueueMessages,
-        retentionMs: config.channelRetention,
-        retentionMessages: config.channelRetentionMessages,
-        retentionBytes: config.channelRetentionBytes,
-      },
-      config.profile,
-    );
+    const options = profileChannelOptions(config.profile, {
+      maxMessageBytes: config.channelMaxMessageBytes,
+      fanout: config.channelFanout,
+      queueMessages: config.channelQueueMessages,
+      retentionMs: config.channelRetention,
+      retentionMessages: config.channelRetentionMessages,
+      retentionBytes: config.channelRetentionBytes,
+    });
     const authenticator = new CaMessageAuthenticator(c.caKeyPem);
     const channel = new Channel(
       {

@@ -7,7 +7,8 @@ import type { Logger } from '../log/logger';
 import { Membership, type MemberView, type MembershipEvent } from '../membership/membership';
 import type { Removal } from '../membership/removal';
 import type { NodeMode, NodeRecord, RecordTag } from '../membership/node-record';
-import { membershipOptions, type MembershipOptions } from '../membership/options';
+import { profileMembershipOptions } from '../config/profiles';
+import type { MembershipOptions } from '../membership/options';
 import { CaRecordAuthenticator } from '../membership/record-authenticator';
 import { targetOf, type GossipHandler } from '../membership/transport';
 import type { AdmitOutcome, AdmitRequest } from '../register/register-service';
@@ -99,7 +100,7 @@ export class NodeMembership {
   private readonly loopLag: LoopLagSource & { start?(): void; stop?(): void };
 
   constructor(private readonly c: NodeMembershipComponents, profile: 'lan' | 'wan' | 'local', overrides: Partial<MembershipOptions> = {}) {
-    this.options = membershipOptions(overrides, profile);
+    this.options = profileMembershipOptions(profile, overrides);
     this.log = c.log;
     this.clients = new PeerClients(c.identity);
     this.auth = new CaRecordAuthenticator(c.ca.keyPem);

@@ -16,7 +16,7 @@ import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
 import { anotherNodeAnswered, ServiceJoiner, type ServiceJoinOutcome } from './service-joiner';
 import { KNOWN_PEERS_FILE } from './known-peers';
-import { JoinConnectBackError } from './errors';
+import { StartUpJoinError } from './errors';
 import { caPins, type MembershipTrust } from './membership-trust';
 
 export interface JoinSettings {
@@ -130,7 +130,7 @@ export class StartUpJoin {
       }
     }
     if (failures.length > 0 && membership.members().length === 0) {
-      throw new JoinConnectBackError(`could not join the network: ${failures.join('; ')}`);
+      throw new StartUpJoinError(`could not join the network: ${failures.join('; ')}`);
     }
     if (lastRun.hadPeers && membership.members().length === 0) {
       // Not a first node: the peers it had are gone from the file (or none could be used), and
@@ -249,7 +249,7 @@ export class StartUpJoin {
   private async welcomed(welcome: JoinWelcomeResult): Promise<void> {
     const membership = this.c.membership();
     if (welcome.connectBackError && this.c.mode === 'server') {
-      throw new JoinConnectBackError(`the node could not reach our gossip port: ${welcome.connectBackError}`);
+      throw new StartUpJoinError(`the node could not reach our gossip port: ${welcome.connectBackError}`);
     }
     const local = membership.localRecord();
     if (welcome.observedAddress && !local.addresses.includes(welcome.observedAddress)) {

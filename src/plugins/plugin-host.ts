@@ -1,3 +1,5 @@
+// First: tsyringe needs the Reflect metadata API when it loads, and a plugin's decorated classes
+// when they are defined (plugins are loaded after this module).
 import 'reflect-metadata';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import { CaPublicKeys } from '../identity/ca-public-keys';
 import type { Logger } from '../log/logger';
 import { callerOf } from '../transport/connection-identity';
 import type { Clock } from '../util/clock';
+import { ListenerSet } from '../util/listener-set';
 import type { G2gPlugin, PluginChannel, PluginContext, PluginManifest, PluginMetrics, PluginServer } from './contract';
 import { pluginMetrics } from '../metrics/plugin-metrics';
 import type { DescriptorCatalog } from './descriptor-catalog';
@@ -139,7 +142,7 @@ export class PluginHost {
   private loaded = false;
   private stopPromise: Promise<void> | undefined;
   /** Plugins' pool-change listeners (fed by the node's pool and membership once start() runs). */
-  private readonly peersListeners = new Set<() => void>();
+  private readonly peersListeners = new ListenerSet<[]>((error) => this.log.error({ err: error }, 'a plugin\'s peers-changed listener threw'));
   private readonly poolReady: Promise<void>;
   private poolIsReady!: () => void;
 
@@ -271,13 +274,7 @@ export class PluginHost {
   }
 
   private peersChanged(): void {
-    for (const listener of [...this.peersListeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.log.error({ err: error }, 'a plugin\'s peers-changed listener threw');
-      }
-    }
+    this.peersListeners.emit();
   }
 
   /** NOT_SERVING, then in reverse order: abort, stop (bounded), end leftover streams. Idempotent. */
@@ -410,8 +407,7 @@ export class PluginHost {
       pool: pluginPool(this.c.pool, plugin.protos.services, {
         ready: () => this.poolReady,
         onPeersChanged: (listener) => {
-          this.peersListeners.add(listener);
-          return tracked(() => this.peersListeners.delete(listener));
+          return tracked(this.peersListeners.add(listener));
         },
       }),
       members: { self: members.self, list: () => members.list(), get: (id) => members.get(id), onChange: (listener) => tracked(members.onChange(listener)) },

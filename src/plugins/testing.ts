@@ -129,7 +129,8 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
   const nodeChannel = network.channelOf(nodeId);
   const members = new FakeMembershipView(network, nodeId);
   const pool = new FakePool(network, nodeId, services);
-  const server = new FakePluginServer(name, options.services ?? manifest?.services);
+  const log = (options.log ?? silentLogger()).child({ plugin: name });
+  const server = new FakePluginServer(name, options.services ?? manifest?.services, log);
   network.attachServer(nodeId, server);
   // With the plugin's protos, stub clients know each method's streaming shape instead of guessing it from the arguments.
   if (manifest) server.setDefinitions(loadPluginProtos(options.pluginDir!, manifest).services);
@@ -139,7 +140,7 @@ export function createFakeContext<Config = Record<string, unknown>>(options: Fak
     name,
     nodeId,
     config: Object.freeze(config),
-    log: (options.log ?? silentLogger()).child({ plugin: name }),
+    log,
     dataDir,
     channel: scopedChannel(nodeChannel, name),
     pool,

@@ -1,5 +1,5 @@
 /**
- * Latency groups (DESIGN.md §5): peers sorted by measured latency and cut into groups at natural
+ * Latency groups (docs/pool.md): peers sorted by measured latency and cut into groups at natural
  * gaps, each labelled by its mean latency, and stable under jitter.
  *
  * The cut rule. Sort the latencies; the gap between consecutive values a ≤ b is a cut when

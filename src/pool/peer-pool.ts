@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger';
 import type { PeerClients, PeerEndpoint } from '../transport/peer-clients';
 import type { Clock, TimerHandle } from '../util/clock';
+import { ListenerSet } from '../util/listener-set';
 import type { LatencyGroup } from './latency-groups';
 import { fanOut, healthyFirst, type FanOutCall, type FanOutComponents, type FanOutOptions, type FanOutResult } from './fan-out';
 import { PeerLatencies } from './peer-latencies';
@@ -55,7 +56,7 @@ export class PeerPool {
   /** Resolved after the first measurement round (see `ready`). */
   private readonly firstRound: Promise<void>;
   private firstRoundDone!: () => void;
-  private readonly changeListeners = new Set<() => void>();
+  private readonly changeListeners = new ListenerSet<[]>((error) => this.c.log.error({ err: error }, 'pool change listener threw'));
   /** The peers in the query order at the last regrouping (sorted, joined), to tell listeners only of changes. */
   private orderedPeers = '';
 
@@ -100,8 +101,7 @@ export class PeerPool {
 
   /** Calls `listener` when the set of peers in the query order changes (measured for the first time, or gone). */
   onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changeListeners.add(listener);
   }
 
   stop(): void {
@@ -260,12 +260,6 @@ export class PeerPool {
       .join(',');
     if (ordered === this.orderedPeers) return;
     this.orderedPeers = ordered;
-    for (const listener of [...this.changeListeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.c.log.error({ err: error }, 'pool change listener threw');
-      }
-    }
+    this.changeListeners.emit();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Connection statistics for one peer of the client pool (DESIGN.md §5): RTT from pings and real
+ * Connection statistics for one peer of the client pool (docs/pool.md): RTT from pings and real
  * calls, errors, last success and calls in flight. Pure bookkeeping: the caller measures and passes
  * the time in, so the class never reads a clock. TLS handshake time must not be recorded as RTT
  * (the caller excludes it): a handshake costs several round trips plus RSA work, and would make a

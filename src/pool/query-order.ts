@@ -1,5 +1,5 @@
 /**
- * The virtual query list (DESIGN.md §5): one peer from the most distant group, then one from the
+ * The virtual query list (docs/pool.md): one peer from the most distant group, then one from the
  * nearest, then the second most distant, the second nearest, …, one peer per group per pass,
  * passes repeating until every group is empty. The first k targets thus cover min(k, groups)
  * distinct groups and alternate far/near, so a fan-out to k peers reaches the whole latency range

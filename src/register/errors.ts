@@ -7,9 +7,6 @@ import { G2gError } from '../errors';
  * `g2g-error-code` trailer. Messages never contain a token secret.
  */
 
-// Ticket errors live with the ticket (src/tokens/join-ticket.ts); re-exported for the joining code.
-export { InvalidTicketError, TicketExpiredError, type TicketProblem } from '../tokens/ticket-errors';
-
 /** The two sides belong to different clusters. Raised on both sides; nothing changes. */
 export class ClusterMismatchError extends G2gError {
   readonly code = 'ERR_CLUSTER_MISMATCH';
@@ -29,12 +26,6 @@ export class JoinMalformedError extends G2gError {
 /** The peer speaks a join protocol version this node does not. */
 export class JoinProtocolVersionError extends G2gError {
   readonly code = 'ERR_JOIN_PROTOCOL_VERSION';
-}
-
-/** The newcomer's record is invalid (its id does not match its CA, wrong cluster, too big, ...). */
-export class InvalidRecordError extends G2gError {
-  readonly code = 'ERR_INVALID_RECORD';
-  override readonly status = GrpcStatus.INVALID_ARGUMENT;
 }
 
 /** A client-mode token cannot admit a server-mode newcomer. */
@@ -97,7 +88,7 @@ export class JoinTimeoutError extends G2gError {
   override readonly status = GrpcStatus.DEADLINE_EXCEEDED;
 }
 
-/** The node's admission (connect-back, membership) refused the newcomer. */
+/** The node's admission refused a newcomer whose token checked out (its record, a removal, connect-back, membership). */
 export class AdmissionRefusedError extends G2gError {
   readonly code = 'ERR_ADMISSION_REFUSED';
 }

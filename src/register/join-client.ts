@@ -25,6 +25,7 @@ import { derFingerprint } from '../identity/cert-info';
 import { ClientHandshake, type CaSigner, type JoinWelcomeResult } from './join-handshake';
 import { describeCallError } from '../transport/call-errors';
 import { unaryCall } from '../transport/unary-call';
+import { modeFromWire } from '../transport/node-mode-wire';
 import { isFinalForTicket } from './join-failures';
 import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from '../tokens/join-ticket';
 import { encodeNodeRecord } from './record-codec';
@@ -112,7 +113,7 @@ export async function joinWithTicket(ticket: string | JoinTicket, options: JoinC
   if (parsed.cluster !== undefined && parsed.cluster !== options.cluster) {
     throw new ClusterMismatchError(options.cluster, parsed.cluster, 'newcomer');
   }
-  if (parsed.mode === 'client' && options.record.mode === 'NODE_MODE_SERVER') {
+  if (parsed.mode === 'client' && modeFromWire(options.record.mode) === 'server') {
     throw new TokenModeError('the ticket admits client-mode nodes only, and this node is configured as a server');
   }
   return joinTargets(

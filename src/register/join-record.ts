@@ -3,7 +3,8 @@ import { verifyLineage } from '../identity/ca-lineage';
 import { nodeIdFromPublicKey } from '../identity/node-id';
 import type { NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { TokenMode } from '../tokens/token-entry';
-import { ClusterMismatchError, InvalidRecordError } from './errors';
+import { InvalidRecordError } from '../membership/errors';
+import { ClusterMismatchError } from './errors';
 import { decodeNodeRecord } from './record-codec';
 import { modeFromWire } from '../transport/node-mode-wire';
 

@@ -1,3 +1,4 @@
+import { boundedMap, type BoundedMap } from '../util/bounded-map';
 import type { Clock } from '../util/clock';
 
 export interface JoinThrottleOptions {
@@ -32,10 +33,12 @@ interface Bucket {
  * can try together (when it is empty, every source waits).
  */
 export class JoinThrottle {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets: BoundedMap<string, Bucket>;
   private global: Bucket | undefined;
 
-  constructor(private readonly clock: Clock, private readonly options: JoinThrottleOptions = DEFAULT_JOIN_THROTTLE) {}
+  constructor(private readonly clock: Clock, private readonly options: JoinThrottleOptions = DEFAULT_JOIN_THROTTLE) {
+    this.buckets = boundedMap(options.maxSources);
+  }
 
   /** Milliseconds until `source` may try again, or 0 if it may now. */
   retryAfterMs(source: string): number {
@@ -66,13 +69,8 @@ export class JoinThrottle {
     }
     const bucket = this.refilled(source) ?? { tokens: this.options.burst, at: this.clock.now() };
     bucket.tokens = Math.max(0, bucket.tokens - 1);
-    // Re-inserting keeps the map in order of last failure, oldest first, for eviction.
-    this.buckets.delete(source);
+    // Setting counts as a use and reads peek, so the source whose last failure is oldest goes first.
     this.buckets.set(source, bucket);
-    while (this.buckets.size > this.options.maxSources) {
-      const oldest = this.buckets.keys().next().value as string;
-      this.buckets.delete(oldest);
-    }
   }
 
   /** Sources currently tracked (for metrics and tests). */
@@ -81,7 +79,7 @@ export class JoinThrottle {
   }
 
   private refilled(source: string): Bucket | undefined {
-    const bucket = this.buckets.get(source);
+    const bucket = this.buckets.peek(source);
     if (!bucket) return undefined;
     refill(bucket, this.clock.now(), this.options.burst, this.options.refillMs);
     if (bucket.tokens >= this.options.burst) {

@@ -3,9 +3,9 @@ import { signingBytes, type SignedMessage, type UnsignedMessage } from '../chann
 import type { MessageAuthenticator } from '../channel/message-authenticator';
 import { heartbeatSigningBytes, recordSigningBytes, type Heartbeat, type NodeRecord, type RecordBody } from '../membership/node-record';
 import type { RecordAuthenticator } from '../membership/record-authenticator';
+import { base32Digits } from '../util/base32';
 import type { SeededRandom } from './seeded-random';
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 /** Simulated CA PEMs are padded to the size of a real RSA-2048 node CA certificate, so byte counts are realistic. */
 const PEM_PADDING = 'A'.repeat(1100);
 
@@ -37,8 +37,7 @@ export class SimAuthority {
 
   /** A new node identity: a random id, its simulated CA PEM, and its authenticator. */
   createIdentity(): SimIdentity {
-    let nodeId = '';
-    for (let i = 0; i < 32; i++) nodeId += ALPHABET[this.random.int(32)];
+    const nodeId = base32Digits(Array.from({ length: 32 }, () => this.random.int(32)));
     const secret = Buffer.alloc(16);
     for (let i = 0; i < 16; i += 4) secret.writeUInt32BE(this.random.nextUint32(), i);
     const caCertPem = `-----BEGIN SIM CA-----\n${nodeId}\n${PEM_PADDING}\n-----END SIM CA-----\n`;

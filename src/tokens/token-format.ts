@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { base32Digits } from '../util/base32';
 import { InvalidTokenError } from './errors';
 
 /**
@@ -13,7 +14,6 @@ import { InvalidTokenError } from './errors';
  *   ticket, and a secret is shown exactly once, by the call that made it.
  */
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 export const TOKEN_ID_LENGTH = 10;
 export const TOKEN_SECRET_LENGTH = 32;
 /** Parsing is a little wider than generation (ids 8-16, secrets of at least 130 bits). */
@@ -80,8 +80,5 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Each character uniformly from the 32-letter alphabet: one random byte's low 5 bits each. */
 function randomBase32(length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  for (const byte of bytes) out += ALPHABET[byte & 31];
-  return out;
+  return base32Digits(randomBytes(length));
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../identity/atomic-file';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
+import { ListenerSet } from '../util/listener-set';
 import {
   InvalidTokenRequestError,
   TokenExpiredError,
@@ -96,7 +97,7 @@ export interface MergeResult {
 export class TokenStore {
   private entries = new Map<string, TokenEntry>();
   private readonly reserved = new Set<string>();
-  private readonly listeners = new Set<TokenChangeListener>();
+  private readonly listeners = new ListenerSet<Parameters<TokenChangeListener>>((err) => this.options.log?.error({ err }, 'token change listener failed'));
   /** Mutations run one at a time, each persisted before the next reads the map. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly path: string | undefined;
@@ -303,8 +304,7 @@ export class TokenStore {
 
   /** Called after each change that took effect (local mutations and merges that changed something). */
   onChange(listener: TokenChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   private nextVersion(current: TokenEntry, change: Partial<Pick<TokenEntry, 'key' | 'state'>>): TokenEntry {
@@ -336,13 +336,7 @@ export class TokenStore {
   }
 
   private emit(changed: readonly TokenEntry[], source: TokenChangeSource): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(changed, source);
-      } catch (err) {
-        this.options.log?.error({ err }, 'token change listener failed');
-      }
-    }
+    this.listeners.emit(changed, source);
   }
 }
 

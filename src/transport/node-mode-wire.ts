@@ -11,3 +11,8 @@ export function modeFromWire(mode: NodeMode__Output | string | number | undefine
   if (mode === 'NODE_MODE_CLIENT' || mode === 2) return 'client';
   return undefined;
 }
+
+/** The mode as people read it (`server`, `client`), `unspecified` when the wire value names neither. */
+export function modeName(mode: NodeMode__Output | string | number | undefined): 'server' | 'client' | 'unspecified' {
+  return modeFromWire(mode) ?? 'unspecified';
+}

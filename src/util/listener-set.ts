@@ -1,12 +1,13 @@
 /**
  * Listeners of one kind of event. `emit` calls each in the order added, over a copy (a listener
  * may add or remove listeners while it runs), and one that throws, or returns a promise that
- * rejects, is reported to `onError` and does not keep the others from hearing the event.
+ * rejects, is reported to `onError` (with the event's arguments) and does not keep the others
+ * from hearing the event.
  */
 export class ListenerSet<Args extends unknown[]> {
   private readonly listeners = new Set<(...args: Args) => unknown>();
 
-  constructor(private readonly onError: (error: unknown) => void) {}
+  constructor(private readonly onError: (error: unknown, args: Args) => void) {}
 
   /** Adds `listener`; the returned function removes it. */
   add(listener: (...args: Args) => unknown): () => void {
@@ -28,9 +29,9 @@ export class ListenerSet<Args extends unknown[]> {
     for (const listener of [...this.listeners]) {
       try {
         const result = listener(...args);
-        if (result instanceof Promise) result.catch(this.onError);
+        if (result instanceof Promise) result.catch((error: unknown) => this.onError(error, args));
       } catch (error) {
-        this.onError(error);
+        this.onError(error, args);
       }
     }
   }

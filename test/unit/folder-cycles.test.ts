@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { importSpecifiers, sourceFiles } from '../helpers/import-specifiers';
@@ -78,4 +78,35 @@ test('the cycle search finds a cycle when there is one', () => {
 
 test('no cycle between the top-level folders of src/', () => {
   assert.deepEqual(cycles(folderGraph()), []);
+});
+
+/** The file a relative import names (`x` → `x.ts` or `x/index.ts`), or undefined outside the sources. */
+function resolveImport(from: string, spec: string): string | undefined {
+  const target = path.resolve(path.dirname(from), spec);
+  return [`${target}.ts`, path.join(target, 'index.ts'), target].find((f) => existsSync(f) && statSync(f).isFile());
+}
+
+/** File → the files of src/ it imports (type-only imports included), each edge with its specifier. */
+function fileGraph(): Map<string, Map<string, string>> {
+  const graph = new Map<string, Map<string, string>>();
+  for (const file of sourceFiles(SRC)) {
+    if (file.includes(`${path.sep}generated${path.sep}`)) continue;
+    const from = path.relative(SRC, file);
+    for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolveImport(file, spec);
+      if (!target) continue;
+      if (!graph.has(from)) graph.set(from, new Map());
+      graph.get(from)!.set(path.relative(SRC, target), `imports ${spec}`);
+    }
+  }
+  return graph;
+}
+
+test('the file scan resolves imports to files', () => {
+  assert.ok(fileGraph().get(path.join('config', 'schema.ts'))?.has(path.join('config', 'schema-port-limits.ts')));
+});
+
+test('no import cycle between files of src/ either, type-only imports included: each file can be read after what it imports', () => {
+  assert.deepEqual(cycles(fileGraph()), []);
 });

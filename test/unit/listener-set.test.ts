@@ -32,3 +32,15 @@ test('the returned function removes a listener; a listener may remove itself or 
   assert.deepEqual(heard, [1, 20]);
   assert.equal(set.size, 1);
 });
+
+test('onError hears the event a failing listener was given, for sync throws and rejections alike', async () => {
+  const failures: Array<[string, string]> = [];
+  const set = new ListenerSet<[string]>((error, [event]) => failures.push([(error as Error).message, event]));
+  set.add(() => {
+    throw new Error('sync');
+  });
+  set.add(() => Promise.reject(new Error('async')));
+  set.emit('leaf-1');
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(failures, [['sync', 'leaf-1'], ['async', 'leaf-1']]);
+});

@@ -13,6 +13,7 @@ import { joinWithTicket } from '../../register/join-client';
 import { caSigner } from '../../register/join-handshake';
 import { parseTicket } from '../../tokens/join-ticket';
 import { recordToWire } from '../../transport/gossip-wire';
+import { modeFromWire } from '../../transport/node-mode-wire';
 import { durationFlag, printJson } from './common';
 
 /**
@@ -58,7 +59,7 @@ export function enrollCommand(program: Command): void {
       };
       const record = { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(ca.nodeId, body.version, 0) };
       const { welcome, address } = await joinWithTicket(ticket, { cluster: body.cluster, record: recordToWire(record), sign: caSigner(ca.keyPem), log });
-      const members = [welcome.server, ...welcome.peers].filter((m) => m.mode === 'NODE_MODE_SERVER');
+      const members = [welcome.server, ...welcome.peers].filter((m) => modeFromWire(m.mode) === 'server');
       await writeFileAtomic(path.join(options.out, 'key.pem'), leaf.keyPem, 0o600);
       await writeFile(path.join(options.out, 'cert.pem'), leaf.certPem, { mode: 0o644 });
       await writeFile(path.join(options.out, 'ca.pem'), `${members.map((m) => m.caCertPem.trim()).join('\n')}\n`, { mode: 0o644 });

@@ -5,6 +5,7 @@ import type { MembersResponse__Output } from '../../proto/generated/g2g/v1/Membe
 import { unary } from '../admin-client';
 import { renderTable, shortSpan } from '../table';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
+import { modeFromWire, modeName } from '../../transport/node-mode-wire';
 
 export interface MembersOptions extends TargetOptions {
   wide?: boolean;
@@ -37,7 +38,7 @@ const NAME_WIDTH = 20;
  * Client-mode nodes that run (alive or suspect) stay in view; the rest are under --clients.
  */
 function served(m: MemberInfo__Output): boolean {
-  if (m.mode !== 'NODE_MODE_CLIENT') return true;
+  if (modeFromWire(m.mode) !== 'client') return true;
   return !labelsOf(m.tags).enrolled && (m.state === 'MEMBER_STATE_ALIVE' || m.state === 'MEMBER_STATE_SUSPECT');
 }
 
@@ -45,7 +46,7 @@ function served(m: MemberInfo__Output): boolean {
 export function formatMembers(response: MembersResponse__Output, now: number, options: { wide?: boolean; clients?: boolean } = {}): string {
   const self = response.self;
   const all = [self, ...response.members].filter((m): m is MemberInfo__Output => m !== null);
-  const shown = all.filter((m) => (options.clients ? m.mode === 'NODE_MODE_CLIENT' : m === self || served(m)));
+  const shown = all.filter((m) => (options.clients ? modeFromWire(m.mode) === 'client' : m === self || served(m)));
   const state = (m: MemberInfo__Output) => m.state.replace('MEMBER_STATE_', '').toLowerCase();
   const heard = (m: MemberInfo__Output) => (m === self ? '-' : Number(m.lastHeardUnixMs) > 0 ? `${shortSpan(Math.max(0, now - Number(m.lastHeardUnixMs)))} ago` : 'never');
   const name = (m: MemberInfo__Output, width: number) => {
@@ -67,7 +68,7 @@ export function formatMembers(response: MembersResponse__Output, now: number, op
       shown.map((m) => [
         name(m, 63),
         m.nodeId,
-        m.mode.replace('NODE_MODE_', '').toLowerCase(),
+        modeName(m.mode),
         state(m),
         m.gossipPort > 0 ? m.addresses.map((a) => `${hostText(a)}:${m.gossipPort}`).join(',') || '-' : '-',
         heard(m),
@@ -82,7 +83,7 @@ export function formatMembers(response: MembersResponse__Output, now: number, op
   } else {
     table = renderTable(
       ['NAME', 'ID', 'MODE', 'STATE', 'ADDRESS', 'HEARD', 'VERSION'],
-      shown.map((m) => [name(m, NAME_WIDTH), m.nodeId.slice(0, ID_WIDTH), m.mode.replace('NODE_MODE_', '').toLowerCase(), state(m), address(m).slice(0, 26), heard(m), version(m).slice(0, 12)]),
+      shown.map((m) => [name(m, NAME_WIDTH), m.nodeId.slice(0, ID_WIDTH), modeName(m.mode), state(m), address(m).slice(0, 26), heard(m), version(m).slice(0, 12)]),
     );
   }
   return `${table}${countLine(all, shown, self, options.clients === true)}\n`;

@@ -3,6 +3,7 @@ import { parseTicket } from '../../tokens/join-ticket';
 import { unary } from '../admin-client';
 import { cliInvocation, shellQuote } from '../invocation';
 import { addTargetOptions, durationFlag, printJson, withAdmin, type TargetOptions } from './common';
+import { modeToWire } from '../../transport/node-mode-wire';
 
 export function nominateCommand(program: Command): void {
   addTargetOptions(program.command('nominate').description('print a join ticket for a new node (alone on stdout, for scripts), or with --print-join-command the whole command to run on it'))
@@ -15,7 +16,7 @@ export function nominateCommand(program: Command): void {
       const ttlMs = options.ttl === undefined ? 0 : durationFlag('--ttl', options.ttl);
       await withAdmin(options, async (client, timeoutMs) => {
         const response = await unary(client, 'Nominate',
-          { mode: options.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER', ttlMs, reusable: options.reusable ?? false, label: options.label ?? '' },
+          { mode: modeToWire(options.mode), ttlMs, reusable: options.reusable ?? false, label: options.label ?? '' },
           timeoutMs,
         );
         const command = options.printJoinCommand ? joinCommand(response.ticket, options.mode) : undefined;

@@ -3,6 +3,7 @@ import { formatTags, labelsOf } from '../../config/node-tags';
 import type { StatusResponse__Output } from '../../proto/generated/g2g/v1/StatusResponse';
 import { unary } from '../admin-client';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
+import { modeName } from '../../transport/node-mode-wire';
 
 export function statusCommand(program: Command): void {
   addTargetOptions(program.command('status').description("print a node's status (Admin.Status)")).action(async (options: TargetOptions) => {
@@ -25,7 +26,7 @@ export function formatStatus(s: StatusResponse__Output): string {
     `name       ${labels.name || '-'}`,
     ...(labels.tags.length > 0 ? [`tags       ${formatTags(labels.tags)}`] : []),
     `cluster    ${s.cluster}`,
-    `mode       ${s.mode.replace('NODE_MODE_', '').toLowerCase()}`,
+    `mode       ${modeName(s.mode)}`,
     `version    ${s.version}`,
     `uptime     ${Math.round(s.uptimeMs / 1000)}s`,
     `addresses  ${s.addresses.join(', ')}`,

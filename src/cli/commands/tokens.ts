@@ -7,6 +7,7 @@ import { TargetError } from '../cli-error';
 import { renderTable, timeLeft } from '../table';
 import { MIN_PREFIX } from '../target';
 import { addTargetOptions, durationFlag, printJson, withAdmin, type TargetOptions } from './common';
+import { modeName, modeToWire } from '../../transport/node-mode-wire';
 
 /** Tokens made by `tokens create` expire after this unless --ttl says otherwise (kubeadm's default). */
 export const DEFAULT_TOKEN_TTL = '24h';
@@ -31,12 +32,12 @@ export function tokensCommand(program: Command): void {
     .addOption(new Option('--ttl <duration>', 'lifetime with a unit, e.g. 30m, 24h, 30d; 0 never expires').default(DEFAULT_TOKEN_TTL))
     .addOption(new Option('--single-use', 'the token admits one node only'))
     .addOption(new Option('--label <text>', 'a note kept with the token'))
-    .action((options: TargetOptions & { mode: string; ttl?: string; singleUse?: boolean; label?: string }) => {
+    .action((options: TargetOptions & { mode: 'server' | 'client'; ttl?: string; singleUse?: boolean; label?: string }) => {
       // Checked before dialling: a bad --ttl is a usage error whether or not a node runs.
       const ttlMs = durationFlag('--ttl', options.ttl ?? DEFAULT_TOKEN_TTL, { zero: true });
       return withAdmin(options, async (client, timeoutMs) => {
         const created = await unary(client, 'CreateToken',
-          { mode: options.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER', ttlMs, singleUse: options.singleUse ?? false, label: options.label ?? '' },
+          { mode: modeToWire(options.mode), ttlMs, singleUse: options.singleUse ?? false, label: options.label ?? '' },
           timeoutMs,
         );
         if (options.json) printJson(created);
@@ -84,7 +85,7 @@ export function formatTokens(list: readonly TokenInfo__Output[], now: number): s
     const state = String(t.state).replace('TOKEN_STATE_', '').toLowerCase();
     return [
       t.id,
-      t.mode.replace('NODE_MODE_', '').toLowerCase(),
+      modeName(t.mode),
       state,
       expires > 0 ? timeLeft(expires, now) : 'never',
       expires > 0 ? new Date(expires).toISOString().replace(/\.\d{3}Z$/, 'Z') : '-',

@@ -94,7 +94,7 @@ export class FakePool implements PluginPool {
     const server = this.network.serverOf(nodeId);
     const implementation = server?.implementation(service);
     if (!implementation) return undefined;
-    return stubClient(service, implementation, { kind: 'member', nodeId: this.self }, server!.kindsOf(service)) as C;
+    return stubClient(service, implementation, { kind: 'member', nodeId: this.self }, server!.kindsOf(service), server!.log) as C;
   }
 
   async fanOut<T, C extends grpc.Client = grpc.Client>(

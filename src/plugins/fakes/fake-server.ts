@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { silentLogger, type Logger } from '../../log/logger';
 import type { PluginServer } from '../contract';
 import { PluginRegisterError } from '../errors';
 import type { MethodKinds } from './stub-client';
@@ -16,6 +17,8 @@ export class FakePluginServer implements PluginServer {
     private readonly plugin: string,
     /** The manifest's services; undefined accepts any name. */
     private readonly declared?: readonly string[],
+    /** The plugin's logger: where its handlers' unexpected errors are logged, as on a node. */
+    readonly log: Logger = silentLogger(),
   ) {}
 
   addService(service: string, implementation: grpc.UntypedServiceImplementation): void {

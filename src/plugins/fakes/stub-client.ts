@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
+import { silentLogger, type Logger } from '../../log/logger';
 import type { Caller } from '../../transport/caller-identity';
-import { FAKE_CALLER, serverCallFields, serviceError, streamCall, toServiceError, type StreamKind } from './stub-streams';
+import { answeredError, FAKE_CALLER, serverCallFields, serviceError, streamCall, thrownError, type StreamKind } from './stub-streams';
 
 export { FAKE_CALLER };
 
@@ -22,9 +23,12 @@ export type MethodKinds = Readonly<Record<string, 'unary' | StreamKind>>;
  * Without `kinds` (the service definition's streaming flags) the shape is told from the
  * arguments: a request object (anything but Metadata or a callback first) and a callback. Requests
  * and responses are cloned (no aliasing between "nodes") but not serialised, so proto defaults
- * and type conversion are not applied: test the wire format against a real node.
+ * and type conversion are not applied: test the wire format against a real node. Errors reach
+ * the client as from a real node: what a handler throws or rejects with through the node's one
+ * status mapping (unexpected errors logged on `log`, the serving plugin's logger), what it
+ * answers with as grpc-js reads it, trailers included.
  */
-export function stubClient(service: string, implementation: grpc.UntypedServiceImplementation, caller: Caller, kinds?: MethodKinds): grpc.Client {
+export function stubClient(service: string, implementation: grpc.UntypedServiceImplementation, caller: Caller, kinds?: MethodKinds, log: Logger = silentLogger()): grpc.Client {
   const client: Record<string | symbol, unknown> = {
     close: () => undefined,
     getChannel: () => {
@@ -36,10 +40,10 @@ export function stubClient(service: string, implementation: grpc.UntypedServiceI
     if (typeof handler !== 'function') continue;
     const method = (...args: unknown[]) => {
       const kind = kinds?.[name] ?? inferKind(args);
-      if (kind === 'unary') return invoke(service, name, handler as Function, implementation, caller, args);
+      if (kind === 'unary') return invoke(service, name, handler as Function, implementation, caller, args, log);
       const metadata = args.find((a): a is grpc.Metadata => a instanceof grpc.Metadata) ?? new grpc.Metadata();
       const callback = args.find((a): a is Callback => typeof a === 'function');
-      return streamCall(kind, service, name, handler as Function, implementation, caller, { request: kind === 'server' ? args[0] : undefined, metadata, callback });
+      return streamCall(kind, service, name, handler as Function, implementation, caller, { request: kind === 'server' ? args[0] : undefined, metadata, callback }, log);
     };
     client[name] = method;
     // Generated clients answer to both `SayHello` and `sayHello`.
@@ -49,7 +53,7 @@ export function stubClient(service: string, implementation: grpc.UntypedServiceI
   return client as unknown as grpc.Client;
 }
 
-function invoke(service: string, name: string, handler: Function, self: object, caller: Caller, args: unknown[]): { cancel(): void; getPeer(): string } {
+function invoke(service: string, name: string, handler: Function, self: object, caller: Caller, args: unknown[], log: Logger): { cancel(): void; getPeer(): string } {
   const callback = args.find((a): a is Callback => typeof a === 'function');
   if (!callback) throw new TypeError(`stub ${service}/${name}: only unary calls with a callback are supported`);
   const metadata = args.find((a): a is grpc.Metadata => a instanceof grpc.Metadata) ?? new grpc.Metadata();
@@ -60,10 +64,13 @@ function invoke(service: string, name: string, handler: Function, self: object, 
     queueMicrotask(() => callback(error, value === undefined ? undefined : structuredClone(value)));
   };
   const call = Object.assign(new EventEmitter(), { request: structuredClone(args[0]) }, serverCallFields(service, name, caller, metadata));
+  // As the plugin host's guard: a throw or a rejection ends the call through the node's one mapping.
+  const thrown = (error: unknown) => finish(thrownError(error, log, `/${service}/${name}`));
   try {
-    handler.call(self, call, (error: unknown, value?: unknown) => finish(error ? toServiceError(error) : null, value));
+    const result: unknown = handler.call(self, call, (error: unknown, value?: unknown, trailer?: grpc.Metadata) => finish(error ? answeredError(error, trailer) : null, value));
+    if (result instanceof Promise) result.catch(thrown);
   } catch (error) {
-    finish(toServiceError(error));
+    thrown(error);
   }
   return {
     cancel: () => {

@@ -1,6 +1,8 @@
 import { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../../log/logger';
 import type { Caller } from '../../transport/caller-identity';
+import { toServiceError } from '../../transport/status-mapping';
 
 /** Where a stubbed call carries its caller, for the kit's `callerOf`. */
 export const FAKE_CALLER = Symbol.for('g2g.testing.caller');
@@ -39,15 +41,32 @@ function streamPair(): [StreamEnd, StreamEnd] {
   return [a, b];
 }
 
-export function serviceError(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
+/** The error a generated client gets for `status` (grpc-js's message, code, details and trailers). */
+export function serviceError(code: grpc.status, details: string, metadata = new grpc.Metadata()): grpc.ServiceError {
+  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata });
 }
 
-export function toServiceError(error: unknown): grpc.ServiceError {
-  const e = error as Partial<grpc.StatusObject> & { message?: string };
-  // grpc-js sends a handler's error without a numeric code as UNKNOWN with its message.
-  if (typeof e?.code === 'number') return serviceError(e.code, e.details ?? e.message ?? '');
-  return serviceError(grpc.status.UNKNOWN, e?.message ?? String(error));
+/**
+ * What the client gets when a handler answers with `error` itself (its callback's error, or
+ * `call.emit('error', …)` on a stream): grpc-js's own reading, a numeric `code` with its details
+ * and trailers (so the `g2g-error-code` trailer of a status from the node's handler wrappers
+ * arrives), anything else UNKNOWN with its message.
+ */
+export function answeredError(error: unknown, trailer?: grpc.Metadata): grpc.ServiceError {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Partial<grpc.StatusObject> & { message?: string };
+  const metadata = trailer ?? (e.metadata instanceof grpc.Metadata ? e.metadata : new grpc.Metadata());
+  if (typeof e.code === 'number' && Number.isInteger(e.code)) return serviceError(e.code, typeof e.details === 'string' ? e.details : e.message ?? '', metadata);
+  return serviceError(grpc.status.UNKNOWN, e.message ?? 'Unknown Error', metadata);
+}
+
+/**
+ * What the client gets when a handler throws or rejects with `error`: the node's one mapping
+ * (status-mapping.ts), as the plugin host applies it on a real node: a G2gError's own status and
+ * `g2g-error-code` trailer, anything else INTERNAL plus one line on the plugin's logger.
+ */
+export function thrownError(error: unknown, log: Logger, what: string): grpc.ServiceError {
+  const status = toServiceError(error, log, what);
+  return serviceError(status.code, status.details, status.metadata);
 }
 
 /** What every stubbed server call has besides its stream side (as grpc-js's server calls). */
@@ -83,20 +102,24 @@ export function streamCall(
   self: object,
   caller: Caller,
   args: { request?: unknown; metadata: grpc.Metadata; callback?: (error: grpc.ServiceError | null, value?: unknown) => void },
+  log: Logger,
 ): Duplex {
+  const what = `/${service}/${name}`;
   const [clientEnd, serverEnd] = streamPair();
   let finished = false;
   const finish = (error: grpc.ServiceError | null) => {
     if (finished) return;
     finished = true;
-    queueMicrotask(() => {
+    // After the replies already written, as on a real connection (the readable emits them on a later tick).
+    setImmediate(() => {
       if (error) clientEnd.emit('error', error);
-      clientEnd.emit('status', { code: error?.code ?? grpc.status.OK, details: error?.details ?? '', metadata: new grpc.Metadata() });
+      clientEnd.emit('status', { code: error?.code ?? grpc.status.OK, details: error?.details ?? '', metadata: error?.metadata ?? new grpc.Metadata() });
     });
   };
   const server = Object.assign(serverEnd, serverCallFields(service, name, caller, args.metadata), args.request === undefined ? {} : { request: structuredClone(args.request) });
   // grpc-js sends a stream's status from an 'error' event carrying { code, details }.
-  const onServerError = (error: unknown) => finish(toServiceError(error));
+  const onServerError = (error: unknown) => finish(answeredError(error));
+  const onThrown = (error: unknown) => finish(thrownError(error, log, what));
   server.on('error', onServerError);
   server.once('finish', () => finish(null));
   const client = Object.assign(clientEnd, {
@@ -110,19 +133,21 @@ export function streamCall(
   // A server stream's request is all the client sends.
   if (kind === 'server') clientEnd.end();
   let answered = false;
-  const callback = (error: unknown, value?: unknown) => {
+  const answer = (error: grpc.ServiceError | null, value?: unknown) => {
     if (answered) return;
     answered = true;
     finished = true;
-    queueMicrotask(() => args.callback?.(error ? toServiceError(error) : null, value === undefined ? undefined : structuredClone(value)));
+    queueMicrotask(() => args.callback?.(error, value === undefined ? undefined : structuredClone(value)));
   };
+  const callback = (error: unknown, value?: unknown, trailer?: grpc.Metadata) => answer(error ? answeredError(error, trailer) : null, value);
+  // As the plugin host's guard: a throw or a rejection ends the call through the node's one mapping.
+  const thrown = (error: unknown) => (kind === 'client' ? answer(thrownError(error, log, what)) : onThrown(error));
   queueMicrotask(() => {
     try {
-      if (kind === 'client') handler.call(self, server, callback);
-      else handler.call(self, server);
+      const result: unknown = kind === 'client' ? handler.call(self, server, callback) : handler.call(self, server);
+      if (result instanceof Promise) result.catch(thrown);
     } catch (error) {
-      if (kind === 'client') callback(error);
-      else onServerError(error);
+      thrown(error);
     }
   });
   return client;
