@@ -1,5 +1,5 @@
 import pino from 'pino';
-import pinoPretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 
 export type Logger = pino.Logger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -34,6 +34,9 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
   const settings = { level, base: { pid: process.pid }, redact: { paths: REDACTED_PATHS, remove: true } };
   const pretty = resolveFormat(options.format ?? 'json', options.isTty ?? process.stderr.isTTY === true) === 'pretty';
   if (!pretty) return pino(settings, destination ?? pino.destination(2));
+  // Loaded only here: pino-pretty and its formatters (~30 modules) would otherwise sit in the
+  // heap of every node that logs JSON, which is every node under a supervisor or in a container.
+  const pinoPretty = require('pino-pretty') as (options: PrettyOptions) => pino.DestinationStream;
   const stream = pinoPretty({
     destination: destination ?? 2,
     sync: true,
