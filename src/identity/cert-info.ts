@@ -1,5 +1,6 @@
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import forge from './forge';
 import { InvalidCertificateError } from '../errors';
 import { bytesToIp } from './ip-address';
 
@@ -135,7 +136,7 @@ interface ForgeExtension {
 }
 
 const forgePki = forge.pki as unknown as {
-  certificateExtensionFromAsn1(ext: forge.asn1.Asn1): ForgeExtension;
+  certificateExtensionFromAsn1(ext: Forge.asn1.Asn1): ForgeExtension;
 };
 
 export function readCertExtensions(certPem: string): CertExtensions {
@@ -195,7 +196,7 @@ export function readCertExtensions(certPem: string): CertExtensions {
 }
 
 /** Extensions straight from the DER, so this also works for keys node-forge cannot load (EC). */
-function rawExtensions(der: Buffer): Array<{ id: string; critical: boolean; value: string; node: forge.asn1.Asn1 }> {
+function rawExtensions(der: Buffer): Array<{ id: string; critical: boolean; value: string; node: Forge.asn1.Asn1 }> {
   const cert = forge.asn1.fromDer(der.toString('binary'));
   const tbs = children(cert)[0];
   // tbsCertificate's `extensions [3] EXPLICIT Extensions` is the only context tag 3 at that level.
@@ -214,7 +215,7 @@ function rawExtensions(der: Buffer): Array<{ id: string; critical: boolean; valu
   });
 }
 
-function children(node: forge.asn1.Asn1): forge.asn1.Asn1[] {
+function children(node: Forge.asn1.Asn1): Forge.asn1.Asn1[] {
   return Array.isArray(node.value) ? node.value : [];
 }
 

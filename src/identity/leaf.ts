@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import forge from './forge';
 import { InvalidCertificateError, InvalidOperatorNameError } from '../errors';
 import { assertKeyMatchesCert, certFingerprint, parseCert, readCertExtensions } from './cert-info';
 import { ipToBytes, ipv4MappedTail, isUnspecifiedIp } from './ip-address';
@@ -175,7 +176,7 @@ interface IssueSpec {
   lifetimeMs: number;
   backdateMs?: number | undefined;
   keyBits?: number | undefined;
-  subject: forge.pki.CertificateField[];
+  subject: Forge.pki.CertificateField[];
   extensions: object[];
 }
 

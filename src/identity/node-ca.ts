@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { verifyLineage, type CaEndorsement } from './ca-lineage';
-import forge from 'node-forge';
+import forge from './forge';
 import { IdentityCorruptError } from '../errors';
 import { certFingerprint, readCertExtensions, subjectCommonName } from './cert-info';
 import type { KeyPairPem } from './keygen';

@@ -1,5 +1,6 @@
 import { randomBytes, sign } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import forge from './forge';
 
 /**
  * The two steps of building a certificate that node-forge does not do the way we want: random
@@ -34,11 +35,11 @@ export function wholeSeconds(ms: number): Date {
 }
 
 const forgePki = forge.pki as unknown as {
-  getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1;
+  getTBSCertificate(cert: Forge.pki.Certificate): Forge.asn1.Asn1;
 };
 
 /** Signs `cert` with sha256WithRSAEncryption using the PEM private key, and returns its PEM. */
-export function signToPem(cert: forge.pki.Certificate, signerKeyPem: string): string {
+export function signToPem(cert: Forge.pki.Certificate, signerKeyPem: string): string {
   cert.signatureOid = forge.pki.oids['sha256WithRSAEncryption']!;
   cert.siginfo.algorithmOid = cert.signatureOid;
   cert.tbsCertificate = forgePki.getTBSCertificate(cert);
