@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
+// The three functions, not semver's index: the index loads all of semver (~45 modules), which then
+// sits in the heap of every node.
+import validVersion from 'semver/functions/valid';
+import validRange from 'semver/ranges/valid';
+import satisfies from 'semver/functions/satisfies';
 import type { PluginManifest } from './contract';
 import { PluginHostVersionError, PluginManifestError } from './errors';
 
@@ -52,10 +56,10 @@ export function checkManifest(raw: unknown, folder: string, file = MANIFEST_FILE
   if (typeof m.name !== 'string' || !PLUGIN_NAME.test(m.name)) {
     problems.push(`name must match ${PLUGIN_NAME.source} (lower-case letters, digits, hyphens; 1-63), got ${shown(m.name)}`);
   }
-  if (typeof m.version !== 'string' || semver.valid(m.version) !== m.version) {
+  if (typeof m.version !== 'string' || validVersion(m.version) !== m.version) {
     problems.push(`version must be a semantic version such as 1.0.0, got ${shown(m.version)}`);
   }
-  if (typeof m.host !== 'string' || m.host.trim() === '' || semver.validRange(m.host) === null) {
+  if (typeof m.host !== 'string' || m.host.trim() === '' || validRange(m.host) === null) {
     problems.push(`host must be a semver range of g2g versions such as ^0.1.0, got ${shown(m.host)}`);
   }
   if (!isRelativeInside(m.entry)) {
@@ -90,7 +94,7 @@ export function checkManifest(raw: unknown, folder: string, file = MANIFEST_FILE
 
 /** Throws unless `hostVersion` satisfies the manifest's `host` range (pre-releases included). */
 export function checkHostVersion(manifest: PluginManifest, hostVersion: string): void {
-  if (!semver.satisfies(hostVersion, manifest.host, { includePrerelease: true })) {
+  if (!satisfies(hostVersion, manifest.host, { includePrerelease: true })) {
     throw new PluginHostVersionError(manifest.name, `needs g2g ${manifest.host}, this is g2g ${hostVersion}`);
   }
 }
