@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import type TableType from 'cli-table3';
 
 /**
  * A borderless, left-aligned table in the style of `kubectl get` and `consul members`: an
@@ -7,6 +7,9 @@ import Table from 'cli-table3';
  * in names and tags.
  */
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  // Required here, not at the top: every command's module is loaded by `g2g start` too, and a
+  // running node never draws a table.
+  const Table = require('cli-table3') as typeof TableType;
   const table = new Table({
     head: [...header],
     chars: {

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { PACKAGE_ROOT } from '../../plugins/plugin-entry';
-import { initPlugin } from '../../plugins/scaffold/init-plugin';
-import { generatePluginTypes } from '../../plugins/scaffold/proto-gen';
 import { printJson } from './common';
 
 /** `g2g plugin init` and `g2g plugin gen`: making a plugin project (docs/plugin-guide.md). */
@@ -16,6 +14,8 @@ export function pluginCommand(program: Command): void {
     .addOption(new Option('--g2g <spec>', 'how package.json depends on g2g (default: file: path of this g2g; a packed tarball works too)'))
     .addOption(new Option('--json', 'print JSON'))
     .action(async (name: string, options: { dir?: string; g2g?: string; json?: boolean }) => {
+      // The scaffold (templates, proto generator) is loaded by these commands only, not by `g2g start`.
+      const { initPlugin } = await import('../../plugins/scaffold/init-plugin');
       const made = await initPlugin({ name, dir: options.dir ?? name, g2gSpec: options.g2g ?? `file:${PACKAGE_ROOT}` });
       if (options.json) return printJson(made);
       const rel = path.relative(process.cwd(), made.dir) || '.';
@@ -26,6 +26,7 @@ export function pluginCommand(program: Command): void {
     .description("generate request/response/client/handler types from the plugin's protos into src/generated (proto-loader-gen-types, the host's loader options)")
     .argument('[dir]', 'the plugin folder (holding g2g-plugin.json)', '.')
     .action(async (dir: string) => {
+      const { generatePluginTypes } = await import('../../plugins/scaffold/proto-gen');
       const made = await generatePluginTypes(path.resolve(dir));
       process.stdout.write(`generated types for ${made.protos.join(', ')} in ${made.outDir}\n`);
     });

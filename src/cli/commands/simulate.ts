@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../cli-error';
-import { runSimScenario } from '../../testing/sim-scenario';
 
 interface SimulateOptions {
   nodes: string;
@@ -47,6 +46,8 @@ export function simulateCommand(program: Command): void {
         partition = { start: Number(m[1]), end: Number(m[2]) };
       }
       const started = Date.now();
+      // The simulator is loaded only by this command, not by every `g2g start`.
+      const { runSimScenario } = await import('../../testing/sim-scenario');
       const result = await runSimScenario({
         nodes: int('nodes', o.nodes, 2),
         seed: int('seed', o.seed, 0),
