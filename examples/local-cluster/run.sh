@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-3}
 BASE=$(mktemp -d -t g2g-cluster-XXXX)
-G2G="node dist/src/cli/main.js"
+# --max-semi-space-size=2: V8's young generation capped (docs/performance.md, Memory).
+G2G="node --max-semi-space-size=2 dist/src/cli/main.js"
 pids=()
 trap 'kill ${pids[*]} 2>/dev/null; wait; echo "stopped; data in $BASE"' EXIT INT TERM
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version';
 import { describeError, EXIT, exitCodeFor } from './cli-error';

@@ -44,6 +44,13 @@ function killWithUs(child: ChildProcess): void {
   }
 }
 
+/**
+ * The V8 flags a node is run with, as the `g2g` executable, the image and the systemd unit run
+ * it: young generation capped at 2 MiB per semi-space (docs/performance.md, Memory), so tests
+ * and benchmarks measure the node as shipped.
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
@@ -54,7 +61,7 @@ export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
  */
 export async function startNodeProcess(options: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrapper?: string[] } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? (await tempDir());
-  const args = [CLI, 'start', '--profile', 'local', '--data-dir', dataDir, '--register-port', '0', '--gossip-port', '0', '--log-level', 'warn', ...(options.args ?? [])];
+  const args = [...NODE_FLAGS, CLI, 'start', '--profile', 'local', '--data-dir', dataDir, '--register-port', '0', '--gossip-port', '0', '--log-level', 'warn', ...(options.args ?? [])];
   // `wrapper` runs the node under a command that execs it (e.g. prlimit --nofile=512:512 --): same pid.
   const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
   const child = spawn(command!, [...prefix, ...args], { env: { ...cleanEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
