@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-3}
 BASE=$(mktemp -d -t g2g-cluster-XXXX)
-# --max-semi-space-size=2: V8's young generation capped (docs/performance.md, Memory).
-G2G="node --max-semi-space-size=2 dist/src/cli/main.js"
+# V8 sized for a small long-running process: a 2 MiB young generation, slower heap growth (docs/performance.md, Memory).
+G2G="node --max-semi-space-size=2 --optimize-for-size dist/src/cli/main.js"
 pids=()
 trap 'kill ${pids[*]} 2>/dev/null; wait; echo "stopped; data in $BASE"' EXIT INT TERM
 

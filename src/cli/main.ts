@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version';
 import { describeError, EXIT, exitCodeFor } from './cli-error';

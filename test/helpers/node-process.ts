@@ -46,10 +46,11 @@ function killWithUs(child: ChildProcess): void {
 
 /**
  * The V8 flags a node is run with, as the `g2g` executable, the image and the systemd unit run
- * it: young generation capped at 2 MiB per semi-space (docs/performance.md, Memory), so tests
+ * it: young generation capped at 2 MiB per semi-space and V8's --optimize-for-size
+ * (docs/performance.md, Memory), so tests
  * and benchmarks measure the node as shipped.
  */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size'];
 
 export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
