@@ -50,7 +50,9 @@ function killWithUs(child: ChildProcess): void {
  * (docs/performance.md, Memory), so tests
  * and benchmarks measure the node as shipped.
  */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size'];
+export const NODE_FLAGS: readonly string[] =
+  // G2G_TEST_NODE_FLAGS: other flags for a comparison (empty: V8's defaults), e.g. the cluster benchmark's RSS line.
+  process.env.G2G_TEST_NODE_FLAGS !== undefined ? process.env.G2G_TEST_NODE_FLAGS.split(' ').filter((f) => f !== '') : ['--max-semi-space-size=2', '--optimize-for-size'];
 
 export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
