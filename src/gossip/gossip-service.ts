@@ -42,7 +42,10 @@ export function gossipHandlers(components: GossipServiceComponents): Pick<Gossip
     Ping(call, callback) {
       const from = memberOf(call);
       if (!from) return callback(denied);
-      callback(null, handler.handlePing(from, { nonce: Number(call.request.nonce) }));
+      const { nonce, beatVersion, beatHeartbeat } = call.request;
+      const beat = Number(beatVersion) > 0 ? { version: Number(beatVersion), heartbeat: Number(beatHeartbeat) } : undefined;
+      const answer = handler.handlePing(from, { nonce: Number(nonce), ...(beat ? { beat } : {}) });
+      callback(null, { nonce: answer.nonce, nodeId: answer.nodeId, heartbeat: answer.heartbeat, wantRecord: answer.wantRecord === true });
     },
     Exchange(call, callback) {
       const from = memberOf(call);

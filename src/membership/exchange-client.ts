@@ -7,6 +7,8 @@ import type { Heartbeat, NodeRecord } from './node-record';
 import { currentRecord, digestOf } from './peer-table';
 import type { ExchangeRequest, ExchangeResponse, GossipTarget, RecordDigest } from './transport';
 
+const NO_SIGNATURE = new Uint8Array(0);
+
 /**
  * The caller's side of an exchange (push-pull): our digests and rumours out, the callee's
  * records, heartbeats, claims and wants back, and a follow-up with what it wanted.
@@ -20,6 +22,8 @@ export class ExchangeClient {
     private readonly c: MembershipCore,
     private readonly merge: Pick<RecordMerge, 'absorb' | 'mergeRecord'>,
     private readonly removals: Pick<MemberRemovals, 'removalsFor'>,
+    /** An exchange with this peer failed (failure detection checks it). */
+    private readonly unreachable: (nodeId: string) => void = () => undefined,
   ) {}
 
   /** The peer owed another full sync (its last answer was cut), once. */
@@ -29,12 +33,13 @@ export class ExchangeClient {
     return again;
   }
 
-  async exchangeWith(target: GossipTarget, fullSync = false, joining = false): Promise<void> {
+  /** `withRecord`: our record goes as the sender (a join, a monitor that asked for it), else our version only. */
+  async exchangeWith(target: GossipTarget, fullSync = false, joining = false, withRecord = joining): Promise<void> {
     const c = this.c;
     const o = c.options;
     const self = c.local.record;
     const { digests, complete } = this.digestsFor(target.nodeId, fullSync);
-    const sender = this.senderFor(target.nodeId, joining);
+    const sender = this.senderFor(withRecord);
     const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(c.local.beat));
     for (const d of digests) budget.spend(digestSize(d));
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records
@@ -54,13 +59,11 @@ export class ExchangeClient {
       response = await c.transport.exchange(target, request, { timeoutMs: o.exchangeTimeoutMs });
     } catch (error) {
       c.counters.exchangesFailed++;
+      this.unreachable(target.nodeId);
       throw error;
     }
     if (c.life === 'stopped') return;
     c.touchDirect(target.nodeId);
-    // It holds our version now, unless it asked for our record (it did not hold the version the heartbeat named).
-    const entry = c.table.get(target.nodeId);
-    if (entry && !response.wants.includes(c.nodeId)) entry.deliveredVersion = self.version;
     // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
     if (complete && response.records.length >= o.maxRecordsPerMessage) this.resyncWith = target;
     this.merge.absorb(response.records, response.heartbeats, response.claims, target.nodeId, response.removals);
@@ -72,25 +75,39 @@ export class ExchangeClient {
     // call would only dial it again after its channel was dropped.
     const leaving = c.table.get(target.nodeId)?.state === 'left';
     if (!leaving && follow.records.length + follow.heartbeats.length + teach.length > 0) {
-      const followUp: ExchangeRequest = { ...this.senderFor(target.nodeId, false), records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
+      const followUp: ExchangeRequest = { ...this.senderFor(false), records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
       c.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
     }
   }
 
   /**
-   * Who we are, for one request: our heartbeat when the peer already holds our current version
-   * (`deliveredVersion`), else our record. A join always sends the record (it is announced).
+   * Who we are, for one request: our record when asked (a join is announced; a monitor lacks
+   * it), else only our version and heartbeat. A callee that lacks that version and has room for
+   * us asks for the record (`wants`), and gets it in the follow-up; a full bounded table does
+   * not, so that calling a peer does not churn its table.
    */
-  private senderFor(targetId: string, joining: boolean): Pick<ExchangeRequest, 'sender' | 'senderBeat'> {
+  private senderFor(withRecord: boolean): Pick<ExchangeRequest, 'sender' | 'senderBeat'> {
     const c = this.c;
-    const known = c.table.get(targetId)?.deliveredVersion;
-    return !joining && known === c.local.version ? { senderBeat: c.local.beat } : { sender: c.local.record };
+    if (withRecord) return { sender: c.local.record };
+    // Unsigned: the callee only compares the version (the channel proves who is calling), and
+    // heartbeats reach the monitors directly.
+    const beat = c.local.beat;
+    return { senderBeat: { nodeId: beat.nodeId, version: beat.version, heartbeat: beat.heartbeat, signature: NO_SIGNATURE } };
   }
 
-  /** Digests for one exchange: the whole table when it fits (or for a full sync), else a rotating window; always the callee's own entry. */
+  /**
+   * Digests for one exchange. Only a full sync (push-pull, a join) compares tables: the whole
+   * table when it fits, else a rotating window, always with the callee's own entry. Any other
+   * exchange carries only rumours, plus the callee's own entry when we hold it suspect or dead
+   * (so that it refutes at once): changes travel as rumours, and the full syncs repair the rest.
+   */
   private digestsFor(targetId: string, fullSync: boolean): { digests: RecordDigest[]; complete: boolean } {
     const table = this.c.table;
     const size = table.size;
+    if (!fullSync) {
+      const callee = table.get(targetId);
+      return { digests: callee && callee.state !== 'alive' ? [digestOf(callee)] : [], complete: false };
+    }
     const max = fullSync ? fullSyncDigests(this.c.options) : this.c.options.maxDigests;
     const digests: RecordDigest[] = [];
     if (size <= max) {

@@ -41,7 +41,8 @@ export class FailureDetection {
         e.lastBeatMs = Math.min(now, e.lastBeatMs + stall);
       }
       if (e.state === 'alive') {
-        if (!e.probing && now - e.lastHeardMs > this.limitOf(e)) overdue.push(e);
+        // Only the peers that send us their heartbeats are ours to time out.
+        if (e.watched && !e.probing && now - e.lastHeardMs > this.limitOf(e)) overdue.push(e);
       } else if (e.state === 'dead') {
         if (now - e.stateSinceMs > o.deadRetentionMs) expired.push(e);
       } else if (e.state === 'left') {
@@ -52,8 +53,22 @@ export class FailureDetection {
     for (const e of overdue) void this.probe(e);
   }
 
-  /** Direct ping, then k indirect pings; failing both, suspect. Clients cannot be pinged: overdue means suspect. */
-  async probe(e: PeerEntry): Promise<void> {
+  /**
+   * An exchange with `id` failed: check it as SWIM checks its probe target (every node reaches
+   * every peer it holds through its exchanges in turn, so a crash or a partition is noticed even
+   * by nodes that do not monitor the peer).
+   */
+  unreachable(id: string): void {
+    const e = this.c.table.get(id);
+    if (e && e.state === 'alive' && !e.probing && this.c.life === 'running') void this.probe(e, true);
+  }
+
+  /**
+   * Direct ping, then k indirect pings; failing both, suspect. Clients cannot be pinged: overdue
+   * means suspect. `failedExchange`: the check follows a failed exchange rather than overdue
+   * heartbeats, so the failure alone is the evidence.
+   */
+  async probe(e: PeerEntry, failedExchange = false): Promise<void> {
     const c = this.c;
     const version = e.record.version;
     const started = c.clock.now();
@@ -64,11 +79,13 @@ export class FailureDetection {
     if (c.life !== 'running' || c.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'alive') return;
     if (ok) {
       e.lastHeardMs = now;
+      // Alive, but its heartbeats to us stopped: it picked other monitors. Its next beat to us, if any, watches it again.
+      if (!failedExchange) e.watched = false;
       return;
     }
     // Lifeguard's lesson: if our own loop was stalled during the check, its failure says nothing about the peer.
     if (this.stalledSince(started)) return;
-    if (now - e.lastHeardMs <= this.limitOf(e)) return;
+    if (!failedExchange && now - e.lastHeardMs <= this.limitOf(e)) return;
     this.suspicion.suspect(e, c.nodeId, now);
   }
 
