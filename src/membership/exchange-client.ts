@@ -40,7 +40,7 @@ export class ExchangeClient {
     const self = c.local.record;
     const { digests, complete } = this.digestsFor(target.nodeId, fullSync);
     const sender = this.senderFor(withRecord);
-    const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(c.local.beat));
+    const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(sender.senderBeat!));
     for (const d of digests) budget.spend(digestSize(d));
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records
     // it lacks in its answer and gets them in the follow-up, so a record crosses each link once.
@@ -91,8 +91,7 @@ export class ExchangeClient {
     if (withRecord) return { sender: c.local.record };
     // Unsigned: the callee only compares the version (the channel proves who is calling), and
     // heartbeats reach the monitors directly.
-    const beat = c.local.beat;
-    return { senderBeat: { nodeId: beat.nodeId, version: beat.version, heartbeat: beat.heartbeat, signature: NO_SIGNATURE } };
+    return { senderBeat: { nodeId: c.nodeId, version: c.local.version, heartbeat: c.local.heartbeat, signature: NO_SIGNATURE } };
   }
 
   /**

@@ -92,6 +92,9 @@ export class ExchangeServer {
     if (caller.wantRecord) answer.wants.push(from);
     this.aboutCaller(from, caller, callerEntry, answer);
     this.compareDigests(from, request.digests, answer);
+    // We are leaving: every caller hears it (its request may not list us), so that a leaver
+    // pushing its own leave to us does not count us among the peers that stay.
+    if (c.local.record.left && !answer.records.includes(c.local.record)) answer.addRecord(c.local.record);
     if (request.digestsComplete) this.offerMissing(from, request.digests, answer);
     // A full sync of a bounded table: a few of ours, so that bounded tables keep mixing.
     else if (request.digests.some((d) => d.nodeId !== c.nodeId)) for (const e of c.table.sample(c.options.peerSampleSize, (x) => x.state === 'alive' && x.record.nodeId !== from)) answer.addRecord(currentRecord(e));
