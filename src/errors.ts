@@ -1,9 +1,18 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
 /**
- * One error class per condition, each with a stable `code` that tests and callers match on.
- * Only the gRPC edge (`transport/status-mapping.ts`) turns these into wire statuses.
+ * One error class per condition, each with a stable `code` that tests and callers match on, and
+ * the gRPC `status` that condition answers with when it reaches a call's edge
+ * (`transport/status-mapping.ts` reads it; nothing else chooses a status).
+ *
+ * The status lives on the class, not in a table keyed by code, because plugins define their own
+ * errors: a class they write carries its status to the host's mapping without registering
+ * anything, and `grep "status = "` over the errors files is the whole table. A class that names
+ * no status is FAILED_PRECONDITION: the request was understood and refused in this state.
  */
 export abstract class G2gError extends Error {
   abstract readonly code: string;
+  readonly status: GrpcStatus = GrpcStatus.FAILED_PRECONDITION;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -41,6 +50,7 @@ export class NodeUnreachableError extends G2gError {
 /** The node was asked to do something while not running (or already stopped). */
 export class NodeStateError extends G2gError {
   readonly code = 'ERR_NODE_STATE';
+  override readonly status = GrpcStatus.UNAVAILABLE;
 }
 
 /** An operator certificate was requested for a name outside 1–64 characters of [A-Za-z0-9._@-]. */

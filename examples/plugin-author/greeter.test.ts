@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as grpc from '@grpc/grpc-js';
-import { createFakeContext, FakeNetwork, stubClient, type FakeContext } from '../../src/plugins/testing';
+import { createFakeContext, FakeNetwork, stubClient, type FakeContext } from 'g2g/testing';
 import Greeter, { type GreeterConfig } from './index';
 
 const SERVICE = 'example.greeter.v1.Greeter';

@@ -1,6 +1,6 @@
 // Types only: at run time this plugin needs nothing from g2g or grpc-js, so it loads into any
 // g2g whose version matches the manifest's "host" range.
-import type { ChannelMessage, G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
+import type { ChannelMessage, G2gPlugin, PluginContext, PluginServer } from 'g2g';
 import type { GreeterClient, GreeterHandlers } from './src/generated/example/greeter/v1/Greeter';
 
 /** `plugins.greeter.*`, validated by the host against the schema in g2g-plugin.json. */
@@ -51,7 +51,7 @@ export default class Greeter implements G2gPlugin {
           .then((outcome) =>
             callback(null, {
               hellos: outcome.results.map((r) => ({ nodeId: r.nodeId, message: r.value })),
-              failures: outcome.errors.map((e) => ({ nodeId: e.nodeId, error: (e.error as Error).message })),
+              failures: outcome.errors.map((e) => ({ nodeId: e.nodeId, code: e.code, error: e.error.message })),
             }),
           );
       },

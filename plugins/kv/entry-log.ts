@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../../src/identity/atomic-file';
+import { writeFileAtomic } from 'g2g';
 import type { KvEntry } from './entry';
 
 /** What survives a restart besides the entries. */

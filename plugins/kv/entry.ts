@@ -48,10 +48,6 @@ export function compareVersions(a: Version, b: Version): number {
   return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0;
 }
 
-export function sameVersion(a: Version, b: Version): boolean {
-  return compareVersions(a, b) === 0;
-}
-
 /**
  * A 16-byte fingerprint of an entry's identity (key and version). Two nodes that hold the same
  * key at the same version hold the same value, since a version names exactly one write.
@@ -63,8 +59,4 @@ export function entryFingerprint(key: string, version: Version): Buffer {
     .update(`${version.wallMs}.${version.counter}.${version.nodeId}`)
     .digest()
     .subarray(0, 16);
-}
-
-export function describeVersion(v: Version): string {
-  return `${v.wallMs}.${v.counter}@${v.nodeId}`;
 }

@@ -1,5 +1,4 @@
-import type { ChannelMessage, G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
-import { systemRandom, type Random } from '../../src/util/random';
+import { systemRandom, type ChannelMessage, type G2gPlugin, type PluginContext, type PluginServer, type Random } from 'g2g';
 import type { SyncLimits } from './anti-entropy';
 import { grpcSyncPeer, KEY_VALUE_SYNC_SERVICE, syncHandlers, type KeyValueSyncClient } from './sync-service';
 import { decodeEntry, encodeEntry } from './entry-codec';

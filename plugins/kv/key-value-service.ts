@@ -1,8 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../../src/log/logger';
+import type { Logger } from 'g2g';
 import type { KvEntry } from './entry';
 import { entryToWire } from './entry-codec';
-import { InvalidPageTokenError, KeyNotFoundError, toStatus } from './errors';
+import { failStream, serverStreamHandler, unaryHandler } from 'g2g';
+import { InvalidPageTokenError, KeyNotFoundError, WatchOverflowError, type KvError } from './errors';
 import type { ChangeEvent } from './kv-state';
 import type { Replica } from './replica';
 
@@ -20,21 +21,11 @@ export interface KeyValueComponents {
   watchQueueLimit: number;
 }
 
-type Unary = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** Handlers of `g2g.kv.v1.KeyValue` (objects as grpc-js decodes them: camelCase, longs as numbers). */
 export function keyValueHandlers(c: KeyValueComponents): grpc.UntypedServiceImplementation {
   const state = c.replica.state;
-  const unary =
-    <Req, Res>(fn: (request: Req) => Res | Promise<Res>): Unary =>
-    (call, callback) => {
-      Promise.resolve()
-        .then(() => fn(call.request as Req))
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toStatus(error, c.log)),
-        );
-    };
+  const unary = <Req, Res>(fn: (request: Req) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    unaryHandler<Req, Res>(c.log, KEY_VALUE_SERVICE, (call) => fn(call.request));
 
   return {
     Put: unary(async (req: { key: string; value: Uint8Array }) => {
@@ -58,7 +49,7 @@ export function keyValueHandlers(c: KeyValueComponents): grpc.UntypedServiceImpl
       const entries = page.slice(0, size);
       return { entries: entries.map(entryToWire), nextPageToken: more ? encodePageToken(entries[entries.length - 1]!.key) : '' };
     }),
-    Watch: (call: grpc.ServerWritableStream<{ prefix: string; sendInitial: boolean }, unknown>) => watch(call, c),
+    Watch: serverStreamHandler(c.log, 'KeyValue.Watch', (call: grpc.ServerWritableStream<{ prefix: string; sendInitial: boolean }, unknown>) => watch(call, c)),
   };
 }
 
@@ -68,13 +59,13 @@ function watch(call: grpc.ServerWritableStream<{ prefix: string; sendInitial: bo
   let blocked = false;
   let done = false;
 
-  const finish = (error?: Partial<grpc.ServiceError>): void => {
+  const finish = (error?: KvError): void => {
     if (done) return;
     done = true;
     unsubscribe();
     c.signal.removeEventListener('abort', onAbort);
     queue.length = 0;
-    if (error) call.emit('error', error);
+    if (error) failStream(call, error, c.log, 'KeyValue.Watch');
     else call.end();
   };
   const send = (message: unknown): void => {
@@ -82,7 +73,7 @@ function watch(call: grpc.ServerWritableStream<{ prefix: string; sendInitial: bo
     if (blocked) {
       queue.push(message);
       if (queue.length > c.watchQueueLimit) {
-        finish({ code: grpc.status.RESOURCE_EXHAUSTED, details: `watcher fell more than ${c.watchQueueLimit} events behind` });
+        finish(new WatchOverflowError(`watcher fell more than ${c.watchQueueLimit} events behind`));
       }
       return;
     }

@@ -1,6 +1,4 @@
-import type { PluginAuthorship } from '../../src/plugins/contract';
-import type { Logger } from '../../src/log/logger';
-import type { Clock, TimerHandle } from '../../src/util/clock';
+import type { PluginAuthorship, Logger, Clock, TimerHandle } from 'g2g';
 import { compareVersions, entrySigningBytes, type KvEntry } from './entry';
 import { EntryLog, type KvMeta } from './entry-log';
 import { InvalidKeyError, KvStorageError, KvStoppedError, ValueTooLargeError } from './errors';

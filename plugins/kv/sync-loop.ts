@@ -1,6 +1,4 @@
-import type { Logger } from '../../src/log/logger';
-import type { Clock, TimerHandle } from '../../src/util/clock';
-import type { Random } from '../../src/util/random';
+import type { Logger, Clock, TimerHandle, Random } from 'g2g';
 import { syncWith, type SyncLimits, type SyncOutcome, type SyncPeer } from './anti-entropy';
 import type { Replica } from './replica';
 

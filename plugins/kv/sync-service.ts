@@ -1,10 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../../src/log/logger';
-import type { Caller } from '../../src/transport/caller-identity';
+import type { Logger, Caller } from 'g2g';
 import { syncResponder, type KeyVersion, type SyncPeer } from './anti-entropy';
 import type { KvEntry } from './entry';
 import { entryFromWire, entryToWire, versionFromWire, type WireEntry, type WireVersion } from './entry-codec';
-import { NotAMemberError, toStatus } from './errors';
+import { unaryHandler } from 'g2g';
+import { NotAMemberError } from './errors';
 import type { Replica } from './replica';
 
 export const KEY_VALUE_SYNC_SERVICE = 'g2g.kv.v1.KeyValueSync';
@@ -24,20 +24,12 @@ export interface SyncServiceComponents {
 /** Handlers of `g2g.kv.v1.KeyValueSync`: members only. */
 export function syncHandlers(c: SyncServiceComponents): grpc.UntypedServiceImplementation {
   const state = c.replica.state;
-  const memberOnly =
-    <Req, Res>(fn: (request: Req, from: string) => Res | Promise<Res>) =>
-    (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>): void => {
-      Promise.resolve()
-        .then(() => {
-          const caller = c.callerOf(call);
-          if (caller?.kind !== 'member') throw new NotAMemberError('KeyValueSync is for members of the network only');
-          return fn(call.request as Req, caller.nodeId);
-        })
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toStatus(error, c.log)),
-        );
-    };
+  const memberOnly = <Req, Res>(fn: (request: Req, from: string) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    unaryHandler<Req, Res>(c.log, KEY_VALUE_SYNC_SERVICE, (call) => {
+      const caller = c.callerOf(call);
+      if (caller?.kind !== 'member') throw new NotAMemberError('KeyValueSync is for members of the network only');
+      return fn(call.request, caller.nodeId);
+    });
   return {
     Digest: memberOnly((req: { buckets: Uint8Array[] }) => syncResponder.digest(state, req.buckets ?? [], c.authoritative())),
     Versions: memberOnly((req: { buckets: number[] }) => ({

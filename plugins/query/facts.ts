@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { VERSION } from '../../src/version';
+import { VERSION } from 'g2g';
 
 export interface Fact {
   name: string;

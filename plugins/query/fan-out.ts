@@ -1,6 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { FanOutCancel, PluginPool } from '../../src/plugins/contract';
-import type { Clock } from '../../src/util/clock';
+import type { FanOutCancel, PluginPool, Clock } from 'g2g';
 
 export interface PeerResult<T> {
   nodeId: string;

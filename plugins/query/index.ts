@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { G2gPlugin, PluginContext, PluginServer } from '../../src/plugins/contract';
+import { CallTimeoutError, PeerUnavailableError, RemoteCallError, unaryCall, unaryHandler, type G2gPlugin, type PluginContext, type PluginServer } from 'g2g';
 import { FactsAnswerer, parseFacts, type Answerer, type Fact } from './facts';
 import { fanOutWithin, OverallDeadlineError } from './fan-out';
 import { mergeAnswers } from './merge';
@@ -27,7 +27,8 @@ interface AskRequest {
 
 /** The generated client shape of `g2g.query.v1.Query` that Ask uses on peers. */
 export interface QueryClient extends grpc.Client {
-  Answer(req: { facts: string[] }, options: grpc.CallOptions, cb: grpc.requestCallback<{ facts?: Fact[] }>): grpc.ClientUnaryCall;
+  Answer(req: { facts: string[] }, metadata: grpc.Metadata, options: grpc.CallOptions, cb: grpc.requestCallback<{ facts?: Fact[] }>): grpc.ClientUnaryCall;
+  Answer(req: { facts: string[] }, cb: grpc.requestCallback<{ facts?: Fact[] }>): grpc.ClientUnaryCall;
 }
 
 /**
@@ -47,24 +48,10 @@ export default class QueryPlugin implements G2gPlugin {
 
   register(server: PluginServer): void {
     server.addService(QUERY_SERVICE, {
-      Ask: (call: grpc.ServerUnaryCall<AskRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        this.ask(call.request, deadlineOf(call)).then(
-          (reply) => callback(null, reply),
-          (error: unknown) => {
-            this.ctx.log.error({ err: error }, 'query Ask failed');
-            callback({ code: grpc.status.INTERNAL, details: 'internal error' });
-          },
-        );
-      },
-      Answer: (call: grpc.ServerUnaryCall<{ facts: string[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        Promise.resolve(this.answerer.answer(call.request.facts ?? [])).then(
-          (facts) => callback(null, { facts }),
-          (error: unknown) => {
-            this.ctx.log.error({ err: error }, 'query Answer failed');
-            callback({ code: grpc.status.INTERNAL, details: 'internal error' });
-          },
-        );
-      },
+      Ask: unaryHandler(this.ctx.log, 'Query.Ask', (call: grpc.ServerUnaryCall<AskRequest, unknown>) => this.ask(call.request, deadlineOf(call))),
+      Answer: unaryHandler(this.ctx.log, 'Query.Answer', async (call: grpc.ServerUnaryCall<{ facts: string[] }, unknown>) => ({
+        facts: await this.answerer.answer(call.request.facts ?? []),
+      })),
     });
   }
 
@@ -82,10 +69,10 @@ export default class QueryPlugin implements G2gPlugin {
       this.ctx.clock,
       k,
       (client, _nodeId, deadline, cancel) =>
-        new Promise((resolve, reject) => {
-          const asked = client.Answer({ facts: wanted }, { deadline }, (error, response) => (error ? reject(error) : resolve(response?.facts ?? [])));
-          cancel.cancelOnEnd(asked); // a peer still asked when k others have answered is not waited for
-        }),
+        unaryCall(client, 'Answer', { facts: wanted }, {
+          deadline,
+          started: (asked) => cancel.cancelOnEnd(asked), // a peer still asked when k others have answered is not waited for
+        }).then((response) => response?.facts ?? []),
       // The pool's deadlines are on the context's clock (real time on a node, the kit's clock in tests).
       { perPeerMs: config.peerTimeout, totalMs, service: QUERY_SERVICE, now: () => this.ctx.clock.now() },
     );
@@ -106,6 +93,8 @@ export default class QueryPlugin implements G2gPlugin {
 /** A peer's failure as the reply shows it: the status name and the peer's message, no stack. */
 export function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof OverallDeadlineError) return { code: 'DEADLINE_EXCEEDED', message: error.message };
+  if (error instanceof RemoteCallError) return { code: grpc.status[error.status] ?? 'UNKNOWN', message: error.details };
+  if (error instanceof CallTimeoutError || error instanceof PeerUnavailableError) return { code: grpc.status[error.status]!, message: error.message };
   const e = error as Partial<grpc.ServiceError> | undefined;
   if (e && typeof e.code === 'number' && grpc.status[e.code] !== undefined) {
     return { code: grpc.status[e.code]!, message: e.details ?? '' };

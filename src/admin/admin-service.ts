@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import type { AdminHandlers } from '../proto/generated/g2g/v1/Admin';
 import type { StatusResponse } from '../proto/generated/g2g/v1/StatusResponse';
 import type { LeafInfo } from '../proto/generated/g2g/v1/LeafInfo';
@@ -8,7 +7,8 @@ import { isNodeId } from '../identity/node-id';
 import { certFingerprint } from '../identity/cert-info';
 import type { RemoveResponse } from '../proto/generated/g2g/v1/RemoveResponse';
 import { callerOf } from '../transport/connection-identity';
-import { toServiceError } from '../transport/status-mapping';
+import { unaryHandler } from '../transport/call-handlers';
+import { CallerNotAllowedError, InvalidRequestError, UnknownMemberError, UnsupportedCallError } from '../transport/request-errors';
 import type { MemberView } from '../membership/membership';
 import type { NodeRecord } from '../membership/node-record';
 import type { MemberInfo } from '../proto/generated/g2g/v1/MemberInfo';
@@ -97,59 +97,40 @@ export interface AdminServiceComponents {
 
 /** Operating a node: read its status, rotate its leaf, list members and plugins, remove a member. */
 export function adminHandlers(components: AdminServiceComponents): Pick<AdminHandlers, 'Status' | 'Rotate' | 'Members' | 'Peers' | 'Plugins' | 'Remove'> {
+  const log = components.log;
   return {
-    Plugins(_call, callback) {
-      callback(null, { plugins: components.plugins() });
-    },
-    Remove(call, callback) {
+    Plugins: unaryHandler(log, 'Admin.Plugins', () => ({ plugins: components.plugins() })),
+    Remove: unaryHandler(log, 'Admin.Remove', (call) => {
       const caller = callerOf(call);
       const denied = components.authorizeRemoval(caller);
-      if (denied) return callback({ code: grpc.status.PERMISSION_DENIED, details: denied });
+      if (denied) throw new CallerNotAllowedError(denied);
       const nodeId = call.request.nodeId;
-      if (!isNodeId(nodeId)) return callback({ code: grpc.status.INVALID_ARGUMENT, details: `not a node id: ${JSON.stringify(nodeId.slice(0, 80))}` });
+      if (!isNodeId(nodeId)) throw new InvalidRequestError(`not a node id: ${JSON.stringify(nodeId.slice(0, 80))}`);
       // A signed removal of an id nobody has would be gossiped and kept for nothing, and a typo
       // would look like success: refuse it.
-      if (!components.knows(nodeId)) {
-        return callback({ code: grpc.status.NOT_FOUND, details: `no member ${nodeId} is known to this node; run g2g members to see the ids it holds` });
-      }
+      if (!components.knows(nodeId)) throw new UnknownMemberError(`no member ${nodeId} is known to this node; run g2g members to see the ids it holds`);
       const reason = call.request.reason || `requested by ${describeCaller(caller)}`;
-      try {
-        const result = components.remove(nodeId, reason, caller);
-        components.log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
-        callback(null, result);
-      } catch (error) {
-        callback(toServiceError(error, components.log));
-      }
-    },
-    Peers(_call, callback) {
-      callback(null, poolInfo(components.pool()));
-    },
-    Members(_call, callback) {
+      const result = components.remove(nodeId, reason, caller);
+      log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
+      return result;
+    }),
+    Peers: unaryHandler(log, 'Admin.Peers', () => poolInfo(components.pool())),
+    Members: unaryHandler(log, 'Admin.Members', () => {
       const { self, peers } = components.members();
-      callback(null, { self: self ? selfInfo(self) : null, members: peers.map((m) => memberInfo(m, components.verifiedLeaf?.(m.nodeId))) });
-    },
-    Status(call, callback) {
-      callback(null, { ...components.status(), caller: describeCaller(callerOf(call)) });
-    },
-    Rotate(call, callback) {
+      return { self: self ? selfInfo(self) : null, members: peers.map((m) => memberInfo(m, components.verifiedLeaf?.(m.nodeId))) };
+    }),
+    Status: unaryHandler(log, 'Admin.Status', (call) => ({ ...components.status(), caller: describeCaller(callerOf(call)) })),
+    Rotate: unaryHandler(log, 'Admin.Rotate', async (call) => {
       const who = describeCaller(callerOf(call));
       const reason = call.request.reason || `requested by ${who}`;
-      if (call.request.ca) {
-        // Like removal, a CA rotation is for people and server-mode members, not applications.
-        const denied = components.authorizeRemoval(callerOf(call));
-        if (denied) return callback({ code: grpc.status.PERMISSION_DENIED, details: denied.replace('remove members', 'rotate the node CA') });
-        if (!components.rotateCa) return callback({ code: grpc.status.UNIMPLEMENTED, details: 'this node cannot rotate its CA' });
-        components.rotateCa(reason).then(
-          (r) => callback(null, { previousCaFingerprint: r.previousFingerprint, caFingerprint: r.fingerprint, caSwitchUnixMs: r.switchAtMs, caRetireUnixMs: r.retireAtMs }),
-          (error: unknown) => callback(toServiceError(error, components.log)),
-        );
-        return;
-      }
-      components.rotate(reason).then(
-        (result) => callback(null, result),
-        (error: unknown) => callback(toServiceError(error, components.log, grpc.status.UNAVAILABLE)),
-      );
-    },
+      if (!call.request.ca) return components.rotate(reason);
+      // Like removal, a CA rotation is for people and server-mode members, not applications.
+      const denied = components.authorizeRemoval(callerOf(call));
+      if (denied) throw new CallerNotAllowedError(denied.replace('remove members', 'rotate the node CA'));
+      if (!components.rotateCa) throw new UnsupportedCallError('this node cannot rotate its CA');
+      const r = await components.rotateCa(reason);
+      return { previousCaFingerprint: r.previousFingerprint, caFingerprint: r.fingerprint, caSwitchUnixMs: r.switchAtMs, caRetireUnixMs: r.retireAtMs };
+    }),
   };
 }
 

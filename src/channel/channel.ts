@@ -1,8 +1,7 @@
 import { embedded } from '../membership/message-size';
 import type { NodeMode } from '../membership/node-record';
 import type { GossipTarget } from '../membership/transport';
-import type { ChannelMessage, PluginChannel } from '../plugins/contract';
-import { scopedChannel } from '../plugins/scoped-channel';
+import type { ChannelMessage, TopicChannel } from './topic-channel';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
 import { SeenMessages } from './dedup-window';
@@ -15,7 +14,7 @@ import { RetentionBuffer } from './retention-buffer';
 import { Subscriptions, type ChannelHandlerFn } from './subscriptions';
 import type { ChannelHandler, ChannelMembers, ChannelTransport, OriginDigest, PullRequest, PullResponse, PushRequest, PushResponse } from './transport';
 
-/** The collaborators the channel needs, and nothing more (STYLE §2). */
+/** The collaborators the channel needs, and nothing more: each is injected, so tests and the simulator hand in their own. */
 export interface ChannelComponents {
   clock: Clock;
   random: Random;
@@ -90,7 +89,7 @@ const MAX_PULLS = 2;
 type Counters = Omit<ChannelStats, 'queued' | 'queuedBytes' | 'inFlightBytes' | 'publishersWaiting' | 'retainedMessages' | 'retainedBytes' | 'origins'>;
 
 /**
- * The gossip channel of one node (DESIGN §6): signed messages pushed epidemically by every
+ * The gossip channel of one node: signed messages pushed epidemically by every
  * server-mode member and repaired by pull, delivered once to each local subscriber. Pure
  * protocol code on injected time, randomness, transport, signatures and membership, so the same
  * class runs over gRPC and in the simulator.
@@ -106,7 +105,7 @@ type Counters = Omit<ChannelStats, 'queued' | 'queuedBytes' | 'inFlightBytes' | 
  * - Repair: every `repairIntervalMs` pull from a random peer with a digest of what we hold; the
  *   callee answers with what it retains beyond it, and pulls back if the caller was ahead.
  */
-export class Channel implements ChannelHandler, PluginChannel {
+export class Channel implements ChannelHandler, TopicChannel {
   readonly options: ChannelOptions;
   readonly nodeId: string;
   readonly mode: NodeMode;
@@ -249,11 +248,6 @@ export class Channel implements ChannelHandler, PluginChannel {
       if (problem) throw new ChannelTopicError(problem);
     }
     return this.subs.add(topic, handler as ChannelHandlerFn);
-  }
-
-  /** The channel as plugin `name` sees it: topics under `<name>/` only (the plugin host's scoping rules). */
-  scoped(name: string): PluginChannel {
-    return scopedChannel(this, name);
   }
 
   stats(): ChannelStats {

@@ -1,3 +1,4 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { G2gError } from '../errors';
 
 /** A message's topic and data together exceed `maxMessageBytes`. */
@@ -23,4 +24,5 @@ export class ChannelStateError extends G2gError {
 /** A peer refused a call: the caller is not a member it knows, or a client-mode member pushing. */
 export class ChannelSenderRefusedError extends G2gError {
   readonly code = 'ERR_CHANNEL_SENDER_REFUSED';
+  override readonly status = GrpcStatus.PERMISSION_DENIED;
 }

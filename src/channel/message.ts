@@ -1,4 +1,4 @@
-import type { ChannelMessage } from '../plugins/contract';
+import type { ChannelMessage } from './topic-channel';
 import { lenField, strLen, varint } from '../membership/message-size';
 import { ChannelMessageTooLargeError, ChannelTopicError } from './errors';
 

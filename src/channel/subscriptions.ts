@@ -1,4 +1,4 @@
-import type { ChannelMessage } from '../plugins/contract';
+import type { ChannelMessage } from './topic-channel';
 
 export type ChannelHandlerFn = (message: ChannelMessage) => void;
 

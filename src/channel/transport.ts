@@ -57,7 +57,7 @@ export interface OriginFacts {
 }
 
 /**
- * The narrow membership view the channel needs (STYLE §2): whom to push to and pull from, and
+ * The narrow membership view the channel needs: whom to push to and pull from, and
  * how to check an origin. src/channel/membership-members.ts adapts membership to it.
  */
 export interface ChannelMembers {

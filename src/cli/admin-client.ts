@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { CallTimeoutError, PeerUnavailableError } from '../transport/call-errors';
+import { unaryCall, type RequestOf, type ResponseOf, type UnaryMethodOf } from '../transport/unary-call';
 import { NodeUnreachableError } from '../errors';
 import { issueOperatorCertificate } from '../identity/leaf';
 import { readNodeCaFiles, readPreviousCaCert } from '../identity/identity-store';
@@ -96,24 +98,13 @@ async function fromCredentialsDir(target: AdminTarget): Promise<Credentials> {
   return { caPem, certPem, keyPem, nodeId, bundleIds, address };
 }
 
-/** Promisified unary call with a deadline; connection failures become NodeUnreachableError. */
-export function unary<Req, Res>(
-  client: grpc.Client,
-  method: (req: Req, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown,
-  request: Req,
-  timeoutMs: number,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method.call(client, request, { deadline: Date.now() + timeoutMs }, (error: grpc.ServiceError | null, response?: Res) => {
-      if (error) {
-        const target = client.getChannel().getTarget();
-        reject(
-          error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED
-            ? new NodeUnreachableError(`cannot reach the node at ${target}: ${unknownAuthority(error.details) ? `certificate signed by unknown authority: its CA is not in ca.pem (run \`g2g credentials --refresh\` on a member that knows it) [${error.details}]` : error.details}`)
-            : error,
-        );
-      } else resolve(response as Res);
-    });
+/** An Admin call with a deadline; a node that cannot be reached (or does not answer in time) is NodeUnreachableError. */
+export function unary<K extends UnaryMethodOf<AdminClient>>(client: AdminClient, method: K, request: RequestOf<AdminClient, K>, timeoutMs: number): Promise<ResponseOf<AdminClient, K>> {
+  return unaryCall(client, method, request, { timeoutMs }).catch((error: unknown) => {
+    if (!(error instanceof PeerUnavailableError || error instanceof CallTimeoutError)) throw error;
+    const target = client.getChannel().getTarget();
+    const details = error.message;
+    throw new NodeUnreachableError(`cannot reach the node at ${target}: ${unknownAuthority(details) ? `certificate signed by unknown authority: its CA is not in ca.pem (run \`g2g credentials --refresh\` on a member that knows it) [${details}]` : details}`);
   });
 }
 

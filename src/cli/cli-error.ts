@@ -1,4 +1,5 @@
 import { ConfigError, G2gError } from '../errors';
+import { RemoteCallError } from '../transport/call-errors';
 
 /** A wrong invocation of the CLI (bad flag, missing argument, a bare number for a duration). Exit status 2, like config errors. */
 export class UsageError extends G2gError {
@@ -32,6 +33,7 @@ export function exitCodeFor(error: unknown): number {
 
 /** One clear line (config errors list each bad key on its own line), never a stack trace. */
 export function describeError(error: unknown): string {
+  if (error instanceof RemoteCallError) return `the node answered: ${error.details} (gRPC status ${error.status})`;
   if (error instanceof G2gError) return error.message;
   if (error && typeof error === 'object' && 'details' in error && typeof (error as { details: unknown }).details === 'string') {
     const e = error as { details: string; code?: number };

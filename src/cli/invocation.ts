@@ -5,7 +5,7 @@ import path from 'node:path';
  * How to run this CLI in a command we print (the start banner, `nominate --print-join-command`):
  * `g2g` when the `g2g` on PATH is this installation (`npm install -g .` or `npm link`), else
  * `node /abs/path/to/main.js`. Printing a bare `g2g` that is not installed, or `npx g2g` (an
- * unrelated registry package), gave operators commands that failed as printed (issue 16).
+ * unrelated registry package), gave operators commands that failed as printed.
  */
 export function cliInvocation(env: NodeJS.ProcessEnv = process.env, main: string = path.resolve(__dirname, 'main.js')): string {
   const self = realpath(main);

@@ -1,4 +1,4 @@
-import { labelsOf } from '../node/node-tags';
+import { labelsOf } from '../config/node-tags';
 import type { MemberInfo__Output } from '../proto/generated/g2g/v1/MemberInfo';
 import { TargetError } from './cli-error';
 

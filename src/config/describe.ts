@@ -63,7 +63,7 @@ export function configText({ config, origins }: ExplainedConfig): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Markdown reference of every key and of the profiles, for the README. */
+/** Markdown reference of every key and of the profiles, for docs/configuration.md. */
 export function describeConfig(): string {
   const rows = CONFIG_KEYS.map((key) => {
     const item = configSchema[key] as KeySchema<unknown>;

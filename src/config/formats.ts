@@ -1,6 +1,6 @@
 import net from 'node:net';
 import convict from 'convict';
-import { nameProblem, parseTags, userTagsProblem } from '../node/node-tags';
+import { nameProblem, parseTags, userTagsProblem } from './node-tags';
 
 /**
  * The convict formats g2g's schema uses, written here because the convict-format-with-* packages
@@ -51,7 +51,7 @@ export interface FormatBounds {
 /**
  * Parses `250ms`, `30s`, `5m`, `1h`, `7d`, compounds such as `1h30m`, and `0`. Returns
  * `undefined` for anything else, including results beyond 2^53 and bare numbers: `90` could mean
- * 90 ms or 90 s, and guessing wrong made tokens that were expired when made (issue 16). `0` is
+ * 90 ms or 90 s, and guessing wrong made tokens that were expired when made. `0` is
  * the one bare number kept, as in Go's time.ParseDuration: it means the same in every unit.
  */
 export function parseDuration(text: string): number | undefined {

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import convict from 'convict';
 import { ConfigError } from '../errors';
-import { defaultNodeName } from '../node/node-tags';
-import { parseTicket } from '../register/join-ticket';
+import { defaultNodeName } from './node-tags';
+import { parseTicket } from '../tokens/join-ticket';
 import { formatDuration, formats, registerFormats, UNIT_FORMATS } from './formats';
 import { profiles } from './profiles';
 import { CONFIG_KEYS, configSchema, convictSchema, keyLabel, PROFILES, type ConfigKey, type G2gConfig, type KeySchema, type ProfileName } from './schema';
@@ -326,7 +326,7 @@ function crossKeyProblems(c: Omit<G2gConfig, 'plugins'>): string[] {
 
 /**
  * The join ticket, checked whole before anything touches the data dir: a malformed ticket used
- * to be refused only after the node had made its CA, started and "left the network" (issue 16).
+ * to be refused only after the node had made its CA, started and "left the network".
  * Its expiry is not checked here: a node that restarts through its known peers never uses it.
  * Messages never carry the token's secret (the ticket parser redacts).
  */

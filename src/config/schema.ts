@@ -53,6 +53,7 @@ export interface G2gConfig {
   readonly gossipSuspicionMult: number;
   readonly gossipPushPullInterval: number;
   readonly gossipMaxPeers: number;
+  readonly gossipLhaMaxMultiplier: number;
   /** Absolute paths. */
   readonly pluginsDir: string[];
   readonly pluginsEnabled: string[];
@@ -122,7 +123,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 
 /**
  * Every knob of a node. Each `doc` says what the key trades off, memberlist-style; `describeConfig`
- * turns this into the README table, so edit the docs here. Defaults are the `lan` profile; the
+ * turns this into the table in docs/configuration.md, so edit the docs here. Defaults are the `lan` profile; the
  * other profiles (profiles.ts) override a few of them.
  */
 export const configSchema: ConfigSchema = {
@@ -549,6 +550,15 @@ export const configSchema: ConfigSchema = {
     default: 4096,
     env: 'G2G_GOSSIP_MAX_PEERS',
     arg: 'gossip-max-peers',
+  },
+  gossipLhaMaxMultiplier: {
+    doc: 'Local health awareness (Lifeguard; memberlist\'s AwarenessMaxMultiplier): the most a node stretches its own heartbeat limits, probe timeouts and suspicion times while evidence says it is itself the slow party — its event loop lagging (a blocking plugin, a long GC, a starved CPU), probes that even the relays did not answer, suspicions it had to refute. While stretched it suspects no one itself, so a stalled node does not accuse healthy peers; the healthy nodes still detect real failures at their own pace. Higher tolerates longer stalls, at the cost of a stalled node seeing real failures later; 1 turns it off. Its state is the g2g_local_health_score and g2g_event_loop_lag_seconds metrics.',
+    format: 'g2g-integer',
+    min: 1,
+    max: 64,
+    default: 8,
+    env: 'G2G_GOSSIP_LHA_MAX_MULTIPLIER',
+    arg: 'gossip-lha-max-multiplier',
   },
 };
 

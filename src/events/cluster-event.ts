@@ -1,5 +1,5 @@
 /**
- * What a node tells operators happened (DESIGN §8 "Observability"): member changes as this node
+ * What a node tells operators happened (for observability): member changes as this node
  * saw them, its own leaf and CA rotations, and the joins it admitted or refused. The same shape
  * travels on Admin.WatchEvents, `g2g monitor --json`, the live page's event stream and in
  * recorded simulator runs (there `observer` and `round` say who saw it when).

@@ -1,11 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import type { GossipHandlers } from '../proto/generated/g2g/v1/Gossip';
 import type { Logger } from '../log/logger';
 import type { GossipHandler, GossipTarget } from '../membership/transport';
 import { callerOf } from '../transport/connection-identity';
 import { exchangeRequestFromWire, exchangeResponseToWire, pingViaFromWire } from '../transport/gossip-wire';
-import { toServiceError } from '../transport/status-mapping';
-import { ModeEscalationError } from '../membership/errors';
+import { unaryHandler } from '../transport/call-handlers';
+import { CallerNotAllowedError, InvalidRequestError, UnknownMemberError } from '../transport/request-errors';
 
 /** The one membership lookup the gossip service needs: where a member we know listens. */
 export interface KnownMembers {
@@ -33,44 +32,36 @@ export const MAX_PING_VIA_TIMEOUT_MS = 10_000;
  */
 export function gossipHandlers(components: GossipServiceComponents): Pick<GossipHandlers, 'Ping' | 'Exchange' | 'PingVia'> {
   const { handler, log } = components;
-  const memberOf = (call: Parameters<typeof callerOf>[0]): string | undefined => {
+  const memberOf = (call: Parameters<typeof callerOf>[0]): string => {
     const caller = callerOf(call, components.now());
-    return caller?.kind === 'member' ? caller.nodeId : undefined;
+    if (caller?.kind !== 'member') throw new CallerNotAllowedError('gossip is for members only');
+    return caller.nodeId;
   };
-  const denied = { code: grpc.status.PERMISSION_DENIED, details: 'gossip is for members only' };
   return {
-    Ping(call, callback) {
+    Ping: unaryHandler(log, 'Gossip.Ping', (call) => {
       const from = memberOf(call);
-      if (!from) return callback(denied);
       const { nonce, beatVersion, beatHeartbeat } = call.request;
+      // A heartbeat rides the ping only to the sender's monitors; version 0 means none.
       const beat = Number(beatVersion) > 0 ? { version: Number(beatVersion), heartbeat: Number(beatHeartbeat) } : undefined;
       const answer = handler.handlePing(from, { nonce: Number(nonce), ...(beat ? { beat } : {}) });
-      callback(null, { nonce: answer.nonce, nodeId: answer.nodeId, heartbeat: answer.heartbeat, wantRecord: answer.wantRecord === true });
-    },
-    Exchange(call, callback) {
+      return { nonce: answer.nonce, nodeId: answer.nodeId, heartbeat: answer.heartbeat, wantRecord: answer.wantRecord === true };
+    }),
+    Exchange: unaryHandler(log, 'Gossip.Exchange', async (call) => {
       const from = memberOf(call);
-      if (!from) return callback(denied);
       const request = exchangeRequestFromWire(call.request);
-      if (!request) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'an exchange needs the sender (its record or its heartbeat)' });
-      handler.handleExchange(from, request).then(
-        (response) => callback(null, exchangeResponseToWire(response)),
-        (error: unknown) => callback(toServiceError(error, log, error instanceof ModeEscalationError ? grpc.status.PERMISSION_DENIED : grpc.status.INVALID_ARGUMENT)),
-      );
-    },
-    PingVia(call, callback) {
+      if (!request) throw new InvalidRequestError('an exchange needs the sender (its record or its heartbeat)');
+      return exchangeResponseToWire(await handler.handleExchange(from, request));
+    }),
+    PingVia: unaryHandler(log, 'Gossip.PingVia', (call) => {
       const from = memberOf(call);
-      if (!from) return callback(denied);
       const request = pingViaFromWire(call.request);
       // A member may make this node dial only members it knows, at the addresses it knows for
       // them: never an address of the caller's choosing (that would make every node an open
       // relay for connection attempts to anything).
       const target = components.members.targetOf(request.target.nodeId);
-      if (!target) return callback({ code: grpc.status.NOT_FOUND, details: `PingVia: ${request.target.nodeId.slice(0, 64)} is not a member this node knows` });
+      if (!target) throw new UnknownMemberError(`PingVia: ${request.target.nodeId.slice(0, 64)} is not a member this node knows`);
       const timeoutMs = Math.min(Math.max(0, request.timeoutMs), MAX_PING_VIA_TIMEOUT_MS);
-      handler.handlePingVia(from, { ...request, target, timeoutMs }).then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error, log, grpc.status.INVALID_ARGUMENT)),
-      );
-    },
+      return handler.handlePingVia(from, { ...request, target, timeoutMs });
+    }),
   };
 }

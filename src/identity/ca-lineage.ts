@@ -4,7 +4,7 @@ import { subjectCommonName } from './cert-info';
 import { nodeIdFromPublicKey } from './node-id';
 
 /**
- * Node-CA rotation keeps the node id (issue 6). The id is derived from the *original* CA's
+ * Node-CA rotation keeps the node id. The id is derived from the *original* CA's
  * public key (node-id.ts), so after a rotation the current CA's key no longer derives it; the
  * node then carries its **lineage**: every CA certificate it has had, oldest first, each after
  * the first endorsed by the key of the one before it. Anyone can check a lineage from the node id

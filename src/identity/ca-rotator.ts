@@ -47,7 +47,7 @@ export interface CaRotationResult {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Node-CA rotation (issue 6; `g2g rotate --ca`, and automatically before the CA expires). The
+ * Node-CA rotation (`g2g rotate --ca`, and automatically before the CA expires). The
  * node id does not change: it stays the one the original CA's key derives, and the new CA is
  * endorsed by the previous CA's key (ca-lineage.ts), a lineage every record carries. Three steps,
  * each persisted so a restart resumes where it was:

@@ -11,7 +11,6 @@ import { bytesToIp } from './ip-address';
  */
 
 export const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-export const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 export interface CertDescription {
   subject: string;
@@ -73,7 +72,7 @@ export function splitPemBundle(pem: string): string[] {
 }
 
 /**
- * One buffer holding every PEM, separated by newlines. grpc-js (DESIGN §2) ignores a PEM that
+ * One buffer holding every PEM, separated by newlines. grpc-js ignores a PEM that
  * follows the previous one's END line without a newline, silently dropping trust roots.
  */
 export function joinPemBundle(pems: string[]): string {
@@ -82,7 +81,7 @@ export function joinPemBundle(pems: string[]): string {
 
 /**
  * Throws InvalidCertificateError unless `keyPem` is the private key of `certPem`. grpc-js drops
- * every new connection when it is given a mismatched pair (DESIGN §2), so this runs before any push.
+ * every new connection when it is given a mismatched pair, so this runs before any push.
  */
 export function assertKeyMatchesCert(certPem: string, keyPem: string): void {
   const cert = parseCert(certPem);

@@ -12,7 +12,7 @@ export interface KeyPairPem {
 
 /**
  * A fresh RSA key pair. Generation runs on libuv's thread pool: node-forge's pure-JS keygen would
- * block the event loop for seconds and stall every gossip timer and in-flight call (DESIGN §2).
+ * block the event loop for seconds and stall every gossip timer and in-flight call.
  */
 export async function generateRsaKeyPair(bits = 2048): Promise<KeyPairPem> {
   const { privateKey, publicKey } = await generateKeyPairAsync('rsa', {

@@ -23,7 +23,7 @@ export interface LeafExpiryGuardOptions {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Expiry safety (issue 6): the rotator renews leaves well before they expire, but renewal can
+ * Expiry safety: the rotator renews leaves well before they expire, but renewal can
  * keep failing (an expired or unusable node CA, a broken key generator). This guard watches the
  * installed leaf and, once it is within `marginMs` of its not-after without a successor, calls
  * `onExpiring` exactly once for it; the node then withdraws the leaf from its servers and

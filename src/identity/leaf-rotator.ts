@@ -60,7 +60,7 @@ const MIN_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
 
 /**
- * Keeps the node supplied with a valid leaf from its node CA (DESIGN §2): issues one at start,
+ * Keeps the node supplied with a valid leaf from its node CA: issues one at start,
  * renews it part-way through its life, and hands each new leaf to listeners only after
  * `validateLeaf` passed, so no server is ever given a broken pair. A failed renewal keeps the
  * current leaf and retries.

@@ -52,7 +52,7 @@ const OPERATOR_NAME_RE = /^[A-Za-z0-9._@-]{1,64}$/;
 const DNS_NAME_RE = /^(\*\.)?(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$/;
 
 /**
- * The node's TLS leaf: both server and client certificate on every port (DESIGN §2).
+ * The node's TLS leaf: both server and client certificate on every port.
  * SAN: `DNS:<nodeId>` first (what peers check), then `dnsNames`, then the IPs.
  * The subject carries a random `serialNumber` attribute so that no two leaves share a DN.
  */
@@ -142,8 +142,8 @@ export function verifyIssuedBy(leafPem: string, caPem: string): boolean {
 }
 
 /**
- * The gate before a leaf is pushed to a server: grpc-js drops every new connection on a bad pair
- * (DESIGN §2). Throws InvalidCertificateError naming the first problem.
+ * The gate before a leaf is pushed to a server: grpc-js drops every new connection on a bad pair.
+ * Throws InvalidCertificateError naming the first problem.
  */
 export function validateLeaf(ca: NodeCa, leaf: Leaf, now: Date): void {
   assertKeyMatchesCert(leaf.certPem, leaf.keyPem);

@@ -7,7 +7,7 @@ import type { KeyPairPem } from './keygen';
 import { nodeIdFromPublicKey } from './node-id';
 import { randomSerialHex, signToPem, wholeSeconds } from './x509-sign';
 
-/** The node's long-lived, self-signed CA (DESIGN §2). Its key never leaves the node. */
+/** The node's long-lived, self-signed CA. Its key never leaves the node. */
 export interface NodeCa {
   nodeId: string;
   certPem: string;
@@ -36,7 +36,7 @@ export function createNodeCa(opts: { keyPair: KeyPairPem; now: Date; lifetimeMs:
   cert.validity.notBefore = wholeSeconds(opts.now.getTime() - CLOCK_SKEW_BACKDATE_MS);
   cert.validity.notAfter = wholeSeconds(opts.now.getTime() + opts.lifetimeMs);
   // The DN embeds the nodeId, so no two node CAs share a subject: same-DN roots without a
-  // distinguishing AKID shadow each other in a grpc-js trust bundle (DESIGN §2).
+  // distinguishing AKID shadow each other in a grpc-js trust bundle.
   const name = [
     { name: 'commonName', value: `${nodeId} CA` },
     { name: 'organizationName', value: 'g2g' },

@@ -3,7 +3,7 @@ import forge from 'node-forge';
 
 /**
  * The two steps of building a certificate that node-forge does not do the way we want: random
- * serials, and signing. Certificates are assembled with node-forge (DESIGN §2) but signed by
+ * serials, and signing. Certificates are assembled with node-forge but signed by
  * node:crypto, so the CA's private key is only ever handled by OpenSSL, and a 2048-bit RSA
  * signature costs microseconds of native code rather than milliseconds of blocking JS.
  */

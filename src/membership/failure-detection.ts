@@ -3,14 +3,23 @@ import type { PeerEntry } from './peer-table';
 import type { Suspicion } from './suspicion';
 import { targetOf } from './transport';
 
+/** What one check of a peer found (`FailureDetection.check`). */
+interface CheckOutcome {
+  ok: boolean;
+  relays: number;
+  nacks: number;
+  stalled: boolean;
+}
+
 /** A local stall longer than this many intervals is discounted from every peer's silence. */
 export const STALL_INTERVALS = 2;
 
 /**
- * Failure detection (DESIGN §4): each interval, every alive peer whose heartbeat is overdue
+ * Failure detection: each interval, every alive peer whose heartbeat is overdue
  * against its own limit (failure-detector.ts) is checked directly, then through k others
  * (SWIM's indirect probe); failing both, it is suspected. Dead and left peers are removed after
- * their retention. Checks that overlapped a stall of our own loop prove nothing (Lifeguard).
+ * their retention. Checks that overlapped a stall of our own loop prove nothing, and while our
+ * local health is poor (local-health.ts) limits and timeouts stretch and we suspect no one.
  */
 export class FailureDetection {
   private nonce = 0;
@@ -41,8 +50,9 @@ export class FailureDetection {
         e.lastBeatMs = Math.min(now, e.lastBeatMs + stall);
       }
       if (e.state === 'alive') {
-        // Only the peers that send us their heartbeats are ours to time out.
-        if (e.watched && !e.probing && now - e.lastHeardMs > this.limitOf(e)) overdue.push(e);
+        // Only the peers that send us their heartbeats are ours to time out; a node of poor local
+        // health hears everyone late, so it stretches every limit.
+        if (e.watched && !e.probing && now - e.lastHeardMs > this.c.health.scale(this.limitOf(e))) overdue.push(e);
       } else if (e.state === 'dead') {
         if (now - e.stateSinceMs > o.deadRetentionMs) expired.push(e);
       } else if (e.state === 'left') {
@@ -73,19 +83,28 @@ export class FailureDetection {
     const version = e.record.version;
     const started = c.clock.now();
     e.probing = true;
-    const ok = await this.check(e);
+    const outcome = await this.check(e);
     e.probing = false;
     const now = c.clock.now();
     if (c.life !== 'running' || c.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'alive') return;
-    if (ok) {
+    if (outcome.ok) {
       e.lastHeardMs = now;
       // Alive, but its heartbeats to us stopped: it picked other monitors. Its next beat to us, if any, watches it again.
       if (!failedExchange) e.watched = false;
       return;
     }
     // Lifeguard's lesson: if our own loop was stalled during the check, its failure says nothing about the peer.
-    if (this.stalledSince(started)) return;
-    if (!failedExchange && now - e.lastHeardMs <= this.limitOf(e)) return;
+    if (outcome.stalled || this.stalledSince(started)) return;
+    // Decided on the health we had before this check's own evidence, so that a peer whose relays
+    // all answer "unreachable" (or a lone peer, with no relay to ask) is suspected at once; when
+    // no relay answered at all, the silence is more likely ours than the peer's.
+    const healthy = c.health.healthy;
+    if (e.record.mode === 'server') {
+      c.health.probeFailed(outcome.relays, outcome.nacks);
+      if (c.health.enabled && outcome.relays > 0 && outcome.nacks === 0) return;
+    }
+    if (!healthy) return;
+    if (!failedExchange && now - e.lastHeardMs <= c.health.scale(this.limitOf(e))) return;
     this.suspicion.suspect(e, c.nodeId, now);
   }
 
@@ -93,6 +112,7 @@ export class FailureDetection {
    * Somebody else suspects a peer we hold: check it ourselves, and if it fails our check too,
    * become an independent accuser (a Lifeguard confirmation, which shortens the suspicion time
    * everywhere the claim arrives). A check that succeeds confirms nothing; only the peer refutes.
+   * A node of poor local health accuses no one.
    */
   async confirm(e: PeerEntry): Promise<void> {
     const c = this.c;
@@ -100,10 +120,13 @@ export class FailureDetection {
     const version = e.record.version;
     const started = c.clock.now();
     e.probing = true;
-    const ok = await this.check(e);
+    const outcome = await this.check(e);
     e.probing = false;
-    if (ok || c.life !== 'running' || c.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'suspect') return;
-    if (this.stalledSince(started) || !e.accusers || e.accusers.has(c.nodeId)) return;
+    if (outcome.ok || c.life !== 'running' || c.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'suspect') return;
+    if (outcome.stalled || this.stalledSince(started) || !e.accusers || e.accusers.has(c.nodeId)) return;
+    const healthy = c.health.healthy;
+    c.health.probeFailed(outcome.relays, outcome.nacks);
+    if (!healthy || (c.health.enabled && outcome.relays > 0 && outcome.nacks === 0)) return;
     this.suspicion.accuse(e);
   }
 
@@ -112,37 +135,63 @@ export class FailureDetection {
     return this.c.clock.now() - started > 4 * o.probeTimeoutMs + 2 * o.intervalMs;
   }
 
-  /** A direct ping, then (if it fails) k indirect ones through random alive server peers. */
-  private async check(e: PeerEntry): Promise<boolean> {
+  /**
+   * A direct ping, then (if it fails) k indirect ones through random alive server peers, each
+   * with its timeout stretched by our local health. `relays` asked, `nacks` of them answered that
+   * the peer was unreachable. `stalled`: a deadline of ours fired well after it was due, so our
+   * own loop stalled meanwhile and the failure proves nothing (the stall feeds our local health).
+   */
+  private async check(e: PeerEntry): Promise<CheckOutcome> {
     const c = this.c;
     const o = c.options;
-    let ok = false;
-    if (e.record.mode === 'server') {
-      c.counters.probes++;
-      c.gossip.event('probes');
-      const target = targetOf(e.record);
-      try {
-        const answer = await c.transport.ping(target, { nonce: ++this.nonce }, { timeoutMs: o.probeTimeoutMs });
-        ok = answer.nodeId === target.nodeId;
-      } catch {
-        ok = false;
-      }
-      if (!ok && c.life === 'running') {
-        const relays = c.table.sample(o.indirectChecks, (x) => x.state === 'alive' && x.record.mode === 'server' && x.record.nodeId !== target.nodeId);
-        c.counters.indirectProbes += relays.length;
-        const answers = await Promise.all(
-          relays.map((r) =>
-            c.transport
-              .pingVia(targetOf(r.record), { target, nonce: ++this.nonce, timeoutMs: o.probeTimeoutMs }, { timeoutMs: 2 * o.probeTimeoutMs + o.probeTimeoutMs })
-              .then((a) => a.reachable)
-              .catch(() => false),
-          ),
-        );
-        ok = answers.some(Boolean);
-      }
-      if (!ok) c.gossip.event('probe_failures');
+    const outcome: CheckOutcome = { ok: false, relays: 0, nacks: 0, stalled: false };
+    if (e.record.mode !== 'server') return outcome;
+    c.counters.probes++;
+    c.gossip.event('probes');
+    const target = targetOf(e.record);
+    const timeoutMs = c.health.scale(o.probeTimeoutMs);
+    let started = c.clock.now();
+    try {
+      const answer = await c.transport.ping(target, { nonce: ++this.nonce }, { timeoutMs });
+      outcome.ok = answer.nodeId === target.nodeId;
+    } catch {
+      outcome.ok = false;
     }
-    return ok;
+    if (outcome.ok) {
+      c.health.probeAnswered();
+      return outcome;
+    }
+    if (this.late(started, timeoutMs, outcome) || c.life !== 'running') return outcome;
+    const relays = c.table.sample(o.indirectChecks, (x) => x.state === 'alive' && x.record.mode === 'server' && x.record.nodeId !== target.nodeId);
+    c.counters.indirectProbes += relays.length;
+    outcome.relays = relays.length;
+    started = c.clock.now();
+    // The relay pings the target within `timeoutMs`, then answers us: our deadline covers both legs.
+    const relayTimeoutMs = 3 * timeoutMs;
+    const answers = await Promise.all(
+      relays.map((r) =>
+        c.transport
+          .pingVia(targetOf(r.record), { target, nonce: ++this.nonce, timeoutMs }, { timeoutMs: relayTimeoutMs })
+          .then((a) => (a.reachable ? 'ack' : 'nack'))
+          .catch(() => 'silent'),
+      ),
+    );
+    outcome.ok = answers.includes('ack');
+    outcome.nacks = answers.filter((a) => a === 'nack').length;
+    if (!outcome.ok && !this.late(started, relayTimeoutMs, outcome)) c.gossip.event('probe_failures');
+    return outcome;
+  }
+
+  /**
+   * True (and the stall noted in our local health) when a step that should have ended by its
+   * `timeoutMs` deadline ended more than half a timeout after it: our deadline timer fired late.
+   */
+  private late(started: number, timeoutMs: number, outcome: CheckOutcome): boolean {
+    const over = this.c.clock.now() - started - timeoutMs;
+    if (!this.c.health.enabled || over <= timeoutMs / 2) return false;
+    outcome.stalled = true;
+    this.c.health.stalled(over);
+    return true;
   }
 
   /** A dead or left peer past its retention: out of the table, tombstoned against stale gossip. */

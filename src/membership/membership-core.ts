@@ -1,6 +1,7 @@
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
 import type { GossipCounters } from './gossip-counters';
+import type { LocalHealth } from './local-health';
 import type { LocalRecord } from './local-record';
 import type { MembershipEvents, MembershipLog } from './membership-events';
 import type { MembershipRumours } from './membership-rumours';
@@ -44,6 +45,8 @@ export interface MembershipCore {
   /** Messages, bytes and protocol decisions, for metrics and the simulator's report. */
   readonly gossip: GossipCounters;
   readonly life: LifeState;
+  /** How far this node trusts its own failure detector right now (local health awareness). */
+  readonly health: LocalHealth;
   /** A direct exchange with `id` succeeded, either way. */
   touchDirect(id: string): void;
 }

@@ -23,7 +23,7 @@ function keyOf(r: Rumour): string {
 }
 
 /**
- * Membership's rumours (DESIGN §4): what this node has to tell, each sent λ·log N times
+ * Membership's rumours: what this node has to tell, each sent λ·log N times
  * (`retransmitMult`), piggybacked on exchanges within a message budget.
  */
 export class MembershipRumours {

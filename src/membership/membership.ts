@@ -6,6 +6,7 @@ import { ExchangeServer } from './exchange-server';
 import { FailureDetection } from './failure-detection';
 import { countingTransport } from './counting-transport';
 import { GossipCounters, type GossipCountersView } from './gossip-counters';
+import { LocalHealth, type LocalHealthView, type LoopLagSource } from './local-health';
 import { LocalRecord, type LocalRecordChanges, type LocalRecordInit } from './local-record';
 import { MemberRemovals, type HeldRemoval } from './member-removals';
 import { RecordMerge, type AdmitOutcome } from './merge';
@@ -40,7 +41,7 @@ export type { HeldRemoval } from './member-removals';
 export type { AdmitOutcome } from './merge';
 export type { MembershipEvent, MembershipEventType, MembershipLog } from './membership-events';
 
-/** The collaborators membership needs, and nothing more (STYLE §2). */
+/** The collaborators membership needs, and nothing more: each is injected, so tests and the simulator hand in their own. */
 export interface MembershipComponents {
   clock: Clock;
   random: Random;
@@ -53,6 +54,11 @@ export interface MembershipComponents {
    * EWMA), or undefined when not measured. Without it every partner is picked uniformly.
    */
   distance?: (nodeId: string) => number | undefined;
+  /**
+   * The event loop's recent delay (the node: a 20 ms timer-drift sampler, `EventLoopLag`), for local
+   * health awareness. Without it the lateness of membership's own interval timer is the measure.
+   */
+  loopLag?: LoopLagSource;
 }
 
 /** One row of `members()`: everything a person debugging membership asks for. */
@@ -80,7 +86,7 @@ export interface JoinResult {
 }
 
 /**
- * The membership protocol of one node (DESIGN §4): its peer table, periodic push-pull exchanges
+ * The membership protocol of one node: its peer table, periodic push-pull exchanges
  * with rumours and anti-entropy, per-peer heartbeat limits, direct and indirect checks,
  * suspicion, refutation, death, leave and tombstones. Pure protocol code: time, randomness, the
  * network and signatures are injected, so the same class runs over gRPC and in the simulator.
@@ -105,6 +111,7 @@ export class Membership implements GossipHandler {
   private readonly rumours: MembershipRumours;
   private readonly seen = new SeenVersions();
   private readonly events: MembershipEvents;
+  private readonly health: LocalHealth;
   /** Messages and bytes per gossip RPC kind and direction, and protocol decisions (read by metrics and the simulator). */
   readonly counters: GossipCountersView;
   private readonly gossip = new GossipCounters();
@@ -133,6 +140,7 @@ export class Membership implements GossipHandler {
     this.local = new LocalRecord(components.authenticator, init);
     this.rumours = new MembershipRumours(this.local, this.table, this.options);
     this.events = new MembershipEvents(components.log);
+    this.health = new LocalHealth({ maxMultiplier: this.options.lhaMaxMultiplier, lagUnitMs: this.options.probeTimeoutMs }, components.loopLag);
     const self = this;
     this.core = {
       options: this.options,
@@ -153,6 +161,7 @@ export class Membership implements GossipHandler {
         return self.life;
       },
       touchDirect: (id) => this.touchDirect(id),
+      health: this.health,
     };
     this.removalsHeld = new MemberRemovals({
       ...this.core,
@@ -305,6 +314,11 @@ export class Membership implements GossipHandler {
     return { ...this.ops, rumoursQueued: this.rumours.size, tombstones: this.table.tombstoneCount };
   }
 
+  /** Local health awareness: the score, the multiplier on our failure detector's timeouts, the last interval's loop lag. */
+  localHealth(): LocalHealthView {
+    return this.health.view();
+  }
+
   /** True while `nodeId` is refused because of a tombstone. */
   isTombstoned(nodeId: string, version = 0): boolean {
     return this.table.refuses(nodeId, version, this.clock.now());
@@ -338,7 +352,7 @@ export class Membership implements GossipHandler {
   }
 
   /**
-   * Admits `seeds` and exchanges with each. Partial success is a value (STYLE §8): the seeds that
+   * Admits `seeds` and exchanges with each. Partial success is a value, not an error: the seeds that
    * answered are in `joined`, the others in `failures`.
    */
   async join(seeds: readonly NodeRecord[]): Promise<JoinResult> {
@@ -411,6 +425,7 @@ export class Membership implements GossipHandler {
     this.lastTickMs = now;
     this.tickTimer = this.clock.setTimeout(() => this.tick(), o.intervalMs);
     this.local.beatOnce();
+    this.health.interval(sinceLast - o.intervalMs);
     this.detection.sweep(now, sinceLast);
     this.monitors.beat();
     if (this.random.next() < 0.01) {

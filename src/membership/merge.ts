@@ -2,6 +2,7 @@ import type { MemberRemovals } from './member-removals';
 import type { MembershipCore } from './membership-core';
 import type { Heartbeat, NodeRecord } from './node-record';
 import { newEntry, type PeerEntry } from './peer-table';
+import { recordTagsProblem } from './record-tags';
 import type { Removal } from './removal';
 import type { Suspicion } from './suspicion';
 import type { MemberClaim } from './transport';
@@ -17,7 +18,7 @@ export function escalates(known: Pick<NodeRecord, 'mode'>, next: Pick<NodeRecord
 }
 
 /**
- * The merge rule (DESIGN §4): records from their owner only (both signatures, id bound to CA,
+ * The merge rule: records from their owner only (both signatures, id bound to CA,
  * our cluster), newer by (version, heartbeat), never over a tombstone; heartbeats of the version
  * held; claims and removals applied in the order that keeps removed members out.
  */
@@ -109,10 +110,15 @@ export class RecordMerge {
     this.advanceHeartbeat(e, h, c.clock.now());
   }
 
-  /** Checks a record's signatures, CA binding and cluster. */
+  /** Checks a record's cluster, tag bounds, signatures and CA binding. */
   verify(record: NodeRecord): boolean {
     const c = this.c;
     if (record.cluster !== c.local.record.cluster) return false;
+    const tagsProblem = recordTagsProblem(record.tags);
+    if (tagsProblem) {
+      c.log?.debug({ nodeId: record.nodeId, version: record.version, problem: tagsProblem }, 'refused a record whose tags exceed the bounds');
+      return false;
+    }
     const ok = c.auth.verifyRecord(record);
     if (!ok) c.log?.debug({ nodeId: record.nodeId, version: record.version }, 'refused a record that failed verification');
     return ok;
@@ -159,6 +165,7 @@ export class RecordMerge {
     if (before !== 'alive') {
       // We held it suspect or dead, and its owner answered with a newer version: a false alarm.
       if (before === 'suspect' || before === 'dead') c.gossip.event('false_alive_refutations');
+      if ((before === 'suspect' || before === 'dead') && e.suspectedBy === c.nodeId) c.health.suspicionRefuted();
       this.suspicion.setState(e, 'alive', now);
       c.events.emit('alive', e);
     } else {

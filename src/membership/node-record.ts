@@ -1,5 +1,5 @@
 /**
- * Node records (DESIGN §4): what a member knows about a peer, mirroring `g2g.v1.NodeRecord`.
+ * Node records: what a member knows about a peer, mirroring `g2g.v1.NodeRecord`.
  *
  * A record is signed in two parts by its owner's node CA key, so that "a record for X can only
  * come from X" while relays pass heartbeats on every interval without re-sending the record:
@@ -187,28 +187,3 @@ export class CanonicalWriter {
   }
 }
 
-/** A record body with the given changes, ready to be signed at `version`. */
-export function nextBody(body: RecordBody, changes: Partial<Omit<RecordBody, 'nodeId' | 'caCertPem' | 'version'>>, version: number): RecordBody {
-  return { ...body, ...changes, version };
-}
-
-/** The body fields of a record (drops heartbeat and signatures). */
-export function bodyOf(record: NodeRecord): RecordBody {
-  return {
-    nodeId: record.nodeId,
-    cluster: record.cluster,
-    mode: record.mode,
-    addresses: record.addresses,
-    registerPort: record.registerPort,
-    gossipPort: record.gossipPort,
-    caCertPem: record.caCertPem,
-    leaf: record.leaf,
-    version: record.version,
-    services: record.services,
-    tags: record.tags,
-    protocolVersion: record.protocolVersion,
-    left: record.left,
-    ...(record.caLineage?.length ? { caLineage: record.caLineage } : {}),
-    ...(record.previousCaCertPem ? { previousCaCertPem: record.previousCaCertPem } : {}),
-  };
-}

@@ -101,6 +101,15 @@ export interface MembershipOptions {
   /** See `suspicionMult`. */
   suspicionMaxMult: number;
   /**
+   * Local health awareness (Lifeguard; memberlist's AwarenessMaxMultiplier): the most this node
+   * stretches its own heartbeat limits, probe timeouts and suspicion times while evidence says
+   * its own event loop or network is the slow party (loop lag, probes that even the relays did
+   * not answer, refuted suspicions); while stretched it suspects no one itself. Higher spares
+   * healthy peers from a badly stalled node's accusations, at the cost of that node detecting
+   * real failures later (the healthy nodes still detect them at their pace). 1 turns it off.
+   */
+  lhaMaxMultiplier: number;
+  /**
    * Most peers kept in the table. Below it every node learns every other; above it a node keeps
    * a uniform random sample (plus the peers it recently heard from directly) and the overlay
    * stays connected. Infinity for no bound.
@@ -149,6 +158,7 @@ const LAN: MembershipOptions = {
   monitors: 3,
   suspicionMult: 4,
   suspicionMaxMult: 6,
+  lhaMaxMultiplier: 8,
   maxPeers: 4096,
   deadRetentionMs: 6 * 3600_000,
   reconnectIntervalMs: 10_000,
@@ -191,6 +201,7 @@ export function membershipOptions(overrides: Partial<MembershipOptions> = {}, pr
   const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'monitors', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs', 'removalTtlMs'];
   for (const k of nonNegative) if (!(o[k] >= 0)) throw new RangeError(`membership option ${k} must be >= 0, got ${o[k]}`);
   if (!(o.spatialShare >= 0 && o.spatialShare <= 1)) throw new RangeError(`membership option spatialShare must be in [0, 1], got ${o.spatialShare}`);
+  if (!(Number.isInteger(o.lhaMaxMultiplier) && o.lhaMaxMultiplier >= 1)) throw new RangeError(`membership option lhaMaxMultiplier must be an integer >= 1, got ${o.lhaMaxMultiplier}`);
   if (o.suspicionMaxMult < 1) throw new RangeError(`membership option suspicionMaxMult must be >= 1, got ${o.suspicionMaxMult}`);
   if (o.exchangeBudget + o.randomExchanges < 1) throw new RangeError('membership needs at least one exchange per interval (exchangeBudget + randomExchanges >= 1)');
   return o;
@@ -203,9 +214,10 @@ export interface MembershipTimerConfig {
   gossipSuspicionMult: number;
   gossipPushPullInterval: number;
   gossipMaxPeers: number;
+  gossipLhaMaxMultiplier: number;
 }
 
 /** The config's membership keys as options over the profile's preset (each profile sets them to its preset's values). */
 export function membershipTimers(c: MembershipTimerConfig): Partial<MembershipOptions> {
-  return { intervalMs: c.gossipInterval, probeTimeoutMs: c.gossipProbeTimeout, suspicionMult: c.gossipSuspicionMult, pushPullIntervalMs: c.gossipPushPullInterval, maxPeers: c.gossipMaxPeers };
+  return { intervalMs: c.gossipInterval, probeTimeoutMs: c.gossipProbeTimeout, suspicionMult: c.gossipSuspicionMult, pushPullIntervalMs: c.gossipPushPullInterval, maxPeers: c.gossipMaxPeers, lhaMaxMultiplier: c.gossipLhaMaxMultiplier };
 }

@@ -7,7 +7,7 @@
  */
 
 /**
- * The rumour budget: λ·⌈log10(N + 1)⌉ sends per node per rumour (DESIGN §4; memberlist's
+ * The rumour budget: λ·⌈log10(N + 1)⌉ sends per node per rumour (memberlist's
  * retransmit limit). Every exchange is push-pull and a node takes part in about
  * 2·(exchangeBudget + randomExchanges) messages per interval, so a rumour stays hot at each node
  * for about budget / 6 intervals while the infected set grows about sevenfold per interval.

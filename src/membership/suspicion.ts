@@ -60,7 +60,8 @@ export class Suspicion {
     const c = this.c;
     e.suspicionTimer?.cancel();
     const bounds = suspicionBounds(c.options, c.table.networkSize());
-    const timeout = suspicionTimeout(bounds, (e.accusers?.size ?? 1) - 1);
+    // A node of poor local health gives suspects longer: their refutation may reach it late.
+    const timeout = c.health.scale(suspicionTimeout(bounds, (e.accusers?.size ?? 1) - 1));
     const remaining = Math.max(0, (e.suspectedAtMs ?? c.clock.now()) + timeout - c.clock.now());
     const version = e.record.version;
     e.suspicionTimer = c.clock.setTimeout(() => {
@@ -119,6 +120,7 @@ export class Suspicion {
     if (version < c.local.version) return;
     c.counters.refutations++;
     c.gossip.event('refutations');
+    c.health.refuting();
     c.rumours.enqueue({ kind: 'record', record: c.local.bump({}, Math.min(version, c.local.version)) });
   }
 

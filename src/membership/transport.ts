@@ -6,8 +6,10 @@ import type { Removal } from './removal';
  * message is protobuf-representable (see proto/g2g/v1/gossip.proto); the gRPC transport maps
  * field by field, the in-memory network (src/testing/memory-network.ts) passes objects.
  *
- * Calls reject on timeout, on an unreachable target, or when the callee refuses; membership
- * treats every rejection the same way (the target did not answer in time).
+ * Calls reject with the same types on every transport (transport/call-errors.ts):
+ * CallTimeoutError when no answer came in time, PeerUnavailableError when the target cannot be
+ * reached, RemoteCallError (the callee's status and g2g code) when it refused. Membership treats
+ * every rejection the same way (the target did not answer in time).
  */
 export interface Transport {
   exchange(target: GossipTarget, request: ExchangeRequest, options: CallOptions): Promise<ExchangeResponse>;

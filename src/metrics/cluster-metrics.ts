@@ -100,7 +100,7 @@ export function registerClusterMetrics(registry: Registry, sources: () => Partia
   });
   new Gauge({
     name: 'g2g_latency_groups',
-    help: 'Latency groups the client pool cut its peers into (DESIGN §5).',
+    help: 'Latency groups the client pool cut its peers into.',
     registers: [registry],
     collect() {
       const groups = sources().latencyGroups?.();

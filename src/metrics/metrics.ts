@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { registerClusterMetrics, type ClusterMetricSources } from './cluster-metrics';
 import { registerGossipMetrics } from './gossip-metrics';
+import { registerLocalHealthMetrics } from './local-health-metrics';
 import type { GossipCountersView } from '../membership/gossip-counters';
+import type { LocalHealthView } from '../membership/local-health';
 
 /** Seconds: RTTs on a LAN are sub-millisecond, across regions a few hundred ms. */
 const RTT_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -32,6 +34,7 @@ export class NodeMetrics {
   private leafNotAfterMs: number | undefined;
   private sources: Partial<ClusterMetricSources> = {};
   private gossip: GossipCountersView | undefined;
+  private localHealth: (() => LocalHealthView | undefined) | undefined;
 
   /**
    * `rotationStats` reads the rotator's own counters at scrape time, so scheduled renewals and
@@ -125,6 +128,7 @@ export class NodeMetrics {
     });
     registerClusterMetrics(this.registry, () => this.sources, options.now);
     registerGossipMetrics(this.registry, () => this.gossip);
+    registerLocalHealthMetrics(this.registry, () => this.localHealth?.());
   }
 
   setLeafNotAfter(notAfter: Date): void {
@@ -139,5 +143,10 @@ export class NodeMetrics {
   /** Membership's gossip counters (g2g_gossip_*_total and the protocol-event counters). */
   attachGossipCounters(view: GossipCountersView): void {
     this.gossip = view;
+  }
+
+  /** Membership's local health (g2g_local_health_score, g2g_event_loop_lag_seconds). */
+  attachLocalHealth(view: () => LocalHealthView | undefined): void {
+    this.localHealth = view;
   }
 }

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { G2gError } from '../errors';
 
 /**
- * One owner per data dir (issue 11). Node has no flock(2), and the npm packages that wrap it
+ * One owner per data dir. Node has no flock(2), and the npm packages that wrap it
  * (fs-ext) need a native build, which install scripts cannot do here; `proper-lockfile` is an
  * mtime lease that a crashed owner leaves behind until it goes stale. So the lock is a listening
  * Unix-domain socket in Linux's *abstract* namespace, named after the data dir's device and inode:

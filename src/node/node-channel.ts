@@ -9,7 +9,7 @@ import { channelOptions } from '../channel/options';
 import { writeFileAtomic } from '../identity/atomic-file';
 import type { Logger } from '../log/logger';
 import type { NodeMode } from '../membership/node-record';
-import { registerChannelMetrics } from '../metrics/channel-metrics';
+import { registerChannelMetrics } from '../channel/channel-metrics';
 import type { NodeMetrics } from '../metrics/metrics';
 import type { PeerClients } from '../transport/peer-clients';
 import { caPins } from './node-membership';

@@ -12,7 +12,7 @@ import type { Clock } from '../util/clock';
  */
 export const REGISTER_CONNECTION_AGE_GRACE_MS = 10_000;
 
-/** The limits of the node's ports (DESIGN §8: every resource an unauthenticated source holds is bounded). */
+/** The limits of the node's ports (every resource an unauthenticated source holds is bounded). */
 export interface PortLimits {
   descriptors: DescriptorLimit;
   budget: ConnectionBudget;
@@ -78,4 +78,13 @@ export function portLimits(settings: LimitSettings, clock: Clock, descriptors: D
 /** What the guards counted, per port (for metrics and reports). */
 export function connectionCounters(limits: PortLimits): Record<'register' | 'gossip' | 'health', ConnectionCounters> {
   return { register: limits.register.counters, gossip: limits.gossip.counters, health: limits.health.counters };
+}
+
+export type PortCounters = Record<'register' | 'gossip' | 'health', ConnectionCounters & { held: number; watchRefused: number }>;
+
+/** Per port: connections accepted, refused and closed unused, connections held now, and Health.Watch streams refused. */
+export function portCounters(limits: PortLimits, watches: Record<'register' | 'gossip' | 'health', { refused: number } | undefined>): PortCounters {
+  const counters = connectionCounters(limits);
+  const port = (name: 'register' | 'gossip' | 'health') => ({ ...counters[name], held: limits[name].held(), watchRefused: watches[name]?.refused ?? 0 });
+  return { register: port('register'), gossip: port('gossip'), health: port('health') };
 }

@@ -15,7 +15,7 @@ const NOTICE_TIMEOUT_MS = 3000;
  * Tells a member we are removing that it is removed, on our pooled channel to it, before the
  * removal cuts that channel: once applied, every member's gossip port refuses it, so the signed
  * removal that gossip spreads would never reach it, and it would go on looking healthy while it
- * held everyone dead (issue 16). The call is Admin.Remove naming the member itself; a node takes
+ * held everyone dead. The call is Admin.Remove naming the member itself; a node takes
  * that from a server-mode member (as trusted as the removal: any such member may remove it).
  * Best effort: a member that is down learns it at its next start, from the refusals.
  */

@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger';
-import type { Clock, TimerHandle } from '../util/clock';
+import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
+import { repeatingTask, type RepeatingTask } from '../util/repeating-task';
 
 /**
  * What one attempt at a well-known service address (a load balancer in front of every node's
@@ -50,29 +51,29 @@ export interface ServiceRound {
 }
 
 /**
- * Joins the node's services periodically (DESIGN §4, §8), so that the network discovers itself
+ * Joins the node's services periodically, so that the network discovers itself
  * and islands merge: two pods that started together, a partition that outlived deadRetention, a
  * restored backup. Cheap when nothing changed: the node behind the service is a member, and the
  * attempt is one WhoAmI and one exchange. Rounds never overlap; a round's failures are logged,
  * never thrown (the next round tries again).
  */
 export class ServiceJoiner {
-  private timer: TimerHandle | undefined;
-  private running = false;
+  private readonly task: RepeatingTask;
   private inRound: Promise<ServiceRound> | undefined;
 
-  constructor(private readonly c: ServiceJoinerComponents, readonly options: ServiceJoinerOptions) {}
+  constructor(private readonly c: ServiceJoinerComponents, readonly options: ServiceJoinerOptions) {
+    // A round reports its failures itself and never throws; a throw here is a bug worth a line.
+    this.task = repeatingTask(c.clock, () => this.round().then((r) => this.report(r)), () => this.nextDelayMs(), {
+      onError: (error) => c.log.error({ err: (error as Error).message }, 'periodic service join failed'),
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+    this.task.start();
   }
 
   stop(): void {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.task.stop();
   }
 
   /** The wait before the next round: jittered, so pods started together do not join in step. */
@@ -85,13 +86,6 @@ export class ServiceJoiner {
   round(): Promise<ServiceRound> {
     this.inRound ??= this.runRound().finally(() => (this.inRound = undefined));
     return this.inRound;
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.c.clock.setTimeout(() => {
-      void this.round().then((r) => this.report(r)).finally(() => this.schedule());
-    }, this.nextDelayMs());
   }
 
   private async runRound(): Promise<ServiceRound> {

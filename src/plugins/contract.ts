@@ -1,11 +1,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { DependencyContainer } from 'tsyringe';
+import type { ChannelMessage } from '../channel/topic-channel';
 import type { Logger } from '../log/logger';
 import type { Caller } from '../transport/caller-identity';
 import type { Clock } from '../util/clock';
 
 /**
- * The plugin contract (DESIGN §6): everything a plugin author touches. A plugin is a folder
+ * The plugin contract: everything a plugin author touches. A plugin is a folder
  * with `g2g-plugin.json` (a {@link PluginManifest}), its protos, and an entry module whose
  * default export is a {@link PluginClass}. No decorators are needed.
  */
@@ -47,7 +48,7 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly dataDir: string;
   /** The network-wide gossip channel, scoped to the topic prefix `<name>/`. */
   readonly channel: PluginChannel;
-  /** The latency-ordered pool of clients to peers (DESIGN §5). */
+  /** The latency-ordered pool of clients to peers. */
   readonly pool: PluginPool;
   /** A read-only view of the membership with change events. */
   readonly members: MembershipView;
@@ -115,23 +116,8 @@ export interface G2gPlugin {
 
 export type PluginClass<Config = Record<string, unknown>> = new (context: PluginContext<Config>) => G2gPlugin;
 
-/** A message on the gossip channel, as delivered to subscribers. */
-export interface ChannelMessage {
-  /** The full topic (with the plugin's prefix, e.g. `kv/put`). */
-  topic: string;
-  data: Uint8Array;
-  /** The member that published it (its signature was verified). */
-  origin: string;
-  /**
-   * The origin's run: each start of the origin's node begins a new, higher epoch. `(origin,
-   * epoch, seq)` names a message uniquely.
-   */
-  epoch: number;
-  /** Sequence number within (origin, epoch): starts at 1, increases by 1 per message. */
-  seq: number;
-  /** The origin's clock when it published (ms since the epoch; informational). */
-  publishedAtMs: number;
-}
+/** A message on the gossip channel, as delivered to subscribers (defined by the channel). */
+export type { ChannelMessage } from '../channel/topic-channel';
 
 /** The gossip channel as a plugin sees it: topics are relative to the plugin's prefix. */
 export interface PluginChannel {
@@ -186,13 +172,23 @@ export interface PeerStatsView {
 export interface FanOutOutcome<T> {
   /** Answers, in the order they arrived. */
   results: { nodeId: string; value: T }[];
+  /** Peers that failed or were too slow, with why. */
+  errors: FanOutFailure[];
+}
+
+/** Why one peer of a fan-out gave no answer. */
+export interface FanOutFailure {
+  nodeId: string;
   /**
-   * Peers that failed or were too slow, with why: a grpc-js `ServiceError` for a failed call (a
-   * peer given up on at its deadline gets DEADLINE_EXCEEDED), or whatever your call function threw.
-   * Typed `unknown` for that reason (and so plugins written against 0.1 keep compiling): narrow
-   * with `typeof (error as grpc.ServiceError).code === 'number'`.
+   * The gRPC status: the failed call's own; DEADLINE_EXCEEDED for a peer given up on at its
+   * deadline; UNKNOWN for anything else your call function threw.
    */
-  errors: { nodeId: string; error: unknown }[];
+  code: grpc.status;
+  /**
+   * A grpc-js `ServiceError` for a failed call (and for a peer given up on), or the Error your
+   * call function threw (a thrown non-Error is wrapped, the original as its `cause`).
+   */
+  error: Error;
 }
 
 /** How a fan-out call is cancelled when the pool stops waiting for it: it has its k answers, or the call passed its deadline. */

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger';
+import { toServiceError } from '../transport/status-mapping';
 
 /** What the guard asks of the plugin it serves. */
 export interface GuardTarget {
@@ -18,9 +19,10 @@ type Handler = (...args: never[]) => unknown;
  *
  * * while the plugin is not running (starting, failed, stopped) a call gets UNAVAILABLE at
  *   once, without reaching plugin code;
- * * a handler that throws, or returns a promise that rejects, answers INTERNAL (the error is
- *   logged with the plugin's name; nothing of it goes on the wire) instead of crashing the node
- *   with an uncaught exception or an unhandled rejection;
+ * * a handler that throws, or returns a promise that rejects, ends the call through the node's
+ *   one status mapping (status-mapping.ts) instead of crashing the node with an uncaught
+ *   exception or an unhandled rejection: a G2gError keeps its own status and code, anything
+ *   else answers INTERNAL and is logged with the plugin's name (nothing of it goes on the wire);
  * * streaming calls are tracked, so that {@link CallTracker.endAll} can end whatever the plugin
  *   left open when it stopped, with a status, before the server shuts down (grpc-js would
  *   otherwise hold the shutdown for the drain time and then cut them).
@@ -48,7 +50,7 @@ export function guardHandlers(
           answered = true;
           callback(error, value, trailer, flags);
         };
-        invoke(() => handler(call, once), target, what, () => once(internal()));
+        invoke(() => handler(call, once), target, what, (status) => once(status));
       };
     } else if (method.requestStream && !method.responseStream) {
       guarded[name] = (call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
@@ -69,7 +71,7 @@ export function guardHandlers(
         };
         tracker.add(entry);
         call.once('cancelled', () => tracker.delete(entry));
-        invoke(() => handler(call, once), target, what, () => once(internal()));
+        invoke(() => handler(call, once), target, what, (status) => once(status));
       };
     } else {
       guarded[name] = (call: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>) => {
@@ -97,7 +99,7 @@ export function guardHandlers(
         call.once('finish', forget);
         call.once('close', forget);
         call.once('cancelled', forget);
-        invoke(() => handler(call), target, what, () => entry.end(internal()));
+        invoke(() => handler(call), target, what, (status) => entry.end(status));
       };
     }
   }
@@ -135,29 +137,26 @@ export class CallTracker {
   }
 }
 
-function invoke(run: () => unknown, target: GuardTarget, what: string, fail: () => void): void {
+/**
+ * Runs a plugin handler; what it throws (or rejects with) ends the call through the node's one
+ * mapping: a G2gError the plugin defined answers with its own status and code, anything else
+ * INTERNAL plus one log line (on the plugin's logger, naming the method).
+ */
+function invoke(run: () => unknown, target: GuardTarget, what: string, fail: (status: grpc.StatusObject) => void): void {
   let result: unknown;
   try {
     result = run();
   } catch (error) {
-    target.log.error({ err: error, method: what }, 'plugin handler threw');
-    fail();
+    fail(toServiceError(error, target.log, what));
     return;
   }
   if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-    (result as Promise<unknown>).then(undefined, (error: unknown) => {
-      target.log.error({ err: error, method: what }, 'plugin handler rejected');
-      fail();
-    });
+    (result as Promise<unknown>).then(undefined, (error: unknown) => fail(toServiceError(error, target.log, what)));
   }
 }
 
 function unavailable(target: GuardTarget): grpc.ServiceError {
   return status(grpc.status.UNAVAILABLE, `plugin ${target.name} is ${target.state()}`);
-}
-
-function internal(): grpc.ServiceError {
-  return status(grpc.status.INTERNAL, 'internal error in a plugin');
 }
 
 function status(code: grpc.status, details: string): grpc.ServiceError {

@@ -21,7 +21,7 @@ import { membershipView, type MembershipSource } from './plugin-membership';
 import { pluginPool, type PoolSource } from './plugin-pool';
 import { NO_AUTHORSHIP, pluginAuthorship, type AuthorshipSource } from './plugin-authorship';
 import { validatePlugins, type ValidatedPlugin } from './plugin-validation';
-import type { ScopableChannel } from './scoped-channel';
+import { scopedChannel, type ScopableChannel } from './scoped-channel';
 import { registerContext } from './tokens';
 
 /**
@@ -113,7 +113,7 @@ interface Runtime {
 }
 
 /**
- * The plugin host (DESIGN §6). Owns the order of things:
+ * The plugin host. Owns the order of things:
  *
  * 1. `load()` — before the gossip port listens: discover and validate every plugin (no plugin
  *    code runs until all checks pass), then per plugin: load the entry module, construct the
@@ -254,7 +254,7 @@ export class PluginHost {
   }
 
   /**
-   * The peers a plugin finds in `start()` are the ones the pool measured (issue 15: a plugin used
+   * The peers a plugin finds in `start()` are the ones the pool measured (a plugin used
    * to start with an empty query order although the node had joined). Bounded by the pool's ping
    * deadlines; a node without a pool (not joined) starts its plugins at once.
    */
@@ -439,7 +439,7 @@ export class PluginHost {
       if (!now) throw new ChannelUnavailableError('the gossip channel is not available on this node');
       if (now !== node) {
         node = now;
-        scoped = now.scoped(name);
+        scoped = scopedChannel(now, name);
       }
       return scoped!;
     };

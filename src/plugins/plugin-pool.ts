@@ -3,6 +3,7 @@ import type { PeerPool } from '../pool/peer-pool';
 import { PeerDeadlineError } from '../pool/errors';
 import type { FanOutCancel, FanOutOutcome, PeerStatsView, PluginPool } from './contract';
 import { deadlineExceeded } from './deadline-exceeded';
+import { fanOutFailure } from './fan-out-failure';
 
 /** What the plugin pool needs from the node. */
 export interface PoolSource {
@@ -22,7 +23,7 @@ export interface PoolEvents {
 const NO_EVENTS: PoolEvents = { ready: () => Promise.resolve(), onPeersChanged: () => () => undefined };
 
 /**
- * The pool API of one plugin (DESIGN §5) over the node's {@link PeerPool}: clients for the
+ * The pool API of one plugin over the node's {@link PeerPool}: clients for the
  * plugin's own services on a peer, sharing the peer's pooled mutual-TLS channel (no new
  * connection, our current leaf presented, the peer's node CA pinned), and fan-out in the
  * virtual query order over the peers that advertise the service.
@@ -91,7 +92,7 @@ export function pluginPool(source: PoolSource, services: ReadonlyMap<string, grp
         { deadlineMs: options.deadlineMs, eligible: (nodeId) => source.serves(nodeId, service) },
       );
       // To a plugin, a peer the pool gave up on missed its deadline like any gRPC call.
-      const errors = outcome.errors.map((e) => (e.error instanceof PeerDeadlineError ? { nodeId: e.nodeId, error: deadlineExceeded(e.nodeId, options.deadlineMs) } : e));
+      const errors = outcome.errors.map((e) => fanOutFailure(e.nodeId, e.error instanceof PeerDeadlineError ? deadlineExceeded(e.nodeId, options.deadlineMs) : e.error));
       return { results: outcome.results, errors };
     },
   };

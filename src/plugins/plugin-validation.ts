@@ -45,7 +45,7 @@ export interface ValidationResult {
 }
 
 /**
- * Everything checked before any plugin code runs (DESIGN §6, Fastify's plugin-utils): manifest
+ * Everything checked before any plugin code runs (Fastify's plugin-utils): manifest
  * schema, enabled/disabled, duplicate names, host version, the entry module and proto files,
  * the config schema, service names against the host's and each other's, protos that parse and
  * define the declared services, types that clash in reflection, and each config section. A

@@ -1,13 +1,13 @@
+import type { TopicChannel } from '../channel/topic-channel';
 import type { PluginChannel } from './contract';
 import { PluginTopicError } from './errors';
 
 /**
- * The node-level gossip channel as the plugin host needs it: it hands each plugin a view scoped
- * to its prefix (src/channel's Channel does; the testing kit's uses {@link scopedChannel}).
+ * The node-level gossip channel (full topics) as the plugin host needs it: the host hands each
+ * plugin a view scoped to its prefix with {@link scopedChannel}, so the channel itself knows
+ * nothing of plugins.
  */
-export interface ScopableChannel {
-  scoped(prefix: string): PluginChannel;
-}
+export type ScopableChannel = TopicChannel;
 
 /** Longest relative topic a plugin may use (bytes of UTF-8); the prefix comes on top. */
 export const MAX_TOPIC_BYTES = 200;
@@ -19,8 +19,7 @@ const TOPIC = /^[^/\s\p{Cc}]+(?:\/[^/\s\p{Cc}]+)*$/u;
  * The channel as plugin `name` sees it, over a channel of full topics: every topic it publishes
  * or subscribes to is prefixed with `<name>/`, so plugins cannot read or write each other's
  * topics; `''` is the prefix itself (publish) or everything under it (subscribe). Delivered
- * messages keep the full topic (contract: ChannelMessage.topic). Same rules as src/channel's
- * `scoped`.
+ * messages keep the full topic (contract: ChannelMessage.topic).
  */
 export function scopedChannel(channel: PluginChannel, name: string): PluginChannel {
   const prefix = `${name}/`;

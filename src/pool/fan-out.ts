@@ -4,7 +4,7 @@ import { CallCancellation } from './call-cancellation';
 import type { PeerStats } from './peer-stats';
 
 /**
- * Fan-out over the pool (DESIGN §5): ask k peers in query order, each call with its own deadline,
+ * Fan-out over the pool: ask k peers in query order, each call with its own deadline,
  * hedging slow peers and skipping failing ones, and return what came back — partial success is a
  * value (STYLE 8).
  *

@@ -8,6 +8,7 @@ import { fanOut, healthyFirst, type FanOutCall, type FanOutComponents, type FanO
 import { PeerLatencies } from './peer-latencies';
 import type { PeerStatsSnapshot } from './peer-stats';
 import { BorrowedChannel } from '../transport/borrowed-channel';
+import { unaryCall } from '../transport/unary-call';
 
 export interface PeerPoolComponents {
   clients: PeerClients;
@@ -38,7 +39,7 @@ export type ClientConstructor<C extends grpc.Client> = new (address: string, cre
 const INSECURE = grpc.credentials.createInsecure();
 
 /**
- * The latency-ordered client pool (DESIGN §5): per-peer statistics over the pooled channels
+ * The latency-ordered client pool: per-peer statistics over the pooled channels
  * (RTT from pings and from calls made through it, handshakes excluded: a sample counts only if
  * the channel was already connected), latency groups with hysteresis, and the virtual query
  * list, refreshed every measurement round.
@@ -221,9 +222,7 @@ export class PeerPool {
         const connected = client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY;
         const started = this.now();
         try {
-          await new Promise<void>((resolve, reject) =>
-            client.Ping({ nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs }, (error) => (error ? reject(error) : resolve())),
-          );
+          await unaryCall(client, 'Ping', { nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs });
           stats.recordSuccess(this.c.clock.now());
           // A ping that had to open the connection measured a TLS handshake, not the path.
           if (connected) {
@@ -235,9 +234,7 @@ export class PeerPool {
           // plugin starting now would see no peers): one more ping on the fresh connection.
           else if (stats.quantile(0.5) === null && client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY) {
             const again = this.now();
-            await new Promise<void>((resolve, reject) =>
-              client.Ping({ nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs }, (error) => (error ? reject(error) : resolve())),
-            );
+            await unaryCall(client, 'Ping', { nonce: 0 }, { deadline: this.c.clock.now() + this.options.pingTimeoutMs });
             const rtt = this.now() - again;
             stats.recordRtt(rtt, this.c.clock.now());
             this.c.onRtt?.(rtt);

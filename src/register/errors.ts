@@ -1,40 +1,14 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { G2gError } from '../errors';
 
 /*
- * Joining errors: one class per condition, each with a stable code. The register port maps
- * them to gRPC statuses in join-status.ts; the newcomer side re-creates the remote code from
- * the `g2g-error-code` trailer. Messages never contain a token secret.
+ * Joining errors: one class per condition, each with a stable code and the gRPC status the
+ * register port answers it with; the newcomer side re-creates the remote code from the
+ * `g2g-error-code` trailer. Messages never contain a token secret.
  */
 
-export type TicketProblem =
-  | 'too-long'
-  | 'whitespace'
-  | 'scheme'
-  | 'token'
-  | 'address'
-  | 'query'
-  | 'mode'
-  | 'ca'
-  | 'cluster'
-  | 'exp'
-  | 'unknown-parameter'
-  | 'duplicate-parameter';
-
-/** A join ticket string does not parse; `problem` says which part. */
-export class InvalidTicketError extends G2gError {
-  readonly code = 'ERR_INVALID_TICKET';
-  constructor(readonly problem: TicketProblem, message: string) {
-    super(`invalid join ticket: ${message}`);
-  }
-}
-
-/** The ticket's `exp` has passed (checked by the newcomer before dialling). */
-export class TicketExpiredError extends G2gError {
-  readonly code = 'ERR_TICKET_EXPIRED';
-  constructor(readonly expiredAt: number) {
-    super(`join ticket expired at ${new Date(expiredAt).toISOString()}; ask a member for a new one (g2g nominate)`);
-  }
-}
+// Ticket errors live with the ticket (src/tokens/join-ticket.ts); re-exported for the joining code.
+export { InvalidTicketError, TicketExpiredError, type TicketProblem } from '../tokens/ticket-errors';
 
 /** The two sides belong to different clusters. Raised on both sides; nothing changes. */
 export class ClusterMismatchError extends G2gError {
@@ -49,6 +23,7 @@ export class ClusterMismatchError extends G2gError {
 /** A handshake message is missing, out of order, or has a field of the wrong shape. */
 export class JoinMalformedError extends G2gError {
   readonly code = 'ERR_JOIN_MALFORMED';
+  override readonly status = GrpcStatus.INVALID_ARGUMENT;
 }
 
 /** The peer speaks a join protocol version this node does not. */
@@ -59,11 +34,13 @@ export class JoinProtocolVersionError extends G2gError {
 /** The newcomer's record is invalid (its id does not match its CA, wrong cluster, too big, ...). */
 export class InvalidRecordError extends G2gError {
   readonly code = 'ERR_INVALID_RECORD';
+  override readonly status = GrpcStatus.INVALID_ARGUMENT;
 }
 
 /** A client-mode token cannot admit a server-mode newcomer. */
 export class TokenModeError extends G2gError {
   readonly code = 'ERR_TOKEN_MODE';
+  override readonly status = GrpcStatus.PERMISSION_DENIED;
 }
 
 /**
@@ -72,11 +49,13 @@ export class TokenModeError extends G2gError {
  */
 export class ClientProofError extends G2gError {
   readonly code = 'ERR_CLIENT_PROOF';
+  override readonly status = GrpcStatus.UNAUTHENTICATED;
 }
 
 /** The newcomer's signature does not prove it holds the key of the CA its record names. */
 export class PossessionProofError extends G2gError {
   readonly code = 'ERR_POSSESSION_PROOF';
+  override readonly status = GrpcStatus.UNAUTHENTICATED;
 }
 
 /**
@@ -103,16 +82,19 @@ export class CaMismatchError extends G2gError {
 /** Too many failed joins from this source address lately. */
 export class JoinThrottledError extends G2gError {
   readonly code = 'ERR_JOIN_THROTTLED';
+  override readonly status = GrpcStatus.RESOURCE_EXHAUSTED;
 }
 
 /** Too many handshakes in progress on this node. */
 export class JoinBusyError extends G2gError {
   readonly code = 'ERR_JOIN_BUSY';
+  override readonly status = GrpcStatus.RESOURCE_EXHAUSTED;
 }
 
 /** The handshake did not finish in time. */
 export class JoinTimeoutError extends G2gError {
   readonly code = 'ERR_JOIN_TIMEOUT';
+  override readonly status = GrpcStatus.DEADLINE_EXCEEDED;
 }
 
 /** The node's admission (connect-back, membership) refused the newcomer. */
@@ -162,6 +144,7 @@ export class JoinFailedError extends G2gError {
  */
 export class RejoinRefusedError extends G2gError {
   readonly code = 'ERR_REJOIN_REFUSED';
+  override readonly status = GrpcStatus.PERMISSION_DENIED;
 }
 
 /** This node is configured (`caRejoin` = ticket) to let a member whose CA changed back in only with a new ticket. */

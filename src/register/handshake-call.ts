@@ -5,7 +5,7 @@ import { parsePeerAddress } from '../transport/peer-address';
 import { toServiceError } from '../transport/status-mapping';
 import type { Clock, TimerHandle } from '../util/clock';
 import { JoinMalformedError, JoinTimeoutError } from './errors';
-import { isAuthenticationFailure, joinStatusFor } from './join-status';
+import { isAuthenticationFailure } from './join-failures';
 import { MALFORMED, type MaybeMalformed } from '../transport/malformed-request';
 
 /**
@@ -120,7 +120,7 @@ export function serveHandshake<In, Out, Proven>(
     const reason = error instanceof G2gError ? error.message : undefined;
     log[NOISE.has(code) ? 'debug' : 'info']({ peer: observedAddress, ...fields, code, reason }, `${spec.name} refused`);
     env.onOutcome?.({ handshake: spec.name, admitted: false, code, peer: observedAddress, ...nodeIdOf(fields) });
-    call.emit('error', toServiceError(error, log, joinStatusFor(code)));
+    call.emit('error', toServiceError(error, log, spec.name));
   };
   const abortHandshake = () => fail(new JoinTimeoutError('the node is shutting down'));
   // A stalled step is what an idle-stream flood looks like: it counts as a failed attempt, so a

@@ -6,7 +6,6 @@ import { nodeIdFromPublicKey } from '../identity/node-id';
 import type { Logger } from '../log/logger';
 import type { NodeRecord } from '../proto/generated/g2g/v1/NodeRecord';
 import type { RegisterClient } from '../proto/generated/g2g/v1/Register';
-import type { WhoAmIResponse__Output } from '../proto/generated/g2g/v1/WhoAmIResponse';
 import { g2gProto } from '../proto/protos';
 import { parseToken, type TokenParts } from '../tokens/token-format';
 import { checkPeerIdentity } from '../transport/peer-channel';
@@ -24,8 +23,10 @@ import {
 } from './errors';
 import { derFingerprint } from '../identity/cert-info';
 import { ClientHandshake, type CaSigner, type JoinWelcomeResult } from './join-handshake';
-import { isFinalForTicket } from './join-status';
-import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from './join-ticket';
+import { describeCallError } from '../transport/call-errors';
+import { unaryCall } from '../transport/unary-call';
+import { isFinalForTicket } from './join-failures';
+import { assertTicketFresh, formatTicketAddress, parseTicket, type JoinTicket } from '../tokens/join-ticket';
 import { encodeNodeRecord } from './record-codec';
 
 /**
@@ -305,7 +306,7 @@ export function checkSeedIdentity(identity: SeedIdentity, address: string, caFin
   }
 }
 
-/** Trust only the node's CA, and require its leaf to name its node id (DESIGN §2). */
+/** Trust only the node's CA, and require its leaf to name its node id. */
 export function verifiedCredentials(identity: SeedIdentity): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(Buffer.from(identity.caCertPem), null, null, {
     checkServerIdentity: (_host, cert) => checkPeerIdentity(identity.nodeId, cert),
@@ -328,20 +329,23 @@ export function registerClient(address: string, credentials: grpc.ChannelCredent
 /**
  * Step 1 above: WhoAmI on a connection that does not verify the server. This is the one place
  * g2g turns TLS verification off, and it pins nothing through `checkServerIdentity` (which would
- * never run then; DESIGN §2): the answer is treated as a claim, checked by the caller.
+ * never run then): the answer is treated as a claim, checked by the caller.
  */
 export function discoverNode(address: string, deadline: number): Promise<SeedIdentity> {
   // A name rather than the IP as TLS server name (RFC 6066); nothing is checked against it here.
   const client = registerClient(address, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), {
     'grpc.ssl_target_name_override': 'g2g-register',
   });
-  return new Promise<SeedIdentity>((resolve, reject) => {
-    client.WhoAmI({}, { deadline }, (error: grpc.ServiceError | null, response?: WhoAmIResponse__Output) => {
-      client.close();
-      if (error) return reject(new JoinUnreachableError(`WhoAmI at ${address} failed: ${grpc.status[error.code]}: ${error.details}`));
-      if (!response?.caCertPem) return reject(new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`));
-      const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
-      resolve({ nodeId: response.nodeId, caCertPem: response.caCertPem, ...(caLineage.length > 0 ? { caLineage } : {}) });
-    });
-  });
+  return unaryCall(client, 'WhoAmI', {}, { deadline })
+    .finally(() => client.close())
+    .then(
+      (response): SeedIdentity => {
+        if (!response?.caCertPem) throw new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`);
+        const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
+        return { nodeId: response.nodeId, caCertPem: response.caCertPem, ...(caLineage.length > 0 ? { caLineage } : {}) };
+      },
+      (error: unknown) => {
+        throw new JoinUnreachableError(`WhoAmI at ${address} failed: ${describeCallError(error)}`);
+      },
+    );
 }

@@ -5,6 +5,7 @@ import type { NodeRecord__Output } from '../proto/generated/g2g/v1/NodeRecord';
 import type { TokenMode } from '../tokens/token-entry';
 import { ClusterMismatchError, InvalidRecordError } from './errors';
 import { decodeNodeRecord } from './record-codec';
+import { modeFromWire } from '../transport/node-mode-wire';
 
 /** Largest serialised NodeRecord accepted in a handshake (a 4096-bit CA PEM is ~2 KiB). */
 export const MAX_JOIN_RECORD_BYTES = 16 * 1024;
@@ -20,8 +21,8 @@ export interface CheckedRecord {
 /**
  * Decodes and checks a record received in a handshake: it parses, names a cluster equal to
  * `cluster` (ClusterMismatchError otherwise, from the point of view of `side`), asks for a
- * mode, and its node id is the one its CA's key derives (DESIGN §4: "a record's id must match
- * its CA"). The membership layer checks the rest (signatures, addresses) when it admits it.
+ * mode, and its node id is the one its CA's key derives (a record's id must match
+ * its CA). The membership layer checks the rest (signatures, addresses) when it admits it.
  */
 export function checkJoinRecord(bytes: Uint8Array, cluster: string, side: 'node' | 'newcomer'): CheckedRecord {
   const whose = side === 'node' ? "the newcomer's record" : "the node's record";
@@ -34,7 +35,7 @@ export function checkJoinRecord(bytes: Uint8Array, cluster: string, side: 'node'
     throw new InvalidRecordError(`${whose} is not a NodeRecord (${(err as Error).message})`, { cause: err });
   }
   if (record.cluster !== cluster) throw new ClusterMismatchError(cluster, record.cluster, side);
-  const mode = record.mode === 'NODE_MODE_SERVER' ? 'server' : record.mode === 'NODE_MODE_CLIENT' ? 'client' : undefined;
+  const mode = modeFromWire(record.mode);
   if (!mode) throw new InvalidRecordError(`${whose} has no mode (server or client)`);
   const ca = nodeCaOf(record, whose);
   return { record, bytes: Buffer.from(bytes), mode, ca };

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 
 /**
- * The bytes both join proofs cover (DESIGN §3). Each field is length-prefixed (u32 big-endian),
+ * The bytes both join proofs cover. Each field is length-prefixed (u32 big-endian),
  * so no two different transcripts serialise alike; the order is fixed by the protocol version.
  *
  *   "g2g/v1 join transcript" | version | token id | cluster | client nonce | newcomer record

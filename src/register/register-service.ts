@@ -17,7 +17,7 @@ import { ServerHandshake } from './join-handshake';
 import { DEFAULT_JOIN_THROTTLE, JoinThrottle, type JoinThrottleOptions } from './join-throttle';
 import { encodeNodeRecord } from './record-codec';
 import { tolerantMethod } from '../transport/malformed-request';
-import { formatTicketAddress } from './join-ticket';
+import { formatTicketAddress } from '../tokens/join-ticket';
 import { rejoinHandler, type ReadmitOutcome, type ReadmitRequest } from './rejoin-service';
 
 /**
@@ -158,7 +158,7 @@ export function registerHandlers(components: {
   };
 }
 
-/** The register port's service: WhoAmI and the join handshake (DESIGN §3). */
+/** The register port's service: WhoAmI and the join handshake. */
 export function registerService(components: RegisterComponents, options: RegisterOptions = {}): RegisterService {
   const log = components.log;
   const throttle = new JoinThrottle(components.clock, options.throttle ?? DEFAULT_JOIN_THROTTLE);

@@ -13,7 +13,7 @@ import { checkJoinRecord, type CheckedRecord } from './join-record';
 import type { CaSigner, RandomBytes } from './join-handshake';
 
 /**
- * The rejoin handshake (Register.Rejoin, issue 6): how a member whose node CA rotated while the
+ * The rejoin handshake (Register.Rejoin): how a member whose node CA rotated while the
  * members it knows never heard of it gets back in without a token. Its leaves now come from a CA
  * their gossip ports do not trust, so it cannot gossip its new record; the register port asks for
  * no client certificate, so it can prove itself there instead:

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import type { WhoAmIResponse__Output } from '../proto/generated/g2g/v1/WhoAmIResponse';
+import { describeCallError } from '../transport/call-errors';
+import { unaryCall } from '../transport/unary-call';
 import { JoinUnreachableError } from './errors';
 import { checkSeedIdentity, DEFAULT_ATTEMPT_TIMEOUT_MS, registerClient, type JoinTarget, type SeedIdentity } from './join-client';
 
@@ -28,27 +29,26 @@ export function identifyService(address: string, options: { timeoutMs?: number; 
     ...options.channelOptions,
   });
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS);
-  return new Promise<ServiceNode>((resolve, reject) => {
-    client.WhoAmI({}, { deadline }, (error: grpc.ServiceError | null, response?: WhoAmIResponse__Output) => {
-      client.close();
-      if (error) return reject(new JoinUnreachableError(`WhoAmI at ${address} failed: ${grpc.status[error.code]}: ${error.details}`));
-      if (!response?.caCertPem) return reject(new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`));
-      const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
-      const node: ServiceNode = {
-        nodeId: response.nodeId,
-        cluster: response.cluster,
-        caCertPem: response.caCertPem,
-        ...(caLineage.length > 0 ? { caLineage } : {}),
-        registerAddresses: response.registerAddresses ?? [],
-      };
-      try {
+  return unaryCall(client, 'WhoAmI', {}, { deadline })
+    .finally(() => client.close())
+    .then(
+      (response) => {
+        if (!response?.caCertPem) throw new JoinUnreachableError(`${address} did not say which CA it has (a node of an older version?)`);
+        const caLineage = (response.caLineage ?? []).map((e) => ({ caCertPem: e.caCertPem, signature: e.signature }));
+        const node: ServiceNode = {
+          nodeId: response.nodeId,
+          cluster: response.cluster,
+          caCertPem: response.caCertPem,
+          ...(caLineage.length > 0 ? { caLineage } : {}),
+          registerAddresses: response.registerAddresses ?? [],
+        };
         checkSeedIdentity(node, address, undefined);
-      } catch (err) {
-        return reject(err);
-      }
-      resolve(node);
-    });
-  });
+        return node;
+      },
+      (error: unknown) => {
+        throw new JoinUnreachableError(`WhoAmI at ${address} failed: ${describeCallError(error)}`);
+      },
+    );
 }
 
 /** Where to run the handshake with `node`, found at `service`: its own addresses, then the service. */

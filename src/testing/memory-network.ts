@@ -1,6 +1,7 @@
 import { envelopeSize } from '../channel/message';
 import type { ChannelHandler, ChannelTransport, PullRequest, PullResponse, PushResponse } from '../channel/transport';
-import { CallTimeoutError, PeerUnavailableError } from '../membership/errors';
+import { CallTimeoutError, PeerUnavailableError } from '../transport/call-errors';
+import { callerViewOf } from '../transport/status-mapping';
 import { embedded, exchangeRequestSize, exchangeResponseSize, pingRequestSize, pingResponseSize, pingViaRequestSize, pingViaResponseSize } from '../membership/message-size';
 import type {
   CallOptions,
@@ -37,6 +38,9 @@ export type MessageKind = 'exchange' | 'ping' | 'pingVia' | 'push' | 'pull';
  * Sees every message put on a link (lost ones included: they were sent), with its protobuf size,
  * its call kind, and whether it is the callee's answer (false: the caller's request).
  */
+/** The order in which a paused node's backlog runs when it resumes (`MemoryNetwork.pause`). */
+export type PauseBacklog = 'arrival' | 'timers-first';
+
 export type TrafficObserver = (from: string, to: string, bytes: number, kind: MessageKind, answer: boolean) => void;
 
 interface SimNodeState {
@@ -44,8 +48,10 @@ interface SimNodeState {
   handler: GossipHandler | undefined;
   channel: ChannelHandler | undefined;
   paused: boolean;
+  /** How the paused node's backlog runs when it resumes (see `pause`). */
+  backlog: PauseBacklog;
   crashed: boolean;
-  deferred: (() => void)[];
+  deferred: { fn: () => void; timer: boolean }[];
   group: number;
   messagesSent: number;
   bytesSent: number;
@@ -96,7 +102,7 @@ export class MemoryNetwork {
   /** Adds a node to the network and returns its endpoint. */
   endpoint(nodeId: string): MemoryEndpoint {
     if (this.nodes.has(nodeId)) throw new RangeError(`node ${nodeId} is already on the network`);
-    const state: SimNodeState = { id: nodeId, handler: undefined, channel: undefined, paused: false, crashed: false, deferred: [], group: 0, messagesSent: 0, bytesSent: 0 };
+    const state: SimNodeState = { id: nodeId, handler: undefined, channel: undefined, paused: false, backlog: 'arrival', crashed: false, deferred: [], group: 0, messagesSent: 0, bytesSent: 0 };
     this.nodes.set(nodeId, state);
     const clock: Clock = {
       now: () => this.scheduler.now(),
@@ -125,19 +131,27 @@ export class MemoryNetwork {
     s.deferred = [];
   }
 
-  pause(nodeId: string): void {
+  /**
+   * Pauses a node. Its backlog runs when it resumes: in arrival order (`arrival`), or with every
+   * timer that fell due first and the messages after them (`timers-first`) — what Node's event
+   * loop does after a synchronous block inside an I/O callback: the next loop iteration runs the
+   * expired timers (a call's deadline among them) before it reads the sockets (the answer).
+   */
+  pause(nodeId: string, backlog: PauseBacklog = 'arrival'): void {
     const s = this.node(nodeId);
-    if (!s.crashed) s.paused = true;
+    if (s.crashed) return;
+    s.paused = true;
+    s.backlog = backlog;
   }
 
-  /** Resumes a paused node: what waited for it runs now, in order. */
+  /** Resumes a paused node: what waited for it runs now, in the order `pause` chose. */
   resume(nodeId: string): void {
     const s = this.node(nodeId);
     if (!s.paused) return;
     s.paused = false;
-    const waiting = s.deferred;
+    const waiting = s.backlog === 'timers-first' ? [...s.deferred.filter((d) => d.timer), ...s.deferred.filter((d) => !d.timer)] : s.deferred;
     s.deferred = [];
-    for (const fn of waiting) this.scheduler.at(this.scheduler.now(), () => this.runOn(s, fn));
+    for (const d of waiting) this.scheduler.at(this.scheduler.now(), () => this.runOn(s, d.fn, d.timer));
   }
 
   isPaused(nodeId: string): boolean {
@@ -204,7 +218,7 @@ export class MemoryNetwork {
 
   private nodeTimer(state: SimNodeState, fn: () => void, ms: number): TimerHandle {
     let cancelled = false;
-    const h = this.scheduler.setTimeout(() => this.runOn(state, () => !cancelled && fn()), ms);
+    const h = this.scheduler.setTimeout(() => this.runOn(state, () => !cancelled && fn(), true), ms);
     return {
       cancel: () => {
         cancelled = true;
@@ -213,10 +227,10 @@ export class MemoryNetwork {
     };
   }
 
-  /** Runs `fn` as node `s`: not at all if crashed, later if paused. */
-  private runOn(s: SimNodeState, fn: () => void): void {
+  /** Runs `fn` (a timer of the node's, or a message reaching it) as node `s`: not at all if crashed, later if paused. */
+  private runOn(s: SimNodeState, fn: () => void, timer = false): void {
     if (s.crashed) return;
-    if (s.paused) s.deferred.push(fn);
+    if (s.paused) s.deferred.push({ fn, timer });
     else fn();
   }
 
@@ -277,7 +291,9 @@ export class MemoryNetwork {
               this.observer?.(callee!.id, caller.id, bytes, kind, true);
               if (!this.delivers(callee!, caller)) return;
               this.scheduler.setTimeout(
-                () => this.runOn(caller, () => settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)))),
+                // A handler's error reaches the caller as a gRPC caller would see it (its status
+                // and code, never the object itself), so code under test meets the same types.
+                () => this.runOn(caller, () => settle(() => (outcome.ok ? resolve(outcome.value) : reject(callerViewOf(outcome.error))))),
                 this.delay(callee!.id, caller.id),
               );
             };

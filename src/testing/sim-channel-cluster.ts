@@ -4,7 +4,7 @@ import type { ChannelOptions } from '../channel/options';
 import type { ChannelMembers, OriginFacts } from '../channel/transport';
 import type { NodeMode } from '../membership/node-record';
 import type { GossipTarget } from '../membership/transport';
-import type { ChannelMessage } from '../plugins/contract';
+import type { ChannelMessage } from '../channel/topic-channel';
 import { EventScheduler } from './event-scheduler';
 import { MemoryNetwork, type MemoryEndpoint, type MemoryNetworkOptions } from './memory-network';
 import { SeededRandom } from './seeded-random';

@@ -115,7 +115,7 @@ export class SimCluster {
   }
 
   /**
-   * The pausing workload (issue 3): for `intervals` intervals, every running node starts a pause
+   * The pausing workload: for `intervals` intervals, every running node starts a pause
    * of `pauseIntervals` with probability p each interval, at a random point inside it, so that
    * `share` of the nodes are paused at any moment: p·k / (1 + p·k) = share, k = pauseIntervals.
    * Returns how many pauses it made.
@@ -144,6 +144,31 @@ export class SimCluster {
     }
     for (const id of pausedUntil.keys()) this.network.resume(id);
     return pauses;
+  }
+
+  /**
+   * Blocks `id`'s event loop for `blockMs` out of every `everyMs` (a plugin's synchronous work, a
+   * long GC) from now until the returned function is called. Each block is a pause whose backlog
+   * runs timers first, as Node's loop does after a block inside an I/O callback: a call's deadline
+   * fires before its answer, already waiting on the socket, is read.
+   */
+  blockLoop(id: string, blockMs: number, everyMs: number): () => void {
+    if (!(blockMs > 0 && blockMs < everyMs)) throw new RangeError(`a loop blocked ${blockMs} ms of every ${everyMs} ms`);
+    let stopped = false;
+    const cycle = (): void => {
+      if (stopped) return;
+      this.network.pause(id, 'timers-first');
+      this.scheduler.setTimeout(() => {
+        if (stopped) return;
+        this.network.resume(id);
+        this.scheduler.setTimeout(cycle, everyMs - blockMs);
+      }, blockMs);
+    };
+    cycle();
+    return () => {
+      stopped = true;
+      this.network.resume(id);
+    };
   }
 
   /**

@@ -17,8 +17,11 @@ export interface RecordingHeader {
   nodes: { id: string; mode: string; addresses: readonly string[] }[];
 }
 
-/** Simulator-only events, beside the node's own types: a crash, a partition and its healing. */
-export type RecordedEvent = Omit<ClusterEvent, 'type'> & { type: ClusterEvent['type'] | 'sim_crash' | 'sim_partition' | 'sim_heal' };
+/**
+ * Simulator-only events, beside the node's own types: a crash, a partition and its healing, and
+ * a rumour (a node changed its record; the others' `member_updated` events show it spreading).
+ */
+export type RecordedEvent = Omit<ClusterEvent, 'type'> & { type: ClusterEvent['type'] | 'sim_crash' | 'sim_partition' | 'sim_heal' | 'sim_rumour' };
 
 /**
  * Records what every simulated node saw (its membership events, as a node's journal holds them,
@@ -48,6 +51,10 @@ export class SimRecorder {
 
   partition(groups: readonly (readonly string[])[]): void {
     this.push({ type: 'sim_partition', nodeId: '', observer: '', detail: groups.map((g) => g.length).join('/') });
+  }
+
+  rumour(nodeId: string): void {
+    this.push({ type: 'sim_rumour', nodeId, observer: '' });
   }
 
   heal(): void {

@@ -11,6 +11,8 @@ export interface SimScenario {
   crashAtRound: number;
   /** Rounds [start, end) during which the network is cut in two halves; undefined for none. */
   partition?: { start: number; end: number };
+  /** Round at which one live node (picked from the seed) changes its record: a rumour to follow. */
+  rumourAtRound?: number;
   rounds: number;
 }
 
@@ -18,6 +20,8 @@ export interface SimRunResult {
   recording: string;
   events: number;
   crashed: string[];
+  /** The node whose record change spread as a rumour, if asked for. */
+  rumourOrigin?: string;
   nodeRounds: number;
 }
 
@@ -35,7 +39,16 @@ export async function runSimScenario(s: SimScenario): Promise<SimRunResult> {
   const startMs = cluster.scheduler.now();
   const ids = cluster.nodes.map((n) => n.id);
   const crashed: string[] = [];
+  let rumourOrigin: string | undefined;
   for (let round = 0; round < s.rounds; round++) {
+    if (round === s.rumourAtRound) {
+      const live = cluster.live();
+      const origin = live[cluster.random.int(live.length)]!;
+      const tags = origin.membership.localRecord().tags;
+      origin.membership.updateLocal({ tags: [...tags, { key: 'sim.rumour', value: String(round) }] });
+      recorder.rumour(origin.id);
+      rumourOrigin = origin.id;
+    }
     if (round === s.crashAtRound) {
       const candidates = [...ids];
       for (let k = 0; k < s.crash && candidates.length > 0; k++) {
@@ -66,5 +79,5 @@ export async function runSimScenario(s: SimScenario): Promise<SimRunResult> {
     initial: 'alive',
     scenario: { ...s },
   });
-  return { recording, events: recorder.count, crashed, nodeRounds: s.nodes * s.rounds };
+  return { recording, events: recorder.count, crashed, ...(rumourOrigin ? { rumourOrigin } : {}), nodeRounds: s.nodes * s.rounds };
 }

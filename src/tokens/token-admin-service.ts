@@ -1,11 +1,11 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { G2gError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { AdminHandlers } from '../proto/generated/g2g/v1/Admin';
-import { formatTicket, type TicketAddress } from '../register/join-ticket';
+import { formatTicket, type TicketAddress } from './join-ticket';
 import { describeCaller, type Caller } from '../transport/caller-identity';
 import { callerOf } from '../transport/connection-identity';
-import { toServiceError } from '../transport/status-mapping';
+import { unaryHandler } from '../transport/call-handlers';
 import type { Clock } from '../util/clock';
 import { InvalidTokenRequestError } from './errors';
 
@@ -36,16 +36,6 @@ export interface TokenAdminComponents {
 
 type TokenAdminHandlers = Pick<AdminHandlers, TokenAdminMethod>;
 
-const STATUS_BY_CODE: Readonly<Record<string, grpc.status>> = {
-  ERR_INVALID_TOKEN_REQUEST: grpc.status.INVALID_ARGUMENT,
-  ERR_INVALID_TOKEN: grpc.status.INVALID_ARGUMENT,
-  ERR_INVALID_TICKET: grpc.status.FAILED_PRECONDITION,
-  ERR_TOKEN_UNKNOWN: grpc.status.NOT_FOUND,
-  ERR_TOKEN_REVOKED: grpc.status.FAILED_PRECONDITION,
-  ERR_TOKEN_USED: grpc.status.FAILED_PRECONDITION,
-  ERR_TOKEN_ADMIN_DENIED: grpc.status.PERMISSION_DENIED,
-};
-
 /**
  * Admin RPCs for tokens and nomination (mounted by the node on the Admin service). Secrets leave
  * only in the response of the call that made them, and are never logged.
@@ -53,26 +43,18 @@ const STATUS_BY_CODE: Readonly<Record<string, grpc.status>> = {
 export function tokenAdminHandlers(components: TokenAdminComponents): TokenAdminHandlers {
   const log = components.log;
 
-  /** Runs `fn` for an authorised caller and answers with its result or its mapped error. */
+  /** Runs `fn` for an authorised caller; what it throws answers with its own status. */
   function handle<Req, Res>(method: TokenAdminMethod, fn: (request: Req, who: string) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
-    return (call, callback) => {
+    return unaryHandler(log, `Admin.${method}`, (call) => {
       const caller = callerOf(call, components.clock.now());
       const who = describeCaller(caller);
-      Promise.resolve()
-        .then(() => {
-          const denied = components.authorize?.(caller, method);
-          if (denied) throw denied;
-          return fn(call.request, who);
-        })
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => {
-            const code = error instanceof G2gError ? error.code : '';
-            if (code === 'ERR_TOKEN_ADMIN_DENIED') log.warn({ caller: who, method }, 'token administration refused');
-            callback(toServiceError(error, log, STATUS_BY_CODE[code] ?? grpc.status.FAILED_PRECONDITION));
-          },
-        );
-    };
+      const denied = components.authorize?.(caller, method);
+      if (denied) {
+        log.warn({ caller: who, method }, 'token administration refused');
+        throw denied;
+      }
+      return fn(call.request, who);
+    });
   }
 
   return {

@@ -52,12 +52,6 @@ export function formatToken(parts: TokenParts): string {
   return `${parts.id}.${parts.secret}`;
 }
 
-/** `<id>.***`: a token as it may appear in messages and logs. */
-export function redactToken(token: string): string {
-  const dot = token.indexOf('.');
-  return dot < 0 ? '***' : `${token.slice(0, dot)}.***`;
-}
-
 export function generateTokenId(): string {
   return randomBase32(TOKEN_ID_LENGTH);
 }

@@ -86,7 +86,7 @@ export interface MergeResult {
 }
 
 /**
- * The node's join tokens (DESIGN §3): create, list, revoke, rotate, and the checks the register
+ * The node's join tokens: create, list, revoke, rotate, and the checks the register
  * handshake needs. Persisted as `<dataDir>/tokens.json` (mode 0600, atomic replace); each
  * mutation is written before it takes effect, so a token handed out always survives a restart.
  *

@@ -1,8 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger';
 import type { TokenSyncHandlers } from '../proto/generated/g2g/v1/TokenSync';
 import type { TokenSyncClient } from '../proto/generated/g2g/v1/TokenSync';
+import { unaryHandler } from '../transport/call-handlers';
 import { callerOf } from '../transport/connection-identity';
+import { CallerNotAllowedError } from '../transport/request-errors';
+import { unaryCall } from '../transport/unary-call';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Random } from '../util/random';
 import type { TokenStore } from './token-store';
@@ -18,24 +20,13 @@ export type ModeOf = (nodeId: string) => 'server' | 'client' | undefined;
  */
 export function tokenSyncHandlers(components: { tokens: TokenStore; modeOf: ModeOf; log: Logger; now(): number }): TokenSyncHandlers {
   return {
-    Sync(call, callback) {
+    Sync: unaryHandler(components.log, 'TokenSync.Sync', async (call) => {
       const caller = callerOf(call, components.now());
-      if (caller?.kind !== 'member' || components.modeOf(caller.nodeId) !== 'server') {
-        callback({ code: grpc.status.PERMISSION_DENIED, details: 'token sync is for server-mode members only' });
-        return;
-      }
-      const remote = call.request.entries.map(tokenEntryFromWire);
-      components.tokens.merge(remote).then(
-        (result) => {
-          if (result.rejected.length > 0) components.log.warn({ from: caller.nodeId, rejected: result.rejected }, 'rejected synced tokens');
-          callback(null, { entries: components.tokens.snapshot().map(tokenEntryToWire) });
-        },
-        (error: unknown) => {
-          components.log.error({ err: (error as Error).message }, 'token merge failed');
-          callback({ code: grpc.status.INTERNAL, details: 'internal error' });
-        },
-      );
-    },
+      if (caller?.kind !== 'member' || components.modeOf(caller.nodeId) !== 'server') throw new CallerNotAllowedError('token sync is for server-mode members only');
+      const result = await components.tokens.merge(call.request.entries.map(tokenEntryFromWire));
+      if (result.rejected.length > 0) components.log.warn({ from: caller.nodeId, rejected: result.rejected }, 'rejected synced tokens');
+      return { entries: components.tokens.snapshot().map(tokenEntryToWire) };
+    }),
   };
 }
 
@@ -90,9 +81,7 @@ export class TokenSyncer {
     if (!client) return;
     const entries = this.c.tokens.snapshot().map(tokenEntryToWire);
     try {
-      const response = await new Promise<{ entries: Parameters<typeof tokenEntryFromWire>[0][] }>((resolve, reject) =>
-        client.Sync({ entries }, { deadline: Date.now() + this.timeoutMs }, (error, r) => (error || !r ? reject(error) : resolve(r))),
-      );
+      const response = await unaryCall(client, 'Sync', { entries }, { timeoutMs: this.timeoutMs });
       const result = await this.c.tokens.merge(response.entries.map(tokenEntryFromWire));
       if (result.rejected.length > 0) this.c.log.warn({ from: nodeId, rejected: result.rejected }, 'rejected synced tokens');
     } catch (error) {

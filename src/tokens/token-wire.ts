@@ -1,21 +1,12 @@
-import type { NodeMode__Output } from '../proto/generated/g2g/v1/NodeMode';
 import type { TokenInfo as TokenInfoMessage } from '../proto/generated/g2g/v1/TokenInfo';
 import type { TokenState__Output } from '../proto/generated/g2g/v1/TokenState';
 import type { TokenSyncRecord, TokenSyncRecord__Output } from '../proto/generated/g2g/v1/TokenSyncRecord';
+import { modeFromWire, modeToWire } from '../transport/node-mode-wire';
 import type { StoredTokenState, TokenEntry, TokenInfo, TokenMode, TokenStatus } from './token-entry';
 
 /** Conversions between tokens and their wire messages (Admin's TokenInfo, gossip's TokenSyncRecord). */
 
-export function modeToWire(mode: TokenMode): 'NODE_MODE_SERVER' | 'NODE_MODE_CLIENT' {
-  return mode === 'server' ? 'NODE_MODE_SERVER' : 'NODE_MODE_CLIENT';
-}
-
-/** undefined for UNSPECIFIED or anything unknown. */
-export function modeFromWire(mode: NodeMode__Output | string | number | undefined): TokenMode | undefined {
-  if (mode === 'NODE_MODE_SERVER' || mode === 1) return 'server';
-  if (mode === 'NODE_MODE_CLIENT' || mode === 2) return 'client';
-  return undefined;
-}
+export { modeFromWire, modeToWire } from '../transport/node-mode-wire';
 
 const STATE_TO_WIRE = {
   active: 'TOKEN_STATE_ACTIVE',

@@ -24,6 +24,13 @@ export function authorizationInterceptor(deps: {
   memberOnly?: MemberOnlyPredicate;
   /** Where accepted calls are registered, so that a removed member's open calls can be ended. */
   calls?: ActiveCalls;
+  /**
+   * Whether member `nodeId`'s CA may vouch for operators: a server-mode member's (or this node's).
+   * A client-mode member holds its own CA key too, so without this it could mint an operator
+   * certificate and call Admin.Remove or manage tokens, which it is itself refused. Default: any
+   * member (tests and tools without a membership).
+   */
+  issuesOperators?: (nodeId: string) => boolean;
 }): grpc.ServerInterceptor {
   const memberOnly = deps.memberOnly ?? gossipServiceIsMemberOnly;
   return (method, call) => {
@@ -67,6 +74,9 @@ export function authorizationInterceptor(deps: {
     if (!deps.authority.isMember(caller.nodeId)) {
       const who = caller.kind === 'member' ? `node ${caller.nodeId}` : `the CA of node ${caller.nodeId}`;
       return { code: grpc.status.UNAUTHENTICATED, details: `${who} is not a current member` };
+    }
+    if (caller.kind === 'operator' && deps.issuesOperators && !deps.issuesOperators(caller.nodeId)) {
+      return { code: grpc.status.PERMISSION_DENIED, details: `operator certificates issued by the CA of node ${caller.nodeId} are not accepted: only server-mode members vouch for operators` };
     }
     if (caller.kind === 'operator' && memberOnly(path)) {
       return { code: grpc.status.PERMISSION_DENIED, details: `${path} is for members only` };

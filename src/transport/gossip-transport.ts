@@ -1,8 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import { PeerIdentityError } from '../errors';
 import type { CallOptions, ExchangeRequest, ExchangeResponse, GossipTarget, PingRequest, PingResponse, PingViaRequest, PingViaResponse, Transport } from '../membership/transport';
 import { exchangeRequestToWire, exchangeResponseFromWire, pingViaToWire } from './gossip-wire';
+import type { GossipClient } from '../proto/generated/g2g/v1/Gossip';
+import { PeerUnavailableError } from './call-errors';
 import type { PeerClients } from './peer-clients';
+import { unaryCall, type RequestOf } from './unary-call';
 
 /**
  * Membership's Transport over gRPC: g2g.v1.Gossip on each peer's gossip port, through one
@@ -30,29 +32,13 @@ export class GrpcGossipTransport implements Transport {
     this.deps.clients.closeAll();
   }
 
-  private unary<Method extends 'Exchange' | 'Ping' | 'PingVia'>(
-    target: GossipTarget,
-    method: Method,
-    request: object,
-    options: CallOptions,
-  ): Promise<ResponseOf<Method>> {
+  private unary<Method extends 'Exchange' | 'Ping' | 'PingVia'>(target: GossipTarget, method: Method, request: RequestOf<GossipClient, Method>, options: CallOptions) {
     const caCertPem = this.deps.caOf(target.nodeId);
     if (!caCertPem) return Promise.reject(new PeerIdentityError(`no known CA for node ${target.nodeId}`));
     const client = this.deps.clients.gossip({ ...target, caCertPem });
-    return new Promise((resolve, reject) => {
-      const fn = client[method] as unknown as (req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: ResponseOf<Method>) => void) => void;
-      fn.call(client, request, { deadline: Date.now() + options.timeoutMs }, (error, response) => {
-        if (error) {
-          if (error.code === grpc.status.UNAVAILABLE) this.deps.clients.failed(target.nodeId);
-          reject(error);
-        } else resolve(response);
-      });
+    return unaryCall(client, method, request, { timeoutMs: options.timeoutMs }).catch((error: unknown) => {
+      if (error instanceof PeerUnavailableError) this.deps.clients.failed(target.nodeId);
+      throw error;
     });
   }
 }
-
-type ResponseOf<M> = M extends 'Exchange'
-  ? import('../proto/generated/g2g/v1/ExchangeResponse').ExchangeResponse__Output
-  : M extends 'Ping'
-    ? import('../proto/generated/g2g/v1/PingResponse').PingResponse__Output
-    : import('../proto/generated/g2g/v1/PingViaResponse').PingViaResponse__Output;

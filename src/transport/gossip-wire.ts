@@ -8,6 +8,7 @@ import type { PingViaRequest as PingViaIn, PingViaRequest__Output } from '../pro
 import type { Removal as RemovalIn, Removal__Output } from '../proto/generated/g2g/v1/Removal';
 import type { Removal } from '../membership/removal';
 import type { Heartbeat, NodeRecord } from '../membership/node-record';
+import { modeFromWire, modeToWire } from './node-mode-wire';
 import type { ExchangeRequest, ExchangeResponse, MemberClaim, MemberState, PingViaRequest, RecordDigest } from '../membership/transport';
 
 /*
@@ -35,7 +36,7 @@ export function recordToWire(r: NodeRecord): RecordIn {
   return {
     nodeId: r.nodeId,
     cluster: r.cluster,
-    mode: r.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER',
+    mode: modeToWire(r.mode),
     addresses: [...r.addresses],
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,
@@ -59,7 +60,8 @@ export function recordFromWire(r: RecordOut): NodeRecord {
   return {
     nodeId: r.nodeId,
     cluster: r.cluster,
-    mode: r.mode === 'NODE_MODE_CLIENT' ? 'client' : 'server',
+    // An unknown or unset mode reads as server, as it always has: the record's signature decides whether it is believed.
+    mode: modeFromWire(r.mode) ?? 'server',
     addresses: r.addresses,
     registerPort: r.registerPort,
     gossipPort: r.gossipPort,

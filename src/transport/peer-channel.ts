@@ -59,8 +59,3 @@ export function peerChannelOptions(target: PeerTarget, extra: grpc.ChannelOption
     ...extra,
   };
 }
-
-/** A generic client to a peer over its own channel; typed clients are made from it by the caller. */
-export function createPeerChannel(target: PeerTarget, ourIdentity: grpc.experimental.CertificateProvider, extra?: grpc.ChannelOptions): grpc.Channel {
-  return new grpc.Channel(target.address, peerChannelCredentials(target, ourIdentity), peerChannelOptions(target, extra));
-}

@@ -17,7 +17,7 @@ import { removeDir, startCluster, type NodeProcess } from '../helpers/node-proce
 import { median, percentile, round, summarize, type Summary } from './stats';
 
 /*
- * Issue 6, benchmark 1 — how fast certificate changes reach the network:
+ * Certificates across the network — how fast certificate changes reach the network:
  *   cert-spread-sim      rounds (gossip intervals) in simulation, N = 1,000 and 10,000 (peer
  *                        tables bounded at 64), until every node that holds a peer holds its new
  *                        leaf (fingerprint, expiry) after a leaf rotation, and its new CA after a

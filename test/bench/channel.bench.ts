@@ -6,7 +6,7 @@ import type { WorkerCommand, WorkerReply } from './channel-bench-worker';
 import { median, percentile, round } from './stats';
 
 /*
- * Channel benchmark (issue 5, benchmark 1): a 16-node cluster of real node processes (local
+ * Channel benchmark: a 16-node cluster of real node processes (local
  * profile, loopback, mutual TLS, one ticket), each driven over IPC by a small test-only worker
  * (channel-bench-worker.ts). Measured, per phase: the messages/s the cluster disseminates with
  * every node receiving every message (from the first publish until the last node has them all),

@@ -3,7 +3,7 @@ import { runSide } from './side-process';
 import { table } from './stats';
 
 /*
- * cluster-100 (issue 12's second target): 100 real g2g node processes on this machine (`local`
+ * cluster-100: 100 real g2g node processes on this machine (`local`
  * profile, one reusable ticket, joiners started 10 at a time), in a network namespace of their
  * own (side-process.ts) so the bytes they send can be counted. Measured with the procedure of
  * memberlist-compare (cluster-measure.ts), polling members once a second: time to full view at
@@ -67,6 +67,7 @@ export function cluster100Table(r: Cluster100Result): string {
     `per node over a ${s.idle.windowS} s idle window: CPU mean ${s.idle.cpuPercentPerNode.mean} % (median ${s.idle.cpuPercentPerNode.median}, max ${s.idle.cpuPercentPerNode.max}), ` +
       `RSS median ${s.idle.rssMb.median} MB (max ${s.idle.rssMb.max}), bytes written per s ${s.idle.bytesPerNodePerS ?? 'n/a'} (IP bytes ${s.idle.ipBytesPerNodePerS ?? 'n/a'}), ` +
       `event-loop lag p99 ${s.idle.lagP99Ms ? `median ${s.idle.lagP99Ms.median} ms, max ${s.idle.lagP99Ms.max} ms` : 'n/a'}`,
+    s.scrape ? `metrics scrape of one node at N = ${s.nodes}: ${s.scrape.bytes} bytes, ${s.scrape.samples} samples, median ${s.scrape.medianMs} ms, p95 ${s.scrape.p95Ms} ms (30 scrapes)` : '',
     first ? `first false suspicion: ${first.observer} saw ${first.subject} ${first.state} at ${first.atMs} ms` : '',
     r.bytesUnavailable ? `bytes not counted: ${r.bytesUnavailable}` : '',
   ]

@@ -21,6 +21,8 @@ export interface MeasuredCluster {
   lagP99Ms?(): Promise<(number | undefined)[]>;
   /** Suspicions raised by all nodes since they started (their own counters); undefined when not exposed. */
   suspicionsCounted?(): Promise<number | undefined>;
+  /** One node's metrics exposition: size and scrape time at this cluster size; absent when there is none. */
+  scrapeFigures?(): Promise<{ bytes: number; samples: number; medianMs: number; p95Ms: number }>;
 }
 
 export interface MeasureOptions {
@@ -59,6 +61,8 @@ export interface ClusterFigures {
   detectionMs: number | null;
   /** Suspicions the nodes counted before the kill (all of them false ones); null when not exposed. */
   suspicionsBeforeKill: number | null;
+  /** Metrics scrape of one node after the idle window (30 scrapes); null when the nodes have no metrics. */
+  scrape: { bytes: number; samples: number; medianMs: number; p95Ms: number } | null;
 }
 
 export async function measureCluster(cluster: MeasuredCluster, o: MeasureOptions): Promise<ClusterFigures> {
@@ -69,10 +73,12 @@ export async function measureCluster(cluster: MeasuredCluster, o: MeasureOptions
   const idle = await measureIdle(cluster, pids, o);
   o.log(`idle: ${JSON.stringify(idle)}`);
   const suspicionsBeforeKill = (await cluster.suspicionsCounted?.()) ?? null;
+  const scrape = (await cluster.scrapeFigures?.()) ?? null;
+  if (scrape) o.log(`metrics scrape: ${JSON.stringify(scrape)}`);
   const seenDead = await cluster.killLast();
   const detectionMs = reached(await waitUntil(seenDead, o.detectionTimeoutMs, o.pollMs));
   o.log(`kill -9 seen dead by all: ${detectionMs === null ? `NOT within ${o.detectionTimeoutMs} ms` : `${detectionMs} ms`}`);
-  return { nodes: pids.length, fullViewMs, idle, detectionMs, suspicionsBeforeKill };
+  return { nodes: pids.length, fullViewMs, idle, detectionMs, suspicionsBeforeKill, scrape };
 }
 
 async function measureIdle(cluster: MeasuredCluster, pids: number[], o: MeasureOptions): Promise<IdleFigures> {

@@ -20,7 +20,7 @@ import { median, round, table } from './stats';
  *   1. durable writes: Put, one at a time and 64 in flight, fsync on (the default), 200-byte
  *      values, three write paths measured in the same run (ROUNDS alternating rounds):
  *        - before: the old order, apply then persist, unsigned (re-created here from the same
- *          EntryLog, KvState and clock, as Replica.write was before issue 11);
+ *          EntryLog, KvState and clock, as Replica.write was before persist-before-apply);
  *        - persist → apply: the Replica's order now, with a signer that signs nothing, so the
  *          difference to "before" is the order alone;
  *        - persist → apply + signature: the Replica as it runs in a node, each write signed with
@@ -56,7 +56,7 @@ function rsaAuthorship(): PluginAuthorship {
   return signedAuthorship;
 }
 
-/** The write path before issue 11: stamp, apply, then append (a failed append left the write applied). */
+/** The write path before persist-before-apply: stamp, apply, then append (a failed append left the write applied). */
 async function oldOrderStore(dir: string): Promise<{ put(key: string, value: Uint8Array): Promise<void>; close(): Promise<void> }> {
   const state = new KvState({ tombstoneRetentionMs: 86_400_000, nowMs: () => Date.now() });
   const hlc = new HybridLogicalClock(() => Date.now());

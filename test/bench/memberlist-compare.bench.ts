@@ -4,7 +4,7 @@ import { runSide } from './side-process';
 import { round, table } from './stats';
 
 /*
- * memberlist-compare (issue 12's first target): hashicorp/memberlist (Debian's package, DefaultLANConfig with gossip
+ * memberlist-compare: hashicorp/memberlist (Debian's package, DefaultLANConfig with gossip
  * 200 ms / probe 1 s) and g2g (`local` profile, 200 ms interval) at N = 16 in the same run, each
  * side alone in its own network namespace and one after the other (they would compete for the
  * cores otherwise). Same procedure for both (cluster-measure.ts): all serving → full view; idle
@@ -89,7 +89,8 @@ export function memberlistCompareTable(r: MemberlistCompareResult): string {
     `${s.side}: spawn → all serving ${s.allServingMs} ms; idle window ${s.idle.windowS} s: IP bytes per node per s ${fmt(s.idle.ipBytesPerNodePerS)}, ` +
     `CPU per node median ${s.idle.cpuPercentPerNode.median} % max ${s.idle.cpuPercentPerNode.max} % (cluster total ${s.idle.cpuPercentPerNode.total} %), RSS median ${s.idle.rssMb.median} MB max ${s.idle.rssMb.max} MB` +
     (s.idle.lagP99Ms ? `, lag p99 median ${s.idle.lagP99Ms.median} ms` : '') +
-    (s.falseSuspicions ? `; healthy nodes seen suspect/dead: ${s.falseSuspicions.count} observations of ${s.falseSuspicions.subjects} nodes` : '');
+    (s.falseSuspicions ? `; healthy nodes seen suspect/dead: ${s.falseSuspicions.count} observations of ${s.falseSuspicions.subjects} nodes` : '') +
+    (s.scrape ? `; metrics scrape of one node: ${s.scrape.bytes} bytes, ${s.scrape.samples} samples, median ${s.scrape.medianMs} ms, p95 ${s.scrape.p95Ms} ms` : '');
   return [
     `N = ${r.nodes}, loopback, each side alone in its own network namespace, one after the other`,
     table(rows),

@@ -8,7 +8,7 @@ import { startInProcessNode } from '../helpers/in-process-node';
 import { reusableTicket } from '../helpers/node-process';
 
 /*
- * Figures of issue 14 (docs/observability.md), not a test:
+ * Figures of docs/observability.md, not a test:
  *   node dist/test/bench/observe.bench.js scrape N   N in-process nodes; node 0's /metrics scraped 30 times
  *   node dist/test/bench/observe.bench.js page N     the live page in headless Chromium with N members and
  *                                                    a stream of 20 events/s, for 15 s: renders/s and JS heap

@@ -15,8 +15,8 @@ import { idleTlsFlood, rawCall, rawSession, rssOf } from '../helpers/raw-grpc';
 import { round, summarize, table, type Summary } from './stats';
 
 /*
- * The open port under attack (issue 11; docs/security.md, "The open port"), on a node process
- * started with RLIMIT_NOFILE 4,096 as in the issue:
+ * The open port under attack (docs/security.md, "The open port"), on a node process
+ * started with RLIMIT_NOFILE 4,096 (a common container default):
  * 1. Idle-connection flood: one source (127.0.0.3) opens 5,000 TLS connections and says
  *    nothing. Connections it holds at once, RSS before / during / 3 s after it closes them, and
  *    WhoAmI latency for a client from another source (127.0.0.1) during the flood.

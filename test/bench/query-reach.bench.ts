@@ -5,7 +5,7 @@ import { SeededRandom } from '../../src/testing/seeded-random';
 import { round, table } from './stats';
 
 /*
- * Query reach (issue 4, benchmark 1). Peers sit in three latency tiers (1 ms, 20 ms, 80 ms); each
+ * Query reach. Peers sit in three latency tiers (1 ms, 20 ms, 80 ms); each
  * RTT sample is the tier's latency ±10 % (uniform). Each trial feeds every peer's PeerStats
  * ROUNDS samples and regroups by EWMA after each round, with the previous grouping as hysteresis
  * input. Reported:

@@ -8,6 +8,7 @@ import { hostCostTable, runHostCost, runHostCostBreakdown } from './host-cost.be
 import { rotationTable, runRotation } from './rotation.bench';
 import { runStartup, startupTable } from './startup.bench';
 import { round } from './stats';
+import { writeRecordings } from './bench-recording';
 import { runSimDissemination, runSimFailure, simDisseminationTable, simFailureTable } from './sim-membership.bench';
 import { clusterTable, runCluster } from './cluster.bench';
 import { queryReachTable, runQueryReach } from './query-reach.bench';
@@ -22,12 +23,13 @@ import { memberlistCompareTable, runMemberlistCompare } from './memberlist-compa
 import { cluster100Table, runCluster100 } from './cluster-100.bench';
 import { runSimScale, simScaleTable } from './sim-scale.bench';
 import { openPortTable, runOpenPort } from './open-port.bench';
+import { localHealthTable, runLocalHealth } from './local-health.bench';
 
 /*
  * `npm run bench` (startup, host-cost, rotation, cluster, sim-dissemination, sim-failure, query-reach, plugin-overhead, channel, channel-sim, pool-overhead, spatial-gossip,
  * cert-spread-sim, trust-bundle, cert-spread-cluster) or
  * `node dist/test/bench/run.js NAME...` with NAME among those and the opt-in ones (host-cost-breakdown,
- * kv-store, memberlist-compare, cluster-100, sim-scale).
+ * kv-store, memberlist-compare, cluster-100, sim-scale, local-health).
  * Progress goes to stderr; the tables and then one JSON object go to stdout, and the JSON is
  * also written to dist/bench-results.json. Missed targets are reported, not turned into a
  * failing exit code: a benchmark on a shared 2-core machine is evidence, not a gate.
@@ -53,22 +55,24 @@ const BENCHMARKS = {
   'spatial-gossip': { run: runSpatialGossip, table: spatialGossipTable as (r: unknown) => string, title: '12. Spatial gossip: biased versus uniform partner choice' },
   // Opt-in (about 1 min): the kv plugin's durable writes and anti-entropy cost, in one process.
   'kv-store': { run: runKvStore, table: kvStoreTable as (r: unknown) => string, title: '13. The kv store: durable writes (before and after persist-before-apply and signatures) and anti-entropy cost' },
-  // Certificates across the network (issue 6): simulated spread of a leaf and of a CA rotation
+  // Certificates across the network: simulated spread of a leaf and of a CA rotation
   // at 1,000 and 10,000 nodes (about 3 min), the trust bundle under a burst of 500 joins, and a
   // 16-process cluster (about 2 min).
   'cert-spread-sim': { run: runCertSpreadSim, table: certSpreadSimTable as (r: unknown) => string, title: '14. Simulated spread of a new leaf and a rotated CA' },
   'trust-bundle': { run: runTrustBundle, table: trustBundleTable as (r: unknown) => string, title: '15. Trust-bundle cost, 500 members joining in a burst' },
   'cert-spread-cluster': { run: runCertSpreadCluster, table: certSpreadClusterTable as (r: unknown) => string, title: '16. A new leaf and a rotated CA across 16 processes' },
-  // Opt-in (about 1 min): a node under an idle-connection flood and an idle-Join attack (issue 11).
+  // Opt-in (about 1 min): a node under an idle-connection flood and an idle-Join attack.
   'open-port': { run: runOpenPort, table: openPortTable as (r: unknown) => string, title: '20. The open port under attack' },
   // Opt-in (about 90 s): host-cost with the node's interceptors added to bare one at a time.
   'host-cost-breakdown': { run: runHostCostBreakdown, table: hostCostTable as (r: unknown) => string, title: '2b. The cost of being a host, part by part' },
-  // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, issue 12's ratios.
+  // Opt-in (about 3 min; root for the byte counts): hashicorp/memberlist and g2g at N = 16, the byte and CPU ratios.
   'memberlist-compare': { run: runMemberlistCompare, table: memberlistCompareTable as (r: unknown) => string, title: '17. g2g versus hashicorp/memberlist, 16 processes each' },
-  // Opt-in (5 to 15 min, loads the whole machine): 100 g2g node processes, issue 12's second target.
+  // Opt-in (5 to 15 min, loads the whole machine): 100 g2g node processes.
   'cluster-100': { run: runCluster100, table: cluster100Table as (r: unknown) => string, title: '18. 100 node processes on one machine' },
-  // Opt-in (up to about 20 min with today's membership, bounded per N): issue 12's simulation targets at 1,000 and 10,000.
+  // Opt-in (up to about 20 min with today's membership, bounded per N): membership's simulation targets at 1,000 and 10,000.
   'sim-scale': { run: runSimScale, table: simScaleTable as (r: unknown) => string, title: '19. Simulated membership at 1,000 and 10,000 nodes: rounds, bytes, false deaths' },
+  // Opt-in (about 2 min quiet, 5 min on a loaded machine): a slow or blocked node with and without local health awareness, same seeds (simulation).
+  'local-health': { run: runLocalHealth, table: localHealthTable as (r: unknown) => string, title: '21. Local health awareness: suspicions raised by a slow node' },
 } as const;
 type Name = keyof typeof BENCHMARKS;
 const DEFAULT: Name[] = ['startup', 'host-cost', 'rotation', 'cluster', 'sim-dissemination', 'sim-failure', 'query-reach', 'plugin-overhead', 'channel', 'channel-sim', 'pool-overhead', 'spatial-gossip', 'cert-spread-sim', 'trust-bundle', 'cert-spread-cluster'];
@@ -91,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
   for (const name of names) {
     const t = Date.now();
     results[name] = await BENCHMARKS[name].run(log);
+    writeRecordings(log);
     durationsS[name] = (Date.now() - t) / 1000;
   }
 

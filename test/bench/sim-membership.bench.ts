@@ -1,4 +1,5 @@
 import type { MembershipOptions } from '../../src/membership/options';
+import { recordIfAsked } from './bench-recording';
 import { SimCluster } from '../../src/testing/sim-cluster';
 import { round, summarize, table, type Summary } from './stats';
 
@@ -65,6 +66,7 @@ async function build(n: number, bound: number, loss: number, seed: number): Prom
   const c = new SimCluster({ seed, latencyMs: LATENCY, loss, membership: options(bound) });
   for (let i = 0; i < n; i++) c.addNode();
   c.bootstrap(Number.isFinite(bound) ? bound : undefined);
+  recordIfAsked(c, `sim-membership-n${n}`, seed);
   return c;
 }
 

@@ -4,7 +4,7 @@ import { SimCluster } from '../../src/testing/sim-cluster';
 import { round, table } from './stats';
 
 /*
- * sim-scale (issue 12's simulation targets, one table): at N = 1,000 and 10,000 (peer table bound
+ * sim-scale (membership's simulation targets, one table): at N = 1,000 and 10,000 (peer table bound
  * 64, no loss, one seed each) one cluster measures, after two settling rounds,
  *   cost: messages and bytes sent per node per round over 3 idle rounds, from the nodes' gossip
  *     counters (src/membership/gossip-counters.ts) when membership exposes them, else from the
@@ -48,7 +48,7 @@ export interface SimScaleResult {
   checks: { what: string; value: string; target: string; pass: boolean }[];
 }
 
-/** The node's gossip counters when membership exposes them (issue 12's counters contract). */
+/** The node's gossip counters when membership exposes them (membership's counters contract). */
 function countersOf(membership: Membership): GossipCountersView | undefined {
   const m = membership as unknown as { gossipCounters?: GossipCountersView; counters?: Partial<GossipCountersView> };
   if (typeof m.gossipCounters?.snapshot === 'function') return m.gossipCounters;

@@ -7,7 +7,7 @@ import { TieredTopology } from '../../src/testing/tiered-topology';
 import { round, summarize, table, type Summary } from './stats';
 
 /*
- * Spatial gossip (issue 4, benchmark 2). N nodes in a tiered topology (regions of zones of
+ * Spatial gossip. N nodes in a tiered topology (regions of zones of
  * nodes; one-way links of 1 ms within a zone, 20 ms within a region, 80 ms between regions, each
  * ±10 %), the same membership code on the in-memory network, full views. Arms differ only in
  * `spatialShare` (0: uniform partner choice), on the same seeds, so the same nodes sit in the same

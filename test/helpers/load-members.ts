@@ -12,7 +12,7 @@ import { removeDir, type NodeProcess } from './node-process';
 
 /*
  * Node processes running the loadgen fixture plugin (test/fixtures/plugins-load), which calls
- * the same service on every peer through the node's pool: what issue 6's certificate tests use
+ * the same service on every peer through the node's pool: what the certificate tests use
  * to show node-to-node calls working, in both directions, across rotations and absences.
  */
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { MembersResponse__Output } from '../../src/proto/generated/g2g/v1/MembersResponse';
 import { OperatorAdmins } from './operator-admins';
 import { removeDir, reusableTicket, startNodeProcess, type NodeProcess } from './node-process';
@@ -160,7 +161,7 @@ export class ScaleCluster {
     return Promise.all(
       this.live().map(async (n) => {
         const text = await scrapeMetrics(n.facts.metricsPort).catch(() => '');
-        const m = /^g2g_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+        const m = /^(?:g2g_)?nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
         return m ? Math.max(0, Number(m[1]) * 1000 - LAG_SAMPLING_MS) : undefined;
       }),
     );
@@ -168,18 +169,37 @@ export class ScaleCluster {
 
   /**
    * Suspicions the live nodes have raised since they started, summed from their
-   * `g2g_gossip_suspicions_total` metric (the gossip counters of issue 12), or undefined while
+   * `g2g_suspicions_total` metric (membership's gossip counters), or undefined while
    * no node exposes it. Unlike polling members, it misses no suspicion refuted between polls.
    */
   async suspicionsCounted(): Promise<number | undefined> {
     const counts = await Promise.all(
       this.live().map(async (n) => {
         const text = await scrapeMetrics(n.facts.metricsPort).catch(() => '');
-        const values = [...text.matchAll(/^g2g_gossip_suspicions_total(?:\{[^}]*\})? (\S+)$/gm)].map((m) => Number(m[1]));
+        const values = [...text.matchAll(/^g2g_(?:gossip_)?suspicions_total(?:\{[^}]*\})? (\S+)$/gm)].map((m) => Number(m[1]));
         return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
       }),
     );
     return counts.some((c) => c === undefined) ? undefined : counts.reduce<number>((a, b) => a + b!, 0);
+  }
+
+  /**
+   * The first live node's `/metrics` scraped `times` times in a row: the size of one exposition
+   * (bytes, samples) and the time of a scrape, fetch to last byte (median, p95), on a cluster of
+   * this size.
+   */
+  async scrapeFigures(times = 30): Promise<ScrapeFigures> {
+    const port = this.live()[0]!.facts.metricsPort;
+    const ms: number[] = [];
+    let text = '';
+    for (let i = 0; i < times; i++) {
+      const t = performance.now();
+      text = await scrapeMetrics(port);
+      ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]! * 10) / 10;
+    return { bytes: Buffer.byteLength(text), samples: text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length, medianMs: at(0.5), p95Ms: at(0.95) };
   }
 
   /** Kills every process by pid and removes its data dir (idempotent). */
@@ -209,6 +229,13 @@ export class ScaleCluster {
 function firstLine(error: unknown): string {
   const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+export interface ScrapeFigures {
+  bytes: number;
+  samples: number;
+  medianMs: number;
+  p95Ms: number;
 }
 
 /** prom-client's default eventLoopMonitoringPrecision. */

@@ -13,7 +13,7 @@ import { rawCall, rawSession, type RawResult } from '../helpers/raw-grpc';
 import { signedRecord } from '../helpers/records';
 
 /*
- * The abuse/fuzz suite (issue 11): with a fixed seed, random bytes, truncated and mutated valid
+ * The abuse/fuzz suite: with a fixed seed, random bytes, truncated and mutated valid
  * messages for every method of both ports — the gossip port with a member's credential, so the
  * requests reach the handlers — asserting the node stays up, answers each call with a status
  * of the documented set (docs/security.md, "The open port"), and its memory stays bounded.

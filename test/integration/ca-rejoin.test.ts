@@ -8,7 +8,7 @@ import { loadMember, loadNodeArgs, probe, status, stopLoadMembers, viewOf, type 
 import { startCluster, startNodeProcess } from '../helpers/node-process';
 
 /*
- * Issue 6: "a node offline during the whole grace period rejoins through the register port by
+ * The promise: "a node offline during the whole grace period rejoins through the register port by
  * proving possession of its old CA key". Node X rotates its node CA while every other member is
  * paused (SIGSTOP), so none of them hears of the new CA during the whole grace period; X's
  * leaves then come from a CA their gossip ports do not trust, and theirs refuse X. X proves the

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/log/logger';
 import { G2gNode } from '../../src/node/g2g-node';
 import { EPOCH_FILE } from '../../src/node/node-channel';
 import type { ChannelMessage } from '../../src/plugins/contract';
+import { scopedChannel } from '../../src/plugins/scoped-channel';
 import { call, failureCode, g2gProto, tlsCredentials, channelOptions } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { materialFor, operatorCert, startInProcessNode } from '../helpers/in-process-node';
@@ -28,7 +29,7 @@ const received = new Map<string, ChannelMessage[]>();
 const listen = (name: string, node: G2gNode, topic = 'test') => {
   const got: ChannelMessage[] = [];
   received.set(name, got);
-  node.channel.scoped(topic).subscribe('', (m) => got.push(m));
+  scopedChannel(node.channel, topic).subscribe('', (m) => got.push(m));
   return got;
 };
 
@@ -57,7 +58,7 @@ function serverPeers(node: G2gNode): number {
 test('a message published on one node reaches the others, once each, with its origin and data', async () => {
   const [a, b, c] = nodes.map((n) => n.node) as [G2gNode, G2gNode, G2gNode];
   const got = { a: listen('a', a), b: listen('b', b), c: listen('c', c), client: listen('client', client.node) };
-  const published = await a.channel.scoped('test').publish('hello', Buffer.from('from a'));
+  const published = await scopedChannel(a.channel, 'test').publish('hello', Buffer.from('from a'));
   assert.equal(published.topic, 'test/hello');
   assert.equal(published.origin, a.nodeId);
   await eventually('b, c and the client got it', async () => got.b.length === 1 && got.c.length === 1 && got.client.length === 1, 20_000);

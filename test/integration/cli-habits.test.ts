@@ -4,10 +4,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RuntimeFacts } from '../../src/node/runtime-file';
+import { eventually } from '../helpers/eventually';
 import { CLI, cleanEnv, removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 
 /**
- * Issue 16: the CLI and logs as an operator meets them, on real processes: exit statuses and
+ * The CLI and logs as an operator meets them, on real processes: exit statuses and
  * the shape of what is printed (never exact timings).
  */
 
@@ -99,6 +100,30 @@ describe('without a node', () => {
       assert.equal(bad.code, 2);
     } finally {
       await removeDir(dir);
+    }
+  });
+
+  test('a leaf rotation is one log line at info, not two', async () => {
+    // A 10 s leaf renews every few seconds: wait for two rotations (a state, not a duration).
+    const node = await startNodeProcess({ args: ['--leaf-lifetime', '10s', '--max-connection-age', '2s', '--log-level', 'info', '--log-format', 'json'] });
+    try {
+      const infoLines = () =>
+        node
+          .stderr()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { level: number; msg: string; fingerprint?: string })
+          .filter((l) => l.level >= 30);
+      const rotations = () => infoLines().filter((l) => l.msg === 'installed new leaf certificate');
+      await eventually('two leaf rotations', async () => rotations().length >= 2, 60_000);
+      for (const rotation of rotations()) {
+        assert.ok(rotation.fingerprint, 'the rotation line names the new leaf');
+        const mentions = infoLines().filter((l) => l.fingerprint === rotation.fingerprint || JSON.stringify(l).includes(rotation.fingerprint!));
+        assert.equal(mentions.length, 1, `one info line for leaf ${rotation.fingerprint}: ${JSON.stringify(mentions)}`);
+      }
+    } finally {
+      await node.stop('SIGKILL');
+      await removeDir(node.dataDir);
     }
   });
 });

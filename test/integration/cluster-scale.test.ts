@@ -4,7 +4,7 @@ import { eventually } from '../helpers/eventually';
 import { ScaleCluster } from '../helpers/scale-cluster';
 
 /*
- * Issue 12's 100-process target, at CI size: 30 real node processes (`local` profile, one
+ * The 100-process membership target, at CI size: 30 real node processes (`local` profile, one
  * reusable ticket, joiners 10 at a time) reach a full view, see a kill -9 as dead at every
  * survivor, and never declare a healthy node dead. `npm run bench -- cluster-100` is the full
  * version with figures.
@@ -12,7 +12,7 @@ import { ScaleCluster } from '../helpers/scale-cluster';
  * Opt-in for now: today's membership gossips every heartbeat to every partner every interval
  * (about 10 % of a core per idle node at N = 16), so 30 nodes saturate a 2-core machine and the
  * test measures the machine, not the protocol. It runs when G2G_TEST_SCALE is set and not "0";
- * the lean membership of issue 12 is to make it the default (flip SCALE_BY_DEFAULT).
+ * the lean membership is to make it the default (flip SCALE_BY_DEFAULT).
  * G2G_TEST_SCALE_NODES changes N (e.g. 6 to try the test itself on a busy machine).
  */
 
@@ -21,7 +21,7 @@ const flag = process.env.G2G_TEST_SCALE;
 const enabled = flag === undefined ? SCALE_BY_DEFAULT : flag !== '0';
 const N = Number(process.env.G2G_TEST_SCALE_NODES ?? 30);
 
-const skip = enabled ? false : 'set G2G_TEST_SCALE=1 to run: 30 node processes need the lean membership of issue 12 to fit a 2-core machine';
+const skip = enabled ? false : 'set G2G_TEST_SCALE=1 to run: 30 node processes need the lean membership to fit a 2-core machine';
 
 describe(`${N} node processes on one machine`, { skip }, () => {
   let cluster: ScaleCluster;

@@ -5,7 +5,7 @@ import { removeDir, runCli, startNodeProcess, tempDir, type NodeProcess } from '
 import { writePlugin } from '../helpers/plugin-folders';
 
 /**
- * `g2g health` (issue 13) against a real node: SERVING, NOT_SERVING while it drains, and a stopped
+ * `g2g health` against a real node: SERVING, NOT_SERVING while it drains, and a stopped
  * node, by exit status (0, 1, 3) and one line. The node drains for as long as a plugin's stop
  * takes: the fixture's stop never ends, so the drain lasts pluginsStopTimeout (a window to look
  * at, not a duration the test relies on: it waits for the state).

@@ -7,7 +7,7 @@ import { bootstrapToken, newPod, podEnv, registerEndpoint, startPod, type Pod } 
 import { RoundRobinProxy } from '../helpers/round-robin-proxy';
 
 /**
- * Issue 13: a StatefulSet's pods get identical settings (the Service in front of every register
+ * A StatefulSet's pods get identical settings (the Service in front of every register
  * port, and a token from a Secret) and form one network whatever the start order. Real node
  * processes; a TCP round-robin proxy stands in for the Service (and routes pods to themselves).
  */

@@ -5,7 +5,7 @@ import { loadMember, loadNodeArgs, reachesAll, status, stopLoadMembers, viewOf, 
 import { reusableTicket, startNodeProcess } from '../helpers/node-process';
 
 /*
- * Issue 6, "long absence": a node stopped for longer than its leaf lifetime (its last leaf has
+ * The long absence: a node stopped for longer than its leaf lifetime (its last leaf has
  * expired by the time it comes back) restarts from its data dir, issues a fresh leaf and rejoins
  * through the peers it remembers — no ticket, no token — and calls through the pools work both
  * ways again. Only the absent node has a short leaf (10 s, the schema's minimum).

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { readNodeCaFiles } from '../../src/identity/identity-store';
-import { issueLeaf, type Leaf } from '../../src/identity/leaf';
+import { issueLeaf, issueOperatorCertificate, type Leaf } from '../../src/identity/leaf';
 import type { NodeCa } from '../../src/identity/node-ca';
 import { PROTOCOL_VERSION, type RecordBody } from '../../src/membership/node-record';
 import { CaRecordAuthenticator } from '../../src/membership/record-authenticator';
 import { joinWithTicket } from '../../src/register/join-client';
 import { caSigner } from '../../src/register/join-handshake';
 import { recordToWire } from '../../src/transport/gossip-wire';
+import { parseTicket } from '../../src/tokens/join-ticket';
+import { formatToken } from '../../src/tokens/token-format';
 import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentials } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { OperatorAdmins } from '../helpers/operator-admins';
@@ -57,19 +59,25 @@ function asMember(node: NodeProcess, nodeCa: NodeCa, leaf: Leaf, caPem: string) 
   };
 }
 
-/** A newcomer's join attempt at one node's register port with `token`; resolves to the refusal, or undefined if admitted. */
-async function tryJoin(node: NodeProcess, token: string): Promise<string | undefined> {
+/** A fresh client-mode identity's join at one node's register port with `token` (rejects with the refusal); returns its node CA. */
+async function joinAsClient(node: NodeProcess, token: string): Promise<NodeCa> {
   const { makeCa } = await import('../helpers/in-process-node');
   const { joinTargets } = await import('../../src/register/join-client');
   const ca = await makeCa();
   const auth = new CaRecordAuthenticator(ca.keyPem);
   const body: RecordBody = {
     nodeId: ca.nodeId, cluster: 'default', mode: 'client', addresses: ['127.0.0.1'], registerPort: 0, gossipPort: 0, caCertPem: ca.certPem,
-    leaf: { fingerprint: 'sha256:00', notAfterMs: Date.now() + 60_000 }, version: 1, services: [], tags: [], protocolVersion: PROTOCOL_VERSION, left: false,
+    leaf: { fingerprint: 'sha256:00', notAfterMs: Date.now() + 600_000 }, version: 1, services: [], tags: [], protocolVersion: PROTOCOL_VERSION, left: false,
   };
   const record = { ...body, heartbeat: 0, signature: auth.signBody(body), heartbeatSignature: auth.signHeartbeat(body.nodeId, 1, 0) };
+  await joinTargets([{ address: `127.0.0.1:${node.facts.registerPort}` }], token, { cluster: 'default', record: recordToWire(record), sign: caSigner(ca.keyPem), attemptTimeoutMs: 20_000 });
+  return ca;
+}
+
+/** A newcomer's join attempt at one node's register port with `token`; resolves to the refusal, or undefined if admitted. */
+async function tryJoin(node: NodeProcess, token: string): Promise<string | undefined> {
   try {
-    await joinTargets([{ address: `127.0.0.1:${node.facts.registerPort}` }], token, { cluster: 'default', record: recordToWire(record), sign: caSigner(ca.keyPem), attemptTimeoutMs: 20_000 });
+    await joinAsClient(node, token);
     return undefined;
   } catch (error) {
     return (error as Error).message;
@@ -193,3 +201,25 @@ test('a removed member: open streams ended and next call refused on every node, 
   }
 });
 
+
+test('a client-mode member cannot vouch for operators: its CA\'s operator certificate is refused (PERMISSION_DENIED) where a server member\'s is served', async () => {
+  // A client-mode member, admitted with the network's ticket: it holds its own CA key, as every member does.
+  const target = nodes[0]!;
+  const ca = await joinAsClient(target, formatToken(parseTicket(ticket).token));
+  const targetCa = await readNodeCaFiles(target.dataDir);
+  const minted = await issueOperatorCertificate(ca, { name: 'minted-by-a-client', now: new Date(), lifetimeMs: 600_000, keyBits: 1024 });
+  const admin = new (g2gProto().g2g.v1.Admin)(
+    `127.0.0.1:${target.facts.gossipPort}`,
+    tlsCredentials({ caPem: targetCa.certPem, nodeId: target.facts.nodeId, certPem: minted.certPem, keyPem: minted.keyPem }),
+    channelOptions(target.facts.nodeId),
+  );
+  try {
+    // Once the node trusts the client member's CA (the TLS handshake passes), the call is refused for what it is.
+    await eventually('the minted operator certificate is refused with PERMISSION_DENIED', async () => (await failureCode(call(admin, 'Members', {}, 5000))) === grpc.status.PERMISSION_DENIED, 60_000);
+    assert.equal(await failureCode(call(admin, 'Remove', { nodeId: nodes[3]!.facts.nodeId }, 5000)), grpc.status.PERMISSION_DENIED, 'Admin.Remove above all');
+    // A server member's operator is still served.
+    assert.ok((await admins.members(target)).members.length > 0);
+  } finally {
+    admin.close();
+  }
+});

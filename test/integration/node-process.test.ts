@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { certFingerprint } from '../../src/identity/cert-info';
-import { parseTicket } from '../../src/register/join-ticket';
+import { parseTicket } from '../../src/tokens/join-ticket';
 import { readNodeCaFiles } from '../../src/identity/identity-store';
 import { issueOperatorCertificate } from '../../src/identity/leaf';
 import type { StatusResponse__Output } from '../../src/proto/generated/g2g/v1/StatusResponse';

@@ -10,7 +10,7 @@ import { launchChromium, SCREENSHOT_DIR } from '../helpers/headless-chromium';
 import { CLI, cleanEnv, removeDir, reusableTicket, startNodeProcess, tempDir, type NodeProcess } from '../helpers/node-process';
 
 /*
- * Issue 14 on real processes: a 4-node cluster's metrics (members by state, promtool-clean),
+ * Observability on real processes: a 4-node cluster's metrics (members by state, promtool-clean),
  * and one node's `g2g monitor --json` stream through a join, a graceful leave and a kill -9.
  */
 const PROMTOOL = '/usr/bin/promtool';

@@ -11,7 +11,7 @@ import { tcpConnections, TCP_ESTABLISHED } from '../helpers/proc-sockets';
 import { idleTlsFlood, rawCall, rawSession, rssOf } from '../helpers/raw-grpc';
 
 /*
- * The register port under a hostile client (issue 11, "The open port"), against a real node
+ * The register port under a hostile client ("The open port"), against a real node
  * process started with a lowered descriptor limit. Each attack comes from its own loopback
  * address (127.0.0.x: Linux routes all of 127/8 to lo, and a client may bind any of them), so
  * per-source state of one test never helps another; the honest client is 127.0.0.1.

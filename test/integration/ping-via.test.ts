@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { gossipHandlers, MAX_PING_VIA_TIMEOUT_MS } from '../../src/gossip/gossip-service';
 import { silentLogger } from '../../src/log/logger';
 import type { GossipHandler, GossipTarget, PingViaRequest } from '../../src/membership/transport';
+import { RemoteCallError } from '../../src/transport/call-errors';
 import { GrpcGossipTransport } from '../../src/transport/gossip-transport';
 import { PeerClients } from '../../src/transport/peer-clients';
 import { g2gProto } from '../helpers/clients';
@@ -45,7 +46,8 @@ test('PingVia to a node the relay does not know is refused (NOT_FOUND) and nothi
   const relay = net.members[0]!.target;
   await assert.rejects(
     transport.pingVia(relay, { target: { nodeId: net.stranger.nodeId, addresses: ['192.0.2.1'], gossipPort: 22 }, nonce: 1, timeoutMs: 1000 }, { timeoutMs: 5000 }),
-    (error: { code?: number }) => error.code === grpc.status.NOT_FOUND,
+    // The transport rejects with the callee's status on a RemoteCallError (the same type as in the simulator).
+    (error: unknown) => error instanceof RemoteCallError && error.status === grpc.status.NOT_FOUND && error.remoteCode === 'ERR_UNKNOWN_MEMBER',
   );
   assert.deepEqual(relayed, []);
 });

@@ -10,7 +10,7 @@ import type { NodeRecord } from '../../src/proto/generated/g2g/v1/NodeRecord';
 import type { JoinAttemptFailure } from '../../src/register/errors';
 import { joinTargets, joinWithTicket, type JoinClientOptions } from '../../src/register/join-client';
 import { caSigner } from '../../src/register/join-handshake';
-import { formatTicket } from '../../src/register/join-ticket';
+import { formatTicket } from '../../src/tokens/join-ticket';
 import { REGISTER_MAX_RECEIVE_MESSAGE_BYTES, REGISTER_SERVER_OPTIONS, registerService, type AdmitRequest, type RegisterOptions } from '../../src/register/register-service';
 import { ManualClock } from '../../src/testing/manual-clock';
 import { parseToken } from '../../src/tokens/token-format';

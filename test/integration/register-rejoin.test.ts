@@ -15,7 +15,7 @@ import { makeCa, materialFor, memberLeaf, startInProcessNode } from '../helpers/
 import { signedRecord } from '../helpers/records';
 
 /*
- * Register.Rejoin against a node in this process (issue 6): a member whose node CA rotated out of
+ * Register.Rejoin against a node in this process: a member whose node CA rotated out of
  * the node's sight proves it and is trusted again at once — and every way of getting it wrong is
  * refused with a clear status and a coded reason, and changes nothing: an unendorsed CA (a wrong
  * endorsement key, or a CA with no lineage), a proof by another key than the new CA's, a node

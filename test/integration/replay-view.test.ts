@@ -16,6 +16,7 @@ import { CLI, cleanEnv, removeDir, runCli, tempDir } from '../helpers/node-proce
 const NODES = 200;
 const CRASH_AT = 1;
 const ROUNDS = 23;
+const RUMOUR_AT = 3;
 
 interface Line {
   type: string;
@@ -30,6 +31,7 @@ let file = '';
 let header: { startMs: number; intervalMs: number; nodes: { id: string }[] };
 let events: Line[] = [];
 let victim = '';
+let origin = '';
 let replay: ChildProcess | undefined;
 let url = '';
 let browser: Browser | undefined;
@@ -37,6 +39,18 @@ let page: Page | undefined;
 let skip = '';
 
 const roundOf = (e: Line) => Math.floor((e.atMs - header.startMs) / header.intervalMs);
+
+/** Observers that have the rumour origin's changed record after the events of rounds ≤ `round`. */
+function rumourSeen(round: number): number {
+  const seen = new Set<string>();
+  let started = false;
+  for (const e of events) {
+    if (roundOf(e) > round) break;
+    if (e.type === 'sim_rumour' && e.nodeId === origin) started = true;
+    else if (started && e.type === 'member_updated' && e.nodeId === origin) seen.add(e.observer);
+  }
+  return seen.size;
+}
 
 /** Observers (not crashed) holding the victim in each state after the events of rounds ≤ `round`. */
 function expected(round: number): { suspect: number; dead: number } {
@@ -69,12 +83,13 @@ function atRound(p: Page, round: number, timeout = 30_000): Promise<unknown> {
 before(async () => {
   dir = await tempDir('g2g-replay-');
   file = path.join(dir, 'run.jsonl');
-  const sim = await runCli(['simulate', '--nodes', String(NODES), '--seed', '14', '--crash', '1', '--crash-at', String(CRASH_AT), '--rounds', String(ROUNDS), '--record', file], { timeoutMs: 240_000 });
+  const sim = await runCli(['simulate', '--nodes', String(NODES), '--seed', '14', '--crash', '1', '--crash-at', String(CRASH_AT), '--rumour-at', String(RUMOUR_AT), '--rounds', String(ROUNDS), '--record', file], { timeoutMs: 240_000 });
   assert.equal(sim.code, 0, sim.stderr);
   const lines = (await readFile(file, 'utf8')).trim().split('\n');
   header = JSON.parse(lines[0]!);
   events = lines.slice(1).map((l) => JSON.parse(l) as Line);
   victim = events.find((e) => e.type === 'sim_crash')!.nodeId;
+  origin = events.find((e) => e.type === 'sim_rumour')!.nodeId;
   replay = spawn(process.execPath, [CLI, 'replay', file, '--port', '0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   replay.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -142,4 +157,22 @@ test('play runs the rounds forward without reloading', async (t) => {
   await page.click('#play');
   await atRound(page, ROUNDS, 60_000);
   assert.equal((await victimRow(page)).dead, NODES - 1);
+});
+
+test('a rumour (one node changes its record) reaches every live node, and the page shows it spreading round by round', async (t) => {
+  const live = NODES - 1 - 1; // all but the origin and the crashed victim
+  const rounds = Array.from({ length: ROUNDS + 1 }, (_, r) => r);
+  const counts = rounds.map(rumourSeen);
+  assert.equal(counts[RUMOUR_AT - 1], 0, 'nothing before the rumour');
+  assert.ok(counts[ROUNDS]! >= live, `the change reached ${counts[ROUNDS]} of ${live} live nodes`);
+  const full = counts.findIndex((c) => c >= live);
+  assert.ok(full > RUMOUR_AT, 'it took rounds to spread, not one step');
+  if (!page) return t.skip(skip);
+  const partway = counts.findIndex((c) => c > 0 && c < live);
+  for (const round of [...new Set([RUMOUR_AT, partway, full])].filter((r) => r >= 0)) {
+    await page.goto(`${url}?round=${round}`);
+    await atRound(page, round);
+    const shown: number = await page.$eval(`#members tr[data-node-id="${origin}"]`, (tr) => Number(tr.getAttribute('data-rumour-seen')));
+    assert.equal(shown, counts[round], `round ${round}: observers with the changed record`);
+  }
 });

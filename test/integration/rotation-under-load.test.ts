@@ -10,7 +10,7 @@ import { loadMember, loadNodeArgs, stopLoadMembers, type LoadMember } from '../h
 import { startCluster } from '../helpers/node-process';
 
 /*
- * Issue 6, "rotation under load": 5 real nodes, every pair calling each other continuously
+ * Rotation under load: 5 real nodes, every pair calling each other continuously
  * through the pool (a unary loop and one long stream per ordered pair, made by the loadgen
  * fixture plugin inside each node), while every node rotates its leaf 10 times and one node
  * rotates its CA once (through the switch of its leaves to the new CA and the retirement of the

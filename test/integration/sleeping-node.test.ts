@@ -8,7 +8,7 @@ import { loadMember, loadNodeArgs, probe, reachesAll, status, stopLoadMembers, v
 import { startCluster } from '../helpers/node-process';
 
 /*
- * Issue 6, "sleeping node": one node is paused (SIGSTOP) while every other node rotates its leaf
+ * The sleeping node: one node is paused (SIGSTOP) while every other node rotates its leaf
  * 3 times and one of them rotates its node CA — started, switched and retired while the sleeper
  * sleeps, so it never saw the new CA, not even in the grace period. After SIGCONT its calls to
  * every peer, and theirs to it, succeed through the pools, without a new ticket and without a

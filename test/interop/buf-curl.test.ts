@@ -1,7 +1,7 @@
 /**
  * A Go gRPC client (buf curl, grpc-go underneath) against one real node. Go clients load the
  * server's whole schema through reflection and reject it if any descriptor is malformed (the
- * map-entry trap of DESIGN §2), so every reflection call here also checks our descriptors.
+ * map-entry trap: proto-loader's map-entry names), so every reflection call here also checks our descriptors.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,10 @@
+import * as grpc from '@grpc/grpc-js';
+import { RemoteCallError } from '../../src/transport/call-errors';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SignedMessage } from '../../src/channel/message';
 import type { ChannelMessage } from '../../src/plugins/contract';
+import { scopedChannel } from '../../src/plugins/scoped-channel';
 import { messageKey, SimChannelCluster } from '../../src/testing/sim-channel-cluster';
 
 /** Settles `p` while the simulation runs `ms`; a promise still pending then is reported as such. */
@@ -45,13 +48,13 @@ test('a scoped channel publishes and listens under its prefix only', async () =>
   const c = new SimChannelCluster({ seed: 12 });
   const [a, b] = c.addNodes(3);
   c.start();
-  const kv = b!.channel.scoped('kv');
+  const kv = scopedChannel(b!.channel, 'kv');
   const seen: string[] = [];
   kv.subscribe('', (m) => seen.push(`all:${m.topic}`));
   kv.subscribe('put', (m) => seen.push(`put:${m.topic}`));
-  await during(c, a!.channel.scoped('kv').publish('put', new Uint8Array([1])));
-  await during(c, a!.channel.scoped('kv').publish('', new Uint8Array([2])));
-  await during(c, a!.channel.scoped('query').publish('put', new Uint8Array([3])));
+  await during(c, scopedChannel(a!.channel, 'kv').publish('put', new Uint8Array([1])));
+  await during(c, scopedChannel(a!.channel, 'kv').publish('', new Uint8Array([2])));
+  await during(c, scopedChannel(a!.channel, 'query').publish('put', new Uint8Array([3])));
   await during(c, a!.channel.publish('kvx/put', new Uint8Array([4])));
   assert.deepEqual(seen.sort(), ['all:kv', 'all:kv/put', 'put:kv/put']);
   assert.throws(() => kv.subscribe('/x', () => undefined), { code: 'ERR_PLUGIN_TOPIC' });
@@ -82,7 +85,10 @@ test('peers refuse a client-mode member that pushes, and drop messages whose ori
   const fromClient: SignedMessage = { ...unsigned, signature: c.authority.messageAuthenticatorFor(client.id).sign(unsigned) as Uint8Array };
   const pushed = await during(c, client.endpoint.channel.push(a!.target, { messages: [fromClient] }, { timeoutMs: 500 }));
   assert.ok(pushed !== 'pending' && !pushed.ok);
-  assert.equal((pushed.error as { code: string }).code, 'ERR_CHANNEL_SENDER_REFUSED');
+  // As a gRPC caller reads it: the refusal's status and its code from the trailer.
+  assert.ok(pushed.error instanceof RemoteCallError, `a RemoteCallError, got ${String(pushed.error)}`);
+  assert.equal(pushed.error.remoteCode, 'ERR_CHANNEL_SENDER_REFUSED');
+  assert.equal(pushed.error.status, grpc.status.PERMISSION_DENIED);
   assert.equal(a!.channel.stats().pushesRefused, 1);
   // ...or a server relays it: the origin is not a server, so it is dropped and counted.
   const relayed = await during(c, b!.endpoint.channel.push(a!.target, { messages: [fromClient] }, { timeoutMs: 500 }));

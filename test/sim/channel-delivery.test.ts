@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { channelSimTest, publishRounds, total } from './channel-sim-helpers';
 
 /*
- * The channel on 1,000 simulated server nodes (DESIGN §6, issue 5): every message is delivered
+ * The channel on 1,000 simulated server nodes: every message is delivered
  * exactly once on every live node, by push and, for the few that push misses, by pull.
  */
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { ChannelSenderRefusedError } from '../../src/channel/errors';
 import type { SignedMessage } from '../../src/channel/message';
+import { CallTimeoutError, PeerUnavailableError, RemoteCallError } from '../../src/transport/call-errors';
+import { rejection } from './transport-suite';
 import type { ChannelHandler, ChannelTransport, PullRequest, PullResponse, PushRequest, PushResponse } from '../../src/channel/transport';
 import type { GossipTarget } from '../../src/membership/transport';
 
@@ -21,7 +25,7 @@ export interface ChannelTransportFixture {
 
 /**
  * The behaviour every channel Transport must have, run against the in-memory network and the
- * gRPC transport alike (STYLE §5).
+ * gRPC transport alike, so the in-memory double cannot drift from the real transport.
  */
 export function channelTransportSuite(name: string, factory: () => Promise<ChannelTransportFixture>): void {
   describe(`channel transport suite: ${name}`, () => {
@@ -81,31 +85,42 @@ export function channelTransportSuite(name: string, factory: () => Promise<Chann
       assert.deepEqual(normalise(answer), normalise(response));
     });
 
-    test('a handler that refuses makes the call reject', async () => {
+    test("a handler that refuses makes the call reject with RemoteCallError: a g2g error's status and code, anything else INTERNAL", async () => {
       const [a, b] = f.endpoints as [ChannelTransportEndpoint, ChannelTransportEndpoint];
       recording(
         b,
         async () => {
-          throw new Error('refused by the test');
+          throw new ChannelSenderRefusedError('refused by the test');
         },
         async () => {
           throw new Error('refused by the test');
         },
       );
-      await assert.rejects(f.settle(a.transport.push(b.target, { messages: [] }, { timeoutMs: 2000 })));
-      await assert.rejects(f.settle(a.transport.pull(b.target, { origins: [], complete: true }, { timeoutMs: 2000 })));
+      const refused = await rejection(f.settle(a.transport.push(b.target, { messages: [] }, { timeoutMs: 2000 })));
+      assert.ok(refused instanceof RemoteCallError, `a RemoteCallError, got ${String(refused)}`);
+      assert.equal(refused.status, grpc.status.PERMISSION_DENIED);
+      assert.equal(refused.remoteCode, 'ERR_CHANNEL_SENDER_REFUSED');
+      const failed = await rejection(f.settle(a.transport.pull(b.target, { origins: [], complete: true }, { timeoutMs: 2000 })));
+      assert.ok(failed instanceof RemoteCallError, `a RemoteCallError, got ${String(failed)}`);
+      assert.equal(failed.status, grpc.status.INTERNAL);
+      assert.equal(failed.remoteCode, undefined);
+      assert.doesNotMatch(failed.details, /refused by the test/);
     });
 
-    test('a call that gets no answer in time rejects', async () => {
+    test('a call that gets no answer in time rejects with CallTimeoutError', async () => {
       const [a, b] = f.endpoints as [ChannelTransportEndpoint, ChannelTransportEndpoint];
       recording(b, () => new Promise<PushResponse>(() => undefined), () => new Promise<PullResponse>(() => undefined));
-      await assert.rejects(f.settle(a.transport.push(b.target, { messages: [] }, { timeoutMs: 300 })));
+      const error = await rejection(f.settle(a.transport.push(b.target, { messages: [] }, { timeoutMs: 300 })));
+      assert.ok(error instanceof CallTimeoutError, `a CallTimeoutError, got ${String(error)}`);
     });
 
-    test('a call to a target nobody answers at rejects', async () => {
+    test('a call to a target nobody answers at rejects with PeerUnavailableError', async () => {
       const [a] = f.endpoints as [ChannelTransportEndpoint];
-      await assert.rejects(f.settle(a.transport.push(f.unreachable, { messages: [] }, { timeoutMs: 300 })));
-      await assert.rejects(f.settle(a.transport.pull(f.unreachable, { origins: [], complete: false }, { timeoutMs: 300 })));
+      // One at a time: a call started before the previous one settles would reject unobserved.
+      for (const call of [() => a.transport.push(f.unreachable, { messages: [] }, { timeoutMs: 300 }), () => a.transport.pull(f.unreachable, { origins: [], complete: false }, { timeoutMs: 300 })]) {
+        const error = await rejection(f.settle<unknown>(call()));
+        assert.ok(error instanceof PeerUnavailableError, `a PeerUnavailableError, got ${String(error)}`);
+      }
     });
   });
 }

@@ -1,3 +1,4 @@
+import { RemoteCallError } from '../../src/transport/call-errors';
 import assert from 'node:assert/strict';
 import { recordSigningBytes, type NodeRecord } from '../../src/membership/node-record';
 import type { ExchangeRequest } from '../../src/membership/transport';
@@ -67,7 +68,8 @@ simTest('a record for X can only come from X: forged, tampered, replayed and out
   // The attacker cannot speak as X either: the sender must be the authenticated caller.
   await assert.rejects(
     settle(c, push(c, attacker, victim, [], { sender: x.membership.localRecord() })),
-    (e: unknown) => (e as { code?: string }).code === 'ERR_SENDER_MISMATCH',
+    // As a gRPC caller reads it: the refusal's code from the trailer, on a RemoteCallError.
+    (e: unknown) => e instanceof RemoteCallError && e.remoteCode === 'ERR_SENDER_MISMATCH',
   );
   // After all that gossip, nobody anywhere holds a forged record.
   await c.runIntervals(10);
@@ -154,4 +156,24 @@ simTest('a client-mode member calls members but is never called, never relays, a
     assert.equal(n.membership.stateOf(client.id), 'alive', 'servers should see the client alive');
     assert.equal(n.membership.member(client.id)?.mode, 'client');
   }
+});
+
+simTest("a member's own record with tags over the bounds is refused (signed by its owner, still not kept)", 3011, { latencyMs: [1, 5] }, async (c) => {
+  for (let i = 0; i < 4; i++) c.addNode();
+  c.bootstrap();
+  await c.runIntervals(10);
+  const [x, victim] = [c.nodes[1]!, c.nodes[2]!];
+  const genuine = x.membership.localRecord();
+  const ownAuth = c.authority.authenticatorFor(x.id);
+  const sign = (tags: NodeRecord['tags']): NodeRecord => {
+    const body = { ...genuine, tags, version: genuine.version + 1 };
+    return { ...body, signature: ownAuth.signBody(body), heartbeatSignature: ownAuth.signHeartbeat(x.id, body.version, body.heartbeat) };
+  };
+  const many = Array.from({ length: 10_000 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+  const long = [{ key: 'big', value: 'x'.repeat(4096) }];
+  assert.equal(victim.membership.admit(sign(many)), 'invalid', '10,000 tags');
+  assert.equal(victim.membership.admit(sign(long)), 'invalid', '4 KiB of tags');
+  assert.equal(c.recordAt(victim.id, x.id)?.version, genuine.version);
+  // Within the bounds the same owner-signed update is taken: the bound is what refused the others.
+  assert.equal(victim.membership.admit(sign([{ key: 'zone', value: 'a' }])), 'updated');
 });

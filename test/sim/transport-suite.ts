@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { SenderMismatchError } from '../../src/membership/errors';
 import type { NodeRecord } from '../../src/membership/node-record';
+import { CallTimeoutError, PeerUnavailableError, RemoteCallError } from '../../src/transport/call-errors';
 import type { ExchangeRequest, ExchangeResponse, GossipHandler, GossipTarget, PingViaRequest, Transport } from '../../src/membership/transport';
 
 /** One node's side of a transport under test. */
@@ -27,7 +30,7 @@ export interface TransportFixture {
 
 /**
  * The behaviour every membership Transport must have, run against the in-memory network here and
- * against the gRPC transport by the node's tests (STYLE §5: the double passes the real suite).
+ * against the gRPC transport by the node's tests: the in-memory double passes the same suite as the real transport.
  * `factory` builds fresh connected endpoints; the suite tears them down.
  */
 export function transportSuite(name: string, factory: () => Promise<TransportFixture>): void {
@@ -103,26 +106,55 @@ export function transportSuite(name: string, factory: () => Promise<TransportFix
       for (const [caller, echoed] of answers) assert.equal(echoed, caller);
     });
 
-    test('a handler that throws makes the call reject', async () => {
+    test('a handler that throws something unexpected makes the call reject with RemoteCallError INTERNAL, its message kept off the wire', async () => {
       const [a, b] = f.endpoints as [TransportEndpoint, TransportEndpoint];
       recording(b, () => {
         throw new Error('refused by the test');
       });
-      await assert.rejects(f.settle(a.transport.exchange(b.target, emptyRequest(a.record()), { timeoutMs: 2000 })));
+      const error = await rejection(f.settle(a.transport.exchange(b.target, emptyRequest(a.record()), { timeoutMs: 2000 })));
+      assert.ok(error instanceof RemoteCallError, `a RemoteCallError, got ${String(error)}`);
+      assert.equal(error.status, grpc.status.INTERNAL);
+      assert.equal(error.remoteCode, undefined);
+      assert.doesNotMatch(error.details, /refused by the test/);
     });
 
-    test('a call that gets no answer in time rejects', async () => {
+    test("a handler that refuses with a g2g error makes the call reject with RemoteCallError carrying the class's status and code", async () => {
+      const [a, b] = f.endpoints as [TransportEndpoint, TransportEndpoint];
+      recording(b, () => {
+        throw new SenderMismatchError('not the caller of this test');
+      });
+      const error = await rejection(f.settle(a.transport.exchange(b.target, emptyRequest(a.record()), { timeoutMs: 2000 })));
+      assert.ok(error instanceof RemoteCallError, `a RemoteCallError, got ${String(error)}`);
+      assert.equal(error.status, grpc.status.INVALID_ARGUMENT);
+      assert.equal(error.remoteCode, 'ERR_SENDER_MISMATCH');
+      assert.equal(error.details, 'not the caller of this test');
+    });
+
+    test('a call that gets no answer in time rejects with CallTimeoutError', async () => {
       const [a, b] = f.endpoints as [TransportEndpoint, TransportEndpoint];
       recording(b, () => new Promise<ExchangeResponse>(() => undefined));
-      await assert.rejects(f.settle(a.transport.exchange(b.target, emptyRequest(a.record()), { timeoutMs: 300 })));
+      const error = await rejection(f.settle(a.transport.exchange(b.target, emptyRequest(a.record()), { timeoutMs: 300 })));
+      assert.ok(error instanceof CallTimeoutError, `a CallTimeoutError, got ${String(error)}`);
+      assert.equal(error.code, 'ERR_CALL_TIMEOUT');
     });
 
-    test('a call to a target nobody answers at rejects', async () => {
+    test('a call to a target nobody answers at rejects with PeerUnavailableError', async () => {
       const [a] = f.endpoints as [TransportEndpoint];
-      await assert.rejects(f.settle(a.transport.ping(f.unreachable, { nonce: 1 }, { timeoutMs: 300 })));
-      await assert.rejects(f.settle(a.transport.exchange(f.unreachable, emptyRequest(a.record()), { timeoutMs: 300 })));
+      // One at a time: a call started before the previous one settles would reject unobserved.
+      for (const call of [() => a.transport.ping(f.unreachable, { nonce: 1 }, { timeoutMs: 300 }), () => a.transport.exchange(f.unreachable, emptyRequest(a.record()), { timeoutMs: 300 })]) {
+        const error = await rejection(f.settle<unknown>(call()));
+        assert.ok(error instanceof PeerUnavailableError, `a PeerUnavailableError, got ${String(error)}`);
+      }
     });
   });
+}
+
+/** What `p` rejected with (fails the test if it resolved). */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => assert.fail('the call succeeded'),
+    (error: unknown) => error,
+  );
 }
 
 export function emptyRequest(sender: NodeRecord): ExchangeRequest {

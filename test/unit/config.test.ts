@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors';
-import { defaultNodeName } from '../../src/node/node-tags';
+import { defaultNodeName } from '../../src/config/node-tags';
 import {
   configFlags, configSchema, describeConfig, formatDuration, loadConfig, parseDuration, printableConfig, PROFILES,
   type ConfigSources, type G2gConfig,
@@ -113,6 +113,7 @@ describe('defaults and profiles', () => {
       gossipSuspicionMult: 4,
       gossipPushPullInterval: 30_000,
       gossipMaxPeers: 4096,
+      gossipLhaMaxMultiplier: 8,
     });
   });
 
@@ -401,7 +402,7 @@ describe('schema and docs', () => {
   const keys = Object.keys(configSchema) as Array<keyof typeof configSchema>;
 
   test('every key has a doc, a format, a default, an env var and a flag named after it', () => {
-    assert.equal(keys.length, 66);
+    assert.equal(keys.length, 67);
     for (const key of keys) {
       const item = configSchema[key];
       assert.ok(item.doc.trim().length > 40, `${key}: doc explains the trade-off`);

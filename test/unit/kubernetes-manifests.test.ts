@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/interop-exec';
 /**
  * Every manifest in examples/kubernetes validates against the Kubernetes API schemas (the
  * `kubernetes-models` package: JSON schemas generated from the OpenAPI spec), and the set says
- * what issue 13 asks of it: identical pods joining one Service with a token from a Secret, a
+ * what a deployment needs of it: identical pods joining one Service with a token from a Secret, a
  * headless governing Service, separate liveness and readiness, a PodDisruptionBudget, non-root
  * with a read-only root file system, resources, scrape annotations, the pod IP advertised.
  */

@@ -106,7 +106,7 @@ test('an entry stamped far in the future is refused, does not drag the clock, an
   const { network, nodes, plugins, settle, dispose } = await cluster(3);
   try {
     const [a, b, c] = nodes as [FakeContext<KvConfig>, FakeContext<KvConfig>, FakeContext<KvConfig>];
-    // The issue's entry: the largest time and counter the wire carries, correctly signed by b.
+    // The extreme entry: the largest time and counter the wire carries, correctly signed by b.
     const pinning = await signedBy(b, { key: 'pinned', value: Buffer.from('forever'), deleted: false, version: { wallMs: Number.MAX_SAFE_INTEGER, counter: MAX_COUNTER, nodeId: b.nodeId } });
     const ahead = await signedBy(b, { key: 'ahead', value: Buffer.from('2 min'), deleted: false, version: { wallMs: START + 2 * MINUTE, counter: 0, nodeId: b.nodeId } });
     const reply = await unary(a, KEY_VALUE_SYNC_SERVICE, 'Push', { entries: [pinning, ahead].map(entryToWire) }, { kind: 'member', nodeId: b.nodeId });

@@ -15,6 +15,18 @@ function entry(nodeId: string, mode: 'server' | 'client' = 'server'): PeerEntry 
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * Advances the manual clock in steps well inside a probe timeout, letting the calls answer at
+ * each step: an answer seen only after a whole interval would look like a stall of our own loop
+ * (local health), and a check that overlapped a stall proves nothing.
+ */
+async function tick(clock: ManualClock, ms: number): Promise<void> {
+  for (let done = 0; done < ms; done += 50) {
+    clock.advance(Math.min(50, ms - done));
+    await flush();
+  }
+}
+
 test('monitors are the K alive server peers that follow a node on the ring of id hashes; a newcomer moves at most one', () => {
   const peers = Array.from({ length: 40 }, (_, i) => entry(`peer-${i}`));
   const self = idHash('self');
@@ -77,8 +89,7 @@ test('a node times out only the peers that send it their heartbeats; one found a
   for (let beat = 1; beat <= 8; beat++) {
     const answer = h.observer.handlePing(watched.nodeId, { nonce: beat, beat: { version: 1, heartbeat: beat } });
     assert.equal(answer.wantRecord, undefined, 'we hold its record at that version');
-    h.clock.advance(1000);
-    await flush();
+    await tick(h.clock, 1000);
   }
   assert.equal(h.probes.length, 0, 'no peer is overdue while the watched one beats');
   const mine = h.beats.filter((b) => b.to === watched.nodeId).map((b) => b.beat.heartbeat);
@@ -86,8 +97,7 @@ test('a node times out only the peers that send it their heartbeats; one found a
 
   // Its beats stop: it is probed, fails the direct and indirect checks, and is suspected. The silent peer never is.
   for (let i = 0; i < 8; i++) {
-    h.clock.advance(1000);
-    await flush();
+    await tick(h.clock, 1000);
   }
   assert.ok(h.probes.includes(watched.nodeId), 'the watched peer is probed once its heartbeats are overdue');
   assert.equal(h.observer.stateOf(watched.nodeId), 'suspect');
@@ -104,12 +114,10 @@ test('a watched peer that stops beating but answers the probe picked other monit
   h.pingAnswers.add(moved.nodeId);
   for (let beat = 1; beat <= 6; beat++) {
     h.observer.handlePing(moved.nodeId, { nonce: beat, beat: { version: 1, heartbeat: beat } });
-    h.clock.advance(1000);
-    await flush();
+    await tick(h.clock, 1000);
   }
   for (let i = 0; i < 30; i++) {
-    h.clock.advance(1000);
-    await flush();
+    await tick(h.clock, 1000);
   }
   assert.equal(h.probes.filter((id) => id === moved.nodeId).length, 1, 'one probe, then no more');
   assert.equal(h.observer.stateOf(moved.nodeId), 'alive');

@@ -22,9 +22,16 @@ test('each config profile sets the membership keys to its preset, and G2G_GOSSIP
   for (const profile of ['lan', 'wan', 'local'] as const) {
     const config = loadConfig({ env: { G2G_PROFILE: profile }, flags: {}, cwd });
     const preset = MEMBERSHIP_PRESETS[profile];
-    assert.deepEqual(membershipTimers(config), { intervalMs: preset.intervalMs, probeTimeoutMs: preset.probeTimeoutMs, suspicionMult: preset.suspicionMult, pushPullIntervalMs: preset.pushPullIntervalMs, maxPeers: preset.maxPeers }, `profile ${profile}`);
+    assert.deepEqual(membershipTimers(config), { intervalMs: preset.intervalMs, probeTimeoutMs: preset.probeTimeoutMs, suspicionMult: preset.suspicionMult, pushPullIntervalMs: preset.pushPullIntervalMs, maxPeers: preset.maxPeers, lhaMaxMultiplier: preset.lhaMaxMultiplier }, `profile ${profile}`);
   }
-  const set = loadConfig({ env: { G2G_PROFILE: 'local', G2G_GOSSIP_INTERVAL: '50ms', G2G_GOSSIP_PROBE_TIMEOUT: '20ms', G2G_GOSSIP_SUSPICION_MULT: '5', G2G_GOSSIP_PUSH_PULL_INTERVAL: '2s', G2G_GOSSIP_MAX_PEERS: '64' }, flags: {}, cwd });
+  const set = loadConfig({ env: { G2G_PROFILE: 'local', G2G_GOSSIP_INTERVAL: '50ms', G2G_GOSSIP_PROBE_TIMEOUT: '20ms', G2G_GOSSIP_SUSPICION_MULT: '5', G2G_GOSSIP_PUSH_PULL_INTERVAL: '2s', G2G_GOSSIP_MAX_PEERS: '64', G2G_GOSSIP_LHA_MAX_MULTIPLIER: '3' }, flags: {}, cwd });
   const options = membershipOptions(membershipTimers(set), 'local');
-  assert.deepEqual([options.intervalMs, options.probeTimeoutMs, options.suspicionMult, options.pushPullIntervalMs, options.maxPeers], [50, 20, 5, 2000, 64]);
+  assert.deepEqual([options.intervalMs, options.probeTimeoutMs, options.suspicionMult, options.pushPullIntervalMs, options.maxPeers, options.lhaMaxMultiplier], [50, 20, 5, 2000, 64, 3]);
+});
+
+test('local health awareness: lhaMaxMultiplier is an integer >= 1 (1 turns it off), 8 by default as memberlist', () => {
+  assert.equal(membershipOptions().lhaMaxMultiplier, 8);
+  assert.equal(membershipOptions({ lhaMaxMultiplier: 1 }).lhaMaxMultiplier, 1);
+  assert.throws(() => membershipOptions({ lhaMaxMultiplier: 0 }), /lhaMaxMultiplier/);
+  assert.throws(() => membershipOptions({ lhaMaxMultiplier: 2.5 }), /lhaMaxMultiplier/);
 });

@@ -12,7 +12,7 @@ import { PluginHost, type PluginHostComponents, type PluginInfo } from '../../sr
 import type { PeerPool } from '../../src/pool/peer-pool';
 import { g2gPackageDefinition, healthPackageDefinition, SERVICE_NAMES } from '../../src/proto/protos';
 import type { Clock } from '../../src/util/clock';
-import { scopedChannel, type ScopableChannel } from '../../src/plugins/scoped-channel';
+import type { ScopableChannel } from '../../src/plugins/scoped-channel';
 import { FakeNetwork } from '../../src/plugins/testing';
 import { removeDir, tempDir } from '../helpers/node-process';
 import { defaultEntry, packageOf, pluginEvents, resetPluginEvents, writePlugin } from '../helpers/plugin-folders';
@@ -238,7 +238,7 @@ describe('plugin host: calls, context and containers', () => {
     const network = new FakeNetwork();
     network.addMember({ nodeId: 'self' });
     const nodeChannel = network.channelOf('self');
-    const channel: ScopableChannel = { scoped: (prefix) => scopedChannel(nodeChannel, prefix) };
+    const channel: ScopableChannel = nodeChannel;
     const probe = defaultEntry(svc('talker'), 'globalThis.__talker = ctx;');
     const { host: h } = await loaded({ talker: { entry: probe } }, {}, channel);
     const ctx = (globalThis as unknown as { __talker: import('../../src/plugins/contract').PluginContext }).__talker;

@@ -51,9 +51,26 @@ test('a plugin fan-out: the silent peer is cancelled at its deadline and listed 
   const { results, errors } = await outcome;
   assert.deepEqual(asked, ['mute', 'ok']);
   assert.deepEqual(results, [{ nodeId: 'ok', value: 'answer of ok' }]);
-  assert.deepEqual(errors.map((e) => [e.nodeId, (e.error as grpc.ServiceError).code]), [['mute', grpc.status.DEADLINE_EXCEEDED]]);
+  assert.deepEqual(errors.map((e) => [e.nodeId, (e.error as grpc.ServiceError).code, e.code]), [['mute', grpc.status.DEADLINE_EXCEEDED, grpc.status.DEADLINE_EXCEEDED]]);
   assert.match((errors[0]!.error as Error).message, /mute did not answer within 50 ms/);
   assert.deepEqual(cancelledAt, { mute: 1_050 }, 'only the call the pool gave up on is cancelled');
+});
+
+test('fan-out failures are typed: always an Error with a gRPC status (the call\'s own, UNKNOWN for whatever else was thrown)', async () => {
+  const { plugin } = harness(['unavailable', 'threw', 'string']);
+  const outcome = await plugin.fanOut<string>(3, (_client, nodeId) => {
+    if (nodeId === 'unavailable') return Promise.reject(Object.assign(new Error('14 UNAVAILABLE: down'), { code: grpc.status.UNAVAILABLE, details: 'down', metadata: new grpc.Metadata() }));
+    if (nodeId === 'threw') return Promise.reject(new TypeError('a bug in the plugin'));
+    return Promise.reject('a string, not an Error');
+  }, { deadlineMs: 50 });
+  const byPeer = Object.fromEntries(outcome.errors.map((e) => [e.nodeId, e]));
+  assert.equal(byPeer.unavailable!.code, grpc.status.UNAVAILABLE);
+  assert.equal(byPeer.threw!.code, grpc.status.UNKNOWN);
+  assert.ok(byPeer.threw!.error instanceof TypeError, 'the thrown Error itself');
+  assert.equal(byPeer.string!.code, grpc.status.UNKNOWN);
+  assert.ok(byPeer.string!.error instanceof Error, 'a thrown non-Error is wrapped');
+  assert.equal(byPeer.string!.error.cause, 'a string, not an Error');
+  for (const e of outcome.errors) assert.equal(typeof e.error.message, 'string');
 });
 
 test('a plugin fan-out asks only the peers that serve the service; without a pool it is empty', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { fanOutFailure } from '../../src/plugins/fan-out-failure';
 import { FactsAnswerer, parseFacts } from '../../plugins/query/facts';
 import { fanOutWithin } from '../../plugins/query/fan-out';
 import QueryPlugin, { describeError, type QueryConfig } from '../../plugins/query/index';
@@ -57,7 +58,7 @@ function scriptedPool(clock: ManualClock, order: string[], peers: Record<string,
             const value = await call(clientFor(nodeId) as unknown as C, nodeId, new Date(clock.now() + options.deadlineMs), { cancelOnEnd: (made) => registered.push((made as unknown as { nodeId: string }).nodeId), signal: new AbortController().signal });
             if (out.results.length < k) out.results.push({ nodeId, value });
           } catch (error) {
-            out.errors.push({ nodeId, error });
+            out.errors.push(fanOutFailure(nodeId, error));
           }
         }
       };

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JoinThrottle } from '../../src/register/join-throttle';
-import { isAuthenticationFailure, isFinalForTicket, joinStatusFor } from '../../src/register/join-status';
+import { isAuthenticationFailure, isFinalForTicket } from '../../src/register/join-failures';
+import { AdmissionRefusedError, ClientProofError, ClusterMismatchError, JoinMalformedError, JoinThrottledError } from '../../src/register/errors';
+import { TokenExpiredError } from '../../src/tokens/errors';
+import { statusOf } from '../../src/transport/status-mapping';
 import { ManualClock } from '../../src/testing/manual-clock';
 import * as grpc from '@grpc/grpc-js';
 
@@ -35,12 +38,13 @@ test('memory is bounded: beyond maxSources the longest-quiet source is forgotten
 });
 
 test('status table: authentication failures drain the bucket; final failures stop trying further addresses', () => {
-  assert.equal(joinStatusFor('ERR_CLIENT_PROOF'), grpc.status.UNAUTHENTICATED);
-  assert.equal(joinStatusFor('ERR_TOKEN_EXPIRED'), grpc.status.PERMISSION_DENIED);
-  assert.equal(joinStatusFor('ERR_CLUSTER_MISMATCH'), grpc.status.FAILED_PRECONDITION);
-  assert.equal(joinStatusFor('ERR_JOIN_MALFORMED'), grpc.status.INVALID_ARGUMENT);
-  assert.equal(joinStatusFor('ERR_JOIN_THROTTLED'), grpc.status.RESOURCE_EXHAUSTED);
-  assert.equal(joinStatusFor('ERR_SOMETHING_FROM_ADMISSION'), grpc.status.FAILED_PRECONDITION);
+  // The statuses are the classes' own (the register port has no table of its own any more).
+  assert.equal(statusOf(new ClientProofError('x')), grpc.status.UNAUTHENTICATED);
+  assert.equal(statusOf(new TokenExpiredError('abcdefgh', 0)), grpc.status.PERMISSION_DENIED);
+  assert.equal(statusOf(new ClusterMismatchError('a', 'b', 'node')), grpc.status.FAILED_PRECONDITION);
+  assert.equal(statusOf(new JoinMalformedError('x')), grpc.status.INVALID_ARGUMENT);
+  assert.equal(statusOf(new JoinThrottledError('x')), grpc.status.RESOURCE_EXHAUSTED);
+  assert.equal(statusOf(new AdmissionRefusedError('x')), grpc.status.FAILED_PRECONDITION);
   assert.ok(isAuthenticationFailure('ERR_CLIENT_PROOF'));
   assert.ok(!isAuthenticationFailure('ERR_CLUSTER_MISMATCH'), 'a misconfigured cluster is not a guess');
   assert.ok(isFinalForTicket('ERR_CLUSTER_MISMATCH'));

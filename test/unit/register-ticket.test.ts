@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertTicketFresh, formatTicket, parseTicket, redactTicket, type JoinTicket } from '../../src/register/join-ticket';
+import { assertTicketFresh, formatTicket, parseTicket, redactTicket, type JoinTicket } from '../../src/tokens/join-ticket';
 
 const SECRET = 'abcdefghijklmnopqrstuvwxyz234567';
 const TOKEN = `k7p2qz4mxa.${SECRET}`;

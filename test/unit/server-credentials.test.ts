@@ -10,7 +10,7 @@ import { mutualTlsServerCredentials, tlsServerCredentials } from '../../src/tran
 import { makeCa, memberLeaf } from '../helpers/in-process-node';
 
 /*
- * Pins grpc-js's argument order of createCertificateProviderServerCredentials (DESIGN §2): the
+ * Pins grpc-js's argument order of createCertificateProviderServerCredentials: the
  * FIRST argument is the identity provider, the SECOND the CA provider. The server identity and the
  * client CA below come from different CAs, so a swap in either place fails a handshake.
  */

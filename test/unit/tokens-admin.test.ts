@@ -7,7 +7,7 @@ import type { ListTokensResponse__Output } from '../../src/proto/generated/g2g/v
 import type { NominateResponse__Output } from '../../src/proto/generated/g2g/v1/NominateResponse';
 import type { RevokeTokenResponse__Output } from '../../src/proto/generated/g2g/v1/RevokeTokenResponse';
 import type { RotateTokenResponse__Output } from '../../src/proto/generated/g2g/v1/RotateTokenResponse';
-import { parseTicket } from '../../src/register/join-ticket';
+import { parseTicket } from '../../src/tokens/join-ticket';
 import { ManualClock } from '../../src/testing/manual-clock';
 import { TokenAdminDeniedError } from '../../src/tokens/errors';
 import { parseToken } from '../../src/tokens/token-format';
@@ -87,7 +87,7 @@ test('Nominate returns a ticket with the node\'s addresses, CA, cluster, expiry;
   assert.equal(parseTicket(reusable.ticket).mode, 'client');
 });
 
-test('bad requests and unknown tokens map to INVALID_ARGUMENT / NOT_FOUND / FAILED_PRECONDITION with a g2g code', async () => {
+test('bad requests and unknown tokens map to INVALID_ARGUMENT / NOT_FOUND, a revoked token to PERMISSION_DENIED (as Join answers it), with a g2g code', async () => {
   assert.equal(await failureCode(call(client, 'CreateToken', { mode: 'NODE_MODE_UNSPECIFIED' })), grpc.status.INVALID_ARGUMENT);
   assert.equal(await failureCode(call(client, 'Nominate', {})), grpc.status.INVALID_ARGUMENT);
   assert.equal(await failureCode(call(client, 'RevokeToken', { id: 'zzzzzzzzzz' })), grpc.status.NOT_FOUND);
@@ -95,7 +95,8 @@ test('bad requests and unknown tokens map to INVALID_ARGUMENT / NOT_FOUND / FAIL
   const created = await call<CreateTokenResponse__Output>(client, 'CreateToken', { mode: 'NODE_MODE_SERVER' });
   await call(client, 'RevokeToken', { id: created.info!.id });
   const error = await call(client, 'RotateToken', { id: created.info!.id }).catch((e: grpc.ServiceError) => e);
-  assert.equal((error as grpc.ServiceError).code, grpc.status.FAILED_PRECONDITION);
+  // One status per condition on every port: the revoked token is PERMISSION_DENIED here as on Join.
+  assert.equal((error as grpc.ServiceError).code, grpc.status.PERMISSION_DENIED);
   assert.equal((error as grpc.ServiceError).metadata.get('g2g-error-code')[0], 'ERR_TOKEN_REVOKED');
 });
 

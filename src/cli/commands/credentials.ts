@@ -22,7 +22,7 @@ interface CredentialsOptions {
 
 /**
  * `g2g credentials`: an operator certificate issued by this node's CA, and a `ca.pem` holding
- * every current member's CA (issue 16: with this node's CA alone, `--addr` and grpcurl/buf curl
+ * every current member's CA (with this node's CA alone, `--addr` and grpcurl/buf curl
  * reached only this node). `--refresh` rewrites ca.pem for members that joined (or rotated their
  * CA) since, keeping the certificate.
  */

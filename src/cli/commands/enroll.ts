@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { defaultNodeName, ENROLLED_TAG, recordTags } from '../../node/node-tags';
+import { defaultNodeName, ENROLLED_TAG, recordTags } from '../../config/node-tags';
 import { VERSION } from '../../version';
 import { writeFileAtomic } from '../../identity/atomic-file';
 import { loadOrCreateNodeCa } from '../../identity/identity-store';
@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION } from '../../membership/node-record';
 import { CaRecordAuthenticator } from '../../membership/record-authenticator';
 import { joinWithTicket } from '../../register/join-client';
 import { caSigner } from '../../register/join-handshake';
-import { parseTicket } from '../../register/join-ticket';
+import { parseTicket } from '../../tokens/join-ticket';
 import { recordToWire } from '../../transport/gossip-wire';
 import { durationFlag, printJson } from './common';
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { formatTags, labelsOf } from '../../node/node-tags';
+import { formatTags, labelsOf } from '../../config/node-tags';
 import type { MemberInfo__Output } from '../../proto/generated/g2g/v1/MemberInfo';
 import type { MembersResponse__Output } from '../../proto/generated/g2g/v1/MembersResponse';
 import { unary } from '../admin-client';
@@ -21,7 +21,7 @@ export function membersCommand(program: Command): void {
     .addOption(new Option('--clients', 'client-mode identities (tools enrolled with `g2g enroll`, `--mode client` nodes) instead of the members that serve'))
     .action(async (options: MembersOptions) => {
       await withAdmin(options, async (client, timeoutMs) => {
-        const response = await unary<object, MembersResponse__Output>(client, client.Members, {}, timeoutMs);
+        const response = await unary(client, 'Members', {}, timeoutMs);
         if (options.json) printJson(response);
         else process.stdout.write(formatMembers(response, Date.now(), options));
       });
@@ -33,7 +33,7 @@ const NAME_WIDTH = 20;
 
 /**
  * Whether a member belongs in the default view. Client-mode identities serve nothing: an
- * enrolled tool never heartbeats, so it was listed as a `dead` peer at `:0` for hours (issue 16).
+ * enrolled tool never heartbeats, so it was listed as a `dead` peer at `:0` for hours.
  * Client-mode nodes that run (alive or suspect) stay in view; the rest are under --clients.
  */
 function served(m: MemberInfo__Output): boolean {

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { NominateResponse__Output } from '../../proto/generated/g2g/v1/NominateResponse';
-import { parseTicket } from '../../register/join-ticket';
+import { parseTicket } from '../../tokens/join-ticket';
 import { unary } from '../admin-client';
 import { cliInvocation, shellQuote } from '../invocation';
 import { addTargetOptions, durationFlag, printJson, withAdmin, type TargetOptions } from './common';
@@ -15,9 +14,7 @@ export function nominateCommand(program: Command): void {
     .action(async (options: TargetOptions & { mode: 'server' | 'client'; ttl?: string; reusable?: boolean; label?: string; printJoinCommand?: boolean }) => {
       const ttlMs = options.ttl === undefined ? 0 : durationFlag('--ttl', options.ttl);
       await withAdmin(options, async (client, timeoutMs) => {
-        const response = await unary<object, NominateResponse__Output>(
-          client,
-          client.Nominate,
+        const response = await unary(client, 'Nominate',
           { mode: options.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER', ttlMs, reusable: options.reusable ?? false, label: options.label ?? '' },
           timeoutMs,
         );

@@ -7,7 +7,7 @@ export function peersCommand(program: Command): void {
   addTargetOptions(program.command('peers').description('the client pool: latency groups, per-peer latency figures and the query order')).action(
     async (options: TargetOptions) => {
       await withAdmin(options, async (client, timeoutMs) => {
-        const response = await unary<object, PeersResponse__Output>(client, client.Peers, {}, timeoutMs);
+        const response = await unary(client, 'Peers', {}, timeoutMs);
         if (options.json) printJson(response);
         else process.stdout.write(formatPeers(response));
       });

@@ -21,7 +21,7 @@ export function pluginsCommand(program: Command): void {
   addTargetOptions(plugins.description('the plugins a node found: state, version, services, and why one failed')).action(
     async (options: TargetOptions) => {
       await withAdmin(options, async (client, timeoutMs) => {
-        const response = await unary<object, PluginsResponse__Output>(client, client.Plugins, {}, timeoutMs);
+        const response = await unary(client, 'Plugins', {}, timeoutMs);
         if (options.json) printJson(response);
         else process.stdout.write(formatPlugins(response));
       });

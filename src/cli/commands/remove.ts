@@ -1,7 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { MembersResponse__Output } from '../../proto/generated/g2g/v1/MembersResponse';
 import type { MemberInfo__Output } from '../../proto/generated/g2g/v1/MemberInfo';
-import type { RemoveResponse__Output } from '../../proto/generated/g2g/v1/RemoveResponse';
 import { isNodeId } from '../../identity/node-id';
 import { unary } from '../admin-client';
 import { resolveMember } from '../target';
@@ -17,11 +15,11 @@ export function removeCommand(program: Command): void {
     .addOption(new Option('--reason <text>', 'why (kept in the node log)'))
     .action(async (target: string, options: TargetOptions & { reason?: string }) => {
       await withAdmin(options, async (client, timeoutMs) => {
-        const view = await unary<object, MembersResponse__Output>(client, client.Members, {}, timeoutMs);
+        const view = await unary(client, 'Members', {}, timeoutMs);
         const members = view.members.filter((m): m is MemberInfo__Output => m !== null);
         // A full id the node does not hold can still be removed (a removal reaches members that hold it).
         const nodeId = isNodeId(target) && !members.some((m) => m.nodeId === target) ? target : resolveMember(target, members).nodeId;
-        const result = await unary<object, RemoveResponse__Output>(client, client.Remove, { nodeId, reason: options.reason ?? '' }, timeoutMs);
+        const result = await unary(client, 'Remove', { nodeId, reason: options.reason ?? '' }, timeoutMs);
         if (options.json) printJson(result);
         else process.stdout.write(`removed ${result.nodeId} (signed by ${result.removedBy}${result.wasKnown ? '' : '; it was not in this node\'s table'})\n`);
       });

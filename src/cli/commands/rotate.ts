@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import type { RotateResponse__Output } from '../../proto/generated/g2g/v1/RotateResponse';
 import { unary } from '../admin-client';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
 
@@ -9,7 +8,7 @@ export function rotateCommand(program: Command): void {
     .addOption(new Option('--ca', 'rotate the node CA: a new CA endorsed by the current one, gossiped; the node id does not change'))
     .action(async (options: TargetOptions & { reason?: string; ca?: boolean }) => {
       await withAdmin(options, async (client, timeoutMs) => {
-        const result = await unary<object, RotateResponse__Output>(client, client.Rotate, { reason: options.reason ?? '', ca: options.ca === true }, Math.max(timeoutMs, 30_000));
+        const result = await unary(client, 'Rotate', { reason: options.reason ?? '', ca: options.ca === true }, Math.max(timeoutMs, 30_000));
         if (options.json) printJson(result);
         else if (options.ca)
           process.stdout.write(

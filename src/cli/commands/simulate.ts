@@ -10,6 +10,7 @@ interface SimulateOptions {
   crash: string;
   crashAt: string;
   partition?: string;
+  rumourAt?: string;
   rounds: string;
   record?: string;
 }
@@ -28,6 +29,7 @@ export function simulateCommand(program: Command): void {
     .addOption(new Option('--crash <k>', 'nodes to crash (no leave), chosen from the seed').default('1'))
     .addOption(new Option('--crash-at <round>', 'round of the crash').default('5'))
     .addOption(new Option('--partition <start-end>', 'rounds during which the network is cut in two halves, e.g. 20-40'))
+    .addOption(new Option('--rumour-at <round>', 'round at which one node (chosen from the seed) changes its record: follow the rumour spread'))
     .addOption(new Option('--rounds <n>', 'gossip intervals to run').default('60'))
     .addOption(new Option('--record <file>', 'write the recording (JSON lines) here'))
     .action(async (o: SimulateOptions) => {
@@ -52,6 +54,7 @@ export function simulateCommand(program: Command): void {
         crash: int('crash', o.crash, 0),
         crashAtRound: int('crash-at', o.crashAt, 0),
         ...(partition ? { partition } : {}),
+        ...(o.rumourAt !== undefined ? { rumourAtRound: int('rumour-at', o.rumourAt, 0) } : {}),
         rounds: int('rounds', o.rounds, 1),
       });
       if (o.record) await writeFile(o.record, result.recording);
@@ -59,6 +62,7 @@ export function simulateCommand(program: Command): void {
       process.stdout.write(
         `simulated ${o.nodes} nodes for ${o.rounds} rounds in ${Date.now() - started} ms: ${result.events} events` +
           (result.crashed.length > 0 ? `, crashed ${result.crashed.join(', ')}` : '') +
+          (result.rumourOrigin ? `, rumour from ${result.rumourOrigin}` : '') +
           (o.record ? `; recorded to ${o.record} (${bytes} bytes, ${Math.round((bytes * 1000) / result.nodeRounds)} bytes per 1,000 node-rounds)` : '') +
           '\n',
       );

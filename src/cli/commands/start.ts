@@ -48,7 +48,7 @@ export function startCommand(program: Command): void {
 }
 
 /**
- * What `g2g start` prints once serving: every command in it works as printed (issue 16): the CLI
+ * What `g2g start` prints once serving: every command in it works as printed: the CLI
  * as it is installed here (`g2g` or `node …/main.js`), buf through its npm package name (a bare
  * `npx buf` outside this checkout is an unrelated package), grpcurl as the alternative.
  */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatTags, labelsOf } from '../../node/node-tags';
+import { formatTags, labelsOf } from '../../config/node-tags';
 import type { StatusResponse__Output } from '../../proto/generated/g2g/v1/StatusResponse';
 import { unary } from '../admin-client';
 import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './common';
@@ -7,7 +7,7 @@ import { addTargetOptions, printJson, withAdmin, type TargetOptions } from './co
 export function statusCommand(program: Command): void {
   addTargetOptions(program.command('status').description("print a node's status (Admin.Status)")).action(async (options: TargetOptions) => {
     await withAdmin(options, async (client, timeoutMs) => {
-      const status = await unary<object, StatusResponse__Output>(client, client.Status, {}, timeoutMs);
+      const status = await unary(client, 'Status', {}, timeoutMs);
       if (options.json) printJson(status);
       else process.stdout.write(formatStatus(status));
     });

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import type { TokenInfo__Output } from '../../proto/generated/g2g/v1/TokenInfo';
-import type { CreateTokenResponse__Output } from '../../proto/generated/g2g/v1/CreateTokenResponse';
 import type { RevokeTokenResponse__Output } from '../../proto/generated/g2g/v1/RevokeTokenResponse';
 import type { RotateTokenResponse__Output } from '../../proto/generated/g2g/v1/RotateTokenResponse';
 import { unary } from '../admin-client';
@@ -21,7 +20,7 @@ export function tokensCommand(program: Command): void {
     .addOption(new Option('--all', 'include revoked, used and expired tokens'))
     .action((options: TargetOptions & { all?: boolean }) =>
       withAdmin(options, async (client, timeoutMs) => {
-        const { tokens: list } = await unary<object, { tokens: TokenInfo__Output[] }>(client, client.ListTokens, { includeInactive: options.all ?? false }, timeoutMs);
+        const { tokens: list } = await unary(client, 'ListTokens', { includeInactive: options.all ?? false }, timeoutMs);
         if (options.json) printJson({ tokens: list });
         else process.stdout.write(formatTokens(list, Date.now()));
       }),
@@ -36,9 +35,7 @@ export function tokensCommand(program: Command): void {
       // Checked before dialling: a bad --ttl is a usage error whether or not a node runs.
       const ttlMs = durationFlag('--ttl', options.ttl ?? DEFAULT_TOKEN_TTL, { zero: true });
       return withAdmin(options, async (client, timeoutMs) => {
-        const created = await unary<object, CreateTokenResponse__Output>(
-          client,
-          client.CreateToken,
+        const created = await unary(client, 'CreateToken',
           { mode: options.mode === 'client' ? 'NODE_MODE_CLIENT' : 'NODE_MODE_SERVER', ttlMs, singleUse: options.singleUse ?? false, label: options.label ?? '' },
           timeoutMs,
         );
@@ -54,12 +51,12 @@ export function tokensCommand(program: Command): void {
     addTargetOptions(tokens.command(name).description(description).argument('<id>', 'token id (the part before the dot), or a unique prefix of it (4+ characters)')).action(
       (id: string, options: TargetOptions) =>
         withAdmin(options, async (client, timeoutMs) => {
-          const { tokens: known } = await unary<object, { tokens: TokenInfo__Output[] }>(client, client.ListTokens, { includeInactive: true }, timeoutMs);
+          const { tokens: known } = await unary(client, 'ListTokens', { includeInactive: true }, timeoutMs);
           id = resolveTokenId(id, known);
           const result: RevokeTokenResponse__Output | RotateTokenResponse__Output =
             method === 'RotateToken'
-              ? await unary<object, RotateTokenResponse__Output>(client, client.RotateToken, { id }, timeoutMs)
-              : await unary<object, RevokeTokenResponse__Output>(client, client.RevokeToken, { id }, timeoutMs);
+              ? await unary(client, 'RotateToken', { id }, timeoutMs)
+              : await unary(client, 'RevokeToken', { id }, timeoutMs);
           if (options.json) printJson(result);
           else if ('token' in result) process.stdout.write(`${result.token}\n`);
           else if (result.info) process.stdout.write(formatTokens([result.info], Date.now()));

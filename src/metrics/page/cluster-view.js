@@ -137,7 +137,7 @@
     const html = [];
     for (const m of rows) {
       const seen = m.seen ? STATES.filter((s) => m.seen[s]).map((s) => s + ' ' + m.seen[s]).join(', ') + ' of ' + m.observers : '';
-      const attrs = m.seen ? STATES.map((s) => ' data-' + s + '="' + (m.seen[s] || 0) + '"').join('') : '';
+      const attrs = (m.seen ? STATES.map((s) => ' data-' + s + '="' + (m.seen[s] || 0) + '"').join('') : '') + (m.rumourSeen !== undefined ? ' data-rumour-seen="' + m.rumourSeen + '"' : '');
       html.push(
         '<tr class="state-' + m.state + '" data-node-id="' + m.nodeId + '" data-state="' + m.state + '"' + attrs + '>' +
           '<td class="id" title="' + m.nodeId + '">' + short(m.nodeId) + (m.self ? ' (this node)' : '') + (m.crashed ? ' (crashed)' : '') + '</td>' +
@@ -147,7 +147,7 @@
           '<td>' + (m.group ? m.group + (m.rttMs !== undefined ? ' (' + m.rttMs.toFixed(2) + ' ms)' : '') : '') + '</td>' +
           '<td>' + (m.leafNotAfterMs ? new Date(m.leafNotAfterMs).toISOString().replace('.000Z', 'Z') : '') + '</td>' +
           '<td>' + ago(m.lastHeardMs, now) + '</td>' +
-          '<td class="seen">' + seen + '</td></tr>',
+          '<td class="seen">' + seen + (m.rumourSeen !== undefined ? '; its record change reached ' + m.rumourSeen + ' of ' + m.observers : '') + '</td></tr>',
       );
     }
     body.innerHTML = html.join('');
@@ -167,7 +167,7 @@
     member_joined: 'joined', member_updated: 'updated its record', member_suspect: 'is suspect', member_alive: 'is alive again',
     member_dead: 'is dead', member_left: 'left', member_removed: 'was removed', leaf_rotated: 'rotated its leaf',
     ca_rotation_started: 'started a CA rotation', ca_rotation_switched: 'switched to its new CA', ca_rotation_retired: 'retired its previous CA',
-    join_admitted: 'admitted to join', join_refused: 'refused a join', sim_crash: 'crashed', sim_partition: 'partitioned', sim_heal: 'partition healed',
+    join_admitted: 'admitted to join', join_refused: 'refused a join', sim_crash: 'crashed', sim_partition: 'partitioned', sim_heal: 'partition healed', sim_rumour: 'changed its record (a rumour)',
   };
   function label(e, prefix) {
     const who = e.type.startsWith('join_') ? (e.nodeId ? short(e.nodeId) + ' ' : '') : short(e.nodeId) + ' ';
@@ -220,10 +220,12 @@
     $('jump').max = String(events.length);
 
     // views: observer → (subject → state); rebuilt from the start for a backward move.
-    let views, crashed, position, round;
+    // rumours: subject → observers that have its record change (member_updated after its sim_rumour).
+    let views, crashed, rumours, position, round;
     const reset = () => {
       views = new Map();
       crashed = new Set();
+      rumours = new Map();
       for (const o of header.nodes) {
         const v = new Map();
         if (header.initial === 'alive') for (const s of header.nodes) if (s.id !== o.id) v.set(s.id, 'alive');
@@ -235,7 +237,9 @@
     };
     const apply = (e, draw) => {
       if (e.type === 'sim_crash') crashed.add(e.nodeId);
-      else if (e.type.startsWith('member_')) {
+      else if (e.type === 'sim_rumour') rumours.set(e.nodeId, new Set());
+      else if (e.type === 'member_updated' && rumours.has(e.nodeId)) rumours.get(e.nodeId).add(e.observer);
+      if (e.type.startsWith('member_')) {
         const v = views.get(e.observer);
         if (v) e.type === 'member_removed' ? v.delete(e.nodeId) : v.set(e.nodeId, e.state);
       }
@@ -262,7 +266,8 @@
         // What most observers that still hold the member think of it.
         let state = 'removed', best = 0;
         for (const s of STATES) if ((seen[s] || 0) > best) { best = seen[s]; state = s; }
-        members.set(n.id, { nodeId: n.id, state, mode: n.mode, addresses: n.addresses, crashed: crashed.has(n.id), seen, observers: count });
+        const rumour = rumours.get(n.id);
+        members.set(n.id, { nodeId: n.id, state, mode: n.mode, addresses: n.addresses, crashed: crashed.has(n.id), seen, observers: count, ...(rumour ? { rumourSeen: rumour.size } : {}) });
       }
       view.members = members;
       view.now = header.startMs + round * interval;

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CallCancellation } from '../../pool/call-cancellation';
 import type { FanOutCancel, FanOutOutcome, PeerStatsView, PluginPool } from '../contract';
 import { deadlineExceeded } from '../deadline-exceeded';
+import { fanOutFailure } from '../fan-out-failure';
 import type { FakeNetwork } from './fake-network';
 import { stubClient } from './stub-client';
 
@@ -132,7 +133,7 @@ export class FakePool implements PluginPool {
           // k answers: as in the host, what still runs is no longer waited for.
           if (out.results.length >= k) for (const other of running) if (other !== cancel) other.abandon();
         } catch (error) {
-          out.errors.push({ nodeId, error });
+          out.errors.push(fanOutFailure(nodeId, error));
         } finally {
           running.delete(cancel);
           timer?.cancel();

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import type { TokenMode } from '../tokens/token-entry';
-import { InvalidTokenError } from '../tokens/errors';
-import { formatToken, parseToken, type TokenParts } from '../tokens/token-format';
-import { InvalidTicketError, TicketExpiredError } from './errors';
+import type { TokenMode } from './token-entry';
+import { InvalidTokenError } from './errors';
+import { formatToken, parseToken, type TokenParts } from './token-format';
+import { InvalidTicketError, TicketExpiredError } from './ticket-errors';
 
 /**
- * Join tickets (DESIGN §3):
+ * Join tickets:
  *
  *   g2g://<id>.<secret>@host:port[,host2:port2...]?mode=server|client[&ca=sha256:<hex>][&cluster=<name>][&exp=<unix-s>]
  *

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { RecordTag } from '../membership/node-record';
+import { MAX_RECORD_TAG_BYTES, tagBytes } from '../membership/record-tags';
 
 /**
  * Node names and tags, carried in the record's existing `tags` (so the record's wire format and
@@ -19,8 +20,8 @@ export const ENROLLED_TAG = 'g2g.enrolled';
 export const MAX_USER_TAGS = 16;
 export const MAX_TAG_KEY = 63;
 export const MAX_TAG_VALUE = 128;
-/** Bytes of all tags of a record (keys and values, UTF-8), reserved ones included. */
-export const MAX_TAG_BYTES = 1024;
+/** Bytes of all tags of a record (keys and values, UTF-8), reserved ones included; members refuse records over it. */
+export const MAX_TAG_BYTES = MAX_RECORD_TAG_BYTES;
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 const KEY = /^[a-z0-9](?:[a-z0-9._/-]{0,61}[a-z0-9])?$/;
@@ -61,10 +62,6 @@ export function userTagsProblem(tags: readonly RecordTag[]): string | undefined 
   }
   if (tagBytes(tags) > MAX_TAG_BYTES - 200) return `must total at most ${MAX_TAG_BYTES - 200} bytes (the record carries them to every member)`;
   return undefined;
-}
-
-function tagBytes(tags: readonly RecordTag[]): number {
-  return tags.reduce((n, t) => n + Buffer.byteLength(t.key) + Buffer.byteLength(t.value), 0);
 }
 
 /** The tags of our own record: name and version first, then the operator's. */

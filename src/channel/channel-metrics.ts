@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { ChannelStats } from '../channel/channel';
+import type { ChannelStats } from './channel';
 
 const MESSAGE_EVENTS: [string, keyof ChannelStats][] = [
   ['published', 'published'],
