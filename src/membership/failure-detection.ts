@@ -44,6 +44,7 @@ export class FailureDetection {
     const stall = sinceLast > STALL_INTERVALS * o.intervalMs ? sinceLast - o.intervalMs : 0;
     const expired: PeerEntry[] = [];
     const overdue: PeerEntry[] = [];
+    const unreachable: PeerEntry[] = [];
     for (const e of this.c.table.values()) {
       if (stall > 0) {
         e.lastHeardMs = Math.min(now, e.lastHeardMs + stall);
@@ -53,6 +54,7 @@ export class FailureDetection {
         // Only the peers that send us their heartbeats are ours to time out; a node of poor local
         // health hears everyone late, so it stretches every limit.
         if (e.watched && !e.probing && now - e.lastHeardMs > this.c.health.scale(this.limitOf(e))) overdue.push(e);
+        else if (!e.probing && this.unreachableTooLong(e, now)) unreachable.push(e);
       } else if (e.state === 'dead') {
         if (now - e.stateSinceMs > o.deadRetentionMs) expired.push(e);
       } else if (e.state === 'left') {
@@ -61,6 +63,7 @@ export class FailureDetection {
     }
     for (const e of expired) this.removeEntry(e);
     for (const e of overdue) void this.probe(e);
+    for (const e of unreachable) void this.probe(e, true);
   }
 
   /**
@@ -71,6 +74,21 @@ export class FailureDetection {
   unreachable(id: string): void {
     const e = this.c.table.get(id);
     if (e && e.state === 'alive' && !e.probing && this.c.life === 'running') void this.probe(e, true);
+  }
+
+  /**
+   * An exchange with `e` failed a heartbeat limit ago or longer, and we have heard nothing from
+   * it since (no call either way, no newer heartbeat or version): check it again, and this time
+   * its failure is a suspicion. Heard from meanwhile, the earlier failure is forgotten.
+   */
+  private unreachableTooLong(e: PeerEntry, now: number): boolean {
+    const since = e.unreachableSinceMs;
+    if (since === undefined) return false;
+    if (e.lastDirectMs > since || e.lastHeardMs > since) {
+      e.unreachableSinceMs = undefined;
+      return false;
+    }
+    return now - since > this.c.health.scale(this.limitOf(e));
   }
 
   /**
@@ -89,6 +107,7 @@ export class FailureDetection {
     if (c.life !== 'running' || c.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'alive') return;
     if (outcome.ok) {
       e.lastHeardMs = now;
+      e.unreachableSinceMs = undefined;
       // Alive, but its heartbeats to us stopped: it picked other monitors. Its next beat to us, if any, watches it again.
       if (!failedExchange) e.watched = false;
       return;
@@ -104,7 +123,14 @@ export class FailureDetection {
       if (c.health.enabled && outcome.relays > 0 && outcome.nacks === 0) return;
     }
     if (!healthy) return;
-    if (!failedExchange && now - e.lastHeardMs <= c.health.scale(this.limitOf(e))) return;
+    if (failedExchange) {
+      // The first failure starts the clock; only a failure a whole limit later, with nothing
+      // heard from it in between, is a suspicion (a pause shorter than the limit costs nothing).
+      if (!this.unreachableTooLong(e, now)) {
+        if (e.unreachableSinceMs === undefined) e.unreachableSinceMs = started;
+        return;
+      }
+    } else if (now - e.lastHeardMs <= c.health.scale(this.limitOf(e))) return;
     this.suspicion.suspect(e, c.nodeId, now);
   }
 

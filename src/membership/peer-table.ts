@@ -40,6 +40,13 @@ export interface PeerEntry {
    * its heartbeats stopped (it picked other monitors); its next heartbeat sets it again.
    */
   watched: boolean;
+  /**
+   * When an exchange with it first failed since we last heard from it (undefined: none did).
+   * One failed exchange is not evidence enough to suspect it: a peer that pauses for a moment
+   * (a GC, a busy loop) misses calls too. It is suspected only if it still fails a check once
+   * its heartbeat limit has passed since then with nothing heard from it meanwhile.
+   */
+  unreachableSinceMs?: number;
   /** The highest heartbeat counter it sent us directly (or its record's, when none yet). */
   pulse: number;
   /** Its id's position on the monitor ring (cached `idHash`). */
