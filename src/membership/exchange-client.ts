@@ -105,7 +105,16 @@ export class ExchangeClient {
     const size = table.size;
     if (!fullSync) {
       const callee = table.get(targetId);
-      return { digests: callee && callee.state !== 'alive' ? [digestOf(callee)] : [], complete: false };
+      const digests = callee && callee.state !== 'alive' ? [digestOf(callee)] : [];
+      // Every peer we hold suspect, at the version we suspect: a callee holding its refutation
+      // (a newer version) answers with it. Rumours of a refutation run out after λ·log N sends,
+      // and a node that missed them (paused, or busy with other rumours) would otherwise declare
+      // a live peer dead; in an idle cluster nobody is suspect and this costs nothing.
+      for (const e of table.values()) {
+        if (digests.length >= this.c.options.maxRumoursPerMessage) break;
+        if (e.state === 'suspect' && e.record.nodeId !== targetId) digests.push(digestOf(e));
+      }
+      return { digests, complete: false };
     }
     const max = fullSync ? fullSyncDigests(this.c.options) : this.c.options.maxDigests;
     const digests: RecordDigest[] = [];

@@ -443,6 +443,9 @@ export class Membership implements GossipHandler {
       // The last target is the random pick: it gets the full sync when one is due.
       this.client.exchangeWith(target, full && i === targets.length - 1).catch(() => undefined);
     });
+    // Each suspect we accuse hears it from us directly (its digest in the request says we hold it
+    // suspect), so that it refutes at once and our answer carries its refutation back.
+    for (const e of this.suspicion.accused()) this.client.exchangeWith(targetOf(e.record)).catch(() => undefined);
     const again = this.client.takeResync();
     if (again) this.client.exchangeWith(again, true).catch(() => undefined);
   }

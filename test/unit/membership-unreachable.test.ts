@@ -70,3 +70,27 @@ test('a peer that fails our exchanges but calls us meanwhile is not suspected: w
   assert.equal(h.observer.stateOf(h.down.nodeId), 'alive');
   h.observer.stop();
 });
+
+test('an accuser tells the suspect directly every interval, and asks every callee for a newer version of each suspect', async () => {
+  const h = harness();
+  h.observer.start();
+  await tick(h.clock, 13_000);
+  assert.equal(h.observer.stateOf(h.down.nodeId), 'suspect');
+  h.requests.length = 0;
+  for (let i = 0; i < 3; i++) {
+    const before = h.requests.length;
+    await tick(h.clock, 1000);
+    const toSuspect = h.requests.slice(before).filter((r) => r.to === h.down.nodeId);
+    assert.ok(
+      toSuspect.some((r) => r.request.digests.some((d) => d.nodeId === h.down.nodeId && d.state === 'suspect')),
+      `interval ${i}: the suspect is sent its own digest as suspect (it refutes on reading it)`,
+    );
+  }
+  const toOthers = h.requests.filter((r) => r.to !== h.down.nodeId && !r.request.followUp);
+  assert.ok(toOthers.length > 0);
+  assert.ok(
+    toOthers.every((r) => r.request.digests.some((d) => d.nodeId === h.down.nodeId && d.state === 'suspect')),
+    'every ordinary exchange lists the suspect, so a callee holding its refutation answers with it',
+  );
+  h.observer.stop();
+});
