@@ -5,6 +5,7 @@ import { fullSyncDigests, MessageBudget } from './message-budget';
 import { digestSize, heartbeatSize, recordSize } from './message-size';
 import type { Heartbeat, NodeRecord } from './node-record';
 import { currentRecord, digestOf } from './peer-table';
+import { retransmitLimit } from './rumour-queue';
 import type { ExchangeRequest, ExchangeResponse, GossipTarget, RecordDigest } from './transport';
 
 const NO_SIGNATURE = new Uint8Array(0);
@@ -17,6 +18,9 @@ export class ExchangeClient {
   /** A peer whose full-sync answer was cut at the record limit: it has more for us. */
   private resyncWith: GossipTarget | undefined;
   private digestCursor = 0;
+  /** Our version last seen by `ownNews`, and how many more exchanges carry it whole. */
+  private newsVersion: number;
+  private newsLeft = 0;
 
   constructor(
     private readonly c: MembershipCore,
@@ -24,7 +28,28 @@ export class ExchangeClient {
     private readonly removals: Pick<MemberRemovals, 'removalsFor'>,
     /** An exchange with this peer failed (failure detection checks it). */
     private readonly unreachable: (nodeId: string) => void = () => undefined,
-  ) {}
+  ) {
+    // The version we start with is announced by the join, not news for every exchange.
+    this.newsVersion = c.local.version;
+  }
+
+  /**
+   * Whether this exchange should carry our record whole because it is news: a new version (a
+   * refutation, new addresses) goes whole as the sender of our next λ·log N exchanges. As a
+   * rumour digest the callee would need our follow-up to get it, and a node slow to read answers
+   * (the very node that must refute a suspicion) sends none; counted apart from the rumour queue,
+   * whose sends our answers to callers may use up.
+   */
+  private ownNews(): boolean {
+    const c = this.c;
+    if (this.newsVersion !== c.local.version) {
+      this.newsVersion = c.local.version;
+      this.newsLeft = retransmitLimit(c.options.retransmitMult, c.table.networkSize());
+    }
+    if (this.newsLeft <= 0) return false;
+    this.newsLeft--;
+    return true;
+  }
 
   /** The peer owed another full sync (its last answer was cut), once. */
   takeResync(): GossipTarget | undefined {
@@ -39,7 +64,7 @@ export class ExchangeClient {
     const o = c.options;
     const self = c.local.record;
     const { digests, complete } = this.digestsFor(target.nodeId, fullSync);
-    const sender = this.senderFor(withRecord);
+    const sender = this.senderFor(withRecord || this.ownNews());
     const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(sender.senderBeat!));
     for (const d of digests) budget.spend(digestSize(d));
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records

@@ -152,7 +152,9 @@ export class ExchangeServer {
     if (known && escalates(known, sender) && sender.version > known.version) {
       throw new ModeEscalationError(`node ${from} is a client-mode member; its record may not make it a server (a server-mode ticket admits a new identity)`);
     }
-    if (this.merge.mergeRecord(sender, from, request.joining === true) === 'invalid') {
+    // A newer version of the caller's own record is news for everyone: it spreads on as a rumour.
+    const news = request.joining === true || (known !== undefined && sender.version > known.version);
+    if (this.merge.mergeRecord(sender, from, news) === 'invalid') {
       throw new InvalidRecordError(`the caller's own record does not verify (its signatures, its node CA or CA lineage, or its cluster)`);
     }
     return { version: sender.version, heartbeat: sender.heartbeat, wantRecord: false };

@@ -219,6 +219,15 @@ test('a caller that the callee already holds at its current version sends its he
   caller.updateLocal({ tags: [{ key: 'k', value: 'v' }] });
   const response = await callee.handleExchange(a.nodeId, { senderBeat: { ...caller.localRecord(), signature: caller.localRecord().heartbeatSignature }, records: [], digests: [], heartbeats: [], claims: [], digestsComplete: false, followUp: false, rumourDigests: [] });
   assert.ok(response.wants.includes(a.nodeId));
+
+  // A new version is news: our next exchanges carry it whole (a node slow to read answers would
+  // never send the follow-up), the callee takes it without asking.
+  requests.length = 0;
+  clock.advance(1000);
+  await new Promise((r) => setImmediate(r));
+  const news = requests.find((r) => !r.followUp);
+  assert.equal(news?.sender?.version, caller.localRecord().version, 'the new version travels whole');
+  assert.equal(callee.member(a.nodeId)?.version, caller.localRecord().version);
   caller.stop();
   callee.stop();
 });
