@@ -33,8 +33,6 @@ export class MembershipRumours {
     private readonly local: LocalRecord,
     private readonly table: Pick<PeerTable, 'networkSize'>,
     private readonly options: Pick<MembershipOptions, 'retransmitMult' | 'maxRumoursPerMessage'>,
-    /** Called when a rumour enters the queue (news to pass on). */
-    private readonly onNews: () => void = () => undefined,
   ) {}
 
   get size(): number {
@@ -45,7 +43,6 @@ export class MembershipRumours {
     // Client-mode members never relay gossip: they only publish their own news.
     if (this.local.record.mode !== 'server' && !(r.kind === 'record' && r.record.nodeId === this.local.nodeId)) return;
     this.queue.push(keyOf(r), r);
-    this.onNews();
   }
 
   /** Forgets the record rumour about `nodeId`. */

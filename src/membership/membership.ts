@@ -14,7 +14,6 @@ import type { LifeState, MembershipCore, OperationCounters } from './membership-
 import { MembershipEvents, type MembershipEvent, type MembershipLog } from './membership-events';
 import { MembershipRumours } from './membership-rumours';
 import { MonitorHeartbeats } from './monitor-heartbeats';
-import { NewsPush } from './news-push';
 import { exchangeRequestSize, exchangeResponseSize, pingRequestSize, pingResponseSize, pingViaRequestSize, pingViaResponseSize } from './message-size';
 import type { NodeMode, NodeRecord, RecordBody, RecordLeaf } from './node-record';
 import { membershipOptions, type MembershipOptions } from './options';
@@ -129,7 +128,6 @@ export class Membership implements GossipHandler {
   private tickTimer: TimerHandle | undefined;
   private lastTickMs = 0;
   private lastPushPullMs = 0;
-  private readonly newsPush: NewsPush;
   private lastContact = 0;
 
   constructor(components: MembershipComponents, init: LocalRecordInit, options: Partial<MembershipOptions> = {}) {
@@ -140,8 +138,7 @@ export class Membership implements GossipHandler {
     this.nodeId = init.nodeId;
     this.table = new PeerTable(init.nodeId, this.options.maxPeers, this.random);
     this.local = new LocalRecord(components.authenticator, init);
-    this.newsPush = new NewsPush(this.clock, this.options.intervalMs, () => this.pushNews());
-    this.rumours = new MembershipRumours(this.local, this.table, this.options, () => this.newsPush.news());
+    this.rumours = new MembershipRumours(this.local, this.table, this.options);
     this.events = new MembershipEvents(components.log);
     this.health = new LocalHealth({ maxMultiplier: this.options.lhaMaxMultiplier, lagUnitMs: this.options.probeTimeoutMs }, components.loopLag);
     const self = this;
@@ -199,7 +196,6 @@ export class Membership implements GossipHandler {
     this.life = 'stopped';
     this.tickTimer?.cancel();
     this.tickTimer = undefined;
-    this.newsPush.stop();
     for (const e of this.table.values()) {
       e.suspicionTimer?.cancel();
       e.suspicionTimer = undefined;
@@ -220,7 +216,6 @@ export class Membership implements GossipHandler {
     if (this.life === 'stopped' || this.life === 'leaving') return { told: 0, peers: 0 };
     this.life = 'leaving';
     this.tickTimer?.cancel();
-    this.newsPush.stop();
     this.bumpSelf({ left: true } as Partial<RecordBody>);
     const wanted = Math.max(3, this.options.exchangeBudget + this.options.randomExchanges);
     const candidates = this.partners.shuffledIds().map((id) => this.table.get(id)!).filter(isExchangeTarget);
@@ -453,13 +448,6 @@ export class Membership implements GossipHandler {
     for (const e of this.suspicion.accused()) this.client.exchangeWith(targetOf(e.record)).catch(() => undefined);
     const again = this.client.takeResync();
     if (again) this.client.exchangeWith(again, true).catch(() => undefined);
-  }
-
-  /** One exchange with a random partner, for news that should not wait for the next interval. */
-  private pushNews(): void {
-    if (this.life !== 'running') return;
-    const [partner] = this.table.sample(1, isExchangeTarget);
-    if (partner) this.client.exchangeWith(targetOf(partner.record)).catch(() => undefined);
   }
 
   private touchDirect(id: string): void {
