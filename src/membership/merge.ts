@@ -149,7 +149,8 @@ export class RecordMerge {
     e.beat = { nodeId: record.nodeId, version: record.version, heartbeat: record.heartbeat, signature: record.heartbeatSignature };
     e.current = undefined;
     e.digest = undefined;
-    e.deliveredVersion = undefined;
+    // A new version may come from a restart, whose heartbeat counter began again.
+    e.pulse = record.heartbeat;
     e.lastHeardMs = now;
     e.lastBeatMs = now;
     c.seen.remember(record.nodeId, record.version);
