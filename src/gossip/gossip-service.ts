@@ -38,14 +38,7 @@ export function gossipHandlers(components: GossipServiceComponents): Pick<Gossip
     return caller.nodeId;
   };
   return {
-    Ping: unaryHandler(log, 'Gossip.Ping', (call) => {
-      const from = memberOf(call);
-      const { nonce, beatVersion, beatHeartbeat } = call.request;
-      // A heartbeat rides the ping only to the sender's monitors; version 0 means none.
-      const beat = Number(beatVersion) > 0 ? { version: Number(beatVersion), heartbeat: Number(beatHeartbeat) } : undefined;
-      const answer = handler.handlePing(from, { nonce: Number(nonce), ...(beat ? { beat } : {}) });
-      return { nonce: answer.nonce, nodeId: answer.nodeId, heartbeat: answer.heartbeat, wantRecord: answer.wantRecord === true };
-    }),
+    Ping: unaryHandler(log, 'Gossip.Ping', (call) => handler.handlePing(memberOf(call), { nonce: Number(call.request.nonce) })),
     Exchange: unaryHandler(log, 'Gossip.Exchange', async (call) => {
       const from = memberOf(call);
       const request = exchangeRequestFromWire(call.request);

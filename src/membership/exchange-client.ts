@@ -5,10 +5,7 @@ import { fullSyncDigests, MessageBudget } from './message-budget';
 import { digestSize, heartbeatSize, recordSize } from './message-size';
 import type { Heartbeat, NodeRecord } from './node-record';
 import { currentRecord, digestOf } from './peer-table';
-import { retransmitLimit } from './rumour-queue';
 import type { ExchangeRequest, ExchangeResponse, GossipTarget, RecordDigest } from './transport';
-
-const NO_SIGNATURE = new Uint8Array(0);
 
 /**
  * The caller's side of an exchange (push-pull): our digests and rumours out, the callee's
@@ -18,38 +15,12 @@ export class ExchangeClient {
   /** A peer whose full-sync answer was cut at the record limit: it has more for us. */
   private resyncWith: GossipTarget | undefined;
   private digestCursor = 0;
-  /** Our version last seen by `ownNews`, and how many more exchanges carry it whole. */
-  private newsVersion: number;
-  private newsLeft = 0;
 
   constructor(
     private readonly c: MembershipCore,
     private readonly merge: Pick<RecordMerge, 'absorb' | 'mergeRecord'>,
     private readonly removals: Pick<MemberRemovals, 'removalsFor'>,
-    /** An exchange with this peer failed (failure detection checks it). */
-    private readonly unreachable: (nodeId: string) => void = () => undefined,
-  ) {
-    // The version we start with is announced by the join, not news for every exchange.
-    this.newsVersion = c.local.version;
-  }
-
-  /**
-   * Whether this exchange should carry our record whole because it is news: a new version (a
-   * refutation, new addresses) goes whole as the sender of our next λ·log N exchanges. As a
-   * rumour digest the callee would need our follow-up to get it, and a node slow to read answers
-   * (the very node that must refute a suspicion) sends none; counted apart from the rumour queue,
-   * whose sends our answers to callers may use up.
-   */
-  private ownNews(): boolean {
-    const c = this.c;
-    if (this.newsVersion !== c.local.version) {
-      this.newsVersion = c.local.version;
-      this.newsLeft = retransmitLimit(c.options.retransmitMult, c.table.networkSize());
-    }
-    if (this.newsLeft <= 0) return false;
-    this.newsLeft--;
-    return true;
-  }
+  ) {}
 
   /** The peer owed another full sync (its last answer was cut), once. */
   takeResync(): GossipTarget | undefined {
@@ -58,14 +29,13 @@ export class ExchangeClient {
     return again;
   }
 
-  /** `withRecord`: our record goes as the sender (a join, a monitor that asked for it), else our version only. */
-  async exchangeWith(target: GossipTarget, fullSync = false, joining = false, withRecord = joining): Promise<void> {
+  async exchangeWith(target: GossipTarget, fullSync = false, joining = false): Promise<void> {
     const c = this.c;
     const o = c.options;
     const self = c.local.record;
     const { digests, complete } = this.digestsFor(target.nodeId, fullSync);
-    const sender = this.senderFor(withRecord || this.ownNews());
-    const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(sender.senderBeat!));
+    const sender = this.senderFor(target.nodeId, joining);
+    const budget = MessageBudget.forMessage(o, sender.sender ? recordSize(self) : heartbeatSize(c.local.beat));
     for (const d of digests) budget.spend(digestSize(d));
     // Requests carry record rumours as digests ("digests first"): the callee asks for the records
     // it lacks in its answer and gets them in the follow-up, so a record crosses each link once.
@@ -84,11 +54,13 @@ export class ExchangeClient {
       response = await c.transport.exchange(target, request, { timeoutMs: o.exchangeTimeoutMs });
     } catch (error) {
       c.counters.exchangesFailed++;
-      this.unreachable(target.nodeId);
       throw error;
     }
     if (c.life === 'stopped') return;
     c.touchDirect(target.nodeId);
+    // It holds our version now, unless it asked for our record (it did not hold the version the heartbeat named).
+    const entry = c.table.get(target.nodeId);
+    if (entry && !response.wants.includes(c.nodeId)) entry.deliveredVersion = self.version;
     // A full sync whose answer was cut at the record limit has more to give: sync again next interval.
     if (complete && response.records.length >= o.maxRecordsPerMessage) this.resyncWith = target;
     this.merge.absorb(response.records, response.heartbeats, response.claims, target.nodeId, response.removals);
@@ -100,47 +72,25 @@ export class ExchangeClient {
     // call would only dial it again after its channel was dropped.
     const leaving = c.table.get(target.nodeId)?.state === 'left';
     if (!leaving && follow.records.length + follow.heartbeats.length + teach.length > 0) {
-      const followUp: ExchangeRequest = { ...this.senderFor(false), records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
+      const followUp: ExchangeRequest = { ...this.senderFor(target.nodeId, false), records: follow.records, digests: [], heartbeats: follow.heartbeats, claims: [], digestsComplete: false, followUp: true, rumourDigests: [], ...(teach.length > 0 ? { removals: teach } : {}) };
       c.transport.exchange(target, followUp, { timeoutMs: o.exchangeTimeoutMs }).catch(() => undefined);
     }
   }
 
   /**
-   * Who we are, for one request: our record when asked (a join is announced; a monitor lacks
-   * it), else only our version and heartbeat. A callee that lacks that version and has room for
-   * us asks for the record (`wants`), and gets it in the follow-up; a full bounded table does
-   * not, so that calling a peer does not churn its table.
+   * Who we are, for one request: our heartbeat when the peer already holds our current version
+   * (`deliveredVersion`), else our record. A join always sends the record (it is announced).
    */
-  private senderFor(withRecord: boolean): Pick<ExchangeRequest, 'sender' | 'senderBeat'> {
+  private senderFor(targetId: string, joining: boolean): Pick<ExchangeRequest, 'sender' | 'senderBeat'> {
     const c = this.c;
-    if (withRecord) return { sender: c.local.record };
-    // Unsigned: the callee only compares the version (the channel proves who is calling), and
-    // heartbeats reach the monitors directly.
-    return { senderBeat: { nodeId: c.nodeId, version: c.local.version, heartbeat: c.local.heartbeat, signature: NO_SIGNATURE } };
+    const known = c.table.get(targetId)?.deliveredVersion;
+    return !joining && known === c.local.version ? { senderBeat: c.local.beat } : { sender: c.local.record };
   }
 
-  /**
-   * Digests for one exchange. Only a full sync (push-pull, a join) compares tables: the whole
-   * table when it fits, else a rotating window, always with the callee's own entry. Any other
-   * exchange carries only rumours, plus the callee's own entry when we hold it suspect or dead
-   * (so that it refutes at once): changes travel as rumours, and the full syncs repair the rest.
-   */
+  /** Digests for one exchange: the whole table when it fits (or for a full sync), else a rotating window; always the callee's own entry. */
   private digestsFor(targetId: string, fullSync: boolean): { digests: RecordDigest[]; complete: boolean } {
     const table = this.c.table;
     const size = table.size;
-    if (!fullSync) {
-      const callee = table.get(targetId);
-      const digests = callee && callee.state !== 'alive' ? [digestOf(callee)] : [];
-      // Every peer we hold suspect, at the version we suspect: a callee holding its refutation
-      // (a newer version) answers with it. Rumours of a refutation run out after λ·log N sends,
-      // and a node that missed them (paused, or busy with other rumours) would otherwise declare
-      // a live peer dead; in an idle cluster nobody is suspect and this costs nothing.
-      for (const e of table.values()) {
-        if (digests.length >= this.c.options.maxRumoursPerMessage) break;
-        if (e.state === 'suspect' && e.record.nodeId !== targetId) digests.push(digestOf(e));
-      }
-      return { digests, complete: false };
-    }
     const max = fullSync ? fullSyncDigests(this.c.options) : this.c.options.maxDigests;
     const digests: RecordDigest[] = [];
     if (size <= max) {

@@ -92,12 +92,8 @@ export class ExchangeServer {
     if (caller.wantRecord) answer.wants.push(from);
     this.aboutCaller(from, caller, callerEntry, answer);
     this.compareDigests(from, request.digests, answer);
-    // We are leaving: every caller hears it (its request may not list us), so that a leaver
-    // pushing its own leave to us does not count us among the peers that stay.
-    if (c.local.record.left && !answer.records.includes(c.local.record)) answer.addRecord(c.local.record);
     if (request.digestsComplete) this.offerMissing(from, request.digests, answer);
-    // A full sync of a bounded table: a few of ours, so that bounded tables keep mixing.
-    else if (request.digests.some((d) => d.nodeId !== c.nodeId)) for (const e of c.table.sample(c.options.peerSampleSize, (x) => x.state === 'alive' && x.record.nodeId !== from)) answer.addRecord(currentRecord(e));
+    else for (const e of c.table.sample(c.options.peerSampleSize, (x) => x.state === 'alive' && x.record.nodeId !== from)) answer.addRecord(currentRecord(e));
     this.wantRumoured(request.rumourDigests, answer);
     const rumours = c.rumours.take(answer.budget, from);
     answer.claims.push(...rumours.claims);
@@ -142,19 +138,16 @@ export class ExchangeServer {
     c.counters.exchangesServed++;
     const known = c.table.get(from)?.record;
     if (!sender) {
-      // Only its version and heartbeat (the channel proved the caller): a newer version we lack,
-      // we ask for. Its heartbeat is its monitors' business.
-      // A caller we do not hold enters only a table with room (one that is full would evict a
-      // peer for it: every call would churn the table, and the record costs a KB).
+      // Only its heartbeat: merged if it is of the version we hold (it is signed like any
+      // heartbeat, and the channel proved the caller); a newer version we lack, we ask for.
       const beat = senderBeat!;
-      return { version: beat.version, heartbeat: beat.heartbeat, wantRecord: known ? known.version < beat.version : c.table.size < c.table.bound };
+      if (known && known.version === beat.version) this.merge.mergeHeartbeat(beat);
+      return { version: beat.version, heartbeat: beat.heartbeat, wantRecord: !known || known.version < beat.version };
     }
     if (known && escalates(known, sender) && sender.version > known.version) {
       throw new ModeEscalationError(`node ${from} is a client-mode member; its record may not make it a server (a server-mode ticket admits a new identity)`);
     }
-    // A newer version of the caller's own record is news for everyone: it spreads on as a rumour.
-    const news = request.joining === true || (known !== undefined && sender.version > known.version);
-    if (this.merge.mergeRecord(sender, from, news) === 'invalid') {
+    if (this.merge.mergeRecord(sender, from, request.joining === true) === 'invalid') {
       throw new InvalidRecordError(`the caller's own record does not verify (its signatures, its node CA or CA lineage, or its cluster)`);
     }
     return { version: sender.version, heartbeat: sender.heartbeat, wantRecord: false };
@@ -201,6 +194,7 @@ export class ExchangeServer {
       if (d.nodeId === c.nodeId) {
         this.checkOwnDigest(d);
         if (d.version < c.local.version) answer.addRecord(c.local.record);
+        else if (d.heartbeat < c.local.heartbeat) answer.addHeartbeat(c.local.beat);
         continue;
       }
       const e = c.table.get(d.nodeId);
@@ -213,9 +207,10 @@ export class ExchangeServer {
         continue;
       }
       const v = e.record.version;
-      // Versions and states only: heartbeats go to monitors, not through anti-entropy.
       if (v > d.version) answer.addRecord(currentRecord(e));
       else if (v < d.version) answer.wants.push(d.nodeId);
+      else if (e.beat.heartbeat > d.heartbeat) answer.addHeartbeat(e.beat);
+      else if (e.beat.heartbeat < d.heartbeat) answer.wantHeartbeats.push(d.nodeId);
       if (v === d.version) this.reconcileState(e, d, from, answer.claims);
     }
   }

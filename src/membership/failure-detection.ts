@@ -44,17 +44,14 @@ export class FailureDetection {
     const stall = sinceLast > STALL_INTERVALS * o.intervalMs ? sinceLast - o.intervalMs : 0;
     const expired: PeerEntry[] = [];
     const overdue: PeerEntry[] = [];
-    const unreachable: PeerEntry[] = [];
     for (const e of this.c.table.values()) {
       if (stall > 0) {
         e.lastHeardMs = Math.min(now, e.lastHeardMs + stall);
         e.lastBeatMs = Math.min(now, e.lastBeatMs + stall);
       }
       if (e.state === 'alive') {
-        // Only the peers that send us their heartbeats are ours to time out; a node of poor local
-        // health hears everyone late, so it stretches every limit.
-        if (e.watched && !e.probing && now - e.lastHeardMs > this.c.health.scale(this.limitOf(e))) overdue.push(e);
-        else if (!e.probing && this.unreachableTooLong(e, now)) unreachable.push(e);
+        // A node of poor local health hears everyone late: it stretches every limit.
+        if (!e.probing && now - e.lastHeardMs > this.c.health.scale(this.limitOf(e))) overdue.push(e);
       } else if (e.state === 'dead') {
         if (now - e.stateSinceMs > o.deadRetentionMs) expired.push(e);
       } else if (e.state === 'left') {
@@ -63,40 +60,10 @@ export class FailureDetection {
     }
     for (const e of expired) this.removeEntry(e);
     for (const e of overdue) void this.probe(e);
-    for (const e of unreachable) void this.probe(e, true);
   }
 
-  /**
-   * An exchange with `id` failed: check it as SWIM checks its probe target (every node reaches
-   * every peer it holds through its exchanges in turn, so a crash or a partition is noticed even
-   * by nodes that do not monitor the peer).
-   */
-  unreachable(id: string): void {
-    const e = this.c.table.get(id);
-    if (e && e.state === 'alive' && !e.probing && this.c.life === 'running') void this.probe(e, true);
-  }
-
-  /**
-   * An exchange with `e` failed a heartbeat limit ago or longer, and we have heard nothing from
-   * it since (no call either way, no newer heartbeat or version): check it again, and this time
-   * its failure is a suspicion. Heard from meanwhile, the earlier failure is forgotten.
-   */
-  private unreachableTooLong(e: PeerEntry, now: number): boolean {
-    const since = e.unreachableSinceMs;
-    if (since === undefined) return false;
-    if (e.lastDirectMs > since || e.lastHeardMs > since) {
-      e.unreachableSinceMs = undefined;
-      return false;
-    }
-    return now - since > this.c.health.scale(this.limitOf(e));
-  }
-
-  /**
-   * Direct ping, then k indirect pings; failing both, suspect. Clients cannot be pinged: overdue
-   * means suspect. `failedExchange`: the check follows a failed exchange rather than overdue
-   * heartbeats, so the failure alone is the evidence.
-   */
-  async probe(e: PeerEntry, failedExchange = false): Promise<void> {
+  /** Direct ping, then k indirect pings; failing both, suspect. Clients cannot be pinged: overdue means suspect. */
+  async probe(e: PeerEntry): Promise<void> {
     const c = this.c;
     const version = e.record.version;
     const started = c.clock.now();
@@ -107,9 +74,6 @@ export class FailureDetection {
     if (c.life !== 'running' || c.table.get(e.record.nodeId) !== e || e.record.version !== version || e.state !== 'alive') return;
     if (outcome.ok) {
       e.lastHeardMs = now;
-      e.unreachableSinceMs = undefined;
-      // Alive, but its heartbeats to us stopped: it picked other monitors. Its next beat to us, if any, watches it again.
-      if (!failedExchange) e.watched = false;
       return;
     }
     // Lifeguard's lesson: if our own loop was stalled during the check, its failure says nothing about the peer.
@@ -123,14 +87,7 @@ export class FailureDetection {
       if (c.health.enabled && outcome.relays > 0 && outcome.nacks === 0) return;
     }
     if (!healthy) return;
-    if (failedExchange) {
-      // The first failure starts the clock; only a failure a whole limit later, with nothing
-      // heard from it in between, is a suspicion (a pause shorter than the limit costs nothing).
-      if (!this.unreachableTooLong(e, now)) {
-        if (e.unreachableSinceMs === undefined) e.unreachableSinceMs = started;
-        return;
-      }
-    } else if (now - e.lastHeardMs <= c.health.scale(this.limitOf(e))) return;
+    if (now - e.lastHeardMs <= c.health.scale(this.limitOf(e))) return;
     this.suspicion.suspect(e, c.nodeId, now);
   }
 

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type NodeMode, type NodeRecord, type RecordBody, type RecordLeaf, type RecordTag } from './node-record';
+import { PROTOCOL_VERSION, type Heartbeat, type NodeMode, type NodeRecord, type RecordBody, type RecordLeaf, type RecordTag } from './node-record';
 import type { RecordAuthenticator } from './record-authenticator';
 
 /** The local node's record as the node knows it (version and heartbeat are membership's). */
@@ -28,16 +28,14 @@ export interface LocalRecordInit {
 export type LocalRecordChanges = Partial<Pick<RecordBody, 'addresses' | 'registerPort' | 'gossipPort' | 'leaf' | 'services' | 'tags' | 'caCertPem' | 'caLineage' | 'previousCaCertPem'>>;
 
 /**
- * This node's own record, signed by the authenticator on every version bump, and its heartbeat
- * counter, bumped every interval. The counter travels unsigned, straight to the monitors (the
- * channel proves the sender), so an interval costs no signature; the record carries the
- * counter's value at its last bump, signed with it. Only the owner writes it; everyone else
- * merges copies.
+ * This node's own record: signed by the authenticator on every version bump, its heartbeat
+ * bumped (and signed) every interval. Only the owner writes it; everyone else merges copies.
  */
 export class LocalRecord {
   readonly nodeId: string;
   private self: NodeRecord;
-  private counter = 0;
+  /** Our heartbeat as one object per value, so that relays and verifier caches can share it. */
+  private selfBeat: Heartbeat;
 
   constructor(
     private readonly auth: RecordAuthenticator,
@@ -62,32 +60,40 @@ export class LocalRecord {
       ...(local.previousCaCertPem ? { previousCaCertPem: local.previousCaCertPem } : {}),
     };
     this.self = this.signed(body, 0);
+    this.selfBeat = { nodeId: this.nodeId, version: this.self.version, heartbeat: 0, signature: this.self.heartbeatSignature };
   }
 
   get record(): NodeRecord {
     return this.self;
   }
 
+  get beat(): Heartbeat {
+    return this.selfBeat;
+  }
+
   get version(): number {
     return this.self.version;
   }
 
-  /** The heartbeat counter (at least the record's heartbeat). */
   get heartbeat(): number {
-    return this.counter;
+    return this.self.heartbeat;
   }
 
   /** A new version (past `atLeast`) with `changes`, signed; the caller gossips it. */
   bump(changes: Partial<RecordBody> = {}, atLeast = 0): NodeRecord {
     const { heartbeat: _hb, signature: _s, heartbeatSignature: _h, ...body } = this.self;
     const version = Math.max(this.self.version, atLeast) + 1;
-    this.self = this.signed({ ...body, ...changes, nodeId: this.nodeId, version }, this.counter);
+    this.self = this.signed({ ...body, ...changes, nodeId: this.nodeId, version }, this.self.heartbeat);
+    this.selfBeat = { nodeId: this.nodeId, version, heartbeat: this.self.heartbeat, signature: this.self.heartbeatSignature };
     return this.self;
   }
 
-  /** The next heartbeat: the counter only (no signature; the record keeps its own). */
+  /** The next heartbeat of the current version, signed. */
   beatOnce(): void {
-    this.counter++;
+    const heartbeat = this.self.heartbeat + 1;
+    const signature = this.auth.signHeartbeat(this.nodeId, this.self.version, heartbeat);
+    this.self = { ...this.self, heartbeat, heartbeatSignature: signature };
+    this.selfBeat = { nodeId: this.nodeId, version: this.self.version, heartbeat, signature };
   }
 
   private signed(body: RecordBody, heartbeat: number): NodeRecord {

@@ -13,7 +13,6 @@ import { RecordMerge, type AdmitOutcome } from './merge';
 import type { LifeState, MembershipCore, OperationCounters } from './membership-core';
 import { MembershipEvents, type MembershipEvent, type MembershipLog } from './membership-events';
 import { MembershipRumours } from './membership-rumours';
-import { MonitorHeartbeats } from './monitor-heartbeats';
 import { exchangeRequestSize, exchangeResponseSize, pingRequestSize, pingResponseSize, pingViaRequestSize, pingViaResponseSize } from './message-size';
 import type { NodeMode, NodeRecord, RecordBody, RecordLeaf } from './node-record';
 import { membershipOptions, type MembershipOptions } from './options';
@@ -123,7 +122,6 @@ export class Membership implements GossipHandler {
   private readonly merge: RecordMerge;
   private readonly client: ExchangeClient;
   private readonly server: ExchangeServer;
-  private readonly monitors: MonitorHeartbeats;
   private life: LifeState = 'new';
   private tickTimer: TimerHandle | undefined;
   private lastTickMs = 0;
@@ -174,8 +172,7 @@ export class Membership implements GossipHandler {
     this.suspicion = new Suspicion(this.core, (e) => this.detection.confirm(e));
     this.detection = new FailureDetection(this.core, this.suspicion);
     this.merge = new RecordMerge(this.core, this.suspicion, this.removalsHeld);
-    this.client = new ExchangeClient(this.core, this.merge, this.removalsHeld, (id) => this.detection.unreachable(id));
-    this.monitors = new MonitorHeartbeats(this.core, (target) => this.client.exchangeWith(target, false, false, true));
+    this.client = new ExchangeClient(this.core, this.merge, this.removalsHeld);
     this.server = new ExchangeServer(this.core, this.merge, this.removalsHeld, this.suspicion);
   }
 
@@ -332,7 +329,7 @@ export class Membership implements GossipHandler {
       state: e.state,
       lastHeardMs: e.lastHeardMs,
       version: e.record.version,
-      heartbeat: Math.max(e.beat.heartbeat, e.pulse),
+      heartbeat: e.beat.heartbeat,
       leaf: e.record.leaf,
       suspectedBy: e.suspectedBy,
       suspectedAtMs: e.suspectedAtMs,
@@ -427,7 +424,6 @@ export class Membership implements GossipHandler {
     this.local.beatOnce();
     this.health.interval(sinceLast - o.intervalMs);
     this.detection.sweep(now, sinceLast);
-    this.monitors.beat();
     if (this.random.next() < 0.01) {
       this.table.expireTombstones(now);
       this.removalsHeld.expire(now);
@@ -443,9 +439,6 @@ export class Membership implements GossipHandler {
       // The last target is the random pick: it gets the full sync when one is due.
       this.client.exchangeWith(target, full && i === targets.length - 1).catch(() => undefined);
     });
-    // Each suspect we accuse hears it from us directly (its digest in the request says we hold it
-    // suspect), so that it refutes at once and our answer carries its refutation back.
-    for (const e of this.suspicion.accused()) this.client.exchangeWith(targetOf(e.record)).catch(() => undefined);
     const again = this.client.takeResync();
     if (again) this.client.exchangeWith(again, true).catch(() => undefined);
   }
@@ -476,8 +469,7 @@ export class Membership implements GossipHandler {
 
   handlePing(from: string, request: PingRequest): PingResponse {
     this.gossip.message('received', 'ping', pingRequestSize(request));
-    let answer = this.server.handlePing(from, request);
-    if (request.beat && this.monitors.receive(from, request.beat)) answer = { ...answer, wantRecord: true };
+    const answer = this.server.handlePing(from, request);
     this.gossip.message('sent', 'ping', pingResponseSize(answer));
     return answer;
   }

@@ -149,8 +149,7 @@ export class RecordMerge {
     e.beat = { nodeId: record.nodeId, version: record.version, heartbeat: record.heartbeat, signature: record.heartbeatSignature };
     e.current = undefined;
     e.digest = undefined;
-    // A new version may come from a restart, whose heartbeat counter began again.
-    e.pulse = record.heartbeat;
+    e.deliveredVersion = undefined;
     e.lastHeardMs = now;
     e.lastBeatMs = now;
     c.seen.remember(record.nodeId, record.version);

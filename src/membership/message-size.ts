@@ -121,11 +121,11 @@ export function exchangeResponseSize(r: ExchangeResponse): number {
 }
 
 export function pingRequestSize(r: PingRequest): number {
-  return num(r.nonce) + (r.beat ? num(r.beat.version) + num(r.beat.heartbeat) : 0);
+  return num(r.nonce);
 }
 
 export function pingResponseSize(r: PingResponse): number {
-  return num(r.nonce) + str(r.nodeId) + num(r.heartbeat) + (r.wantRecord ? 2 : 0);
+  return num(r.nonce) + str(r.nodeId) + num(r.heartbeat);
 }
 
 export function pingViaRequestSize(r: PingViaRequest): number {

@@ -85,14 +85,6 @@ export interface MembershipOptions {
   /** Peers asked to check a suspect on our behalf when a direct ping fails (SWIM's k). */
   indirectChecks: number;
   /**
-   * Monitors per node (K): the peers it sends its heartbeat to directly each interval, the only
-   * ones that time it out. More monitors survive more of them failing together and put more
-   * first-hand accusers behind a suspicion, at one small ping per monitor per interval; a crash
-   * is also noticed by any node whose exchange with it fails. Akka uses 5, here 3 (the indirect
-   * checks and confirmations of a suspicion add independent evidence).
-   */
-  monitors: number;
-  /**
    * Suspicion time: suspicionMult · max(1, log10 N) intervals once enough peers confirm the
    * suspicion, up to `suspicionMaxMult` times that with no confirmation (memberlist/Lifeguard).
    * Longer gives a paused or slow node more time to refute, and delays declaring the dead.
@@ -155,7 +147,6 @@ const LAN: MembershipOptions = {
   limitSigmas: 4,
   initialLimitIntervals: 10,
   indirectChecks: 3,
-  monitors: 3,
   suspicionMult: 4,
   suspicionMaxMult: 6,
   lhaMaxMultiplier: 8,
@@ -175,7 +166,7 @@ export function membershipOptions(overrides: Partial<MembershipOptions> = {}): M
   const o = { ...LAN, ...overrides };
   const positive: (keyof MembershipOptions)[] = ['spatialFloorMs', 'intervalMs', 'exchangeTimeoutMs', 'probeTimeoutMs', 'maxPeers', 'maxMessageBytes', 'limitFloorIntervals', 'initialLimitIntervals', 'suspicionMult'];
   for (const k of positive) if (!(o[k] > 0)) throw new RangeError(`membership option ${k} must be > 0, got ${o[k]}`);
-  const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'monitors', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs', 'removalTtlMs'];
+  const nonNegative: (keyof MembershipOptions)[] = ['exchangeBudget', 'randomExchanges', 'retransmitMult', 'maxRumoursPerMessage', 'maxDigests', 'maxRecordsPerMessage', 'peerSampleSize', 'limitSigmas', 'indirectChecks', 'deadRetentionMs', 'reconnectIntervalMs', 'pushPullIntervalMs', 'tombstoneTtlMs', 'leftRetentionMs', 'removalTtlMs'];
   for (const k of nonNegative) if (!(o[k] >= 0)) throw new RangeError(`membership option ${k} must be >= 0, got ${o[k]}`);
   if (!(o.spatialShare >= 0 && o.spatialShare <= 1)) throw new RangeError(`membership option spatialShare must be in [0, 1], got ${o.spatialShare}`);
   if (!(Number.isInteger(o.lhaMaxMultiplier) && o.lhaMaxMultiplier >= 1)) throw new RangeError(`membership option lhaMaxMultiplier must be an integer >= 1, got ${o.lhaMaxMultiplier}`);

@@ -35,22 +35,11 @@ export interface PeerEntry {
   /** A direct/indirect check is in flight. */
   probing: boolean;
   /**
-   * We are one of its monitors: it sends us its heartbeat directly every interval, and only
-   * then do we time it out (monitor-heartbeats.ts). Cleared when a check finds it alive although
-   * its heartbeats stopped (it picked other monitors); its next heartbeat sets it again.
+   * Our version this peer is known to hold (an exchange that carried it succeeded): later
+   * exchanges send our heartbeat instead of our record. Cleared when its own record changes
+   * (it may have restarted and forgotten us).
    */
-  watched: boolean;
-  /**
-   * When an exchange with it first failed since we last heard from it (undefined: none did).
-   * One failed exchange is not evidence enough to suspect it: a peer that pauses for a moment
-   * (a GC, a busy loop) misses calls too. It is suspected only if it still fails a check once
-   * its heartbeat limit has passed since then with nothing heard from it meanwhile.
-   */
-  unreachableSinceMs?: number;
-  /** The highest heartbeat counter it sent us directly (or its record's, when none yet). */
-  pulse: number;
-  /** Its id's position on the monitor ring (cached `idHash`). */
-  ringHash?: number;
+  deliveredVersion?: number;
   /** Cached digest; cleared on any change. */
   digest?: RecordDigest;
   /** Cached `record` with `beat` applied. */
@@ -91,8 +80,6 @@ export function newEntry(record: NodeRecord, state: MemberState, nowMs: number):
     stats: new HeartbeatStats(),
     lastDirectMs: 0,
     probing: false,
-    watched: false,
-    pulse: record.heartbeat,
   };
 }
 
@@ -264,7 +251,7 @@ export class PeerTable {
 
   /** Counts an id towards the network-size estimate (ids seen in rumours, samples, digests). */
   observe(id: string): void {
-    const h = idHash(id);
+    const h = fnv1a(id);
     if (this.kmvSeen.has(h)) return;
     const kmv = this.kmv;
     if (kmv.length === KMV_K && h >= kmv[KMV_K - 1]!) return;
@@ -285,8 +272,8 @@ export class PeerTable {
   }
 }
 
-/** FNV-1a, 32 bits, with murmur3's finaliser for avalanche: cheap and uniform enough for the sketch and the monitor ring. */
-export function idHash(s: string): number {
+/** FNV-1a, 32 bits, with murmur3's finaliser for avalanche: cheap and uniform enough for the sketch. */
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -113,18 +113,6 @@ export class Suspicion {
     }
   }
 
-  /**
-   * The server-mode suspects we accuse ourselves. Lifeguard's buddy system: an accuser tells the
-   * suspect directly, every interval until it refutes, rather than hoping a rumour reaches it in
-   * time. A paused suspect reads the waiting call as soon as it runs again and refutes at once;
-   * a rumour may have run out while it was paused.
-   */
-  accused(): PeerEntry[] {
-    const out: PeerEntry[] = [];
-    for (const e of this.c.table.values()) if (e.state === 'suspect' && e.record.mode === 'server' && e.accusers?.has(this.c.nodeId)) out.push(e);
-    return out;
-  }
-
   /** Somebody holds us suspect or dead at `version`: publish a newer version of our record. */
   refute(version: number): void {
     const c = this.c;

@@ -97,23 +97,9 @@ export interface ExchangeResponse {
   readonly removals?: readonly Removal[];
 }
 
-/**
- * A monitored node's liveness counter, sent straight to its monitors each interval. Unsigned:
- * only the node itself can open a channel under its certificate, so the channel proves who sent
- * it; it is never relayed.
- */
-export interface MonitorBeat {
-  /** The version of its record the sender holds (a monitor that holds an older one wants the record). */
-  readonly version: number;
-  /** Its heartbeat counter: increases every interval, also across record versions. */
-  readonly heartbeat: number;
-}
-
 /** g2g.v1.PingRequest */
 export interface PingRequest {
   readonly nonce: number;
-  /** Present when the caller is a node we monitor and this is its interval heartbeat. */
-  readonly beat?: MonitorBeat;
 }
 
 /** g2g.v1.PingResponse */
@@ -121,8 +107,6 @@ export interface PingResponse {
   readonly nonce: number;
   readonly nodeId: string;
   readonly heartbeat: number;
-  /** Answer to a `beat`: we do not hold the caller's record at that version (send it in an exchange). */
-  readonly wantRecord?: boolean;
 }
 
 /** g2g.v1.PingViaRequest (target flattened to target_node_id, target_addresses, target_gossip_port). */

@@ -19,8 +19,7 @@ export class GrpcGossipTransport implements Transport {
   }
 
   ping(target: GossipTarget, request: PingRequest, options: CallOptions): Promise<PingResponse> {
-    const wire = { nonce: request.nonce, ...(request.beat ? { beatVersion: request.beat.version, beatHeartbeat: request.beat.heartbeat } : {}) };
-    return this.unary(target, 'Ping', wire, options).then((r) => ({ nonce: Number(r.nonce), nodeId: r.nodeId, heartbeat: Number(r.heartbeat), ...(r.wantRecord ? { wantRecord: true } : {}) }));
+    return this.unary(target, 'Ping', request, options).then((r) => ({ nonce: Number(r.nonce), nodeId: r.nodeId, heartbeat: Number(r.heartbeat) }));
   }
 
   pingVia(relay: GossipTarget, request: PingViaRequest, options: CallOptions): Promise<PingViaResponse> {

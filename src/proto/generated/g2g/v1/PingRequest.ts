@@ -7,13 +7,6 @@ export interface PingRequest {
    * Echoed back so the caller can match answers to probes.
    */
   'nonce'?: (number | string | Long);
-  /**
-   * Set when the caller is a node this member monitors and the ping is its interval heartbeat:
-   * the version of its record it holds and its heartbeat counter. Unsigned, and never relayed:
-   * the mTLS channel proves who sent it.
-   */
-  'beatVersion'?: (number | string | Long);
-  'beatHeartbeat'?: (number | string | Long);
 }
 
 export interface PingRequest__Output {
@@ -21,11 +14,4 @@ export interface PingRequest__Output {
    * Echoed back so the caller can match answers to probes.
    */
   'nonce': (number);
-  /**
-   * Set when the caller is a node this member monitors and the ping is its interval heartbeat:
-   * the version of its record it holds and its heartbeat counter. Unsigned, and never relayed:
-   * the mTLS channel proves who sent it.
-   */
-  'beatVersion': (number);
-  'beatHeartbeat': (number);
 }

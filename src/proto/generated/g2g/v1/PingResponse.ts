@@ -9,11 +9,6 @@ export interface PingResponse {
    * The answering node's heartbeat counter.
    */
   'heartbeat'?: (number | string | Long);
-  /**
-   * Answer to a heartbeat (beat_version set): this member does not hold the caller's record at
-   * that version, so the caller sends it in an exchange.
-   */
-  'wantRecord'?: (boolean);
 }
 
 export interface PingResponse__Output {
@@ -23,9 +18,4 @@ export interface PingResponse__Output {
    * The answering node's heartbeat counter.
    */
   'heartbeat': (number);
-  /**
-   * Answer to a heartbeat (beat_version set): this member does not hold the caller's record at
-   * that version, so the caller sends it in an exchange.
-   */
-  'wantRecord': (boolean);
 }
