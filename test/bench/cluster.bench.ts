@@ -30,12 +30,19 @@ const STEADY_WINDOW_MS = 5000;
 /** prom-client's default eventLoopMonitoringPrecision. */
 const LAG_SAMPLING_MS = 10;
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+/** Ms until `check` held, or NaN after `timeoutMs`; the last poll's error (or "not yet") is logged then. */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, log: (line: string) => void = () => undefined): Promise<number> {
   const started = Date.now();
+  let last = 'not yet';
   while (Date.now() - started < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - started;
+    const ok = await check().catch((error: unknown) => {
+      last = String(error);
+      return false;
+    });
+    if (ok) return Date.now() - started;
     await new Promise((r) => setTimeout(r, 50));
   }
+  log(`cluster: not reached in ${timeoutMs} ms; last poll: ${last}`);
   return Number.NaN;
 }
 
@@ -70,8 +77,10 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
     const ids = nodes.map((n) => n.facts.nodeId);
     const fullView = await waitFor(async () => {
       const views = await Promise.all(nodes.map((n) => admins.members(n)));
-      return views.every((v, i) => ids.every((id, j) => i === j || v.members.some((m) => m.nodeId === id && m.state === 'MEMBER_STATE_ALIVE')));
-    }, 60_000);
+      const missing = views.flatMap((v, i) => ids.filter((id, j) => i !== j && !v.members.some((m) => m.nodeId === id && m.state === 'MEMBER_STATE_ALIVE')).map((id) => `${ids[i]!.slice(0, 6)}→${id.slice(0, 6)}`));
+      if (missing.length > 0) throw new Error(`${missing.length} views lack an alive member: ${missing.slice(0, 8).join(' ')}`);
+      return true;
+    }, 60_000, log);
     const fullViewMs = fullView;
     log(`cluster: full view ${fullViewMs} ms after all were serving`);
     // Settle, then measure the steady state.
