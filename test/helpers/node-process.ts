@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,14 +46,27 @@ function killWithUs(child: ChildProcess): void {
 }
 
 /**
- * The V8 flags a node is run with, as the `g2g` executable, the image and the systemd unit run
- * it: young generation capped at 2 MiB per semi-space and V8's --optimize-for-size
- * (docs/performance.md, Memory), so tests
- * and benchmarks measure the node as shipped.
+ * The V8 flags a node is run with: those of the `g2g` executable's shebang, which the image and
+ * the systemd unit repeat (young generation capped at 2 MiB per semi-space and V8's
+ * --optimize-for-size; docs/performance.md, Memory), so tests and benchmarks measure the node as
+ * shipped and cannot drift from it.
  */
-export const NODE_FLAGS: readonly string[] =
+export const NODE_FLAGS: readonly string[] = words(
   // G2G_TEST_NODE_FLAGS: other flags for a comparison (empty: V8's defaults), e.g. the cluster benchmark's RSS line.
-  process.env.G2G_TEST_NODE_FLAGS !== undefined ? process.env.G2G_TEST_NODE_FLAGS.split(' ').filter((f) => f !== '') : ['--max-semi-space-size=2', '--optimize-for-size'];
+  process.env.G2G_TEST_NODE_FLAGS ?? shippedNodeFlags(),
+);
+
+/** The node flags the g2g executable's own shebang passes (`#!/usr/bin/env -S node …`): one place says them. */
+function shippedNodeFlags(): string {
+  const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0]!;
+  const flags = /^#!\S*env -S node(?: (.*))?$/.exec(shebang);
+  if (!flags) throw new Error(`${CLI} does not start with a "#!/usr/bin/env -S node …" line: ${shebang}`);
+  return flags[1] ?? '';
+}
+
+function words(text: string): string[] {
+  return text.split(' ').filter((w) => w !== '');
+}
 
 export async function tempDir(prefix = 'g2g-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
