@@ -76,7 +76,9 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
     log(`cluster: all ${N} serving after ${allServingMs} ms`);
     const ids = nodes.map((n) => n.facts.nodeId);
     const fullView = await waitFor(async () => {
-      const views = await Promise.all(nodes.map((n) => admins.members(n)));
+      const views = await Promise.all(nodes.map((n, i) => admins.members(n).catch((error: unknown) => {
+        throw new Error(`node ${i} (pid ${n.child.pid}, gossip port ${n.facts.gossipPort}): ${String(error)}`);
+      })));
       const missing = views.flatMap((v, i) => ids.filter((id, j) => i !== j && !v.members.some((m) => m.nodeId === id && m.state === 'MEMBER_STATE_ALIVE')).map((id) => `${ids[i]!.slice(0, 6)}→${id.slice(0, 6)}`));
       if (missing.length > 0) throw new Error(`${missing.length} views lack an alive member: ${missing.slice(0, 8).join(' ')}`);
       return true;
