@@ -87,38 +87,53 @@ test('a near node groups its peers into near and far, shows it in g2g peers (and
     return expectGrouped(view, nearIds, farIds);
   }, 90_000, 250);
 
-  // Stable under real jitter: the grouping holds over the next three measurement rounds.
+  // Stable under real jitter: over the next three measurement rounds no group mixes near and far
+  // peers. (Near peers on a loaded loopback measure mostly event-loop lag, a few ms that may cut
+  // them into two near groups for a while; that is noise inside a tier, not a tier lost.)
   const samplesOf = (v: PeersResponse__Output) => Math.min(...v.peers.map((p) => p.samples));
+  const tiersApart = (v: PeersResponse__Output) =>
+    v.groups.every((g) => g.members.every((m) => nearIds.includes(m)) || g.members.every((m) => farIds.includes(m)));
   const start = samplesOf(view!);
+  let mixed: string | undefined; // outside the poll: eventually() retries what throws
   await eventually('three more measurement rounds', async () => {
     const next = await admins.peers(observer);
-    assert.ok(groupedAs(next, nearIds, farIds), `the grouping changed: ${JSON.stringify(next.groups)}`);
-    view = next;
+    if (!tiersApart(next)) mixed ??= JSON.stringify(next.groups);
     return samplesOf(next) >= Math.min(32, start + 3);
   }, 60_000, 250);
+  assert.equal(mixed, undefined, `a group mixed near and far peers: ${mixed}`);
 
-  const [nearGroup, farGroup] = view!.groups;
+  // The CLI shows the pool's grouping; read it until it shows the two tiers (see above).
+  let fromCli: PeersResponse__Output | undefined;
+  await eventually('g2g peers --json shows the two tiers', async () => {
+    const json = await runCli(['peers', '--json', '--data-dir', observer.dataDir]);
+    assert.equal(json.code, 0, json.stderr);
+    fromCli = JSON.parse(json.stdout) as PeersResponse__Output;
+    return expectGrouped(fromCli, nearIds, farIds);
+  }, 60_000, 250);
+  const [nearGroup, farGroup] = fromCli!.groups;
   // A lower bound the proxy guarantees (every sample crossed it twice), not a timing target.
   assert.ok(farGroup!.labelMs >= 2 * DELAY_MS * 0.9, `far label ${farGroup!.labelMs} ms`);
   assert.ok(farGroup!.labelMs > nearGroup!.labelMs);
-
-  const json = await runCli(['peers', '--json', '--data-dir', observer.dataDir]);
-  assert.equal(json.code, 0, json.stderr);
-  const fromCli = JSON.parse(json.stdout) as PeersResponse__Output;
-  assert.ok(groupedAs(fromCli, nearIds, farIds), json.stdout);
-  assert.equal(fromCli.queryOrder.length, 5);
+  assert.equal(fromCli!.queryOrder.length, 5);
   // Far, near, far, near, far: one peer per group per pass, most distant first.
-  fromCli.queryOrder.forEach((peer, i) => assert.ok((i % 2 === 0 ? farIds : nearIds).includes(peer), `position ${i}: ${fromCli.queryOrder.join(' ')}`));
-  assert.ok(sameSet(fromCli.queryOrder, [...nearIds, ...farIds]));
+  fromCli!.queryOrder.forEach((peer, i) => assert.ok((i % 2 === 0 ? farIds : nearIds).includes(peer), `position ${i}: ${fromCli!.queryOrder.join(' ')}`));
+  assert.ok(sameSet(fromCli!.queryOrder, [...nearIds, ...farIds]));
 
-  const table = await runCli(['peers', '--data-dir', observer.dataDir]);
-  assert.equal(table.code, 0, table.stderr);
-  const [nearBlock, farBlock] = table.stdout.split(/^(?=group )/m).filter((b) => b.startsWith('group '));
+  let table: Awaited<ReturnType<typeof runCli>> | undefined;
+  let blocks: string[] = [];
+  await eventually('g2g peers shows the two tiers as two blocks', async () => {
+    const run = await runCli(['peers', '--data-dir', observer.dataDir]);
+    assert.equal(run.code, 0, run.stderr);
+    table = run;
+    blocks = run.stdout.split(/^(?=group )/m).filter((b) => b.startsWith('group '));
+    return blocks.length === 2 || assert.fail(run.stdout);
+  }, 60_000, 250);
+  const [nearBlock, farBlock] = blocks;
   assert.match(nearBlock!, /\(2 peers\)/);
   assert.match(farBlock!, /\(3 peers\)/);
-  for (const peer of nearIds) assert.ok(nearBlock!.includes(peer), table.stdout);
-  for (const peer of farIds) assert.ok(farBlock!.includes(peer), table.stdout);
-  assert.match(table.stdout, /^query order: /m);
+  for (const peer of nearIds) assert.ok(nearBlock!.includes(peer), table!.stdout);
+  for (const peer of farIds) assert.ok(farBlock!.includes(peer), table!.stdout);
+  assert.match(table!.stdout, /^query order: /m);
 });
 
 test('a far node sees the near nodes as near and the other far nodes as far', async () => {
