@@ -382,6 +382,7 @@ export class G2gNode {
     this.limits = servers.limits;
     this.register = servers.register;
     this.gossip = servers.gossip;
+    this.metrics.attachPortCounters(() => (this.limits ? this.portCounters : undefined));
   }
 
   private portsPart(): Startable {

@@ -34,7 +34,12 @@ const LAG_SAMPLING_MS = 10;
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, log: (line: string) => void = () => undefined): Promise<number> {
   const started = Date.now();
   let last = 'not yet';
+  let reported = started;
   while (Date.now() - started < timeoutMs) {
+    if (Date.now() - reported >= 10_000) {
+      reported = Date.now();
+      log(`cluster: still waiting after ${reported - started} ms; last poll: ${last}`);
+    }
     const ok = await check().catch((error: unknown) => {
       last = String(error);
       return false;
@@ -71,7 +76,11 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
     const ticket = await reusableTicket(nodes[0]!.dataDir);
     log(`cluster: starting ${N - 1} nodes with one ticket`);
     const started = Date.now();
-    nodes.push(...(await Promise.all(Array.from({ length: N - 1 }, () => startNodeProcess({ args, env: { G2G_JOIN: ticket } })))));
+    // allSettled: the nodes that did start must be in `nodes` for the finally below to stop them.
+    const joiners = await Promise.allSettled(Array.from({ length: N - 1 }, () => startNodeProcess({ args, env: { G2G_JOIN: ticket } })));
+    for (const j of joiners) if (j.status === 'fulfilled') nodes.push(j.value);
+    const failed = joiners.find((j): j is PromiseRejectedResult => j.status === 'rejected');
+    if (failed) throw failed.reason;
     const allServingMs = Date.now() - started;
     log(`cluster: all ${N} serving after ${allServingMs} ms`);
     const ids = nodes.map((n) => n.facts.nodeId);

@@ -38,6 +38,8 @@ function running(): { metrics: NodeMetrics; gossip: GossipCounters } {
   metrics.memberEvents.inc({ event: 'dead' });
   metrics.joinAttempts.inc({ result: 'refused', code: 'ERR_JOIN_TOKEN' });
   metrics.pingRtt.observe(0.002);
+  const port = (held: number, refusedPerSource: number) => ({ held, accepted: held + 3, refusedPerSource, refusedPortLimit: 0, refusedBudget: 1, closedUnused: 2, closedLifetime: 0, watchRefused: 0 });
+  metrics.attachPortCounters(() => ({ register: port(4, 7), gossip: port(12, 0), health: port(0, 0) }));
   return { metrics, gossip };
 }
 
@@ -82,6 +84,19 @@ test('default process and Node.js metrics keep their standard names, without *_t
     const [, , name, type] = line.split(' ');
     if (name!.endsWith('_total')) assert.equal(type, 'counter', `${name} is a ${type}`);
   }
+});
+
+test('the ports\' connection guards: held now, accepted, refused by reason, closed by reason', async () => {
+  const { metrics } = running();
+  const text = await metrics.registry.metrics();
+  assert.equal(sample(text, 'g2g_port_connections{port="register"}'), 4);
+  assert.equal(sample(text, 'g2g_port_connections{port="gossip"}'), 12);
+  assert.equal(sample(text, 'g2g_port_connections_accepted_total{port="gossip"}'), 15);
+  assert.equal(sample(text, 'g2g_port_connections_refused_total{port="register",reason="per_source"}'), 7);
+  assert.equal(sample(text, 'g2g_port_connections_refused_total{port="gossip",reason="budget"}'), 1);
+  assert.equal(sample(text, 'g2g_port_connections_closed_total{port="register",reason="unused"}'), 2);
+  // Read again: a mirrored counter is set, not added to, at each scrape.
+  assert.equal(sample(await metrics.registry.metrics(), 'g2g_port_connections_refused_total{port="register",reason="per_source"}'), 7);
 });
 
 test('promtool check metrics accepts the exposition', async (t) => {
