@@ -57,7 +57,7 @@ export const NODE_FLAGS: readonly string[] = words(
 );
 
 /** The node flags the g2g executable's own shebang passes (`#!/usr/bin/env -S node …`): one place says them. */
-function shippedNodeFlags(): string {
+export function shippedNodeFlags(): string {
   const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0]!;
   const flags = /^#!\S*env -S node(?: (.*))?$/.exec(shebang);
   if (!flags) throw new Error(`${CLI} does not start with a "#!/usr/bin/env -S node …" line: ${shebang}`);
