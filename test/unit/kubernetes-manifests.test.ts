@@ -24,17 +24,29 @@ interface Manifest {
   [key: string]: unknown;
 }
 
-async function manifests(): Promise<Manifest[]> {
-  const files = (await readdir(DIR)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  assert.ok(files.length > 0);
+/** What `kubectl apply -f <dir>` reads: files ending in .json, .yaml or .yml (kubectl's own list). */
+const APPLIED = /\.(ya?ml|json)$/;
+
+async function parse(file: string): Promise<Manifest[]> {
   const out: Manifest[] = [];
-  for (const file of files) {
-    for (const doc of parseAllDocuments(await readFile(path.join(DIR, file), 'utf8'))) {
-      assert.deepEqual(doc.errors, [], `${file} parses as YAML`);
-      const value = doc.toJS() as Manifest | null;
-      if (value) out.push({ ...value, file });
-    }
+  for (const doc of parseAllDocuments(await readFile(path.join(DIR, file), 'utf8'))) {
+    assert.deepEqual(doc.errors, [], `${file} parses as YAML`);
+    const value = doc.toJS() as Manifest | null;
+    if (value) out.push({ ...value, file });
   }
+  return out;
+}
+
+/**
+ * The manifests `kubectl apply -f examples/kubernetes/` applies, and with `examples` also the
+ * `*.example` files an operator fills in and applies by hand (the Secret's shape).
+ */
+async function manifests(options: { examples?: boolean } = {}): Promise<Manifest[]> {
+  const all = (await readdir(DIR)).sort();
+  const files = all.filter((f) => APPLIED.test(f) || (options.examples === true && f.endsWith('.example')));
+  assert.ok(files.some((f) => APPLIED.test(f)));
+  const out: Manifest[] = [];
+  for (const file of files) out.push(...(await parse(file)));
   return out;
 }
 
@@ -48,7 +60,7 @@ function modelOf(apiVersion: string, kind: string): new (data: object) => { vali
 }
 
 test('every manifest in examples/kubernetes validates against the Kubernetes schemas', async () => {
-  for (const m of await manifests()) {
+  for (const m of await manifests({ examples: true })) {
     const { file, ...object } = m;
     const Model = modelOf(m.apiVersion, m.kind);
     assert.doesNotThrow(() => new Model(object).validate(), `${file}: ${m.kind}/${m.metadata?.name}`);
@@ -63,8 +75,15 @@ test('the validation is real: a manifest with a wrong type or a missing required
   assert.throws(() => new Service({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { publishNotReadyAddresses: 'yes' } }).validate());
 });
 
+test('kubectl apply -f examples/kubernetes/ applies no Secret: the placeholder cannot overwrite the real one', async () => {
+  const applied = await manifests();
+  assert.deepEqual(applied.filter((m) => m.kind === 'Secret').map((m) => `${m.file}: ${m.metadata.name}`), []);
+  const shown = (await manifests({ examples: true })).filter((m) => m.kind === 'Secret');
+  assert.ok(shown.length > 0 && shown.every((m) => !APPLIED.test(m.file)), 'the Secret\'s shape is shown in a file kubectl does not apply');
+});
+
 test('identical pods: a StatefulSet with a headless governing Service, the register Service, the token from a Secret, the pod IP advertised', async () => {
-  const all = await manifests();
+  const all = await manifests({ examples: true });
   const of = (kind: string) => all.filter((m) => m.kind === kind);
   const [sts] = of('StatefulSet');
   assert.ok(sts, 'a StatefulSet');
@@ -83,7 +102,7 @@ test('identical pods: a StatefulSet with a headless governing Service, the regis
   assert.deepEqual(register.spec.selector, sts.spec.selector.matchLabels, 'it selects the pods');
   const tokenRef = env.get('G2G_TOKEN')!.valueFrom.secretKeyRef;
   const secret = of('Secret').find((s) => s.metadata.name === tokenRef.name);
-  assert.ok(secret && (secret.stringData as Record<string, string>)[tokenRef.key] !== undefined, 'G2G_TOKEN comes from the Secret defined in secret.yaml');
+  assert.ok(secret && (secret.stringData as Record<string, string>)[tokenRef.key] !== undefined, 'G2G_TOKEN comes from the Secret shown in secret.yaml.example');
   assert.equal(env.get('G2G_ADVERTISE')!.valueFrom.fieldRef.fieldPath, 'status.podIP');
   assert.equal(env.get('G2G_HEALTH_HOST')!.value, '0.0.0.0', 'the kubelet probes the pod IP');
   assert.ok(sts.spec.volumeClaimTemplates.some((v: { metadata: { name: string } }) => container.volumeMounts.some((m: { name: string; mountPath: string }) => m.name === v.metadata.name && m.mountPath === env.get('G2G_DATA_DIR')!.value)), 'the data dir is on a PVC');
