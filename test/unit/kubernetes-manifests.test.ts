@@ -100,6 +100,7 @@ test('identical pods: a StatefulSet with a headless governing Service, the regis
   assert.ok(register, `G2G_SERVICES names a Service defined here (${serviceHost})`);
   assert.ok(register.spec.ports.some((p: { port: number }) => String(p.port) === servicePort));
   assert.deepEqual(register.spec.selector, sts.spec.selector.matchLabels, 'it selects the pods');
+  assert.equal(register.spec.publishNotReadyAddresses, true, 'a starting pod answers on its register port before it is ready: pods started together find each other at once');
   const tokenRef = env.get('G2G_TOKEN')!.valueFrom.secretKeyRef;
   const secret = of('Secret').find((s) => s.metadata.name === tokenRef.name);
   assert.ok(secret && (secret.stringData as Record<string, string>)[tokenRef.key] !== undefined, 'G2G_TOKEN comes from the Secret shown in secret.yaml.example');
