@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../helpers/interop-exec';
+import { unknownFields } from '../helpers/kubernetes-fields';
 
 /**
  * Every manifest in examples/kubernetes validates against the Kubernetes API schemas (the
@@ -73,6 +74,61 @@ test('the validation is real: a manifest with a wrong type or a missing required
   assert.throws(() => new StatefulSet(broken).validate(), /containerPort/);
   const Service = modelOf('v1', 'Service');
   assert.throws(() => new Service({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { publishNotReadyAddresses: 'yes' } }).validate());
+});
+
+/** `unknownFields` of manifests, each labelled `file: Kind/name`. */
+function strictCheck(all: readonly Manifest[]): string[] {
+  return unknownFields(all.map(({ file, ...object }) => ({ label: `${file}: ${object.kind}/${object.metadata?.name}`, object })), REPO_ROOT);
+}
+
+test('no manifest holds a field its Kubernetes type does not have (validate() lets misspelled fields through)', async () => {
+  assert.deepEqual(strictCheck(await manifests({ examples: true })), []);
+});
+
+test('the field check is real: a misspelled field at any depth is found, where validate() passes it', async () => {
+  const all = await manifests({ examples: true });
+  const mutate = (edit: (copy: Manifest[]) => void): Manifest[] => {
+    const copy = structuredClone(all);
+    edit(copy);
+    return copy;
+  };
+  const register = (ms: Manifest[]) => ms.find((m) => m.kind === 'Service' && m.metadata.name === 'g2g-register')!;
+  const container = (ms: Manifest[]) => ms.find((m) => m.kind === 'StatefulSet')!.spec.template.spec.containers[0];
+  const sts = (ms: Manifest[]) => ms.find((m) => m.kind === 'StatefulSet')!;
+  const cases: Array<{ copy: Manifest[]; changed: Manifest; fields: string[] }> = [];
+
+  const misspelledSpec = mutate((ms) => {
+    const spec = register(ms).spec;
+    spec.publishNotReadyAdresses = spec.publishNotReadyAddresses;
+    delete spec.publishNotReadyAddresses;
+  });
+  cases.push({ copy: misspelledSpec, changed: register(misspelledSpec), fields: ['spec.publishNotReadyAdresses'] });
+
+  const misspelledProbe = mutate((ms) => {
+    const probe = container(ms).readinessProbe;
+    probe.grpcc = probe.grpc;
+    delete probe.grpc;
+  });
+  cases.push({ copy: misspelledProbe, changed: sts(misspelledProbe), fields: ['spec.template.spec.containers[0].readinessProbe.grpcc'] });
+
+  // Two in one object: every one is listed, not only the first the compiler would report.
+  const two = mutate((ms) => {
+    const probe = container(ms).readinessProbe;
+    probe.grpcc = probe.grpc;
+    delete probe.grpc;
+    sts(ms).spec.podManagmentPolicy = 'Parallel';
+  });
+  cases.push({ copy: two, changed: sts(two), fields: ['spec.podManagmentPolicy', 'spec.template.spec.containers[0].readinessProbe.grpcc'] });
+
+  for (const { copy, changed, fields } of cases) {
+    const { file, ...object } = changed;
+    assert.doesNotThrow(() => new (modelOf(changed.apiVersion, changed.kind))(object).validate(), `validate() alone passes ${fields.join(', ')} (${file})`);
+    const problems = strictCheck(copy);
+    assert.equal(problems.length, fields.length, problems.join('\n'));
+    for (const [i, field] of fields.entries()) {
+      assert.ok(problems[i]!.startsWith(`${file}: ${changed.kind}/${changed.metadata.name}: ${field} is not a field of `), problems[i]);
+    }
+  }
 });
 
 test('kubectl apply -f examples/kubernetes/ applies no Secret: the placeholder cannot overwrite the real one', async () => {
