@@ -8,7 +8,8 @@ import { unknownFields } from '../helpers/kubernetes-fields';
 
 /**
  * Every manifest in examples/kubernetes validates against the Kubernetes API schemas (the
- * `kubernetes-models` package: JSON schemas generated from the OpenAPI spec), and the set says
+ * `kubernetes-models` package: JSON schemas generated from the OpenAPI spec) and holds no field
+ * its Kubernetes type does not have (which those schemas let through), and the set says
  * what a deployment needs of it: identical pods joining one Service with a token from a Secret, a
  * headless governing Service, separate liveness and readiness, a PodDisruptionBudget, non-root
  * with a read-only root file system, resources, scrape annotations, the pod IP advertised.
