@@ -4,10 +4,11 @@ import type { Membership, MemberView } from '../membership/membership';
 import type { NodeMode, NodeRecord } from '../membership/node-record';
 import type { MembershipOptions } from '../membership/options';
 import { isServiceAddress } from '../config/formats';
-import { describeFailure, joinTargets, joinWithTicket, type SeedIdentity } from '../register/join-client';
+import { describeFailure, type SeedIdentity } from '../register/join-client';
 import { caSigner, type JoinWelcomeResult } from '../register/join-handshake';
-import { identifyService, serviceJoinTargets } from '../register/service-client';
-import { rejoinTargets, type RejoinTarget } from '../register/rejoin-client';
+import { serviceJoinTargets } from '../register/service-client';
+import type { RejoinTarget } from '../register/rejoin-client';
+import { grpcRegisterCalls, type RegisterCalls } from '../register/register-calls';
 import { JoinFailedError } from '../register/errors';
 import { formatTicketAddress } from '../tokens/join-ticket';
 import { recordFromWire, recordToWire } from '../transport/gossip-wire';
@@ -31,12 +32,12 @@ export interface StartUpJoinComponents {
   cluster: string;
   mode: NodeMode;
   /** Our current node CA (a CA rotation replaces it; the node id never changes). */
-  ca(): NodeCa;
+  ca(): Pick<NodeCa, 'nodeId' | 'keyPem' | 'lineage'>;
   membership(): Membership;
   /** Membership once started (it may have stopped since), else undefined. */
   started(): Membership | undefined;
-  trust: TrustStore;
-  memberTrust: MembershipTrust;
+  trust: Pick<TrustStore, 'set' | 'flush'>;
+  memberTrust: Pick<MembershipTrust, 'admitPending' | 'expect'>;
   clock: Clock;
   random: Random;
   log: Logger;
@@ -45,6 +46,8 @@ export interface StartUpJoinComponents {
   serviceJoin?: { intervalMs: number; jitter: number };
   /** `joinRetryTime`: how long joining retries nodes that answer RESOURCE_EXHAUSTED (default: no retry). */
   joinRetryWithinMs?: number;
+  /** WhoAmI, the join handshake and Register.Rejoin (default: over gRPC). */
+  register?: RegisterCalls;
 }
 
 /** What the last run left: its peers, and whether it had any (membership.json listed some, or was unreadable). */
@@ -80,8 +83,11 @@ export class StartUpJoin {
   private serviceJoiner: ServiceJoiner | undefined;
   private rejoining = false;
   private lastRejoinAttemptMs = 0;
+  private readonly calls: RegisterCalls;
 
-  constructor(private readonly c: StartUpJoinComponents) {}
+  constructor(private readonly c: StartUpJoinComponents) {
+    this.calls = c.register ?? grpcRegisterCalls;
+  }
 
   /**
    * Joins the network at start: through the peers the last run knew, else the ticket, else the
@@ -110,7 +116,7 @@ export class StartUpJoin {
     }
     if (settings.ticket) {
       try {
-        const success = await joinWithTicket(settings.ticket, this.joinOptions());
+        const success = await this.calls.joinWithTicket(settings.ticket, this.joinOptions());
         await this.welcomed(success.welcome);
         return { via: `ticket (${success.address})`, failures };
       } catch (error) {
@@ -205,7 +211,7 @@ export class StartUpJoin {
     const membership = this.c.started();
     if (!membership?.running) return { kind: 'failed', answered: false, code: 'ERR_NODE_STATE', message: 'membership is not running' };
     try {
-      const node = await identifyService(address);
+      const node = await this.calls.identifyService(address);
       if (node.nodeId === this.c.ca().nodeId) return { kind: 'self' };
       if (node.cluster !== this.c.cluster) return { kind: 'failed', answered: true, code: 'ERR_CLUSTER_MISMATCH', message: `node ${node.nodeId} behind ${address} is in cluster "${node.cluster}", not "${this.c.cluster}"` };
       if (membership.removalOf(node.nodeId)) return { kind: 'skipped', nodeId: node.nodeId, reason: 'it was removed from the network' };
@@ -217,7 +223,7 @@ export class StartUpJoin {
         return { kind: 'failed', answered: false, code: 'ERR_EXCHANGE_FAILED', message: `exchange with member ${node.nodeId}: ${error?.message ?? 'no answer'}` };
       }
       if (!token) return { kind: 'skipped', nodeId: node.nodeId, reason: 'a node this one does not know, and no token (G2G_TOKEN) to join it with' };
-      const success = await joinTargets(serviceJoinTargets(address, node), token, this.joinOptions());
+      const success = await this.calls.joinTargets(serviceJoinTargets(address, node), token, this.joinOptions());
       await this.welcomed(success.welcome);
       return { kind: 'joined', nodeId: node.nodeId };
     } catch (error) {
@@ -275,7 +281,7 @@ export class StartUpJoin {
     this.rejoining = true;
     this.lastRejoinAttemptMs = this.c.clock.now();
     try {
-      const success = await rejoinTargets(targets, {
+      const success = await this.calls.rejoinTargets(targets, {
         cluster: this.c.cluster,
         record: recordToWire(this.c.membership().localRecord()),
         sign: caSigner(this.c.ca().keyPem),

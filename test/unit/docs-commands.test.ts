@@ -176,3 +176,19 @@ test('the dry parse refuses what the CLI refuses', async () => {
   assert.equal(await dryParse(['tokens', 'create', '--mode', 'client']), 'tokens create');
   assert.equal(await dryParse(['start', '--profile', 'local', '--plugin-kv-max-value-bytes', '1KiB']), 'start');
 });
+
+test('docs/cli.md has a section or entry for every command the CLI has', () => {
+  // A section heading (`### …`) or list entry (`* …`) that names the command in code: `g2g health`
+  // for a command, `g2g tokens …` naming `create` for a subcommand. Lines of prose do not count.
+  const entries = readFileSync(path.join(root, 'docs/cli.md'), 'utf8').split('\n').filter((l) => /^(###|\s*\*) /.test(l));
+  const names = (command: Command, prefix: string[]): string[][] =>
+    command.commands.length === 0 ? [prefix] : command.commands.flatMap((sub) => names(sub, [...prefix, sub.name()]));
+  const missing: string[] = [];
+  for (const top of buildProgram().commands) {
+    for (const [name, sub] of names(top, [top.name()]).map((p) => [p[0]!, p[1]] as const)) {
+      const covered = entries.some((l) => new RegExp('`g2g ' + name + '(?=[ `])').test(l) && (sub === undefined || new RegExp(`\\b${sub}\\b`).test(l)));
+      if (!covered) missing.push(sub ? `${name} ${sub}` : name);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
