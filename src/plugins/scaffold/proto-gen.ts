@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { G2gError } from '../../errors';
+import { PROTO_DIR } from '../../proto/protos';
 import { readManifest } from '../manifest';
 
 /** `g2g plugin gen` could not generate the types (the generator's message says why). */
@@ -26,15 +27,21 @@ export const GENERATED_DIR = path.join('src', 'generated');
  */
 export const GEN_ARGS = ['--longs=Number', '--enums=String', '--defaults', '--oneofs', '--includeComments', '--grpcLib=@grpc/grpc-js'];
 
-/** Generates request/reply/client/handler types for the protos of the plugin in `dir` into `<dir>/src/generated`. */
+/**
+ * Generates request/reply/client/handler types for the protos of the plugin in `dir` into
+ * `<dir>/src/generated`. The include roots are the host's (the plugin folder, then g2g's own
+ * `proto/`), so a proto that `plugins check` accepts — one importing `g2g/v1/node.proto`, say —
+ * also generates.
+ */
 export async function generatePluginTypes(dir: string): Promise<{ outDir: string; protos: string[] }> {
+  dir = path.resolve(dir);
   const manifest = readManifest(dir);
   const outDir = path.join(dir, GENERATED_DIR);
   const bin = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
   // Stale files of a renamed message would otherwise linger and still compile.
   await rm(outDir, { recursive: true, force: true });
   try {
-    await promisify(execFile)(process.execPath, [bin, ...GEN_ARGS, '-I', dir, '-O', outDir, ...manifest.protos], { cwd: dir, timeout: 60_000 });
+    await promisify(execFile)(process.execPath, [bin, ...GEN_ARGS, '-I', dir, '-I', PROTO_DIR, '-O', outDir, ...manifest.protos], { cwd: dir, timeout: 60_000 });
   } catch (error) {
     const e = error as { stderr?: string; message: string };
     throw new PluginGenError(`proto-loader-gen-types failed for ${manifest.protos.join(', ')}: ${(e.stderr || e.message).trim()}`);
