@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { G2gError } from '../../errors';
@@ -46,5 +46,25 @@ export async function generatePluginTypes(dir: string): Promise<{ outDir: string
     const e = error as { stderr?: string; message: string };
     throw new PluginGenError(`proto-loader-gen-types failed for ${manifest.protos.join(', ')}: ${(e.stderr || e.message).trim()}`);
   }
+  await relativiseOriginPaths(outDir, [dir, PROTO_DIR]);
   return { outDir, protos: manifest.protos };
+}
+
+/**
+ * The generator heads each file with `// Original file: <absolute path of the proto>`. Generated
+ * types are committed, so an absolute path would leak the author's home folder and make every
+ * checkout's regeneration differ: rewrite it to the path relative to its include root (the form
+ * an `import` statement names it by).
+ */
+async function relativiseOriginPaths(outDir: string, roots: string[]): Promise<void> {
+  const files = (await readdir(outDir, { recursive: true })).map(String).filter((f) => f.endsWith('.ts'));
+  for (const file of files) {
+    const full = path.join(outDir, file);
+    const text = await readFile(full, 'utf8');
+    const fixed = text.replace(/^\/\/ Original file: (.+)$/gm, (line, origin: string) => {
+      const root = roots.find((r) => path.isAbsolute(origin) && !path.relative(r, origin).startsWith('..'));
+      return root === undefined ? line : `// Original file: ${path.relative(root, origin).split(path.sep).join('/')}`;
+    });
+    if (fixed !== text) await writeFile(full, fixed);
+  }
 }
