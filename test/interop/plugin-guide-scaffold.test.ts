@@ -59,15 +59,27 @@ test('the plugin guide, followed on a fresh scaffold and three real nodes, ends 
   const tested = ok(await exec('npm', ['test'], { cwd: project, env, timeoutMs: 120_000 }));
   assert.match(tested.stdout, /# pass 2/);
   assert.match(tested.stdout, /# fail 0/);
+  // The local @bufbuild/buf (a devDependency of the scaffold), never the registry's unrelated `buf`.
+  inGuide('npx @bufbuild/buf lint');
+  ok(await exec('npx', ['--no-install', '@bufbuild/buf', 'lint'], { cwd: project, env, timeoutMs: 60_000 }));
+  inGuide('npm run gen');
+  const generated = readFileSync(path.join(project, 'src', 'generated', 'hello_world.ts'), 'utf8');
+  ok(await exec('npm', ['run', 'gen'], { cwd: project, env, timeoutMs: 60_000 }));
+  assert.equal(readFileSync(path.join(project, 'src', 'generated', 'hello_world.ts'), 'utf8'), generated, "npm run gen makes what plugin init made");
+  inGuide('npm run check');
+  assert.match(ok(await exec('npm', ['run', 'check'], { cwd: project, env, timeoutMs: 120_000 })).stdout, new RegExp(`plugin ${NAME} 0\\.1\\.0: ok`));
   inGuide('$G2G plugins check .');
   assert.match(ok(await g2g(['plugins', 'check', '.'], project)).stdout, new RegExp(`plugin ${NAME} 0\\.1\\.0: ok`));
 
   inGuide('--plugins-dir $PWD');
+  inGuide('G2G_PLUGIN_HELLO_WORLD_GREETING=Hi $G2G start');
   inGuide('TICKET=$($G2G nominate --reusable --data-dir /tmp/n1)');
-  const first = await startNodeProcess({ args: ['--plugins-dir', project] });
+  inGuide('--plugin-hello-world-greeting Howdy &');
+  const first = await startNodeProcess({ args: ['--plugins-dir', project], env: { G2G_PLUGIN_HELLO_WORLD_GREETING: 'Hi' } });
   nodes.push(first);
   const ticket = await reusableTicket(first.dataDir);
-  nodes.push(...(await Promise.all([1, 2].map(() => startNodeProcess({ args: ['--plugins-dir', project], env: { G2G_JOIN: ticket } })))));
+  const peerArgs = [['--plugin-hello-world-greeting', 'Howdy'], []];
+  nodes.push(...(await Promise.all(peerArgs.map((extra) => startNodeProcess({ args: ['--plugins-dir', project, ...extra], env: { G2G_JOIN: ticket } })))));
 
   inGuide('$G2G credentials --name alice --out ./alice --data-dir /tmp/n1');
   ok(await g2g(['credentials', '--name', 'alice', '--out', './alice', '--data-dir', first.dataDir], project));
@@ -77,19 +89,27 @@ test('the plugin guide, followed on a fresh scaffold and three real nodes, ends 
   inGuide(`-d '{"name":"ann"}' https://127.0.0.1:7401/${SERVICE}/Hello`);
   const hello = responseJson<{ message: string; nodeId: string }>(ok(await call(first.facts.gossipPort, 'Hello', { name: 'ann' })));
   const firstCallMs = Date.now() - started;
-  assert.deepEqual(hello, { message: 'Hello, ann', nodeId: first.facts.nodeId });
+  inGuide('# {"message": "Hi, ann"');
+  assert.deepEqual(hello, { message: 'Hi, ann', nodeId: first.facts.nodeId });
   t.diagnostic(`plugin init → first call: ${(firstCallMs / 1000).toFixed(1)} s (target ≤ 120 s)`);
 
   // The fan-out reaches the two other nodes once they run the plugin and node 1's pool has them.
   inGuide(`-d '{"count":2,"name":"ann"}' https://127.0.0.1:7401/${SERVICE}/HelloPeers`);
   const others = nodes.slice(1).map((n) => n.facts.nodeId).sort();
-  let replied: string[] = [];
+  let replies: { nodeId: string; message: string }[] = [];
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-    const peers = responseJson<{ replies?: { nodeId: string }[] }>(ok(await call(first.facts.gossipPort, 'HelloPeers', { count: 2, name: 'ann' })));
-    replied = (peers.replies ?? []).map((r) => r.nodeId).sort();
-    if (replied.length === 2) break;
+    const peers = responseJson<{ replies?: { nodeId: string; message: string }[] }>(ok(await call(first.facts.gossipPort, 'HelloPeers', { count: 2, name: 'ann' })));
+    replies = peers.replies ?? [];
+    if (replies.length === 2) break;
   }
-  assert.deepEqual(replied, others, 'HelloPeers answered by both other nodes');
+  assert.deepEqual(replies.map((r) => r.nodeId).sort(), others, 'HelloPeers answered by both other nodes');
+  // Each peer answers with its own greeting: node 2's from the flag, node 3's the manifest's default.
+  const [second, third] = nodes.slice(1) as [NodeProcess, NodeProcess];
+  inGuide('{"message": "Howdy, ann", "nodeId": "<node 2\'s id>"}, {"message": "Hello, ann", "nodeId": "<node 3\'s id>"}');
+  assert.deepEqual(
+    Object.fromEntries(replies.map((r) => [r.nodeId, r.message])),
+    { [second.facts.nodeId]: 'Howdy, ann', [third.facts.nodeId]: 'Hello, ann' },
+  );
 
   const listed = lines(ok(await bufCurl(`https://127.0.0.1:${first.facts.gossipPort}`, { ...creds, args: ['--list-services'] })));
   assert.ok(listed.includes(SERVICE), listed.join(', '));

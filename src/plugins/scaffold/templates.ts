@@ -8,6 +8,15 @@ export interface ScaffoldInput {
   g2gSpec: string;
 }
 
+/**
+ * buf's STANDARD lint rules the g2g project itself leaves out (its buf.yaml), so a plugin is held
+ * to the same rules as g2g's and the shipped plugins' protos, no stricter: a service need not end
+ * in `Service` (g2g's `Admin`, kv's `KeyValue`), and methods may share request/response messages
+ * or name them freely (a stream of `ClusterEvent`). A unit test keeps this list equal to the
+ * project's.
+ */
+export const PROJECT_LINT_EXCEPT = ['SERVICE_SUFFIX', 'RPC_REQUEST_RESPONSE_UNIQUE', 'RPC_REQUEST_STANDARD_NAME', 'RPC_RESPONSE_STANDARD_NAME'] as const;
+
 /** Names derived once from the plugin's name. */
 export function scaffoldNames(name: string): { pkg: string; service: string; pascal: string; protoFile: string; fullService: string } {
   const pkg = `${name.replace(/-/g, '_')}.v1`;
@@ -36,6 +45,7 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
       description: `g2g plugin ${name}`,
       scripts: {
         gen: 'g2g plugin gen .',
+        lint: 'buf lint',
         build: 'tsc -p .',
         check: 'npm run build && g2g plugins check .',
         test: 'tsc -p . && node --test dist/test/',
@@ -46,6 +56,8 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
         // Types only: the node loads the plugin into its own grpc-js (g2g's peer dependency).
         '@grpc/grpc-js': '~1.14.3',
         '@grpc/proto-loader': '^0.8.1',
+        // buf from npm, so `npx @bufbuild/buf lint` runs the project's copy (a bare `npx buf` is an unrelated package).
+        '@bufbuild/buf': '^1.75.0',
         '@types/node': '^20.19.43',
         typescript: '~5.9.3',
       },
@@ -74,6 +86,8 @@ export function scaffoldFiles(input: ScaffoldInput): Record<string, string> {
       'lint:',
       '  use:',
       '    - STANDARD',
+      '  except:',
+      ...PROJECT_LINT_EXCEPT.map((rule) => `    - ${rule}`),
       'breaking:',
       '  use:',
       '    - WIRE_JSON',
@@ -237,7 +251,7 @@ documented in g2g's \`docs/plugin-guide.md\` (and its generated reference, \`npm
 | file | what |
 | --- | --- |
 | \`g2g-plugin.json\` | manifest: name, host version range, entry, protos, services, config schema |
-| \`${n.protoFile}\` | the wire contract (\`npx @bufbuild/buf lint\` checks it with \`buf.yaml\`) |
+| \`${n.protoFile}\` | the wire contract (\`npm run lint\`, i.e. \`buf lint\`, checks it with g2g's rules in \`buf.yaml\`) |
 | \`src/index.ts\` | the plugin class (default export) |
 | \`src/generated/\` | request/response/client/handler types: \`npm run gen\` after editing the proto |
 | \`test/${name}.test.ts\` | unit tests on g2g's testing kit (\`g2g/testing\`) |

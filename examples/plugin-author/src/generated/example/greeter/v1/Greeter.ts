@@ -1,4 +1,4 @@
-// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+// Original file: greeter.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

@@ -1,4 +1,4 @@
-// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+// Original file: greeter.proto
 
 import type { Shout as _example_greeter_v1_Shout, Shout__Output as _example_greeter_v1_Shout__Output } from '../../../example/greeter/v1/Shout';
 

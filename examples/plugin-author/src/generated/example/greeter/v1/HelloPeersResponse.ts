@@ -1,4 +1,4 @@
-// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+// Original file: greeter.proto
 
 import type { PeerHello as _example_greeter_v1_PeerHello, PeerHello__Output as _example_greeter_v1_PeerHello__Output } from '../../../example/greeter/v1/PeerHello';
 import type { PeerFailure as _example_greeter_v1_PeerFailure, PeerFailure__Output as _example_greeter_v1_PeerFailure__Output } from '../../../example/greeter/v1/PeerFailure';

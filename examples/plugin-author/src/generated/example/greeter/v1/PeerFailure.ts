@@ -1,4 +1,4 @@
-// Original file: /work/wt/plugin/examples/plugin-author/greeter.proto
+// Original file: greeter.proto
 
 
 export interface PeerFailure {
