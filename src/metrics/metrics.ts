@@ -2,10 +2,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { registerClusterMetrics, type ClusterMetricSources } from './cluster-metrics';
 import { registerGossipMetrics } from './gossip-metrics';
 import { registerLocalHealthMetrics } from './local-health-metrics';
-import { registerPortMetrics } from './port-metrics';
+import { registerPortMetrics, type PortCountersView } from './port-metrics';
 import type { GossipCountersView } from '../membership/gossip-counters';
 import type { LocalHealthView } from '../membership/local-health';
-import type { PortCounters } from '../node/port-limits';
 
 /** Seconds: RTTs on a LAN are sub-millisecond, across regions a few hundred ms. */
 const RTT_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -37,7 +36,7 @@ export class NodeMetrics {
   private sources: Partial<ClusterMetricSources> = {};
   private gossip: GossipCountersView | undefined;
   private localHealth: (() => LocalHealthView | undefined) | undefined;
-  private ports: (() => PortCounters | undefined) | undefined;
+  private ports: (() => Record<'register' | 'gossip' | 'health', PortCountersView> | undefined) | undefined;
 
   /**
    * `rotationStats` reads the rotator's own counters at scrape time, so scheduled renewals and
@@ -155,7 +154,7 @@ export class NodeMetrics {
   }
 
   /** The ports' connection guards (g2g_port_connections*, g2g_health_watch_refused_total). */
-  attachPortCounters(view: () => PortCounters | undefined): void {
+  attachPortCounters(view: () => Record<'register' | 'gossip' | 'health', PortCountersView> | undefined): void {
     this.ports = view;
   }
 }

@@ -1,7 +1,18 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { PortCounters } from '../node/port-limits';
 
 const PORTS = ['register', 'gossip', 'health'] as const;
+
+/** What one port's connection guard counted (the node's PortCounters has this shape). */
+export interface PortCountersView {
+  held: number;
+  accepted: number;
+  refusedPerSource: number;
+  refusedPortLimit: number;
+  refusedBudget: number;
+  closedUnused: number;
+  closedLifetime: number;
+  watchRefused: number;
+}
 
 /**
  * The connection guards' view of the node's ports, read at scrape time: connections held now,
@@ -10,7 +21,7 @@ const PORTS = ['register', 'gossip', 'health'] as const;
  * these are what tells a flood, a too-small per-source limit (many members behind one NAT address)
  * or a spent descriptor budget apart. Empty until the ports listen.
  */
-export function registerPortMetrics(registry: Registry, view: () => PortCounters | undefined): void {
+export function registerPortMetrics(registry: Registry, view: () => Record<(typeof PORTS)[number], PortCountersView> | undefined): void {
   new Gauge({
     name: 'g2g_port_connections',
     help: 'Incoming connections the node holds now, by port (register, gossip, health).',
