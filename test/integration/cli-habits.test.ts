@@ -158,9 +158,9 @@ describe('a small network', () => {
     assert.equal(printed.code, 0, printed.stderr);
     const command = printed.stdout.trim();
     assert.match(command, /^G2G_JOIN='g2g:\/\/[^']+' (g2g|node \S+main\.js) start$/, command);
-    beta = await runPrinted(command, ['--node-name', 'beta']);
+    beta = await runPrinted(command, ['--node-name', 'beta', '--tags', 'zone=eu-2']);
     const ticket = /G2G_JOIN='([^']+)'/.exec(command)![1]!;
-    gamma = await startNodeProcess({ args: ['--stay-after-removal', '--tags', 'role=cache'], env: { G2G_JOIN: ticket, G2G_NODE_NAME: 'gamma' } });
+    gamma = await startNodeProcess({ args: ['--stay-after-removal', '--tags', 'role=cache,zone=eu-2'], env: { G2G_JOIN: ticket, G2G_NODE_NAME: 'gamma' } });
     tool = await tempDir();
     const clientTicket = (await runCli(['nominate', '--mode', 'client', '--data-dir', alpha.dataDir])).stdout.trim();
     const enrolled = await runCli(['enroll', clientTicket, '--out', tool, '--json']);
@@ -222,13 +222,21 @@ describe('a small network', () => {
     assert.ok(json.tokens.some((t) => t.id === created.info.id));
   });
 
-  test('targets: a short or ambiguous prefix is refused (exit 2); a unique prefix removes the member', async () => {
+  // Random ids give no ambiguous prefix on demand: test/unit/cli-targets covers that case; a tag two members share is ambiguous the same way.
+  test('targets: a short prefix, a target two members match and an id the node does not hold are refused (exit 2); a unique prefix removes the member', async () => {
     const short = await runCli(['remove', toolId.slice(0, 2), '--data-dir', alpha.dataDir]);
     assert.equal(short.code, 2, short.stderr);
     oneLine(short.stderr);
     const none = await runCli(['remove', 'nosuchname', '--data-dir', alpha.dataDir]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no member matches/);
+    const ambiguous = await runCli(['remove', 'zone=eu-2', '--data-dir', alpha.dataDir]);
+    assert.equal(ambiguous.code, 2, ambiguous.stderr);
+    assert.match(ambiguous.stderr, /^g2g: tag zone=eu-2 matches 2 members: /);
+    const unknownId = 'a'.repeat(32);
+    const unknown = await runCli(['remove', unknownId, '--data-dir', alpha.dataDir]);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, new RegExp(`^g2g: no member matches id ${unknownId} `));
     const unknownId = 'a'.repeat(32);
     const unknown = await runCli(['remove', unknownId, '--data-dir', alpha.dataDir]);
     assert.equal(unknown.code, 2, unknown.stderr);
@@ -253,6 +261,9 @@ describe('a small network', () => {
     }
     assert.match(status, new RegExp(`^REMOVED +this node was removed from the network by ${alpha.facts.nodeId} `, 'm'));
     assert.equal(gamma.child.exitCode, null, 'it stays');
+    const health = await runCli(['health', '--data-dir', gamma.dataDir]);
+    assert.equal(health.code, 1, `a removed node that stays answers NOT_SERVING: ${health.stdout}${health.stderr}`);
+    assert.match(health.stderr, /^NOT_SERVING/);
     const json = JSON.parse((await runCli(['status', '--json', '--data-dir', gamma.dataDir])).stdout) as { removedBy: string };
     assert.equal(json.removedBy, alpha.facts.nodeId);
   });
