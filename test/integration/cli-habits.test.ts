@@ -264,6 +264,24 @@ describe('a small network', () => {
     assert.equal(json.removedBy, alpha.facts.nodeId);
   });
 
+  test('credentials print commands that work as printed: buf curl first, grpcurl as the alternative, the CLI as installed', async () => {
+    const out = await tempDir();
+    try {
+      const r = await runCli(['credentials', '--name', 'ops', '--out', out, '--data-dir', alpha.dataDir]);
+      assert.equal(r.code, 0, r.stderr);
+      const use = r.stdout.split('\n').filter((l) => /^(use:|  or:|      )/.test(l));
+      assert.match(use[0]!, /^use: +npx @bufbuild\/buf curl /);
+      assert.match(use[1]!, /^ +or: +grpcurl /);
+      const status = use.find((l) => / status --credentials /.test(l));
+      assert.ok(status, r.stdout);
+      const command = status.trim().replace(/ {2,}\(.*$/, '');
+      const ran = await runShell(command);
+      assert.equal(ran.code, 0, `${command}: ${ran.stderr}`);
+    } finally {
+      await removeDir(out);
+    }
+  });
+
   test('the start banner prints commands that work as printed', async () => {
     const lines = alpha.stdout().split('\n');
     for (const label of ['check it:', 'members:']) {

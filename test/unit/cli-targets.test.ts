@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { resolveMember } from '../../src/cli/target';
 import { resolveTokenId } from '../../src/cli/commands/tokens';
 import { formatMembers } from '../../src/cli/commands/members';
+import { enrollUsage } from '../../src/cli/commands/enroll';
 import type { MemberInfo__Output } from '../../src/proto/generated/g2g/v1/MemberInfo';
 import type { TokenInfo__Output } from '../../src/proto/generated/g2g/v1/TokenInfo';
 
@@ -64,4 +65,10 @@ test('members: the default view fits 100 columns even with long names and IPv6 a
   assert.match(out, /^4 members \(4 alive\); \* is this node; 1 client identity not shown \(--clients\)$/m);
   assert.match(formatMembers({ self, members: [...members, tool] }, 5_000, { clients: true }), /^- +tttttttttttt +enrolled tool +dead +4s ago +\? +-$/m);
   assert.match(formatMembers({ self, members }, 5_000, { wide: true }), /zone=eu-1/);
+});
+
+test('enroll prints buf curl (by its npm package name) first and grpcurl as the alternative', () => {
+  const [buf, grpcurl] = enrollUsage('/tmp/my tool', { nodeId: 'n'.repeat(32), addresses: ['fd00::1'], gossipPort: 7401 });
+  assert.match(buf!, /^use: +npx @bufbuild\/buf curl --protocol grpc --cacert '\/tmp\/my tool\/ca\.pem' .* https:\/\/\[fd00::1\]:7401\/g2g\.v1\.Admin\/Status$/);
+  assert.match(grpcurl!, /^ +or: +grpcurl -cacert '\/tmp\/my tool\/ca\.pem' .* -servername n{32} \[fd00::1\]:7401 g2g\.v1\.Admin\/Status$/);
 });
