@@ -13,7 +13,13 @@ import { CLI, cleanEnv, removeDir, runCli, startNodeProcess, tempDir, type NodeP
  */
 
 const noStackTrace = (text: string) => assert.doesNotMatch(text, /^\s+at .+\(.+:\d+:\d+\)$/m, 'no stack trace');
-const oneLine = (text: string) => assert.equal(text.trim().split('\n').length, 1, `one line: ${text}`);
+/** A usage error found by the command itself: one `g2g: …` line, then the command's usage and a pointer to its help. */
+const usageError = (text: string, command: string) => {
+  const lines = text.trim().split('\n');
+  assert.equal(lines.length, 2, `an error line and a usage line: ${text}`);
+  assert.match(lines[0]!, /^g2g: /);
+  assert.match(lines[1]!, new RegExp(`^usage: g2g ${command} .* \\(see g2g ${command} --help\\)$`), text);
+};
 
 describe('without a node', () => {
   test('--version and -v print the version; bare g2g and bare groups print usage on stderr and exit 2', async () => {
@@ -49,7 +55,9 @@ describe('without a node', () => {
         assert.match(r.stderr, hint);
         // A flag of a command is one line; a config key is one line under "invalid configuration:".
         assert.equal(r.stderr.split('\n').filter((l) => /bare number/.test(l)).length, 1, r.stderr);
-        assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
+        const lines = r.stderr.trim().split('\n');
+        assert.match(lines.at(-1)!, new RegExp(`^usage: g2g ${args[0]} .* \\(see g2g ${args.slice(0, args[0] === 'tokens' ? 2 : 1).join(' ')} --help\\)$`), r.stderr);
+        assert.ok(lines.length - 1 <= 2, r.stderr);
         noStackTrace(r.stderr);
       }
       await assert.rejects(stat(dir), { code: 'ENOENT' }, 'the data dir was not created');
@@ -226,7 +234,7 @@ describe('a small network', () => {
   test('targets: a short prefix, a target two members match and an id the node does not hold are refused (exit 2); a unique prefix removes the member', async () => {
     const short = await runCli(['remove', toolId.slice(0, 2), '--data-dir', alpha.dataDir]);
     assert.equal(short.code, 2, short.stderr);
-    oneLine(short.stderr);
+    usageError(short.stderr, 'remove');
     const none = await runCli(['remove', 'nosuchname', '--data-dir', alpha.dataDir]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no member matches/);
