@@ -255,6 +255,8 @@ describe('a small network', () => {
     assert.equal(byName.code, 0, byName.stderr);
     assert.equal(await beta.exited, 3, beta.stderr());
     assert.match(beta.stderr(), new RegExp(`"level":50.*removed from the network by ${alpha.facts.nodeId}`));
+    // The remover's notice is not a removal by beta: no "removed a member" line naming beta itself.
+    assert.doesNotMatch(beta.stderr(), /removed a member from the network/);
 
     const byTag = await runCli(['remove', 'role=cache', '--data-dir', alpha.dataDir]);
     assert.equal(byTag.code, 0, byTag.stderr);
