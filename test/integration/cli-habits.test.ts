@@ -49,6 +49,8 @@ describe('without a node', () => {
         [['status', '--timeout', '5', '--data-dir', dir], {}, /--timeout: a bare number has no unit/],
         [['start', '--data-dir', dir, '--leaf-lifetime', '90'], {}, /leafLifetime .*bare number has no unit/],
         [['start', '--data-dir', dir], { G2G_CHANNEL_MAX_MESSAGE_BYTES: '4096' }, /channelMaxMessageBytes .*bare number has no unit: write 4096B/],
+        // A plugin's key too: checked before the node CA, its leaf or channel.json are written.
+        [['start', '--data-dir', dir, '--plugin-kv-sync-interval', '90'], {}, /plugins\.kv.*syncInterval.*bare number has no unit/],
       ] as const) {
         const r = await runCli([...args], { env });
         assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
