@@ -41,7 +41,7 @@ VOLUME ["/var/lib/g2g"]
 EXPOSE 7400 7401 7402 9464
 # Docker reserves exit 2 and knows only 0 and 1: `g2g health` says 1 (not serving) or 3 (no answer).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD node /opt/g2g/dist/src/cli/main.js health --timeout 3000 || exit 1
+    CMD node /opt/g2g/dist/src/cli/main.js health --timeout 3s || exit 1
 # V8 sized for a small, long-running process: young generation capped at 2 MiB per semi-space
 # (default 16) and --optimize-for-size (slower heap growth, cold code flushed sooner); an idle
 # node's RSS is otherwise ~25 MB higher (docs/performance.md, Memory).

@@ -113,7 +113,10 @@ export function adminHandlers(components: AdminServiceComponents): Pick<AdminHan
       if (!components.knows(nodeId)) throw new UnknownMemberError(`no member ${nodeId} is known to this node; run g2g members to see the ids it holds`);
       const reason = call.request.reason || `requested by ${describeCaller(caller)}`;
       const result = components.remove(nodeId, reason, caller);
-      log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
+      // A member telling this node that it removed it (the removal notice) is no removal by this
+      // node: the node logs its own removal once, at error level, naming the remover.
+      const notice = caller?.kind === 'member' && result.removedBy === caller.nodeId;
+      if (!notice) log.warn({ nodeId, reason, by: describeCaller(caller), wasKnown: result.wasKnown }, 'removed a member from the network');
       return result;
     }),
     Peers: unaryHandler(log, 'Admin.Peers', () => poolInfo(components.pool())),

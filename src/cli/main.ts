@@ -58,14 +58,22 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
       // A group or the program run without its subcommand: commander printed the usage on stderr.
       if (error.code === 'commander.help') return EXIT.USAGE;
-      const command = commandOf(program, argv);
-      const name = commandName(command);
-      process.stderr.write(`g2g: ${error.message.replace(/^error: /, '')}\nusage: ${name} ${command.usage()} (see ${name} --help)\n`);
+      process.stderr.write(`g2g: ${error.message.replace(/^error: /, '')}\n${usageHint(program, argv)}`);
       return EXIT.USAGE;
     }
-    process.stderr.write(`g2g: ${describeError(error)}\n`);
-    return exitCodeFor(error);
+    // Bad input found by the command itself (a bare number, a missing --name, a target that
+    // matches nothing) gets the same pointer to the command's help as commander's own errors.
+    const code = exitCodeFor(error);
+    process.stderr.write(`g2g: ${describeError(error)}\n${code === EXIT.USAGE ? usageHint(program, argv) : ''}`);
+    return code;
   }
+}
+
+/** `usage: g2g remove [options] <node> (see g2g remove --help)`: the usage of the command typed. */
+function usageHint(program: Command, argv: readonly string[]): string {
+  const command = commandOf(program, argv);
+  const name = commandName(command);
+  return `usage: ${name} ${command.usage()} (see ${name} --help)\n`;
 }
 
 /** The deepest (sub)command `argv` names, for a usage line that fits the mistake. */

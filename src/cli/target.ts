@@ -1,4 +1,5 @@
 import { labelsOf } from '../config/node-tags';
+import { isNodeId } from '../identity/node-id';
 import type { MemberInfo__Output } from '../proto/generated/g2g/v1/MemberInfo';
 import { TargetError } from './cli-error';
 
@@ -27,7 +28,7 @@ export function resolveMember(text: string, members: readonly MemberInfo__Output
     if (matches.length === 0) {
       if (text.length < MIN_PREFIX) throw new TargetError(`"${text}" names no member, and an id prefix needs at least ${MIN_PREFIX} characters`);
       matches = members.filter((m) => m.nodeId.startsWith(text));
-      what = `id prefix ${text}`;
+      what = isNodeId(text) ? `id ${text}` : `id prefix ${text}`;
     }
   }
   if (matches.length === 1) return matches[0]!;

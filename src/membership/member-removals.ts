@@ -132,13 +132,14 @@ export class MemberRemovals {
       const entry = c.table.get(id);
       if (entry) {
         c.table.delete(id);
-        c.events.emit('removed', entry);
+        c.events.emit('removed', entry, r.remover.nodeId);
       }
       c.table.tombstone(id, { version: Math.max(entry?.record.version ?? 0, c.seen.get(id) ?? 0), untilMs, forced: true });
       c.rumours.forgetRecord(id);
       c.rumours.forgetClaim(id);
       c.gossip.event('removals');
-      c.log?.info({ nodeId: id, by: r.remover.nodeId }, 'member removed');
+      // A member in the table is logged once, as the node's `member removed` event line.
+      if (!entry) c.log?.info({ nodeId: id, by: r.remover.nodeId }, 'member removed');
     }
     if (relay && id !== c.local.nodeId) c.rumours.enqueue({ kind: 'removal', removal: r });
     for (const listener of this.listeners) {

@@ -10,7 +10,7 @@ export interface MembershipEvent {
   /** The peer's record (for 'removed', the last one known). */
   record: NodeRecord;
   state: MemberState;
-  /** For suspect/dead: who accused it first. */
+  /** For suspect/dead: who accused it first; for removed: who removed it. */
   by?: string;
 }
 

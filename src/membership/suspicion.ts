@@ -79,8 +79,8 @@ export class Suspicion {
     e.suspectedAtMs ??= now;
     this.c.rumours.enqueue({ kind: 'claim', claim: { nodeId: e.record.nodeId, version: e.record.version, state: 'dead', from: by } });
     this.c.gossip.event('deaths');
+    // Logged once, as the node's `member is dead` event line (events/event-log.ts).
     this.c.events.emit('dead', e, by);
-    this.c.log?.info({ nodeId: e.record.nodeId, by }, 'peer declared dead');
   }
 
   /**

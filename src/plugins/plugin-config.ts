@@ -1,6 +1,6 @@
 import convict from 'convict';
 import type { PluginSettings } from '../config/schema';
-import { registerFormats } from '../config/formats';
+import { registerFormats, UNIT_FORMATS } from '../config/formats';
 import type { PluginManifest } from './contract';
 import { PluginConfigError, PluginManifestError } from './errors';
 
@@ -15,7 +15,8 @@ import { PluginConfigError, PluginManifestError } from './errors';
  * (`maxValueBytes` → `MAX_VALUE_BYTES`, nested `store.path` → `STORE_PATH`); flags use kebab case
  * (`--plugin-kv-max-value-bytes`). Formats: convict's built-ins (`String`, `Number`, `Boolean`,
  * `Array`, `int`, `nat`, `port`, `*`, an array of allowed values) and the host's `g2g-*` formats
- * (`g2g-duration` takes `30s`, `5m`, …). Every key needs a `doc` and a `default`; `env` and `arg`
+ * (`g2g-duration` takes `30s`, `5m`, …; `g2g-bytes` takes `512B`, `64KiB`, …; both refuse bare numbers, a JSON
+ * number in the config file included, as the host's own keys do). Every key needs a `doc` and a `default`; `env` and `arg`
  * are assigned by the host.
  */
 export interface PluginConfigKey {
@@ -26,6 +27,8 @@ export interface PluginConfigKey {
   flag: string;
   doc: string;
   default: unknown;
+  /** The convict format (`g2g-duration`, `g2g-bytes`, …), if the schema names one. */
+  format: unknown;
   sensitive: boolean;
 }
 
@@ -64,6 +67,7 @@ export function pluginConfigKeys(manifest: PluginManifest): PluginConfigKey[] {
         flag: `plugin-${manifest.name}-${at.map(kebab).join('-')}`,
         doc: typeof item.doc === 'string' ? item.doc : '',
         default: item.default,
+        format: item.format,
         sensitive: item.sensitive === true,
       });
     }
@@ -90,8 +94,9 @@ export function resolvePluginConfig(manifest: PluginManifest, settings: PluginSe
   const config = buildConfig(manifest);
   const problems: string[] = [];
   const section = settings.file[manifest.name];
+  problems.push(...bareNumbers(manifest.name, keys, section));
   try {
-    if (section) config.load(section);
+    if (section && problems.length === 0) config.load(section);
     for (const key of keys) {
       const fromEnv = settings.env[key.env];
       if (fromEnv !== undefined) config.set(key.path, fromEnv);
@@ -106,6 +111,23 @@ export function resolvePluginConfig(manifest: PluginManifest, settings: PluginSe
     throw new PluginConfigError(manifest.name, `invalid config section plugins.${manifest.name}: ${problems.join('; ')}`);
   }
   return config.getProperties() as Record<string, unknown>;
+}
+
+/**
+ * A JSON number in the file for a duration or size key is as ambiguous as a bare number in a
+ * flag (90 seconds or 90 ms?): refused with the units to write, before convict would take it as
+ * milliseconds or bytes. Env vars and flags are strings, which the formats themselves refuse.
+ */
+function bareNumbers(plugin: string, keys: readonly PluginConfigKey[], section: unknown): string[] {
+  const problems: string[] = [];
+  for (const key of keys) {
+    if (typeof key.format !== 'string' || !UNIT_FORMATS.includes(key.format)) continue;
+    const raw = key.path.split('.').reduce<unknown>((node, name) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[name] : undefined), section);
+    if (typeof raw !== 'number') continue;
+    const units = key.format === 'g2g-duration' ? `"${raw}s", "${raw}m" or "${raw}ms"` : `"${raw}B", "${raw}KiB" or "${raw}MiB"`;
+    problems.push(`plugins.${plugin}.${key.path}: a bare number has no unit: write a string with a unit, such as ${units}, got ${raw} (config file)`);
+  }
+  return problems;
 }
 
 function buildConfig(manifest: PluginManifest): convict.Config<Record<string, unknown>> {

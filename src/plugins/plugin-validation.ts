@@ -155,7 +155,7 @@ function invalid(dir: string, name: string, error: PluginError | G2gError, manif
 }
 
 /** A `--plugin-*` flag must set some plugin's key: a typo on the command line fails, as for host flags. */
-function checkFlags(settings: PluginSettings, keys: PluginConfigKey[]): void {
+export function checkFlags(settings: PluginSettings, keys: PluginConfigKey[]): void {
   const known = new Set(keys.map((k) => k.flag));
   const problems = Object.keys(settings.flags)
     .filter((flag) => !known.has(flag))

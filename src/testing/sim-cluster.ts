@@ -1,6 +1,7 @@
 import { Membership } from '../membership/membership';
 import type { NodeMode, NodeRecord } from '../membership/node-record';
 import type { MembershipOptions } from '../membership/options';
+import type { MembershipLog } from '../membership/membership-events';
 import type { MemberState } from '../membership/transport';
 import { EventScheduler } from './event-scheduler';
 import { MemoryNetwork, type MemoryEndpoint, type MemoryNetworkOptions } from './memory-network';
@@ -53,13 +54,13 @@ export class SimCluster {
   }
 
   /** Creates and starts a node (it knows nobody until it joins or is bootstrapped). */
-  addNode(opts: { mode?: NodeMode; membership?: Partial<MembershipOptions>; distance?: (nodeId: string) => number | undefined } = {}): SimNode {
+  addNode(opts: { mode?: NodeMode; membership?: Partial<MembershipOptions>; distance?: (nodeId: string) => number | undefined; log?: MembershipLog } = {}): SimNode {
     const identity = this.authority.createIdentity();
     const endpoint = this.network.endpoint(identity.nodeId);
     const mode = opts.mode ?? 'server';
     const index = this.nodes.length;
     const membership = new Membership(
-      { clock: endpoint.clock, random: this.random.fork(), transport: endpoint.transport, authenticator: identity.authenticator, distance: opts.distance },
+      { clock: endpoint.clock, random: this.random.fork(), transport: endpoint.transport, authenticator: identity.authenticator, distance: opts.distance, log: opts.log },
       {
         nodeId: identity.nodeId,
         cluster: this.options.cluster ?? 'sim',

@@ -13,7 +13,13 @@ import { CLI, cleanEnv, removeDir, runCli, startNodeProcess, tempDir, type NodeP
  */
 
 const noStackTrace = (text: string) => assert.doesNotMatch(text, /^\s+at .+\(.+:\d+:\d+\)$/m, 'no stack trace');
-const oneLine = (text: string) => assert.equal(text.trim().split('\n').length, 1, `one line: ${text}`);
+/** A usage error found by the command itself: one `g2g: …` line, then the command's usage and a pointer to its help. */
+const usageError = (text: string, command: string) => {
+  const lines = text.trim().split('\n');
+  assert.equal(lines.length, 2, `an error line and a usage line: ${text}`);
+  assert.match(lines[0]!, /^g2g: /);
+  assert.match(lines[1]!, new RegExp(`^usage: g2g ${command} .* \\(see g2g ${command} --help\\)$`), text);
+};
 
 describe('without a node', () => {
   test('--version and -v print the version; bare g2g and bare groups print usage on stderr and exit 2', async () => {
@@ -43,13 +49,17 @@ describe('without a node', () => {
         [['status', '--timeout', '5', '--data-dir', dir], {}, /--timeout: a bare number has no unit/],
         [['start', '--data-dir', dir, '--leaf-lifetime', '90'], {}, /leafLifetime .*bare number has no unit/],
         [['start', '--data-dir', dir], { G2G_CHANNEL_MAX_MESSAGE_BYTES: '4096' }, /channelMaxMessageBytes .*bare number has no unit: write 4096B/],
+        // A plugin's key too: checked before the node CA, its leaf or channel.json are written.
+        [['start', '--data-dir', dir, '--plugin-kv-sync-interval', '90'], {}, /plugins\.kv.*syncInterval.*bare number has no unit/],
       ] as const) {
         const r = await runCli([...args], { env });
         assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
         assert.match(r.stderr, hint);
         // A flag of a command is one line; a config key is one line under "invalid configuration:".
         assert.equal(r.stderr.split('\n').filter((l) => /bare number/.test(l)).length, 1, r.stderr);
-        assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
+        const lines = r.stderr.trim().split('\n');
+        assert.match(lines.at(-1)!, new RegExp(`^usage: g2g ${args[0]} .* \\(see g2g ${args.slice(0, args[0] === 'tokens' ? 2 : 1).join(' ')} --help\\)$`), r.stderr);
+        assert.ok(lines.length - 1 <= 2, r.stderr);
         noStackTrace(r.stderr);
       }
       await assert.rejects(stat(dir), { code: 'ENOENT' }, 'the data dir was not created');
@@ -158,9 +168,9 @@ describe('a small network', () => {
     assert.equal(printed.code, 0, printed.stderr);
     const command = printed.stdout.trim();
     assert.match(command, /^G2G_JOIN='g2g:\/\/[^']+' (g2g|node \S+main\.js) start$/, command);
-    beta = await runPrinted(command, ['--node-name', 'beta']);
+    beta = await runPrinted(command, ['--node-name', 'beta', '--tags', 'zone=eu-2']);
     const ticket = /G2G_JOIN='([^']+)'/.exec(command)![1]!;
-    gamma = await startNodeProcess({ args: ['--stay-after-removal', '--tags', 'role=cache'], env: { G2G_JOIN: ticket, G2G_NODE_NAME: 'gamma' } });
+    gamma = await startNodeProcess({ args: ['--stay-after-removal', '--tags', 'role=cache,zone=eu-2'], env: { G2G_JOIN: ticket, G2G_NODE_NAME: 'gamma' } });
     tool = await tempDir();
     const clientTicket = (await runCli(['nominate', '--mode', 'client', '--data-dir', alpha.dataDir])).stdout.trim();
     const enrolled = await runCli(['enroll', clientTicket, '--out', tool, '--json']);
@@ -222,13 +232,21 @@ describe('a small network', () => {
     assert.ok(json.tokens.some((t) => t.id === created.info.id));
   });
 
-  test('targets: a short or ambiguous prefix is refused (exit 2); a unique prefix removes the member', async () => {
+  // Random ids give no ambiguous prefix on demand: test/unit/cli-targets covers that case; a tag two members share is ambiguous the same way.
+  test('targets: a short prefix, a target two members match and an id the node does not hold are refused (exit 2); a unique prefix removes the member', async () => {
     const short = await runCli(['remove', toolId.slice(0, 2), '--data-dir', alpha.dataDir]);
     assert.equal(short.code, 2, short.stderr);
-    oneLine(short.stderr);
+    usageError(short.stderr, 'remove');
     const none = await runCli(['remove', 'nosuchname', '--data-dir', alpha.dataDir]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no member matches/);
+    const ambiguous = await runCli(['remove', 'zone=eu-2', '--data-dir', alpha.dataDir]);
+    assert.equal(ambiguous.code, 2, ambiguous.stderr);
+    assert.match(ambiguous.stderr, /^g2g: tag zone=eu-2 matches 2 members: /);
+    const unknownId = 'a'.repeat(32);
+    const unknown = await runCli(['remove', unknownId, '--data-dir', alpha.dataDir]);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, new RegExp(`^g2g: no member matches id ${unknownId} `));
     const removed = await runCli(['remove', toolId.slice(0, 6), '--data-dir', alpha.dataDir]);
     assert.equal(removed.code, 0, removed.stderr);
     assert.match(removed.stdout, new RegExp(`^removed ${toolId} `));
@@ -239,6 +257,8 @@ describe('a small network', () => {
     assert.equal(byName.code, 0, byName.stderr);
     assert.equal(await beta.exited, 3, beta.stderr());
     assert.match(beta.stderr(), new RegExp(`"level":50.*removed from the network by ${alpha.facts.nodeId}`));
+    // The remover's notice is not a removal by beta: no "removed a member" line naming beta itself.
+    assert.doesNotMatch(beta.stderr(), /removed a member from the network/);
 
     const byTag = await runCli(['remove', 'role=cache', '--data-dir', alpha.dataDir]);
     assert.equal(byTag.code, 0, byTag.stderr);
@@ -249,8 +269,29 @@ describe('a small network', () => {
     }
     assert.match(status, new RegExp(`^REMOVED +this node was removed from the network by ${alpha.facts.nodeId} `, 'm'));
     assert.equal(gamma.child.exitCode, null, 'it stays');
+    const health = await runCli(['health', '--data-dir', gamma.dataDir]);
+    assert.equal(health.code, 1, `a removed node that stays answers NOT_SERVING: ${health.stdout}${health.stderr}`);
+    assert.match(health.stderr, /^NOT_SERVING/);
     const json = JSON.parse((await runCli(['status', '--json', '--data-dir', gamma.dataDir])).stdout) as { removedBy: string };
     assert.equal(json.removedBy, alpha.facts.nodeId);
+  });
+
+  test('credentials print commands that work as printed: buf curl first, grpcurl as the alternative, the CLI as installed', async () => {
+    const out = await tempDir();
+    try {
+      const r = await runCli(['credentials', '--name', 'ops', '--out', out, '--data-dir', alpha.dataDir]);
+      assert.equal(r.code, 0, r.stderr);
+      const use = r.stdout.split('\n').filter((l) => /^(use:|  or:|      )/.test(l));
+      assert.match(use[0]!, /^use: +npx @bufbuild\/buf curl /);
+      assert.match(use[1]!, /^ +or: +grpcurl /);
+      const status = use.find((l) => / status --credentials /.test(l));
+      assert.ok(status, r.stdout);
+      const command = status.trim().replace(/ {2,}\(.*$/, '');
+      const ran = await runShell(command);
+      assert.equal(ran.code, 0, `${command}: ${ran.stderr}`);
+    } finally {
+      await removeDir(out);
+    }
   });
 
   test('the start banner prints commands that work as printed', async () => {

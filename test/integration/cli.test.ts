@@ -72,7 +72,9 @@ test('version, help and usage errors', async () => {
   }
   const missing = await runCli(['credentials', '--out', '/tmp/x']);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /--name/);
+  assert.match(missing.stderr, /^g2g: .*--name/);
+  // The same pointer to the command's own help as commander's errors get.
+  assert.match(missing.stderr, /^usage: g2g credentials .* \(see g2g credentials --help\)$/m);
 });
 
 test('g2g status without a running node is one clear line and exit 1', async () => {

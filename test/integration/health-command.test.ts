@@ -64,9 +64,13 @@ test('g2g health: 0 SERVING, 1 SERVICE_UNKNOWN or NOT_SERVING while draining, 3 
   await node.stop('SIGKILL');
   const stopped = await runCli(['health', '--data-dir', dataDir]);
   assert.equal(stopped.code, 3, stopped.stderr);
-  const refused = await runCli(['health', '--addr', `127.0.0.1:${healthPort}`, '--timeout', '2000']);
+  const refused = await runCli(['health', '--addr', `127.0.0.1:${healthPort}`, '--timeout', '2s']);
   assert.equal(refused.code, 3);
   assert.match(refused.stderr, /^no answer from /);
+  // Like every duration flag, a bare number is refused: 2000 could be ms or s.
+  const bare = await runCli(['health', '--addr', `127.0.0.1:${healthPort}`, '--timeout', '2000']);
+  assert.equal(bare.code, 2, bare.stderr);
+  assert.match(bare.stderr, /^g2g: --timeout: a bare number has no unit/);
   const usage = await runCli(['health', '--tls']);
   assert.equal(usage.code, 2);
 });

@@ -16,7 +16,7 @@ const cluster = new KvCluster();
 // writes: kv-authorship.test.ts tests that).
 const TOLERATE = { G2G_PLUGIN_KV_MAX_CLOCK_DRIFT: '20m' };
 
-before(() => cluster.start([TOLERATE, TOLERATE, { ...TOLERATE, G2G_PLUGIN_KV_CLOCK_OFFSET: String(TEN_MINUTES) }]));
+before(() => cluster.start([TOLERATE, TOLERATE, { ...TOLERATE, G2G_PLUGIN_KV_CLOCK_OFFSET: '10m' }]));
 after(() => cluster.close());
 
 test('kv: concurrent writes of the same keys from 3 real nodes converge to the same contents', async () => {

@@ -8,6 +8,7 @@ import { issueOperatorCertificate } from '../../identity/leaf';
 import { writeFileAtomic } from '../../identity/atomic-file';
 import { readRuntimeFacts } from '../../node/runtime-file';
 import { UsageError } from '../cli-error';
+import { cliInvocation, shellQuote } from '../invocation';
 import { networkCaBundle } from '../network-ca-bundle';
 import { printJson } from './common';
 
@@ -78,13 +79,25 @@ export function credentialsCommand(program: Command): void {
             ? `wrote ${files.cert}, ${files.key}, ${files.ca} (operator "${options.name}", expires ${issued.notAfter.toISOString()})`
             : `wrote ${files.ca}`,
           `ca.pem trusts ${bundle.nodeIds.length} member(s); after members join, run again with --refresh`,
-          `use:  grpcurl -cacert ${files.ca} -cert ${files.cert} -key ${files.key} -servername ${ca.nodeId} ${target} list`,
-          `      npx @bufbuild/buf curl --protocol grpc --cacert ${files.ca} --cert ${files.cert} --key ${files.key} --list-methods https://${target}`,
-          `      g2g status --credentials ${options.out} --addr <host:gossip-port of any member>`,
+          ...credentialsUsage({ ca: files.ca, cert: files.cert, key: files.key, dir: options.out, nodeId: ca.nodeId, target }),
           '',
         ].join('\n'),
       );
     });
+}
+
+/**
+ * The commands printed after writing credentials, each working as printed: buf curl through its
+ * npm package name (a bare `npx buf` outside this checkout is an unrelated package), grpcurl as
+ * the alternative, and this CLI as it is installed here (`g2g` is not on PATH after `npm install`).
+ */
+export function credentialsUsage(o: { ca: string; cert: string; key: string; dir: string; nodeId: string; target: string }): string[] {
+  const [ca, cert, key] = [o.ca, o.cert, o.key].map(shellQuote);
+  return [
+    `use:  npx @bufbuild/buf curl --protocol grpc --cacert ${ca} --cert ${cert} --key ${key} https://${o.target}/g2g.v1.Admin/Status`,
+    `  or: grpcurl -cacert ${ca} -cert ${cert} -key ${key} -servername ${o.nodeId} ${o.target} g2g.v1.Admin/Status`,
+    `      ${cliInvocation()} status --credentials ${shellQuote(o.dir)} --addr ${o.target}   (--addr: any member's host:gossip-port)`,
+  ];
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -14,6 +14,7 @@ import { caSigner } from '../../register/join-handshake';
 import { parseTicket } from '../../tokens/join-ticket';
 import { recordToWire } from '../../transport/gossip-wire';
 import { modeFromWire } from '../../transport/node-mode-wire';
+import { shellQuote } from '../invocation';
 import { durationFlag, printJson } from './common';
 
 /**
@@ -73,11 +74,23 @@ export function enrollCommand(program: Command): void {
       process.stdout.write(
         [
           `enrolled ${ca.nodeId} (client mode) through ${address}; ${list.length} member(s) in ${path.join(options.out, 'members.json')}`,
-          first
-            ? `use:  grpcurl -cacert ${options.out}/ca.pem -cert ${options.out}/cert.pem -key ${options.out}/key.pem -servername ${first.nodeId} ${first.addresses[0]}:${first.gossipPort} g2g.v1.Admin/Status`
-            : '',
+          ...(first ? enrollUsage(options.out, first) : []),
           '',
         ].join('\n'),
       );
     });
+}
+
+/**
+ * How to call a member with an enrolled identity: buf curl through its npm package name (a bare
+ * `npx buf` outside this checkout is an unrelated package), grpcurl as the alternative.
+ */
+export function enrollUsage(dir: string, member: { nodeId: string; addresses: string[]; gossipPort: number }): string[] {
+  const [ca, cert, key] = ['ca.pem', 'cert.pem', 'key.pem'].map((f) => shellQuote(path.join(dir, f)));
+  const host = member.addresses[0] ?? '127.0.0.1';
+  const target = `${host.includes(':') ? `[${host}]` : host}:${member.gossipPort}`;
+  return [
+    `use:  npx @bufbuild/buf curl --protocol grpc --cacert ${ca} --cert ${cert} --key ${key} https://${target}/g2g.v1.Admin/Status`,
+    `  or: grpcurl -cacert ${ca} -cert ${cert} -key ${key} -servername ${member.nodeId} ${target} g2g.v1.Admin/Status`,
+  ];
 }

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config';
 import { readRuntimeFacts } from '../../node/runtime-file';
 import { healthPackageDefinition } from '../../proto/protos';
 import { UsageError } from '../cli-error';
+import { durationFlag } from './common';
 
 /**
  * `g2g health`: a gRPC health check (grpc.health.v1.Health/Check) for Docker HEALTHCHECK, systemd
@@ -46,10 +47,9 @@ export function healthCommand(program: Command): void {
     .addOption(new Option('--addr <host:port>', 'a health port (plaintext) or, with --tls, a register port'))
     .addOption(new Option('--tls', 'with --addr: speak TLS (the register port) without verifying the server; a status is no secret'))
     .addOption(new Option('--service <name>', 'service to check; empty checks the whole node').default(''))
-    .addOption(new Option('--timeout <ms>', 'deadline for the answer in milliseconds').default('3000'))
+    .addOption(new Option('--timeout <duration>', 'deadline for the answer, with a unit (500ms, 3s)').default('3s'))
     .action(async (options: HealthOptions) => {
-      const timeoutMs = Number(options.timeout);
-      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`);
+      const timeoutMs = durationFlag('--timeout', options.timeout);
       if (options.tls && !options.addr) throw new UsageError('--tls goes with --addr (with --data-dir the port decides)');
       const target = options.addr ? { address: options.addr, tls: options.tls === true } : await targetOfDataDir(options.dataDir);
       const answer = target ? await checkHealth(target, options.service, timeoutMs) : { code: HEALTH_EXIT.noAnswer, line: 'not running: no node runtime file in the data directory (stopped, or never started)' };

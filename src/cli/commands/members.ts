@@ -30,6 +30,13 @@ export function membersCommand(program: Command): void {
 }
 
 const ID_WIDTH = 12;
+/**
+ * Caps of the default view's columns, so that every row fits 100 columns with the two-space
+ * gaps (6 gaps: 12 + 88 = 100): a 16-character name, a bracketed IPv6 address with its port
+ * (shortened in the middle, port kept), `999d23h ago`, a 12-character version.
+ */
+const DEFAULT_CAPS = { name: 16, id: ID_WIDTH, mode: 6, state: 7, address: 24, heard: 11, version: 12 } as const;
+/** Names in the --clients view. */
 const NAME_WIDTH = 20;
 
 /**
@@ -55,7 +62,6 @@ export function formatMembers(response: MembersResponse__Output, now: number, op
     return marked.length > width ? `${marked.slice(0, width - 1)}…` : marked;
   };
   const version = (m: MemberInfo__Output) => labelsOf(m.tags).version || '?';
-  const address = (m: MemberInfo__Output) => (m.gossipPort > 0 && m.addresses.length > 0 ? `${hostText(m.addresses[0]!)}:${m.gossipPort}` : '-');
   let table: string;
   if (options.clients) {
     table = renderTable(
@@ -83,7 +89,10 @@ export function formatMembers(response: MembersResponse__Output, now: number, op
   } else {
     table = renderTable(
       ['NAME', 'ID', 'MODE', 'STATE', 'ADDRESS', 'HEARD', 'VERSION'],
-      shown.map((m) => [name(m, NAME_WIDTH), m.nodeId.slice(0, ID_WIDTH), modeName(m.mode), state(m), address(m).slice(0, 26), heard(m), version(m).slice(0, 12)]),
+      shown.map((m) => {
+        const c = DEFAULT_CAPS;
+        return [name(m, c.name), m.nodeId.slice(0, c.id), cut(modeName(m.mode), c.mode), cut(state(m), c.state), fitAddress(m, c.address), cut(heard(m), c.heard), cut(version(m), c.version)];
+      }),
     );
   }
   return `${table}${countLine(all, shown, self, options.clients === true)}\n`;
@@ -104,6 +113,26 @@ function countLine(all: MemberInfo__Output[], shown: MemberInfo__Output[], self:
   const hidden = all.length - shown.length;
   if (!clients && hidden > 0) line += `; ${hidden} client identit${hidden === 1 ? 'y' : 'ies'} not shown (--clients)`;
   return line;
+}
+
+/** `text`, or its first `width - 1` characters and `…`. */
+function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/**
+ * The first gossip address in `width` characters, port kept: a long (IPv6) host loses its
+ * middle, since its start names the network and its end the interface.
+ */
+function fitAddress(m: MemberInfo__Output, width: number): string {
+  if (m.gossipPort <= 0 || m.addresses.length === 0) return '-';
+  const host = m.addresses[0]!;
+  const full = `${hostText(host)}:${m.gossipPort}`;
+  if (full.length <= width) return full;
+  const [open, close] = host.includes(':') ? ['[', ']'] : ['', ''];
+  const room = width - open.length - close.length - `:${m.gossipPort}`.length - 1;
+  const head = Math.ceil(room / 2);
+  return `${open}${host.slice(0, head)}…${host.slice(host.length - (room - head))}${close}:${m.gossipPort}`;
 }
 
 function hostText(host: string): string {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { G2gConfig } from '../../config';
 import { createLogger } from '../../log/logger';
 import { G2gNode, type BoundPorts } from '../../node/g2g-node';
+import { checkPluginSettings } from '../../plugins/plugin-settings-check';
 import { EXIT } from '../cli-error';
 import { cliInvocation, shellQuote } from '../invocation';
 import { addConfigOptions, configFromOptions } from './common';
@@ -12,6 +13,7 @@ export function startCommand(program: Command): void {
     async (options: Record<string, unknown>, command: Command) => {
       // The whole configuration, the join ticket included, is checked here: nothing has touched the data dir yet.
       const config = configFromOptions(options, command.args);
+      checkPluginSettings(config);
       const log = createLogger(config.logLevel, undefined, { format: config.logFormat });
       let stopping = false;
       const stop = (signal: string, code: number = EXIT.OK) => {
