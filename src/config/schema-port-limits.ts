@@ -63,7 +63,7 @@ export const portLimitKeys: { readonly [K in keyof PortLimitConfig]: KeySchema<P
     arg: 'unused-connection-timeout',
   },
   registerIdleTimeout: {
-    doc: 'A register-port connection with no call in progress for this long is closed (grpc.max_connection_idle_ms). Newcomers and probes reconnect cheaply; shorter bounds how long a source holds connections it no longer uses, longer saves probes a TLS handshake.',
+    doc: 'A register-port (and plain health port) connection with no call in progress for this long is asked to close (grpc.max_connection_idle_ms sends a GOAWAY) and closed by the node 10s later if the client ignores that. Newcomers and probes reconnect cheaply; shorter bounds how long a source holds connections it no longer uses, longer saves probes a TLS handshake.',
     format: 'g2g-duration',
     min: SECOND,
     max: MAX_TIMER_MS,

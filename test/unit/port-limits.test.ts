@@ -168,3 +168,68 @@ test('Health.Watch limiter: at most `perPort` open streams per port, `perSource`
   assert.equal(open('192.0.2.9:3001').status, undefined);
   assert.equal(open('192.0.2.1:1003').status?.code, grpc.status.RESOURCE_EXHAUSTED, 'the port is full again');
 });
+
+test('connection guard: a connection with no call in progress for idleCloseMs is closed, even one that had a useful call (a client that ignores the idle GOAWAY)', () => {
+  const clock = new ManualClock(0);
+  const guard = new ConnectionGuard(new ConnectionBudget(10), { perSource: 10, portMax: 10, unusedTimeoutMs: 10_000, idleCloseMs: 40_000 }, clock);
+  const checked = socketFrom('192.0.2.1');
+  const watching = socketFrom('192.0.2.1');
+  assert.ok(guard.admit(checked));
+  assert.ok(guard.admit(watching));
+  const peerOf = (socket: FakeSocket) => `${socket.remoteAddress}:${socket.remotePort}`;
+  // One Health.Check: useful, then over.
+  const checkEnded = guard.callStarted(peerOf(checked));
+  guard.markUseful(peerOf(checked));
+  clock.advance(1_000);
+  checkEnded();
+  // A Health.Watch that stays open.
+  const watchEnded = guard.callStarted(peerOf(watching));
+  guard.markUseful(peerOf(watching));
+  clock.advance(39_999);
+  assert.equal(checked.destroyed, false);
+  clock.advance(1);
+  assert.equal(checked.destroyed, true, 'closed 40 s after its last call ended, not at the hard lifetime');
+  assert.equal(guard.counters.closedIdle, 1);
+  clock.advance(10 * 60_000);
+  assert.equal(watching.destroyed, false, 'a call in progress keeps its connection');
+  watchEnded();
+  watchEnded();
+  clock.advance(39_999);
+  assert.equal(watching.destroyed, false);
+  clock.advance(1);
+  assert.equal(watching.destroyed, true);
+  assert.equal(guard.counters.closedIdle, 2);
+  assert.equal(guard.counters.closedUnused, 0);
+  assert.equal(guard.held(), 0);
+});
+
+test('connection guard: a new call cancels the idle close; without idleCloseMs calls are not tracked', () => {
+  const clock = new ManualClock(0);
+  const guard = new ConnectionGuard(new ConnectionBudget(10), { perSource: 10, portMax: 10, unusedTimeoutMs: 0, idleCloseMs: 5_000 }, clock);
+  const socket = socketFrom('192.0.2.1');
+  assert.ok(guard.admit(socket));
+  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  for (let i = 0; i < 5; i++) {
+    clock.advance(4_000);
+    guard.callStarted(peer)();
+  }
+  assert.equal(socket.destroyed, false, 'a call every 4 s keeps it open');
+  clock.advance(5_000);
+  assert.equal(socket.destroyed, true, 'a connection that never had a call is closed too');
+
+  const untracked = new ConnectionGuard(new ConnectionBudget(10), { perSource: 10, portMax: 10, unusedTimeoutMs: 0 }, clock);
+  const member = socketFrom('198.51.100.1');
+  assert.ok(untracked.admit(member));
+  untracked.callStarted(`${member.remoteAddress}:${member.remotePort}`)();
+  clock.advance(24 * 3600_000);
+  assert.equal(member.destroyed, false, 'the gossip port has no idle close of its own');
+});
+
+test('portLimits: register and plain health connections are closed a grace period after the idle GOAWAY; gossip connections are not', () => {
+  const config = loadConfig({ flags: { profile: 'local' }, env: {} });
+  const limits = portLimits(config, new ManualClock(0), { soft: 4096, source: 'proc' });
+  assert.equal(limits.registerOptions['grpc.max_connection_idle_ms'], config.registerIdleTimeout);
+  assert.equal(limits.register.limits.idleCloseMs, config.registerIdleTimeout + 10_000);
+  assert.equal(limits.health.limits.idleCloseMs, config.registerIdleTimeout + 10_000);
+  assert.equal(limits.gossip.limits.idleCloseMs, undefined);
+});
