@@ -37,7 +37,8 @@ const SOON_MS = 1_000;
 
 /**
  * The `kv` plugin: a key-value store replicated to every server-mode member. Writes are stamped
- * with a hybrid logical clock, applied and persisted here, and published on the gossip channel;
+ * with a hybrid logical clock, persisted here (written and fsynced) before they are applied and
+ * acknowledged, and published on the gossip channel;
  * every node merges them last-writer-wins. Anti-entropy rounds over `KeyValueSync` repair what
  * the channel could not (a node away longer than the channel's retention, a new node).
  */

@@ -90,24 +90,48 @@ export class Replica {
   /**
    * Loads the snapshot and log, so the node serves its data at once; the clock is moved past
    * every stored timestamp, so a clock that went backwards across the restart cannot stamp a new
-   * write before an old one.
+   * write before an old one. Except past timestamps this node would refuse from a peer (out of
+   * range, or more than maxClockDrift ahead of its clock): a store written before entries were
+   * checked may hold one, and observing it would pin the clock there — every later write stamped
+   * at the maximum, and refused by every peer. Such an entry keeps its data (it is served and
+   * kept on disk as it was) but does not move the clock; one warning says how many there were.
    */
-  async load(): Promise<{ entries: number; skippedRecords: number }> {
+  async load(): Promise<{ entries: number; skippedRecords: number; unobserved: number }> {
     let loaded;
     try {
       loaded = await this.store.load();
     } catch (error) {
       throw new KvStorageError(`cannot read the kv store in ${this.c.dir}: ${(error as Error).message}`, { cause: error });
     }
+    const unobserved: Record<'future' | 'out-of-range', number> = { future: 0, 'out-of-range': 0 };
+    // The snapshot and the log may both hold an entry (the log is emptied at the next open): count it once.
+    const counted = new Set<string>();
+    let example: KvEntry | undefined;
     for (const e of loaded.entries) {
       this.state.merge(e);
-      this.hlc.observe(e.version);
+      const refusal = this.timestampRefusal(e);
+      if (refusal === undefined) {
+        this.hlc.observe(e.version);
+        continue;
+      }
+      const id = `${e.key}\0${e.version.nodeId}\0${e.version.wallMs}\0${e.version.counter}`;
+      if (counted.has(id)) continue;
+      counted.add(id);
+      unobserved[refusal] += 1;
+      example ??= e;
+    }
+    const skipped = unobserved.future + unobserved['out-of-range'];
+    if (example) {
+      this.c.log.warn(
+        { ...unobserved, key: example.key, writer: example.version.nodeId, wallMs: example.version.wallMs, counter: example.version.counter },
+        `${skipped} stored kv entries are stamped out of range or more than maxClockDrift (${this.options.maxClockDriftMs} ms) ahead of this node's clock; their data is kept, but they do not move the clock (they would pin it, and peers would refuse every later write)`,
+      );
     }
     this.meta = loaded.meta;
     this.state.collectTombstones();
     await this.store.open();
     this.open = true;
-    return { entries: this.state.totalEntries, skippedRecords: loaded.skippedRecords };
+    return { entries: this.state.totalEntries, skippedRecords: loaded.skippedRecords, unobserved: skipped };
   }
 
   get lastSyncMs(): number {
@@ -222,10 +246,18 @@ export class Replica {
     return !(entry.deleted && this.state.isExpired(entry) && !current);
   }
 
-  private check(entry: KvEntry): RefusalReason | undefined {
-    const { wallMs, counter, nodeId } = entry.version;
+  /** Whether `entry`'s timestamp is one the clock may observe: in range, and at most maxClockDrift ahead. */
+  private timestampRefusal(entry: KvEntry): 'future' | 'out-of-range' | undefined {
+    const { wallMs, counter } = entry.version;
     if (!Number.isSafeInteger(wallMs) || wallMs < 0 || !Number.isSafeInteger(counter) || counter < 0 || counter > MAX_COUNTER) return 'out-of-range';
     if (wallMs > this.hlc.physicalNow() + this.options.maxClockDriftMs) return 'future';
+    return undefined;
+  }
+
+  private check(entry: KvEntry): RefusalReason | undefined {
+    const timestamp = this.timestampRefusal(entry);
+    if (timestamp !== undefined) return timestamp;
+    const { nodeId } = entry.version;
     const verdict = this.c.authorship.verify(nodeId, entrySigningBytes(entry), entry.signature);
     if (verdict === 'unknown') return 'unknown-writer';
     return verdict === 'valid' ? undefined : 'forged';

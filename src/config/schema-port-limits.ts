@@ -63,7 +63,7 @@ export const portLimitKeys: { readonly [K in keyof PortLimitConfig]: KeySchema<P
     arg: 'unused-connection-timeout',
   },
   registerIdleTimeout: {
-    doc: 'A register-port connection with no call in progress for this long is closed (grpc.max_connection_idle_ms). Newcomers and probes reconnect cheaply; shorter bounds how long a source holds connections it no longer uses, longer saves probes a TLS handshake.',
+    doc: 'A register-port (and plain health port) connection with no call in progress for this long is asked to close (grpc.max_connection_idle_ms sends a GOAWAY) and closed by the node 10s later if the client ignores that. Newcomers and probes reconnect cheaply; shorter bounds how long a source holds connections it no longer uses, longer saves probes a TLS handshake.',
     format: 'g2g-duration',
     min: SECOND,
     max: MAX_TIMER_MS,
@@ -144,7 +144,7 @@ export const portLimitKeys: { readonly [K in keyof PortLimitConfig]: KeySchema<P
     arg: 'join-hello-timeout',
   },
   joinFailureBudget: {
-    doc: 'Failed join attempts (wrong or unknown tokens, failed proofs, stalled handshakes) the node accepts per minute from all sources together, as a burst of the same size; when it is spent every handshake is refused with RESOURCE_EXHAUSTED (ERR_JOIN_THROTTLED) until it refills, on top of the per-source limit of 5 then 5 a minute. It bounds what many source addresses can try together; an attacker with many addresses can delay newcomers (who retry, see joinRetryTime) but not try faster.',
+    doc: 'Failed join attempts (wrong or unknown tokens, failed proofs, stalled handshakes) the node accepts per minute from all sources together, as a burst of the same size; when it is spent, sources that failed lately are refused with RESOURCE_EXHAUSTED (ERR_JOIN_THROTTLED) until it refills, on top of the per-source limit of 5 then 5 a minute, while a source with no recent failure is let through; failures of such clean sources while it is spent drain a new-source allowance of a quarter of this budget per minute, and when that is spent too every source waits. It bounds what many source addresses can try together: a few dozen failing addresses cannot lock clean newcomers out, and an attacker who keeps bringing fresh addresses can delay newcomers (who retry, see joinRetryTime) but not try faster. Larger lets more honest mistakes through in a join storm; smaller caps guessing lower.',
     format: 'g2g-integer',
     min: 1,
     max: 1_000_000,

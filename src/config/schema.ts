@@ -301,7 +301,7 @@ export const configSchema: ConfigSchema = {
     arg: 'ca-rejoin',
   },
   operatorCertMaxLifetime: {
-    doc: 'Longest lifetime `g2g credentials --ttl` may give an operator certificate (longer is refused, not shortened). An operator certificate cannot be revoked short of rotating the node CA, so a leaked one is usable until it expires: shorter limits that, at the cost of operators re-running `g2g credentials` more often. Read from this node\'s environment and config file by the CLI.',
+    doc: 'Longest lifetime `g2g credentials --ttl` may give an operator certificate (longer is refused, not shortened). An operator certificate cannot be revoked short of rotating the node CA, so a leaked one is usable until it expires: shorter limits that, at the cost of operators re-running `g2g credentials` more often. The CLI reads it from this node\'s environment and config file; the node itself refuses (PERMISSION_DENIED) any operator certificate valid for longer than this plus the 5 minutes issuers backdate for clock skew, however it was minted, so set the same value on every server-mode member.',
     format: 'g2g-duration',
     min: MINUTE,
     default: 24 * HOUR,

@@ -65,7 +65,7 @@ export function nodePortServers(c: NodePortServersComponents): { limits: PortLim
       metricsInterceptor(c.metrics, 'gossip'),
       usefulCallInterceptor(limits.gossip, { onRequest: true }),
       malformedRequestInterceptor(),
-      authorizationInterceptor({ authority: c.trust, clock: c.clock, log: c.log.child({ component: 'authz' }), calls: c.activeCalls, issuesOperators: c.issuesOperators }),
+      authorizationInterceptor({ authority: c.trust, clock: c.clock, log: c.log.child({ component: 'authz' }), calls: c.activeCalls, issuesOperators: c.issuesOperators, operatorCertMaxLifetimeMs: c.config.operatorCertMaxLifetime }),
     ],
     channelOptions: limits.gossipOptions,
     watchLimits: limits.watch,

@@ -8,7 +8,8 @@ import type { Clock } from '../util/clock';
 /**
  * After a GOAWAY for maxConnectionAge, how long a register-port connection's open calls (a Watch
  * stream, a handshake) may go on before the connection is cut. Without it a single open stream
- * would keep an unauthenticated connection, and an old leaf, forever.
+ * would keep an unauthenticated connection, and an old leaf, forever. The same grace follows the
+ * idle GOAWAY before the guard closes a connection whose client ignored it.
  */
 export const REGISTER_CONNECTION_AGE_GRACE_MS = 10_000;
 
@@ -51,7 +52,10 @@ export function portLimits(settings: LimitSettings, clock: Clock, descriptors: D
   // grpc-js closes at maxConnectionAge (±10 % jitter) plus the grace with a GOAWAY, which a
   // hostile client can ignore; the guard resets the connection a little later in any case.
   const maxLifetimeMs = Math.ceil(settings.maxConnectionAge * 1.1) + REGISTER_CONNECTION_AGE_GRACE_MS + 5_000;
-  const open = { perSource: settings.registerConnectionsPerSource, portMax: half, unusedTimeoutMs, maxLifetimeMs };
+  // grpc-js sends a GOAWAY at registerIdleTimeout with no call in progress; a client that ignores
+  // it is closed by the guard one grace period later.
+  const idleCloseMs = settings.registerIdleTimeout + REGISTER_CONNECTION_AGE_GRACE_MS;
+  const open = { perSource: settings.registerConnectionsPerSource, portMax: half, unusedTimeoutMs, maxLifetimeMs, idleCloseMs };
   const registerOptions: grpc.ServerOptions = {
     'grpc.max_connection_idle_ms': settings.registerIdleTimeout,
     'grpc.max_connection_age_ms': settings.maxConnectionAge,

@@ -15,6 +15,15 @@ export interface JoinThrottleOptions {
   globalBurst?: number;
   /** One global failure is forgiven per this many milliseconds. */
   globalRefillMs?: number;
+  /**
+   * While the global budget is spent, failures that sources with no recent failure may still
+   * have (a burst of this size; default a quarter of `globalBurst`, at least 1). It lets a clean
+   * newcomer in while a set of failing sources holds the global budget empty, and still bounds an
+   * attacker who brings fresh addresses: when this allowance is spent too, everyone waits.
+   */
+  newSourceBurst?: number;
+  /** One failure of the new-source allowance is forgiven per this many milliseconds (default: the same rate as a full global budget refills, so a quarter of its rate per token). */
+  newSourceRefillMs?: number;
 }
 
 export const DEFAULT_JOIN_THROTTLE: JoinThrottleOptions = { burst: 5, refillMs: 12_000, maxSources: 10_000 };
@@ -30,11 +39,16 @@ interface Bucket {
  * (5, then 5 a minute, by default). Secrets have 160 bits, so this is not what keeps them safe;
  * it keeps a misconfigured or hostile source from burning CPU and filling logs. With
  * `globalBurst`, one more bucket that every source's failures drain bounds what many addresses
- * can try together (when it is empty, every source waits).
+ * can try together. When it is empty, only sources with recent failures (a bucket not yet full)
+ * wait: a source that has not failed lately is let through, or a couple of dozen stalling
+ * addresses would lock every clean newcomer out. Failures of such clean sources while the
+ * global budget is spent drain a smaller new-source allowance, so fresh addresses cannot keep
+ * guessing for free; when that is spent too, every source waits.
  */
 export class JoinThrottle {
   private readonly buckets: BoundedMap<string, Bucket>;
   private global: Bucket | undefined;
+  private newSources: Bucket | undefined;
 
   constructor(private readonly clock: Clock, private readonly options: JoinThrottleOptions = DEFAULT_JOIN_THROTTLE) {
     this.buckets = boundedMap(options.maxSources);
@@ -42,27 +56,44 @@ export class JoinThrottle {
 
   /** Milliseconds until `source` may try again, or 0 if it may now. */
   retryAfterMs(source: string): number {
-    return Math.max(this.sourceRetryAfterMs(source), this.globalRetryAfterMs());
+    const own = this.refilled(source);
+    const ownWait = own && own.tokens < 1 ? Math.ceil((1 - own.tokens) * this.options.refillMs) : 0;
+    const globalWait = this.globalRetryAfterMs();
+    if (globalWait === 0) return ownWait;
+    // The global budget is spent: a source that failed lately waits for it, a clean one only for
+    // the new-source allowance.
+    return own ? Math.max(ownWait, globalWait) : this.newSourceRetryAfterMs();
   }
 
-  /** Milliseconds until anyone may try again because the global budget is spent, or 0. */
+  /** Milliseconds until the global budget has a failure to spare again, or 0 if it has one now. */
   globalRetryAfterMs(): number {
     const { globalBurst, globalRefillMs } = this.options;
     if (globalBurst === undefined || globalRefillMs === undefined || !this.global) return 0;
-    const bucket = refill(this.global, this.clock.now(), globalBurst, globalRefillMs);
-    if (bucket.tokens >= 1) return 0;
-    return Math.ceil((1 - bucket.tokens) * globalRefillMs);
+    return waitFor(refill(this.global, this.clock.now(), globalBurst, globalRefillMs), globalRefillMs);
   }
 
-  private sourceRetryAfterMs(source: string): number {
-    const bucket = this.refilled(source);
-    if (!bucket || bucket.tokens >= 1) return 0;
-    return Math.ceil((1 - bucket.tokens) * this.options.refillMs);
+  private newSourceRetryAfterMs(): number {
+    const { burst, refillMs } = this.newSourceRate();
+    if (!this.newSources) return 0;
+    return waitFor(refill(this.newSources, this.clock.now(), burst, refillMs), refillMs);
+  }
+
+  private newSourceRate(): { burst: number; refillMs: number } {
+    const globalBurst = this.options.globalBurst ?? 1;
+    const globalRefillMs = this.options.globalRefillMs ?? 1;
+    const burst = this.options.newSourceBurst ?? Math.max(1, Math.ceil(globalBurst / 4));
+    return { burst, refillMs: this.options.newSourceRefillMs ?? (globalRefillMs * globalBurst) / burst };
   }
 
   recordFailure(source: string): void {
     const { globalBurst, globalRefillMs } = this.options;
     if (globalBurst !== undefined && globalRefillMs !== undefined) {
+      if (this.globalRetryAfterMs() > 0 && !this.refilled(source)) {
+        const { burst, refillMs } = this.newSourceRate();
+        const allowance = this.newSources ? refill(this.newSources, this.clock.now(), burst, refillMs) : { tokens: burst, at: this.clock.now() };
+        allowance.tokens = Math.max(0, allowance.tokens - 1);
+        this.newSources = allowance;
+      }
       const global = this.global ? refill(this.global, this.clock.now(), globalBurst, globalRefillMs) : { tokens: globalBurst, at: this.clock.now() };
       global.tokens = Math.max(0, global.tokens - 1);
       this.global = global;
@@ -88,6 +119,10 @@ export class JoinThrottle {
     }
     return bucket;
   }
+}
+
+function waitFor(bucket: Bucket, refillMs: number): number {
+  return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) * refillMs);
 }
 
 function refill(bucket: Bucket, now: number, burst: number, refillMs: number): Bucket {

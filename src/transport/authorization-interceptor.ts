@@ -2,8 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../log/logger';
 import type { ActiveCalls } from './active-calls';
-import { callerAt, type CallerResult } from './caller-identity';
+import type { G2gError } from '../errors';
+import { callerAt, operatorLifetimeRefusal, type CallerResult, type CertificateIdentity } from './caller-identity';
 import { connectionIdentity } from './connection-identity';
+import { CallerNotAllowedError, CallerUnauthenticatedError, OperatorCertificateLifetimeError } from './request-errors';
+import { toServiceError } from './status-mapping';
 import type { MemberAuthority } from './trust-store';
 
 /** Methods only members may call; operators (people, tools) may call everything else. */
@@ -31,6 +34,8 @@ export function authorizationInterceptor(deps: {
    * member (tests and tools without a membership).
    */
   issuesOperators?: (nodeId: string) => boolean;
+  /** Operator certificates valid for longer than this are refused (operatorCertMaxLifetime). Default: no bound. */
+  operatorCertMaxLifetimeMs?: number;
 }): grpc.ServerInterceptor {
   const memberOnly = deps.memberOnly ?? gossipServiceIsMemberOnly;
   return (method, call) => {
@@ -43,8 +48,9 @@ export function authorizationInterceptor(deps: {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, proceed) => {
-            const identity = callerAt(connectionIdentity(call), deps.clock.now());
-            const refusal = refuse(method.path, identity);
+            const certificate = connectionIdentity(call);
+            const identity = callerAt(certificate, deps.clock.now());
+            const refusal = refuse(method.path, identity, certificate);
             if (refusal === undefined) {
               if (deps.calls && identity.ok) {
                 untrack = deps.calls.track(identity.caller.nodeId, (status) => {
@@ -55,8 +61,8 @@ export function authorizationInterceptor(deps: {
               proceed(metadata);
               return;
             }
-            deps.log.debug({ method: method.path, peer: call.getPeer(), reason: refusal.details }, 'call refused');
-            call.sendStatus({ ...refusal, metadata: new grpc.Metadata() });
+            deps.log.debug({ method: method.path, peer: call.getPeer(), reason: refusal.message }, 'call refused');
+            call.sendStatus(toServiceError(refusal, deps.log, method.path));
           },
           onCancel: done,
         }),
@@ -68,18 +74,20 @@ export function authorizationInterceptor(deps: {
     return intercepting;
   };
 
-  function refuse(path: string, identity: CallerResult): { code: grpc.status; details: string } | undefined {
-    if (!identity.ok) return { code: grpc.status.UNAUTHENTICATED, details: identity.reason };
+  function refuse(path: string, identity: CallerResult, certificate: CertificateIdentity): G2gError | undefined {
+    if (!identity.ok) return new CallerUnauthenticatedError(identity.reason);
     const { caller } = identity;
     if (!deps.authority.isMember(caller.nodeId)) {
       const who = caller.kind === 'member' ? `node ${caller.nodeId}` : `the CA of node ${caller.nodeId}`;
-      return { code: grpc.status.UNAUTHENTICATED, details: `${who} is not a current member` };
+      return new CallerUnauthenticatedError(`${who} is not a current member`);
     }
     if (caller.kind === 'operator' && deps.issuesOperators && !deps.issuesOperators(caller.nodeId)) {
-      return { code: grpc.status.PERMISSION_DENIED, details: `operator certificates issued by the CA of node ${caller.nodeId} are not accepted: only server-mode members vouch for operators` };
+      return new CallerNotAllowedError(`operator certificates issued by the CA of node ${caller.nodeId} are not accepted: only server-mode members vouch for operators`);
     }
+    const tooLong = deps.operatorCertMaxLifetimeMs === undefined ? undefined : operatorLifetimeRefusal(certificate, deps.operatorCertMaxLifetimeMs);
+    if (tooLong !== undefined) return new OperatorCertificateLifetimeError(tooLong);
     if (caller.kind === 'operator' && memberOnly(path)) {
-      return { code: grpc.status.PERMISSION_DENIED, details: `${path} is for members only` };
+      return new CallerNotAllowedError(`${path} is for members only`);
     }
     return undefined;
   }

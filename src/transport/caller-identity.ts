@@ -1,5 +1,6 @@
 import type { PeerCertificate } from 'node:tls';
 import { OPERATOR_OU } from '../identity/leaf';
+import { CLOCK_SKEW_BACKDATE_MS } from '../identity/node-ca';
 
 /** Who is calling the gossip port, as proven by the verified client certificate. */
 export type Caller =
@@ -50,6 +51,21 @@ export function callerAt(identity: CertificateIdentity, now: number): CallerResu
   if (identity.notAfter <= now) return { ok: false, reason: `certificate expired at ${identity.validTo}` };
   if (identity.notBefore > now) return { ok: false, reason: `certificate not valid before ${identity.validFrom}` };
   return { ok: true, caller: identity.caller };
+}
+
+/**
+ * Why an operator certificate lives longer than this node allows (`maxLifetimeMs`), or undefined
+ * if it does not (or is not an operator's). An operator certificate cannot be revoked short of
+ * rotating the node CA, so the CLI's cap on `--ttl` is only half the bound: a certificate minted
+ * by other means with the CA key must be refused where it is used. Issuers backdate notBefore by
+ * up to 5 minutes for clock skew (and round to whole seconds), so that much is tolerated.
+ */
+export function operatorLifetimeRefusal(identity: CertificateIdentity, maxLifetimeMs: number): string | undefined {
+  if (!identity.ok || identity.caller.kind !== 'operator') return undefined;
+  const lifetimeMs = identity.notAfter - identity.notBefore;
+  if (!(lifetimeMs > maxLifetimeMs + CLOCK_SKEW_BACKDATE_MS + 1_000)) return undefined;
+  const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 100) / 100} h`;
+  return `operator certificate "${identity.caller.name}" is valid for ${hours(lifetimeMs)} (${identity.validFrom} to ${identity.validTo}), longer than this node's operatorCertMaxLifetime of ${hours(maxLifetimeMs)}; issue a shorter one with g2g credentials --ttl`;
 }
 
 export function identifyCaller(cert: PeerCertificate | undefined, now: number): CallerResult {

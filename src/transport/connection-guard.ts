@@ -44,6 +44,14 @@ export interface PortConnectionLimits {
    * descriptor stays open); this is the bound that does not rely on the client.
    */
   maxLifetimeMs?: number;
+  /**
+   * A connection with no call in progress this long is closed; 0 or absent: never. grpc-js's
+   * grpc.max_connection_idle_ms only sends a GOAWAY, which a hostile client can ignore, and a
+   * connection that once had a useful call would then live to `maxLifetimeMs`: set this to the
+   * idle timeout plus a grace, so the GOAWAY comes first and this is the bound that does not rely
+   * on the client. Calls are counted by the port's interceptor (`callStarted`).
+   */
+  idleCloseMs?: number;
 }
 
 /** What a port's guard counted since start (the observability layer reads it). */
@@ -57,13 +65,22 @@ export interface ConnectionCounters {
   refusedBudget: number;
   /** Closed because no useful call came within `unusedTimeoutMs`. */
   closedUnused: number;
-  /** Reset at `maxLifetimeMs`. */
+  /** Closed at `maxLifetimeMs`. */
   closedLifetime: number;
+  /** Closed after `idleCloseMs` with no call in progress. */
+  closedIdle: number;
 }
 
 interface Tracked {
   source: string;
   timer: TimerHandle | undefined;
+}
+
+/** An admitted connection's calls in progress, for the idle bound. */
+interface Activity {
+  socket: Socket;
+  calls: number;
+  idle: TimerHandle | undefined;
 }
 
 /**
@@ -89,8 +106,10 @@ export class ConnectionGuard {
   private readonly bySource = new Map<string, number>();
   /** Connections still waiting for their first useful call, by grpc-js's peer string. */
   private readonly unused = new Map<string, Tracked>();
+  /** Calls in progress per connection (by grpc-js's peer string), when `idleCloseMs` is set. */
+  private readonly activity = new Map<string, Activity>();
   private open = 0;
-  private readonly stats: ConnectionCounters = { accepted: 0, refusedPerSource: 0, refusedPortLimit: 0, refusedBudget: 0, closedUnused: 0, closedLifetime: 0 };
+  private readonly stats: ConnectionCounters = { accepted: 0, refusedPerSource: 0, refusedPortLimit: 0, refusedBudget: 0, closedUnused: 0, closedLifetime: 0, closedIdle: 0 };
 
   constructor(
     private readonly budget: ConnectionBudget,
@@ -134,9 +153,19 @@ export class ConnectionGuard {
           closeForGood(socket);
         }, this.limits.maxLifetimeMs)
       : undefined;
+    let activity: Activity | undefined;
+    if (this.limits.idleCloseMs) {
+      const idleCloseMs = this.limits.idleCloseMs;
+      const current: Activity = { socket, calls: 0, idle: undefined };
+      activity = current;
+      current.idle = this.idleTimer(socket, idleCloseMs);
+      this.activity.set(peer, current);
+    }
     socket.once('close', () => {
       tracked.timer?.cancel();
       lifetime?.cancel();
+      activity?.idle?.cancel();
+      if (activity && this.activity.get(peer) === activity) this.activity.delete(peer);
       if (this.unused.get(peer) === tracked) this.unused.delete(peer);
       this.open -= 1;
       this.budget.release();
@@ -154,6 +183,32 @@ export class ConnectionGuard {
     if (!tracked) return;
     tracked.timer?.cancel();
     this.unused.delete(peer);
+  }
+
+  /**
+   * A call began on connection `peer` (grpc-js's `call.getPeer()`): the connection is not idle
+   * until the returned function (call it once, when the call ends) has been called.
+   */
+  callStarted(peer: string): () => void {
+    const activity = this.activity.get(peer);
+    if (!activity) return () => undefined;
+    activity.calls += 1;
+    activity.idle?.cancel();
+    activity.idle = undefined;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      activity.calls -= 1;
+      if (activity.calls === 0 && this.activity.get(peer) === activity) activity.idle = this.idleTimer(activity.socket, this.limits.idleCloseMs ?? 0);
+    };
+  }
+
+  private idleTimer(socket: Socket, ms: number): TimerHandle {
+    return this.clock.setTimeout(() => {
+      this.stats.closedIdle += 1;
+      closeForGood(socket);
+    }, ms);
   }
 
   /** Connections held now, on this port and by `source`. */

@@ -29,3 +29,15 @@ export class UnsupportedCallError extends G2gError {
   readonly code = 'ERR_UNSUPPORTED';
   override readonly status = GrpcStatus.UNIMPLEMENTED;
 }
+
+/** The caller's certificate proves no current member, or nothing at all (expired, not yet valid, not a g2g certificate). */
+export class CallerUnauthenticatedError extends G2gError {
+  readonly code = 'ERR_UNAUTHENTICATED';
+  override readonly status = GrpcStatus.UNAUTHENTICATED;
+}
+
+/** An operator certificate whose lifetime exceeds the node's operatorCertMaxLifetime. */
+export class OperatorCertificateLifetimeError extends G2gError {
+  readonly code = 'ERR_OPERATOR_CERT_LIFETIME';
+  override readonly status = GrpcStatus.PERMISSION_DENIED;
+}

@@ -18,7 +18,7 @@ export interface UsefulCallOptions {
  * refused joins — do not count, so a connection that only ever sends those is closed at the
  * guard's unused-connection timeout.
  */
-export function usefulCallInterceptor(guard: Pick<ConnectionGuard, 'markUseful'>, options: UsefulCallOptions = {}): grpc.ServerInterceptor {
+export function usefulCallInterceptor(guard: Pick<ConnectionGuard, 'markUseful' | 'callStarted'>, options: UsefulCallOptions = {}): grpc.ServerInterceptor {
   return (_method, call) => {
     let marked = false;
     const mark = (): void => {
@@ -26,21 +26,28 @@ export function usefulCallInterceptor(guard: Pick<ConnectionGuard, 'markUseful'>
       marked = true;
       guard.markUseful(call.getPeer());
     };
+    // The call is in progress until its status is sent or it is cancelled (the guard's idle bound).
+    const ended = guard.callStarted(call.getPeer());
     return new grpc.ServerInterceptingCall(call, {
-      ...(options.onRequest
-        ? {
-            start: (next: (listener?: grpc.ServerListener) => void) =>
-              next({
-                onReceiveMessage: (message, nextMessage) => {
+      start: (next: (listener?: grpc.ServerListener) => void) =>
+        next({
+          ...(options.onRequest
+            ? {
+                onReceiveMessage: (message: unknown, nextMessage: (message: unknown) => void) => {
                   mark();
                   nextMessage(message);
                 },
-              }),
-          }
-        : {}),
+              }
+            : {}),
+          onCancel: ended,
+        }),
       sendMessage: (message, next) => {
         mark();
         next(message);
+      },
+      sendStatus: (status, next) => {
+        ended();
+        next(status);
       },
     });
   };

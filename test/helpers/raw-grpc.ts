@@ -13,6 +13,8 @@ export interface RawTarget {
   localAddress?: string;
   /** TLS options; default: accept any server certificate (an attacker checks nothing). */
   tls?: tls.ConnectionOptions;
+  /** The TCP socket to speak over (default: a fresh connection to host:port). */
+  socket?: () => net.Socket;
 }
 
 export interface RawResult {
@@ -30,7 +32,7 @@ export function rawSession(target: RawTarget): Promise<http2.ClientHttp2Session>
     const session = http2.connect(`https://${host}:${target.port}`, {
       createConnection: () =>
         tls.connect({
-          socket: net.connect({ host, port: target.port, ...(target.localAddress ? { localAddress: target.localAddress } : {}) }),
+          socket: target.socket ? target.socket() : net.connect({ host, port: target.port, ...(target.localAddress ? { localAddress: target.localAddress } : {}) }),
           ALPNProtocols: ['h2'],
           servername: 'g2g-test',
           rejectUnauthorized: false,

@@ -5,7 +5,7 @@ import { generateRsaKeyPair } from '../../src/identity/keygen';
 import type { G2gNode } from '../../src/node/g2g-node';
 import { call, channelOptions, failureCode, g2gProto, healthClient, tlsCredentials } from '../helpers/clients';
 import { makeCa, materialFor, memberLeaf, operatorCert, startInProcessNode } from '../helpers/in-process-node';
-import { issueLeaf } from '../../src/identity/leaf';
+import { issueLeaf, issueOperatorCertificate } from '../../src/identity/leaf';
 import { endorse } from '../../src/identity/ca-lineage';
 import { createNodeCa, type NodeCa } from '../../src/identity/node-ca';
 import { exchangeRequestToWire } from '../../src/transport/gossip-wire';
@@ -150,6 +150,27 @@ test('a bad leaf push is refused and the ports keep serving the current leaf', a
   clients.push(registerHealth);
   assert.equal((await call<{ status: string }>(registerHealth, 'Check', { service: '' })).status, 'SERVING');
   assert.equal(node.currentLeaf().fingerprint, before.fingerprint);
+});
+
+test('an operator certificate valid for longer than operatorCertMaxLifetime (24 h) is refused: PERMISSION_DENIED, ERR_OPERATOR_CERT_LIFETIME; one of exactly 24 h is served', async () => {
+  const issue = (lifetimeMs: number) => issueOperatorCertificate(node.nodeCa, { name: 'carol', now: new Date(), lifetimeMs, keyBits: 1024 });
+  const admin = (material: ReturnType<typeof materialFor>) => {
+    const client = new (g2gProto().g2g.v1.Admin)(`127.0.0.1:${node.boundPorts.gossip}`, tlsCredentials(material), channelOptions(node.nodeId));
+    clients.push(client);
+    return client;
+  };
+  const longLived = await issue(100_000 * 24 * 3600_000);
+  const error = await call(admin(materialFor(node, longLived)), 'Status', {}).then(
+    () => assert.fail('a 100,000-day operator certificate was accepted'),
+    (e: grpc.ServiceError) => e,
+  );
+  assert.equal(error.code, grpc.status.PERMISSION_DENIED);
+  assert.match(error.details, /operatorCertMaxLifetime of 24 h/);
+  assert.deepEqual(error.metadata.get('g2g-error-code'), ['ERR_OPERATOR_CERT_LIFETIME']);
+  const justOver = await issue(25 * 3600_000);
+  assert.equal(await failureCode(call(admin(materialFor(node, justOver)), 'Status', {})), grpc.status.PERMISSION_DENIED);
+  const atTheCap = await issue(24 * 3600_000);
+  assert.equal((await call<{ nodeId: string }>(admin(materialFor(node, atTheCap)), 'Status', {})).nodeId, node.nodeId, 'the longest certificate g2g credentials issues (backdated for skew) is served');
 });
 
 /** What the node knows, to check that a refusal changed nothing. */

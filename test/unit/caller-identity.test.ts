@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { PeerCertificate } from 'node:tls';
 import { test } from 'node:test';
-import { describeCaller, identifyCaller } from '../../src/transport/caller-identity';
+import { certificateIdentity, describeCaller, identifyCaller, operatorLifetimeRefusal } from '../../src/transport/caller-identity';
 import { parsePeerAddress } from '../../src/transport/peer-address';
 import { checkPeerIdentity } from '../../src/transport/peer-channel';
 
@@ -60,4 +60,17 @@ test('peer addresses as grpc-js reports them', () => {
   assert.deepEqual(parsePeerAddress('[::ffff:127.0.0.1]:9'), { address: '127.0.0.1', port: 9 });
   assert.deepEqual(parsePeerAddress('ipv6:[2001:db8::1]:7'), { address: '2001:db8::1', port: 7 });
   assert.deepEqual(parsePeerAddress('2001:db8::1'), { address: '2001:db8::1', port: 0 });
+});
+
+test('operator certificate lifetime: longer than the cap (plus the 5 min skew backdate) is refused with the reason; members are not concerned', () => {
+  const operator = (validFrom: string, validTo: string) =>
+    certificateIdentity(cert({ subject: { CN: 'alice', OU: 'g2g-operator', O: 'g2g' } as PeerCertificate['subject'], subjectaltname: 'URI:g2g-operator://x/alice', ext_key_usage: ['1.3.6.1.5.5.7.3.2'], valid_from: validFrom, valid_to: validTo }));
+  const day = 24 * 3600_000;
+  assert.equal(operatorLifetimeRefusal(operator('Nov 21 11:55:00 2026 GMT', 'Nov 22 12:00:00 2026 GMT'), day), undefined, '24 h issued with a 5 min backdate');
+  const refusal = operatorLifetimeRefusal(operator('Nov 21 12:00:00 2026 GMT', 'Nov 22 12:10:00 2026 GMT'), day);
+  assert.match(refusal ?? '', /operator certificate "alice" is valid for 24\.17 h .*operatorCertMaxLifetime of 24 h/);
+  assert.ok(operatorLifetimeRefusal(operator('Nov 21 12:00:00 2026 GMT', 'Nov 21 12:00:00 2300 GMT'), day));
+  assert.equal(operatorLifetimeRefusal(operator('Nov 21 12:00:00 2026 GMT', 'Nov 21 12:00:00 2300 GMT'), 300 * 365 * day), undefined, 'a larger cap admits it');
+  const member = certificateIdentity(cert({ valid_from: 'Nov 21 12:00:00 2026 GMT', valid_to: 'Nov 21 12:00:00 2300 GMT' }));
+  assert.equal(operatorLifetimeRefusal(member, day), undefined, 'member leaves have their own lifetime rules');
 });
