@@ -11,6 +11,7 @@ export interface PortCountersView {
   refusedPortLimit: number;
   refusedBudget: number;
   closedUnused: number;
+  closedIdle: number;
   closedLifetime: number;
   watchRefused: number;
 }
@@ -61,10 +62,11 @@ export function registerPortMetrics(registry: Registry, view: () => Record<Port,
   );
   mirrored(
     'g2g_port_connections_closed_total',
-    'Connections the node closed itself, by port and reason: unused (no useful call in time), lifetime (the hard age bound).',
+    'Connections the node closed itself, by port and reason: unused (no useful call in time), idle (no call in progress for the idle timeout and its grace, on the unauthenticated ports), lifetime (the hard age bound).',
     ['port', 'reason'],
     (v, port) => [
       [{ port, reason: 'unused' }, v[port].closedUnused],
+      [{ port, reason: 'idle' }, v[port].closedIdle],
       [{ port, reason: 'lifetime' }, v[port].closedLifetime],
     ],
   );

@@ -38,7 +38,7 @@ function running(): { metrics: NodeMetrics; gossip: GossipCounters } {
   metrics.memberEvents.inc({ event: 'dead' });
   metrics.joinAttempts.inc({ result: 'refused', code: 'ERR_JOIN_TOKEN' });
   metrics.pingRtt.observe(0.002);
-  const port = (held: number, refusedPerSource: number) => ({ held, accepted: held + 3, refusedPerSource, refusedPortLimit: 0, refusedBudget: 1, closedUnused: 2, closedLifetime: 0, watchRefused: 0 });
+  const port = (held: number, refusedPerSource: number) => ({ held, accepted: held + 3, refusedPerSource, refusedPortLimit: 0, refusedBudget: 1, closedUnused: 2, closedIdle: 5, closedLifetime: 0, watchRefused: 0 });
   metrics.attachPortCounters(() => ({ register: port(4, 7), gossip: port(12, 0), health: port(0, 0) }));
   return { metrics, gossip };
 }
@@ -95,6 +95,7 @@ test('the ports\' connection guards: held now, accepted, refused by reason, clos
   assert.equal(sample(text, 'g2g_port_connections_refused_total{port="register",reason="per_source"}'), 7);
   assert.equal(sample(text, 'g2g_port_connections_refused_total{port="gossip",reason="budget"}'), 1);
   assert.equal(sample(text, 'g2g_port_connections_closed_total{port="register",reason="unused"}'), 2);
+  assert.equal(sample(text, 'g2g_port_connections_closed_total{port="gossip",reason="idle"}'), 5);
   // Read again: a mirrored counter is set, not added to, at each scrape.
   assert.equal(sample(await metrics.registry.metrics(), 'g2g_port_connections_refused_total{port="register",reason="per_source"}'), 7);
 });
