@@ -54,6 +54,11 @@ export default class KvPlugin implements G2gPlugin {
     random: Random = systemRandom,
   ) {
     const config = ctx.config;
+    const refused = ctx.metrics.counter({
+      name: 'entries_refused_total',
+      help: 'Entries from peers this node refused, by reason: forged (not signed by its writer), unknown-writer (no key of the writer known yet), future (stamped beyond maxClockDrift), out-of-range.',
+      labelNames: ['reason'],
+    });
     this.replica = new Replica(
       {
         nodeId: ctx.nodeId,
@@ -66,6 +71,7 @@ export default class KvPlugin implements G2gPlugin {
         authorship: ctx.authorship,
         // Reads still work while storage refuses writes, but a balancer should send writers elsewhere.
         onWritable: (writable) => ctx.setServing(writable),
+        onRefused: (reason) => refused.inc({ reason }),
         log: ctx.log,
       },
       {

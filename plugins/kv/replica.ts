@@ -42,6 +42,8 @@ export interface ReplicaComponents {
   authorship: PluginAuthorship;
   /** Storage took or refused a write: health follows (NOT_SERVING while it refuses). */
   onWritable(writable: boolean): void;
+  /** An entry from a peer was refused (for the plugin's metric); the replica counts and logs it too. */
+  onRefused?(reason: RefusalReason): void;
   log: Logger;
 }
 
@@ -265,6 +267,7 @@ export class Replica {
 
   private refuse(reason: RefusalReason, entry: KvEntry, from: string): void {
     this.refused[reason]++;
+    this.c.onRefused?.(reason);
     const now = this.c.wallClock();
     const last = this.refusalLoggedAt.get(reason);
     if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return;

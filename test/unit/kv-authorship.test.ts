@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import type { Registry } from 'prom-client';
 import KvPlugin, { type KvConfig } from '../../plugins/kv/index';
 import { entrySigningBytes, type KvEntry } from '../../plugins/kv/entry';
 import { entryToWire } from '../../plugins/kv/entry-codec';
@@ -80,6 +81,9 @@ test('a member cannot push an entry stamped with another node id: refused, count
     assert.equal(await value(a, 'owned-by-c'), undefined);
     assert.equal(await value(a, 'unsigned'), undefined);
     assert.equal(plugins[0]!.refusals().forged, 2);
+    // Counted where an operator sees it too: the plugin's metric on the node's metrics port.
+    const exposition = await (a.context.metrics as unknown as { registry: Registry }).registry.metrics();
+    assert.match(exposition, /^kv_entries_refused_total\{reason="forged"\} 2$/m);
     // b's own, correctly signed entry in the same kind of push is taken.
     const honest = await signedBy(b, { key: 'from-b', value: Buffer.from('ok'), deleted: false, version: { ...version, nodeId: b.nodeId } });
     assert.equal((await unary(a, KEY_VALUE_SYNC_SERVICE, 'Push', { entries: [entryToWire(honest)] }, { kind: 'member', nodeId: b.nodeId })).applied, 1);
