@@ -153,14 +153,8 @@ export class ConnectionGuard {
           closeForGood(socket);
         }, this.limits.maxLifetimeMs)
       : undefined;
-    let activity: Activity | undefined;
-    if (this.limits.idleCloseMs) {
-      const idleCloseMs = this.limits.idleCloseMs;
-      const current: Activity = { socket, calls: 0, idle: undefined };
-      activity = current;
-      current.idle = this.idleTimer(socket, idleCloseMs);
-      this.activity.set(peer, current);
-    }
+    const activity: Activity | undefined = this.limits.idleCloseMs ? { socket, calls: 0, idle: this.idleTimer(socket, this.limits.idleCloseMs) } : undefined;
+    if (activity) this.activity.set(peer, activity);
     socket.once('close', () => {
       tracked.timer?.cancel();
       lifetime?.cancel();

@@ -58,8 +58,7 @@ export function formatMembers(response: MembersResponse__Output, now: number, op
   const heard = (m: MemberInfo__Output) => (m === self ? '-' : Number(m.lastHeardUnixMs) > 0 ? `${shortSpan(Math.max(0, now - Number(m.lastHeardUnixMs)))} ago` : 'never');
   const name = (m: MemberInfo__Output, width: number) => {
     const n = labelsOf(m.tags).name || '-';
-    const marked = m === self ? `${n}*` : n;
-    return marked.length > width ? `${marked.slice(0, width - 1)}…` : marked;
+    return cut(m === self ? `${n}*` : n, width);
   };
   const version = (m: MemberInfo__Output) => labelsOf(m.tags).version || '?';
   let table: string;
