@@ -335,6 +335,17 @@ export function formatBytes(n: number): string {
 /** Formats whose values must be written with a unit (a bare JSON number in the config file is refused too). */
 export const UNIT_FORMATS: readonly string[] = ['g2g-duration', 'g2g-bytes'];
 
+/**
+ * Why `raw` cannot be taken for a key of `format`: a JSON number in the config file for a key that
+ * needs a unit is as ambiguous as a bare number in a flag (90 seconds or 90 ms?). Undefined when
+ * the value is not such a number. The caller names the key and the source.
+ */
+export function bareNumberProblem(format: unknown, raw: unknown): string | undefined {
+  if (typeof raw !== 'number' || typeof format !== 'string' || !UNIT_FORMATS.includes(format)) return undefined;
+  const units = format === 'g2g-duration' ? `"${raw}s", "${raw}m" or "${raw}ms"` : `"${raw}B", "${raw}KiB" or "${raw}MiB"`;
+  return `a bare number has no unit: write a string with a unit, such as ${units}`;
+}
+
 export type FormatName = keyof typeof formats;
 
 let registered = false;

@@ -5,7 +5,7 @@ import convict from 'convict';
 import { ConfigError } from '../errors';
 import { defaultNodeName } from './node-tags';
 import { parseTicket } from '../tokens/join-ticket';
-import { formatDuration, formats, registerFormats, UNIT_FORMATS } from './formats';
+import { bareNumberProblem, formatDuration, formats, registerFormats } from './formats';
 import { profiles } from './profiles';
 import { CONFIG_KEYS, configSchema, convictSchema, keyLabel, PROFILES, type ConfigKey, type G2gConfig, type KeySchema, type ProfileName } from './schema';
 
@@ -224,11 +224,8 @@ function highest(key: ConfigKey, layers: Layer[]): unknown {
 /** The validation problem of one value from one source, or undefined when it is valid. */
 function checkValue(key: ConfigKey, raw: unknown, source: string, typed: boolean): string | undefined {
   const item = configSchema[key] as KeySchema<unknown>;
-  // A JSON number in the file is as ambiguous as a bare number in a flag: 90 seconds or 90 ms?
-  if (typed && typeof raw === 'number' && typeof item.format === 'string' && UNIT_FORMATS.includes(item.format)) {
-    const units = item.format === 'g2g-duration' ? 'a string with a unit, such as "90s", "15m" or "24h"' : 'a string with a unit, such as "4096B", "512KiB" or "64MiB"';
-    return `${keyLabel(key)}: a bare number has no unit: write ${units}, got ${shown(item, raw)} (${source})`;
-  }
+  const bare = typed ? bareNumberProblem(item.format, raw) : undefined;
+  if (bare) return `${keyLabel(key)}: ${bare}, got ${shown(item, raw)} (${source})`;
   const value = typeof raw === 'string' ? coerce(item, raw) : raw;
   try {
     validate(item, value);

@@ -1,6 +1,6 @@
 import convict from 'convict';
 import type { PluginSettings } from '../config/schema';
-import { registerFormats, UNIT_FORMATS } from '../config/formats';
+import { bareNumberProblem, registerFormats } from '../config/formats';
 import type { PluginManifest } from './contract';
 import { PluginConfigError, PluginManifestError } from './errors';
 
@@ -121,11 +121,9 @@ export function resolvePluginConfig(manifest: PluginManifest, settings: PluginSe
 function bareNumbers(plugin: string, keys: readonly PluginConfigKey[], section: unknown): string[] {
   const problems: string[] = [];
   for (const key of keys) {
-    if (typeof key.format !== 'string' || !UNIT_FORMATS.includes(key.format)) continue;
     const raw = key.path.split('.').reduce<unknown>((node, name) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[name] : undefined), section);
-    if (typeof raw !== 'number') continue;
-    const units = key.format === 'g2g-duration' ? `"${raw}s", "${raw}m" or "${raw}ms"` : `"${raw}B", "${raw}KiB" or "${raw}MiB"`;
-    problems.push(`plugins.${plugin}.${key.path}: a bare number has no unit: write a string with a unit, such as ${units}, got ${raw} (config file)`);
+    const bare = bareNumberProblem(key.format, raw);
+    if (bare) problems.push(`plugins.${plugin}.${key.path}: ${bare}, got ${String(raw)} (config file)`);
   }
   return problems;
 }
